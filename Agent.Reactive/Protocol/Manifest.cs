@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Agent.Reactive.Protocol;
+
+/// <summary>
+/// The agent manifest (<c>GET /api/v2/workspaceagents/me/manifest</c>), with the JSON names of Coder's
+/// <c>agentsdk.Manifest</c> of mid-2023. Durations are integer nanoseconds on the wire.
+/// </summary>
+public sealed record Manifest
+{
+    [JsonPropertyName("git_auth_configs")]
+    public int GitAuthConfigs { get; init; }
+
+    [JsonPropertyName("vscode_port_proxy_uri")]
+    public string VsCodePortProxyUri { get; init; } = string.Empty;
+
+    [JsonPropertyName("apps")]
+    public IReadOnlyList<WorkspaceApp> Apps { get; init; } = [];
+
+    /// <summary>Kept as raw JSON: this agent has no tailnet, but the value round-trips unchanged.</summary>
+    [JsonPropertyName("derpmap")]
+    public JsonElement? DerpMap { get; init; }
+
+    [JsonPropertyName("environment_variables")]
+    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init; } = new Dictionary<string, string>();
+
+    [JsonPropertyName("startup_script")]
+    public string StartupScript { get; init; } = string.Empty;
+
+    [JsonPropertyName("startup_script_timeout")]
+    [JsonConverter(typeof(NanosecondsConverter))]
+    public TimeSpan StartupScriptTimeout { get; init; }
+
+    [JsonPropertyName("directory")]
+    public string Directory { get; init; } = string.Empty;
+
+    [JsonPropertyName("motd_file")]
+    public string MotdFile { get; init; } = string.Empty;
+
+    [JsonPropertyName("shutdown_script")]
+    public string ShutdownScript { get; init; } = string.Empty;
+
+    [JsonPropertyName("shutdown_script_timeout")]
+    [JsonConverter(typeof(NanosecondsConverter))]
+    public TimeSpan ShutdownScriptTimeout { get; init; }
+
+    [JsonPropertyName("metadata")]
+    public IReadOnlyList<MetadataDescription> Metadata { get; init; } = [];
+}

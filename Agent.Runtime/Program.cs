@@ -1,0 +1,3 @@
+using Agent.Runtime.Cli;
+
+return await AgentCommandLine.RunAsync(args);

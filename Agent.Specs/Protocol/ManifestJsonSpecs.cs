@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Agent.Reactive.Protocol;
+
+namespace Agent.Specs.Protocol;
+
+public sealed class ManifestJsonSpecs
+{
+    [Fact]
+    public void Read_CoderManifest_DurationsAreNanosecondsAndKeysCaseInsensitive()
+    {
+        const string json = """
+            {"Startup_Script":"echo hi","startup_script_timeout":180000000000,"directory":"~/src",
+             "apps":[{"id":"4a3e0f5e-0000-4000-8000-000000000001","slug":"web","healthcheck":{"url":"http://localhost:8080","interval":3,"threshold":10},"health":"initializing"}],
+             "metadata":[{"key":"cpu","display_name":"CPU","script":"echo 1","interval":5,"timeout":1}],
+             "derpmap":{"Regions":{}},"some_future_field":{"x":1}}
+            """;
+
+        var manifest = JsonSerializer.Deserialize(json, AgentJsonContext.Default.Manifest)!;
+
+        Assert.Equal("echo hi", manifest.StartupScript);
+        Assert.Equal(TimeSpan.FromMinutes(3), manifest.StartupScriptTimeout);
+        Assert.Equal(AppHealth.Initializing, manifest.Apps[0].Health);
+        Assert.Equal(10, manifest.Apps[0].Healthcheck.Threshold);
+        Assert.Equal(5, manifest.Metadata[0].Interval);
+        Assert.True(manifest.DerpMap.HasValue);
+    }
+
+    [Fact]
+    public void Write_LifecycleReport_UsesCoderNames()
+    {
+        var report = new LifecycleReport(LifecycleState.StartTimeout, new DateTimeOffset(2023, 6, 6, 0, 0, 0, TimeSpan.Zero));
+
+        var json = JsonSerializer.Serialize(report, AgentJsonContext.Default.LifecycleReport);
+
+        Assert.Equal("""{"state":"start_timeout","changed_at":"2023-06-06T00:00:00+00:00"}""", json);
+    }
+
+    [Fact]
+    public void Write_AppHealth_UsesGoFieldName()
+    {
+        var id = Guid.Parse("4a3e0f5e-0000-4000-8000-000000000001");
+        var json = JsonSerializer.Serialize(
+            new AppHealthRequest(new Dictionary<Guid, AppHealth> { [id] = AppHealth.Healthy }),
+            AgentJsonContext.Default.AppHealthRequest);
+
+        Assert.Equal("""{"Healths":{"4a3e0f5e-0000-4000-8000-000000000001":"healthy"}}""", json);
+    }
+}
