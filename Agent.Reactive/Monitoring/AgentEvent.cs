@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Agent.Reactive.Monitoring;
+
+/// <summary>
+/// Something the monitoring tool wants to know about an agent. On the wire (Server-Sent Events) each
+/// event is one JSON object with a <c>type</c> discriminator.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(ConnectionChanged), "connection")]
+[JsonDerivedType(typeof(StartupReported), "startup")]
+[JsonDerivedType(typeof(LifecycleChanged), "lifecycle")]
+[JsonDerivedType(typeof(LogLine), "log")]
+[JsonDerivedType(typeof(MetadataCollected), "metadata")]
+[JsonDerivedType(typeof(AppHealthChanged), "app_health")]
+[JsonDerivedType(typeof(StatsReported), "stats")]
+public abstract record AgentEvent(DateTimeOffset At);
