@@ -4,7 +4,7 @@ namespace Agent.Reactive.Sessions;
 
 /// <summary>
 /// Go's <c>os.ExpandEnv</c>: replaces <c>$NAME</c> and <c>${NAME}</c> with the variable's value, an unset
-/// variable with the empty string. A <c>$</c> not followed by a name is kept as it is.
+/// variable with the empty string. A <c>$</c> followed by no name at all is kept as it is.
 /// </summary>
 public static class EnvironmentExpansion
 {
@@ -40,6 +40,13 @@ public static class EnvironmentExpansion
                 continue;
             }
 
+            if (IsSpecialName(value[i + 1]))
+            {
+                result.Append(getVariable(value[i + 1].ToString()) ?? string.Empty);
+                i += 2;
+                continue;
+            }
+
             var end = i + 1;
             while (end < value.Length && IsNameChar(value[end], end == i + 1))
                 end++;
@@ -56,6 +63,9 @@ public static class EnvironmentExpansion
 
         return result.ToString();
     }
+
+    // Like Go, one digit or shell special character after '$' is a whole name ($1, $?, $$).
+    private static bool IsSpecialName(char c) => char.IsAsciiDigit(c) || "*#$@!?-".Contains(c, StringComparison.Ordinal);
 
     private static bool IsNameChar(char c, bool first)
         => c == '_' || char.IsAsciiLetter(c) || (!first && char.IsAsciiDigit(c));
