@@ -1,0 +1,109 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Text.Json;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Connection;
+
+/// <summary>
+/// Coder's <c>runLoop</c> as a stream of sessions: connect (token, manifest, startup report), then hold
+/// the connection by fetching the manifest every <see cref="SessionLoopOptions.ManifestPollInterval"/>;
+/// any failure disconnects and the loop reconnects with <see cref="SessionLoopOptions.Backoff"/>.
+/// </summary>
+public static class SessionLoop
+{
+    /// <summary>
+    /// A cold stream of sessions: one per successful connection, and one more each time the manifest of a
+    /// held connection changes. It never ends on its own; disposing the subscription stops polling and
+    /// cancels the call in flight. Connection changes and the startup report go to <paramref name="events"/>.
+    /// </summary>
+    public static IObservable<AgentSession> Sessions(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        SessionLoopOptions options,
+        IObserver<AgentEvent> events,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestPollInterval, TimeSpan.Zero);
+
+        return Observable
+            .Defer(() =>
+            {
+                events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting));
+                return Observable
+                    .FromAsync(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken))
+                    .SelectMany(session => Hold(session, client, environment, options.ManifestPollInterval, scheduler, logger));
+            })
+            .RetryWithBackoff(
+                options.Backoff,
+                scheduler,
+                onRetry: (error, delay) =>
+                {
+                    events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
+                    logger.LogWarning(error, "Lost the control plane: {Reason}; reconnecting in {Delay}", error.Message, delay);
+                });
+    }
+
+    private static async Task<AgentSession> ConnectAsync(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        IObserver<AgentEvent> events,
+        IScheduler scheduler,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var token = await client.ExchangeTokenAsync(cancellationToken);
+        var manifest = Expand(await client.GetManifestAsync(cancellationToken), environment);
+        var startup = new StartupRequest(environment.Version, manifest.Directory, environment.Subsystem);
+        await client.PostStartupAsync(startup, cancellationToken);
+
+        var now = scheduler.Now;
+        events.OnNext(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
+        events.OnNext(new ConnectionChanged(now, ConnectionState.Connected));
+        logger.LogInformation("Connected to the control plane (version {Version}, directory {Directory})", startup.Version, startup.ExpandedDirectory);
+        return new AgentSession(token, manifest, now);
+    }
+
+    // The session itself, then one more per manifest that differs from the last one seen. A failed fetch
+    // ends the connection with that error. The next fetch is armed only once the previous one answered.
+    private static IObservable<AgentSession> Hold(
+        AgentSession session,
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        TimeSpan pollInterval,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        var polls = Observable
+            .Timer(pollInterval, scheduler)
+            .SelectMany(_ => Observable.FromAsync(client.GetManifestAsync))
+            .Repeat()
+            .Select(manifest => Expand(manifest, environment));
+
+        // Records hold their lists by reference, so "unchanged" is decided on the wire form.
+        return Observable.Return(session.Manifest)
+            .Concat(polls)
+            .Select(manifest => (Manifest: manifest, Json: JsonSerializer.Serialize(manifest, AgentJsonContext.Default.Manifest)))
+            .DistinctUntilChanged(seen => seen.Json, StringComparer.Ordinal)
+            .Select((seen, index) =>
+            {
+                if (index == 0)
+                    return session;
+                logger.LogInformation("The manifest changed (directory {Directory})", seen.Manifest.Directory);
+                return session with { Manifest = seen.Manifest };
+            });
+    }
+
+    private static Manifest Expand(Manifest manifest, AgentEnvironment environment)
+        => manifest with { Directory = DirectoryExpansion.Expand(manifest.Directory, environment.HomeDirectory, environment.GetVariable) };
+}

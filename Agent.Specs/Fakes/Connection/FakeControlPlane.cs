@@ -1,0 +1,117 @@
+using System.Reactive.Concurrency;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Protocol;
+
+namespace Agent.Specs.Fakes.Connection;
+
+/// <summary>
+/// An in-memory control plane for the session loop and lifecycle specs. Every answer is an already
+/// finished task (so nothing runs on the thread pool), except calls told to hang: those stay pending
+/// until their cancellation token fires. Calls are recorded with the scheduler's time.
+/// </summary>
+public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
+{
+    public const string SessionToken = "5f1b2c3d-0000-4000-8000-00000000cafe";
+
+    public Manifest Manifest { get; set; } = new() { Directory = "~/project" };
+
+    /// <summary>When set, every call fails with it (the control plane is down).</summary>
+    public Exception? Failure { get; set; }
+
+    /// <summary>When set, lifecycle posts fail with it.</summary>
+    public Exception? LifecycleFailure { get; set; }
+
+    public bool HangExchange { get; set; }
+
+    public bool HangLifecycle { get; set; }
+
+    public List<DateTimeOffset> TokenExchanges { get; } = [];
+
+    public List<DateTimeOffset> ManifestFetches { get; } = [];
+
+    public List<StartupRequest> Startups { get; } = [];
+
+    /// <summary>Every lifecycle post, successful or not, with the time it was made.</summary>
+    public List<(DateTimeOffset At, LifecycleReport Report)> LifecycleAttempts { get; } = [];
+
+    public List<LifecycleReport> LifecycleAccepted { get; } = [];
+
+    public List<StartupLogsRequest> Logs { get; } = [];
+
+    public List<(string Key, MetadataResult Result)> Metadata { get; } = [];
+
+    public List<AppHealthRequest> AppHealth { get; } = [];
+
+    public List<Stats> Stats { get; } = [];
+
+    /// <summary>How many hanging calls were cancelled.</summary>
+    public int Cancellations { get; private set; }
+
+    public Task<string> ExchangeTokenAsync(CancellationToken cancellationToken)
+    {
+        TokenExchanges.Add(scheduler.Now);
+        if (HangExchange)
+            return Hang<string>(cancellationToken);
+        return Failure is { } failure ? Task.FromException<string>(failure) : Task.FromResult(SessionToken);
+    }
+
+    public Task<Manifest> GetManifestAsync(CancellationToken cancellationToken)
+    {
+        ManifestFetches.Add(scheduler.Now);
+        return Failure is { } failure ? Task.FromException<Manifest>(failure) : Task.FromResult(Manifest);
+    }
+
+    public Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken)
+    {
+        Startups.Add(request);
+        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
+    {
+        LifecycleAttempts.Add((scheduler.Now, report));
+        if (HangLifecycle)
+            return Hang<bool>(cancellationToken);
+        if ((Failure ?? LifecycleFailure) is { } failure)
+            return Task.FromException(failure);
+        LifecycleAccepted.Add(report);
+        return Task.CompletedTask;
+    }
+
+    public Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken)
+    {
+        Logs.Add(request);
+        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    public Task PostMetadataAsync(string key, MetadataResult result, CancellationToken cancellationToken)
+    {
+        Metadata.Add((key, result));
+        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    public Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken)
+    {
+        AppHealth.Add(request);
+        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+    }
+
+    public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
+    {
+        Stats.Add(stats);
+        return Failure is { } failure
+            ? Task.FromException<StatsResponse>(failure)
+            : Task.FromResult(new StatsResponse(TimeSpan.FromSeconds(30)));
+    }
+
+    private Task<T> Hang<T>(CancellationToken cancellationToken)
+    {
+        var pending = new TaskCompletionSource<T>();
+        cancellationToken.Register(() =>
+        {
+            Cancellations++;
+            pending.TrySetCanceled(cancellationToken);
+        });
+        return pending.Task;
+    }
+}
