@@ -1,0 +1,49 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Lifecycle;
+
+/// <summary>
+/// Coder's <c>reportLifecycleLoop</c>: only the latest state matters. Each report is posted and retried
+/// (1 s doubling to 15 s) until the control plane takes it; a newer report cancels the one still in
+/// flight or waiting to retry, so intermediate states can be lost, and every report keeps its own
+/// <c>changed_at</c>.
+/// </summary>
+public static class LifecycleReporting
+{
+    /// <summary>The retry policy of lifecycle posts: 1 s, 2 s, 4 s, 8 s, then every 15 s.</summary>
+    public static BackoffPolicy Retry { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
+
+    /// <summary>
+    /// Posts the reports of <paramref name="changes"/> and emits each one the control plane acknowledged.
+    /// Cold: every subscription posts on its own, so share one subscription (for example with
+    /// <c>Replay(1)</c>) between the agent and a shutdown that waits for the final state. Completes once
+    /// <paramref name="changes"/> completed and the last report was acknowledged; disposing cancels the
+    /// post in flight.
+    /// </summary>
+    public static IObservable<LifecycleReport> Acknowledged(
+        IObservable<LifecycleReport> changes,
+        IControlPlaneClient client,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        return changes
+            .Select(report => Observable
+                .FromAsync(cancellationToken => client.PostLifecycleAsync(report, cancellationToken))
+                .Select(_ => report)
+                .RetryWithBackoff(
+                    Retry,
+                    scheduler,
+                    onRetry: (error, delay) => logger.LogWarning(
+                        error, "Reporting lifecycle {State} failed: {Reason}; retrying in {Delay}", report.State, error.Message, delay)))
+            .Switch();
+    }
+}
