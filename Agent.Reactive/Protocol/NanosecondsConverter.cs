@@ -13,7 +13,14 @@ public sealed class NanosecondsConverter : JsonConverter<TimeSpan>
         if (reader.TokenType != JsonTokenType.Number)
             throw new JsonException($"expected a duration in nanoseconds, got {reader.TokenType}");
         if (reader.TryGetInt64(out var nanoseconds))
-            return TimeSpan.FromTicks(nanoseconds / NanosecondsPerTick);
+        {
+            // Round away from zero so that a positive duration never becomes zero ("1 ns" is a timeout, 0 is none).
+            var ticks = nanoseconds / NanosecondsPerTick;
+            if (nanoseconds % NanosecondsPerTick != 0)
+                ticks += Math.Sign(nanoseconds);
+            return TimeSpan.FromTicks(ticks);
+        }
+
         throw new JsonException("duration in nanoseconds is not a 64-bit integer");
     }
 

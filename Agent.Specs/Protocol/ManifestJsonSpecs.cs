@@ -25,6 +25,19 @@ public sealed class ManifestJsonSpecs
         Assert.True(manifest.DerpMap.HasValue);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(100, 1)]
+    [InlineData(101, 2)]
+    [InlineData(5_000_000_000, 50_000_000)]
+    public void Read_Nanoseconds_PositiveNeverRoundsToZero(long nanoseconds, long ticks)
+    {
+        var manifest = JsonSerializer.Deserialize($$"""{"startup_script_timeout":{{nanoseconds}}}""", AgentJsonContext.Default.Manifest)!;
+
+        Assert.Equal(TimeSpan.FromTicks(ticks), manifest.StartupScriptTimeout);
+    }
+
     [Fact]
     public void Write_LifecycleReport_UsesCoderNames()
     {
