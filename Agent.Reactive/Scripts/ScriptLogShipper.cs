@@ -127,6 +127,7 @@ internal sealed class ScriptLogShipper : IDisposable
             _observer.OnCompleted();
     }
 
+    /// <summary>Every error but the log limit is retried, so the only error that ends a send is a 413.</summary>
     private IDisposable Send(ScriptLogBatch batch)
         => Observable.FromAsync(cancellation => _client.PatchStartupLogsAsync(batch.Request, cancellation), _scheduler)
             .RetryWithBackoff(
