@@ -1,0 +1,141 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Scripts;
+
+/// <summary>Runs the startup or shutdown script and moves the lifecycle on (Coder's <c>runScript</c> and its callers).</summary>
+public static class LifecycleScript
+{
+    /// <summary>
+    /// Runs <paramref name="script"/> and sets the states that follow <c>starting</c> / <c>shutting_down</c>
+    /// through <paramref name="setState"/>: the timeout state when <paramref name="timeout"/> (if positive)
+    /// passes first, the script still running; then, once its output was sent or dropped by
+    /// <see cref="ScriptLogs.Stream"/>, <c>ready</c> / <c>off</c> on exit code 0, otherwise (other code, start
+    /// failure) <c>start_error</c> / <c>shutdown_error</c>. An empty script runs nothing and succeeds at once.
+    /// Emits the final state and completes; unsubscribing kills the script and sets nothing more.
+    /// </summary>
+    /// <param name="kind">Startup or shutdown: picks the states and the log source.</param>
+    /// <param name="script">The script text from the manifest.</param>
+    /// <param name="timeout">When positive, how long before the timeout state is set.</param>
+    /// <param name="command">What the launcher runs (the script, directory, environment, log file).</param>
+    /// <param name="launcher">Runs the script.</param>
+    /// <param name="client">Where the script's output goes.</param>
+    /// <param name="setState">Sets a lifecycle state; returns whether it moved forward.</param>
+    /// <param name="events">Told of every output line.</param>
+    /// <param name="scheduler">Clock of the timeout and the log stream.</param>
+    /// <param name="logger">Where the script's progress is logged.</param>
+    public static IObservable<LifecycleState> Run(
+        ScriptKind kind,
+        string script,
+        TimeSpan timeout,
+        CommandSpec command,
+        IProcessLauncher launcher,
+        IControlPlaneClient client,
+        Func<LifecycleState, bool> setState,
+        IObserver<AgentEvent> events,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(launcher);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(setState);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        var startup = kind switch
+        {
+            ScriptKind.Startup => true,
+            ScriptKind.Shutdown => false,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown script kind"),
+        };
+        var source = startup ? LogSources.Startup : LogSources.Shutdown;
+        var succeeded = startup ? LifecycleState.Ready : LifecycleState.Off;
+        var failed = startup ? LifecycleState.StartError : LifecycleState.ShutdownError;
+        var timedOut = startup ? LifecycleState.StartTimeout : LifecycleState.ShutdownTimeout;
+
+        if (string.IsNullOrWhiteSpace(script))
+        {
+            return Observable.Defer(() =>
+            {
+                setState(succeeded);
+                return Observable.Return(succeeded);
+            });
+        }
+
+        return Observable.Create<LifecycleState>(observer =>
+        {
+            var gate = new object();
+            var ended = false;
+            var final = failed;
+            var lines = new Subject<string>();
+            var output = System.Reactive.Observer.Synchronize(lines);
+
+            var logs = ScriptLogs.Stream(lines, source, client, events, scheduler, logger).Subscribe(
+                _ => { },
+                observer.OnError,
+                () =>
+                {
+                    LifecycleState state;
+                    lock (gate)
+                        state = final;
+                    setState(state);
+                    observer.OnNext(state);
+                    observer.OnCompleted();
+                });
+
+            var timer = timeout > TimeSpan.Zero
+                ? scheduler.Schedule(timeout, () =>
+                {
+                    // Under the gate, so the timeout state can never be set after the script was seen to end.
+                    lock (gate)
+                    {
+                        if (ended)
+                            return;
+                        logger.LogWarning("The {Source} script did not finish within {Timeout}; still waiting for it", source, timeout);
+                        setState(timedOut);
+                    }
+                })
+                : Disposable.Empty;
+
+            void End(LifecycleState state)
+            {
+                lock (gate)
+                {
+                    ended = true;
+                    final = state;
+                }
+
+                timer.Dispose();
+                output.OnCompleted();
+            }
+
+            logger.LogInformation("Running the {Source} script", source);
+            var run = Observable.FromAsync(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
+                exitCode =>
+                {
+                    if (exitCode == 0)
+                        logger.LogInformation("The {Source} script finished", source);
+                    else
+                        logger.LogWarning("The {Source} script exited with code {ExitCode}", source, exitCode);
+                    End(exitCode == 0 ? succeeded : failed);
+                },
+                error =>
+                {
+                    logger.LogError(error, "The {Source} script could not run", source);
+                    output.OnNext($"[agent] the {source} script could not run: {error.Message}");
+                    End(failed);
+                });
+
+            return new CompositeDisposable(run, timer, logs);
+        });
+    }
+}
