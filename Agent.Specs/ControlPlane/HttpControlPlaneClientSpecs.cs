@@ -107,6 +107,22 @@ public sealed class HttpControlPlaneClientSpecs
     }
 
     [Fact]
+    public async Task GetManifest_GoNullsAndMissingFields_BecomeEmptyValues()
+    {
+        var client = ClientFor(StubHttpHandler.Answering(
+            HttpStatusCode.OK,
+            """{"apps":[{"id":"4a3e0f5e-0000-4000-8000-000000000001","healthcheck":null}],"metadata":null,"environment_variables":null}"""));
+
+        var manifest = await client.GetManifestAsync(CancellationToken.None);
+
+        Assert.Equal(string.Empty, manifest.StartupScript);
+        Assert.Empty(manifest.Metadata);
+        Assert.Empty(manifest.EnvironmentVariables);
+        var app = Assert.Single(manifest.Apps);
+        Assert.Equal((string.Empty, "owner", string.Empty), (app.Slug, app.SharingLevel, app.Healthcheck.Url));
+    }
+
+    [Fact]
     public async Task PostStats_JsonNullAnswer_ThrowsControlPlaneException()
     {
         var client = ClientFor(StubHttpHandler.Answering(HttpStatusCode.OK, "null"));

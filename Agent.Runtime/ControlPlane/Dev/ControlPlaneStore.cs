@@ -18,7 +18,7 @@ public sealed class ControlPlaneStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(scheduler);
-        workspace.Validate();
+        workspace = workspace.Checked();
         Agents = workspace.Agents.Select(definition => new ControlPlaneAgent(definition, scheduler, agentTimeout)).ToList();
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
         _byToken = Agents.ToDictionary(agent => agent.Token);

@@ -64,19 +64,20 @@ public sealed partial record WorkspaceDefinition
 
         if (workspace is null)
             throw new WorkspaceDefinitionException($"{source}: the workspace file is JSON null, expected an object");
-        workspace.Validate(source);
-        return workspace;
+        return workspace.Checked(source);
     }
 
     /// <summary>Checks names, tokens, app ids and metadata keys.</summary>
     /// <exception cref="WorkspaceDefinitionException">Something is missing, malformed or repeated.</exception>
-    public void Validate(string source = "workspace")
+    public void Validate(string source = "workspace") => _ = Checked(source);
+
+    /// <summary>Validates, then returns a copy whose missing strings and collections are empty rather than <c>null</c>.</summary>
+    internal WorkspaceDefinition Checked(string source = "workspace")
     {
-        if (UserTokens is null)
-            throw new WorkspaceDefinitionException($"{source}: user_tokens must be an array of strings");
-        for (var i = 0; i < UserTokens.Count; i++)
+        var userTokens = UserTokens ?? [];
+        for (var i = 0; i < userTokens.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(UserTokens[i]))
+            if (string.IsNullOrWhiteSpace(userTokens[i]))
                 throw new WorkspaceDefinitionException($"{source}: user_tokens[{i}] is empty");
         }
 
@@ -97,40 +98,40 @@ public sealed partial record WorkspaceDefinition
                 throw new WorkspaceDefinitionException($"{where}: token must be a UUID");
             if (!tokens.Add(token))
                 throw new WorkspaceDefinitionException($"{where}: the token is used by another agent");
-            if (UserTokens.Contains(agent.Token, StringComparer.OrdinalIgnoreCase))
+            if (userTokens.Contains(agent.Token, StringComparer.OrdinalIgnoreCase))
                 throw new WorkspaceDefinitionException($"{where}: the token is also a user token");
             ValidateManifest(agent, where);
         }
+
+        return this with
+        {
+            UserTokens = userTokens,
+            Agents = Agents.Select(agent => agent with { Manifest = ManifestDefaults.Apply(agent.Manifest) }).ToList(),
+        };
     }
 
     private static void ValidateManifest(WorkspaceAgentDefinition agent, string where)
     {
         var manifest = agent.Manifest ?? throw new WorkspaceDefinitionException($"{where}: manifest is missing");
-        if (manifest.Apps is null)
-            throw new WorkspaceDefinitionException($"{where}: manifest.apps must be an array");
-        if (manifest.Metadata is null)
-            throw new WorkspaceDefinitionException($"{where}: manifest.metadata must be an array");
-        if (manifest.EnvironmentVariables is null)
-            throw new WorkspaceDefinitionException($"{where}: manifest.environment_variables must be an object");
         if (manifest.StartupScriptTimeout < TimeSpan.Zero || manifest.ShutdownScriptTimeout < TimeSpan.Zero)
             throw new WorkspaceDefinitionException($"{where}: script timeouts must not be negative");
+        var apps = manifest.Apps ?? [];
+        var metadata = manifest.Metadata ?? [];
 
         var appIds = new HashSet<Guid>();
-        for (var i = 0; i < manifest.Apps.Count; i++)
+        for (var i = 0; i < apps.Count; i++)
         {
-            var app = manifest.Apps[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] is null");
+            var app = apps[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] is null");
             if (app.Id == Guid.Empty)
                 throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] (\"{app.Slug}\") needs an id (a UUID)");
             if (!appIds.Add(app.Id))
                 throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] (\"{app.Slug}\") repeats the id {app.Id}");
-            if (app.Healthcheck is null)
-                throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] (\"{app.Slug}\") healthcheck must be an object");
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < manifest.Metadata.Count; i++)
+        for (var i = 0; i < metadata.Count; i++)
         {
-            var item = manifest.Metadata[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] is null");
+            var item = metadata[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] is null");
             if (string.IsNullOrEmpty(item.Key))
                 throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] needs a key");
             if (!keys.Add(item.Key))
