@@ -90,6 +90,42 @@ public sealed class AgentEventStreamSpecs
     }
 
     [Fact]
+    public async Task Events_IdleStream_SendsPingComments()
+    {
+        await using var harness = await ControlPlaneHarness.StartAsync(new ControlPlaneOptions { EventPingInterval = TimeSpan.FromMilliseconds(100) });
+        using var deadline = new CancellationTokenSource(ControlPlaneHarness.Deadline);
+        using var http = harness.User();
+        using var response = await http.GetAsync("api/v2/workspaceagents/main/events", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+
+        await ReadEventAsync(reader, deadline.Token);
+        var next = await reader.ReadLineAsync(deadline.Token);
+        while (next == string.Empty)
+            next = await reader.ReadLineAsync(deadline.Token);
+
+        Assert.Equal(": ping", next);
+    }
+
+    [Fact]
+    public async Task Stop_WithOpenEventStream_EndsTheStreamPromptly()
+    {
+        var harness = await ControlPlaneHarness.StartAsync();
+        await using var _ = harness;
+        using var deadline = new CancellationTokenSource(ControlPlaneHarness.Deadline);
+        using var http = harness.User();
+        using var response = await http.GetAsync("api/v2/workspaceagents/main/events", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        await ReadEventAsync(reader, deadline.Token);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await harness.Server.StopAsync().WaitAsync(deadline.Token);
+        var rest = await reader.ReadToEndAsync(deadline.Token);
+
+        Assert.Equal(string.Empty, rest.Trim());
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"stopping took {started.Elapsed}");
+    }
+
+    [Fact]
     public async Task Events_UnknownUserToken_401()
     {
         await using var harness = await ControlPlaneHarness.StartAsync();

@@ -10,7 +10,7 @@ public sealed class WorkspaceDefinitionSpecs
     [Fact]
     public void Load_DemoWorkspace_IsValidAndComplete()
     {
-        var workspace = WorkspaceDefinition.Load(DemoWorkspacePath());
+        var workspace = WorkspaceDefinition.Load(WorkspaceDefinitionSpecsPaths.DemoWorkspace());
 
         var agent = Assert.Single(workspace.Agents);
         Assert.Equal("main", agent.Name);
@@ -50,17 +50,5 @@ public sealed class WorkspaceDefinitionSpecs
 
         Assert.StartsWith("ws.json", failed.Message, StringComparison.Ordinal);
         Assert.Contains(expected, failed.Message, StringComparison.Ordinal);
-    }
-
-    private static string DemoWorkspacePath()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "examples", "demo-workspace.json");
-            if (File.Exists(Path.Combine(directory.FullName, "Agent.sln")) && File.Exists(candidate))
-                return candidate;
-        }
-
-        throw new FileNotFoundException("examples/demo-workspace.json not found above " + AppContext.BaseDirectory);
     }
 }
