@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Agent.Reactive.Protocol;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>Source-generated JSON of the embedded control plane: the workspace file and the user API answers.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
+[JsonSerializable(typeof(WorkspaceDefinition))]
+[JsonSerializable(typeof(AgentSummary))]
+[JsonSerializable(typeof(IReadOnlyList<LifecycleReport>))]
+[JsonSerializable(typeof(IReadOnlyList<StartupLog>))]
+[JsonSerializable(typeof(IReadOnlyList<MetadataEntry>))]
+public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

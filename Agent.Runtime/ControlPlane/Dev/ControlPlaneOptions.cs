@@ -1,0 +1,44 @@
+using System.Reactive.Concurrency;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>Settings of the embedded control plane.</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary><c>host:port</c> to listen on (port 0 picks a free port); <c>localhost</c> listens on both loopbacks.</summary>
+    public string Address { get; init; } = "127.0.0.1:7080";
+
+    /// <summary>An agent is <c>connected</c> while its last API call is more recent than this.</summary>
+    public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>report_interval</c> answered to <c>POST me/report-stats</c>.</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle event stream sends a <c>: ping</c> comment.</summary>
+    public TimeSpan EventPingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Events queued per event-stream client; a client that falls further behind is disconnected.</summary>
+    public int EventQueueLength { get; init; } = 4096;
+
+    /// <summary>Largest request body accepted.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 4 << 20;
+
+    /// <summary>Largest number of simultaneous connections.</summary>
+    public long MaxConnections { get; init; } = 1024;
+
+    /// <summary>The clock and the timers of the disconnection watch.</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Address);
+        ArgumentNullException.ThrowIfNull(Scheduler);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueLength, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+    }
+}

@@ -1,0 +1,60 @@
+using Agent.Reactive.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>
+/// The user side of the API (<c>/api/v2/workspaceagents/{name}/...</c>): status, lifecycle history, logs,
+/// metadata and the live event stream, for a user token of the workspace file.
+/// </summary>
+internal sealed class UserApiEndpoints
+{
+    private readonly ControlPlaneStore _store;
+    private readonly ControlPlaneOptions _options;
+    private readonly CancellationToken _stopping;
+
+    public UserApiEndpoints(ControlPlaneStore store, ControlPlaneOptions options, CancellationToken stopping)
+    {
+        _store = store;
+        _options = options;
+        _stopping = stopping;
+    }
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        var agent = routes.MapGroup("/api/v2/workspaceagents/{name}");
+        agent.MapGet(string.Empty, Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Summary(), ControlPlaneJsonContext.Default.AgentSummary)));
+        agent.MapGet("/lifecycle", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Lifecycle(), ControlPlaneJsonContext.Default.IReadOnlyListLifecycleReport)));
+        agent.MapGet("/startup-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Startup), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
+        agent.MapGet("/shutdown-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Shutdown), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
+        agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
+        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)));
+    }
+
+    private RequestDelegate Authorized(Func<HttpContext, ControlPlaneAgent, Task> handler)
+        => async context =>
+        {
+            var token = SessionTokens.Find(context.Request);
+            if (token is null || !_store.IsUserToken(token))
+            {
+                await ApiResponses.WriteErrorAsync(
+                    context,
+                    StatusCodes.Status401Unauthorized,
+                    token is null ? "Authentication required." : "Invalid user token.",
+                    $"Send a user token of the workspace file in the {HttpControlPlaneClient.SessionTokenHeader} header or the {SessionTokens.CookieOrQueryName} query parameter.");
+                return;
+            }
+
+            var name = context.Request.RouteValues["name"] as string ?? string.Empty;
+            var agent = _store.FindByName(name);
+            if (agent is null)
+            {
+                await ApiResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Workspace agent not found.", $"no agent is called \"{name}\"");
+                return;
+            }
+
+            await handler(context, agent);
+        };
+}

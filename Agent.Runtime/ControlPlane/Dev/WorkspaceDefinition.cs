@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>
+/// The workspace file of the embedded control plane:
+/// <c>{"user_tokens": ["..."], "agents": [{"name": "main", "token": "&lt;uuid&gt;", "manifest": {...}}]}</c>.
+/// The manifest is Coder's wire manifest (durations in nanoseconds).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed partial record WorkspaceDefinition
+{
+    /// <summary>Workspace files larger than this are refused.</summary>
+    public const int MaxFileBytes = 4 << 20;
+
+    /// <summary>Tokens that may read the user API (agent status, logs, events).</summary>
+    [JsonPropertyName("user_tokens")]
+    public IReadOnlyList<string> UserTokens { get; init; } = [];
+
+    [JsonPropertyName("agents")]
+    public IReadOnlyList<WorkspaceAgentDefinition> Agents { get; init; } = [];
+
+    /// <summary>Reads and validates the workspace file at <paramref name="path"/>.</summary>
+    /// <exception cref="WorkspaceDefinitionException">The file is missing, unreadable or invalid; the message says which field of which agent.</exception>
+    public static WorkspaceDefinition Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string json;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                throw new WorkspaceDefinitionException($"{path}: workspace file not found");
+            if (info.Length > MaxFileBytes)
+                throw new WorkspaceDefinitionException($"{path}: workspace file of {info.Length} bytes is larger than {MaxFileBytes} bytes");
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WorkspaceDefinitionException($"{path}: cannot read the workspace file: {ex.Message}", ex);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses and validates a workspace definition; <paramref name="source"/> names it in error messages.</summary>
+    /// <exception cref="WorkspaceDefinitionException">The JSON is malformed or describes an unusable workspace.</exception>
+    public static WorkspaceDefinition Parse(string json, string source = "workspace")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        WorkspaceDefinition? workspace;
+        try
+        {
+            workspace = JsonSerializer.Deserialize(json, ControlPlaneJsonContext.Default.WorkspaceDefinition);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is null ? string.Empty : $" at {ex.Path}";
+            var line = ex.LineNumber is { } number ? $" (line {number + 1})" : string.Empty;
+            throw new WorkspaceDefinitionException($"{source}: invalid JSON{where}{line}: {ex.Message}", ex);
+        }
+
+        if (workspace is null)
+            throw new WorkspaceDefinitionException($"{source}: the workspace file is JSON null, expected an object");
+        return workspace.Checked(source);
+    }
+
+    /// <summary>Checks names, tokens, app ids and metadata keys.</summary>
+    /// <exception cref="WorkspaceDefinitionException">Something is missing, malformed or repeated.</exception>
+    public void Validate(string source = "workspace") => _ = Checked(source);
+
+    /// <summary>Validates, then returns a copy whose missing strings and collections are empty rather than <c>null</c>.</summary>
+    internal WorkspaceDefinition Checked(string source = "workspace")
+    {
+        var userTokens = UserTokens ?? [];
+        for (var i = 0; i < userTokens.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(userTokens[i]))
+                throw new WorkspaceDefinitionException($"{source}: user_tokens[{i}] is empty");
+        }
+
+        if (Agents is null || Agents.Count == 0)
+            throw new WorkspaceDefinitionException($"{source}: agents must list at least one agent");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new HashSet<Guid>();
+        for (var i = 0; i < Agents.Count; i++)
+        {
+            var agent = Agents[i] ?? throw new WorkspaceDefinitionException($"{source}: agents[{i}] is null");
+            var where = $"{source}: agents[{i}]";
+            if (agent.Name is null || !AgentName().IsMatch(agent.Name) || agent.Name == "me")
+                throw new WorkspaceDefinitionException($"{where}: name \"{agent.Name}\" must be letters, digits and inner hyphens (1-64 characters, not \"me\")");
+            where = $"{source}: agent \"{agent.Name}\"";
+            if (!names.Add(agent.Name))
+                throw new WorkspaceDefinitionException($"{where}: the name is used by another agent");
+            if (!Guid.TryParse(agent.Token, out var token))
+                throw new WorkspaceDefinitionException($"{where}: token must be a UUID");
+            if (!tokens.Add(token))
+                throw new WorkspaceDefinitionException($"{where}: the token is used by another agent");
+            if (userTokens.Contains(agent.Token, StringComparer.OrdinalIgnoreCase))
+                throw new WorkspaceDefinitionException($"{where}: the token is also a user token");
+            ValidateManifest(agent, where);
+        }
+
+        return this with
+        {
+            UserTokens = userTokens,
+            Agents = Agents.Select(agent => agent with { Manifest = ManifestDefaults.Apply(agent.Manifest) }).ToList(),
+        };
+    }
+
+    private static void ValidateManifest(WorkspaceAgentDefinition agent, string where)
+    {
+        var manifest = agent.Manifest ?? throw new WorkspaceDefinitionException($"{where}: manifest is missing");
+        if (manifest.StartupScriptTimeout < TimeSpan.Zero || manifest.ShutdownScriptTimeout < TimeSpan.Zero)
+            throw new WorkspaceDefinitionException($"{where}: script timeouts must not be negative");
+        var apps = manifest.Apps ?? [];
+        var metadata = manifest.Metadata ?? [];
+
+        var appIds = new HashSet<Guid>();
+        for (var i = 0; i < apps.Count; i++)
+        {
+            var app = apps[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] is null");
+            if (app.Id == Guid.Empty)
+                throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] (\"{app.Slug}\") needs an id (a UUID)");
+            if (!appIds.Add(app.Id))
+                throw new WorkspaceDefinitionException($"{where}: manifest.apps[{i}] (\"{app.Slug}\") repeats the id {app.Id}");
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            var item = metadata[i] ?? throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] is null");
+            if (string.IsNullOrEmpty(item.Key))
+                throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] needs a key");
+            if (!keys.Add(item.Key))
+                throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] repeats the key \"{item.Key}\"");
+            if (item.Interval < 0 || item.Timeout < 0)
+                throw new WorkspaceDefinitionException($"{where}: manifest.metadata[{i}] (\"{item.Key}\") interval and timeout must not be negative");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AgentName();
+}
