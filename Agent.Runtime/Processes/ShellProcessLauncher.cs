@@ -15,9 +15,9 @@ namespace Agent.Runtime.Processes;
 /// When the shell exits, output is read until end of file but at most <see cref="OutputGracePeriod"/> longer:
 /// a background job that keeps the pipe open does not hold the caller, and its later output still goes to the
 /// output file. Cancelling sends SIGTERM to the process group and SIGKILL <see cref="KillGracePeriod"/> later
-/// if any member is left; the call then throws <see cref="OperationCanceledException"/> once the shell was
-/// reaped. <see cref="RunAsync"/> only calls <see cref="IObserver{T}.OnNext"/>: completing the observer is the
-/// caller's business.
+/// if any member is left; the call throws <see cref="OperationCanceledException"/> once the shell was reaped
+/// (and the output had its grace period), while that escalation goes on. <see cref="RunAsync"/> only calls
+/// <see cref="IObserver{T}.OnNext"/>: completing the observer is the caller's business.
 /// </remarks>
 public sealed class ShellProcessLauncher : IProcessLauncher
 {
@@ -152,14 +152,13 @@ public sealed class ShellProcessLauncher : IProcessLauncher
         }
 
         var pump = new OutputPump(process.OutputFd, file, sink, _logger);
-        Task? termination = null;
         int exitCode;
-        using (cancellationToken.Register(() => Volatile.Write(ref termination, TerminateAsync(process))))
-            exitCode = await process.Exited;
 
-        // Disposing the registration waited for a running callback, so a started termination is visible here.
-        if (Volatile.Read(ref termination) is { } started)
-            await started;
+        // The escalation to SIGKILL is not awaited: the call ends once the shell is reaped, and members of the
+        // group that outlive it still get SIGKILL when the grace period ends (a zombie member that a non-reaping
+        // init never collects looks alive to kill(-pgid, 0) and would otherwise add the whole grace period).
+        using (cancellationToken.Register(() => _ = TerminateAsync(process)))
+            exitCode = await process.Exited;
 
         await Task.WhenAny(pump.Completion, Task.Delay(OutputGracePeriod, CancellationToken.None));
         if (!pump.Completion.IsCompleted)

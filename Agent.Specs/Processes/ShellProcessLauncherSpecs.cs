@@ -215,6 +215,26 @@ public sealed class ShellProcessLauncherSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Run_CancelledChildIgnoresSigterm_ShellReapedThenChildKilledAfterGrace()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var recorder = new LineRecorder(lines => lines.Count == 1);
+        var run = _launcher.RunAsync(Spec("(trap '' TERM; exec sleep 1000) & echo $!; wait"), recorder, cancellation.Token);
+        await recorder.Reached.WaitAsync(Deadline);
+        var child = int.Parse(recorder.Lines[0], System.Globalization.CultureInfo.InvariantCulture);
+        _leftovers.Add(child);
+
+        var watch = Stopwatch.StartNew();
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Deadline));
+        Assert.True(watch.Elapsed < ShellProcessLauncher.KillGracePeriod, $"took {watch.Elapsed}: only the shell is awaited");
+        Assert.False(ProcFs.IsDead(child), "the child ignores SIGTERM, so it lives until SIGKILL");
+        Assert.True(ProcFs.WaitUntilDead(child, Deadline));
+        Assert.True(watch.Elapsed >= ShellProcessLauncher.KillGracePeriod * 0.9, $"died after {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Run_AlreadyCancelled_ThrowsWithoutStarting()
     {
         var marker = Path.Combine(_directory, "started");
