@@ -1,13 +1,24 @@
 using System.CommandLine;
+using Agent.Runtime.Hosting;
+using Serilog.Events;
 
 namespace Agent.Runtime.Cli;
 
 /// <summary>The <c>agent</c> command and its subcommands.</summary>
 public static class AgentCommandLine
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var root = new RootCommand("Workspace agent: runs inside a workspace, reports to a control plane, serves its users.");
-        return await root.Parse(args).InvokeAsync();
-    }
+    public static RootCommand Create()
+        => new("Workspace agent: runs inside a workspace, reports to a control plane, serves the people who use it.")
+        {
+            RunCommand.Create(),
+            ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
+            DevCommand.Create(),
+        };
+
+    /// <summary>
+    /// Runs the command line. Signals are handled by the commands themselves (<see cref="ShutdownSignals"/>):
+    /// a graceful shutdown can take longer than System.CommandLine's termination timeout, so that is off.
+    /// </summary>
+    public static Task<int> RunAsync(string[] args)
+        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }

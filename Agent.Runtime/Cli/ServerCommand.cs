@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Cli;
@@ -76,9 +77,11 @@ public static class ServerCommand
                     return 1;
                 }
 
+                using var signals = new ShutdownSignals();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Graceful);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    await Task.Delay(Timeout.Infinite, stop.Token);
                 }
                 catch (OperationCanceledException)
                 {

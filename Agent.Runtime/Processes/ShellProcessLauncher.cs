@@ -107,21 +107,33 @@ public sealed class ShellProcessLauncher : IProcessLauncher
         return Directory.Exists(home) ? home : "/";
     }
 
-    private static FileStream? OpenOutputFile(string? path)
+    // An output file that cannot be written (a missing or read-only log directory) is logged and skipped:
+    // the script still runs and its lines are still streamed.
+    private FileStream? OpenOutputFile(string? path)
     {
         if (string.IsNullOrEmpty(path))
             return null;
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException("Output files need Unix file modes.");
         const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        var file = new FileStream(path, new FileStreamOptions
+        FileStream file;
+        try
         {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            BufferSize = 0,
-            UnixCreateMode = OwnerOnly,
-        });
+            file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Create,
+                Access = FileAccess.Write,
+                Share = FileShare.ReadWrite,
+                BufferSize = 0,
+                UnixCreateMode = OwnerOnly,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Cannot write the script log {Path}: {Reason}; the output is streamed to the control plane only", path, e.Message);
+            return null;
+        }
+
         try
         {
             File.SetUnixFileMode(file.SafeFileHandle, OwnerOnly);

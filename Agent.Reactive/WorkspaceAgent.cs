@@ -1,0 +1,226 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
+using Agent.Reactive.Apps;
+using Agent.Reactive.Connection;
+using Agent.Reactive.Lifecycle;
+using Agent.Reactive.Metadata;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Protocol;
+using Agent.Reactive.Scripts;
+using Agent.Reactive.Sessions;
+using Agent.Reactive.Statistics;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive;
+
+/// <summary>
+/// The workspace agent: composes the session loop, lifecycle reporting, the startup and shutdown
+/// scripts, metadata, app health and stats into one object with a start and a graceful stop.
+/// </summary>
+/// <remarks>
+/// Routines that stop when a graceful shutdown begins: metadata, app health, stats. Routines that remain
+/// until the final state is acknowledged: the session loop, lifecycle reporting, script log streaming
+/// (and the startup script itself, which a graceful shutdown does not kill until the very end).
+/// </remarks>
+public sealed class WorkspaceAgent : IDisposable
+{
+    private readonly AgentPorts _ports;
+    private readonly AgentEnvironment _environment;
+    private readonly AgentOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly AgentEventFeed _feed = new();
+    private readonly LifecycleMachine _lifecycle;
+    private readonly BehaviorSubject<AgentSession?> _session = new(null);
+    private readonly CompositeDisposable _stopOnGraceful = [];
+    private readonly CompositeDisposable _remainUntilEnd = [];
+    private readonly Lock _gate = new();
+    private IObservable<LifecycleReport> _acknowledged = Observable.Never<LifecycleReport>();
+    private Task? _shutdown;
+    private bool _started;
+
+    public WorkspaceAgent(AgentPorts ports, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
+    {
+        _ports = ports;
+        _environment = environment;
+        _options = options;
+        _scheduler = scheduler;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<WorkspaceAgent>();
+        _lifecycle = new LifecycleMachine(scheduler, loggerFactory.CreateLogger<LifecycleMachine>());
+    }
+
+    /// <summary>Everything the agent does, snapshot first for a late subscriber.</summary>
+    public IObservable<AgentEvent> Events => _feed;
+
+    /// <summary>The live connection and session counters that the services feed.</summary>
+    public AgentCounters Counters { get; } = new();
+
+    /// <summary>The current lifecycle state.</summary>
+    public LifecycleState Lifecycle => _lifecycle.Current;
+
+    /// <summary>The manifest of the current session, once there is one (replayed to new subscribers).</summary>
+    public IObservable<Manifest> Manifests => _session.Where(s => s is not null).Select(s => s!.Manifest);
+
+    /// <summary>Connects and starts every routine. Call once.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_started)
+                throw new InvalidOperationException("the agent was already started");
+            _started = true;
+        }
+
+        var events = Observer.Create<AgentEvent>(_feed.Publish);
+        _remainUntilEnd.Add(_lifecycle.Changes.Subscribe(r => _feed.Publish(new LifecycleChanged(r.ChangedAt, r.State))));
+
+        var sessions = SessionLoop
+            .Sessions(_ports.ControlPlane, _environment, _options.Session, events, _scheduler, Logger("Agent.Connection"))
+            .Publish();
+        var manifests = sessions.Select(s => s.Manifest);
+
+        // A new session may be a control plane that lost its memory: tell it the current state again.
+        var reports = _lifecycle.Changes.Merge(sessions.Skip(1).SelectMany(_ => _lifecycle.Changes.Take(1)));
+        var acknowledged = LifecycleReporting
+            .Acknowledged(reports, _ports.ControlPlane, _scheduler, Logger("Agent.Lifecycle"))
+            .Replay(1);
+        _acknowledged = acknowledged;
+        _remainUntilEnd.Add(acknowledged.Connect());
+
+        _remainUntilEnd.Add(sessions.Subscribe(_session.OnNext, e => Failed("session loop", e)));
+        _remainUntilEnd.Add(sessions.Take(1)
+            .SelectMany(first => RunStartup(first.Manifest))
+            .Subscribe(
+                state => _logger.LogInformation("Startup finished in state {State}", state),
+                e => Failed("startup script", e)));
+
+        _stopOnGraceful.Add(manifests
+            .Select(m => AppHealthReporting.Run(m.Apps, _ports.Probe, _ports.ControlPlane, _scheduler, Logger("Agent.Apps")))
+            .Switch()
+            .Subscribe(_feed.Publish, e => Failed("app health", e)));
+        _stopOnGraceful.Add(MetadataReporting
+            .Run(manifests, (m, script) => Command(m, script, null), _ports.Launcher, _ports.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
+            .Subscribe(Collected, e => Failed("metadata", e)));
+        _stopOnGraceful.Add(sessions.Take(1)
+            .SelectMany(_ => StatsReporting.Run(Counters, _ports.ControlPlane, _scheduler, Logger("Agent.Stats")))
+            .Subscribe(_feed.Publish, e => Failed("stats", e)));
+
+        _remainUntilEnd.Add(sessions.Connect());
+    }
+
+    /// <summary>
+    /// Graceful shutdown, once however often it is called: <c>shutting_down</c>, stop the periodic routines, run
+    /// the shutdown script, report the final state and wait (at most <see cref="AgentOptions.FinalReportWait"/>)
+    /// for the control plane to acknowledge it. Cancelling <paramref name="hard"/> stops at once.
+    /// </summary>
+    public Task ShutdownAsync(CancellationToken hard)
+    {
+        lock (_gate)
+            return _shutdown ??= Shutdown().ToTask(hard);
+    }
+
+    public void Dispose()
+    {
+        _stopOnGraceful.Dispose();
+        _remainUntilEnd.Dispose();
+        _lifecycle.Dispose();
+        _session.Dispose();
+        _feed.Dispose();
+    }
+
+    // One observable from shutting_down to the acknowledged final state, so that a hard stop (disposing it)
+    // ends whatever step is running, the shutdown script included.
+    private IObservable<Unit> Shutdown() => Observable.Defer(() =>
+    {
+        _lifecycle.TrySet(LifecycleState.ShuttingDown);
+        _stopOnGraceful.Dispose();
+
+        var manifest = _session.Value?.Manifest;
+        var final = manifest is null || string.IsNullOrWhiteSpace(manifest.ShutdownScript)
+            ? Observable.Defer(() => Observable.Return(_lifecycle.TrySet(LifecycleState.Off)))
+            : LifecycleScript
+                .Run(
+                    ScriptKind.Shutdown,
+                    manifest.ShutdownScript,
+                    manifest.ShutdownScriptTimeout,
+                    Command(manifest, manifest.ShutdownScript, Path.Join(_environment.LogDirectory, _options.ShutdownLogFile)),
+                    _ports.Launcher,
+                    _ports.ControlPlane,
+                    _lifecycle.TrySet,
+                    Observer.Create<AgentEvent>(_feed.Publish),
+                    _scheduler,
+                    Logger("Agent.Scripts"))
+                .Select(_ => true)
+                .DefaultIfEmpty(true)
+                .LastAsync();
+        return final.SelectMany(_ => FinalAcknowledgement());
+    })
+    .Finally(_remainUntilEnd.Dispose);
+
+    private IObservable<Unit> FinalAcknowledgement() => Observable.Defer(() =>
+    {
+        var final = _lifecycle.Current;
+        return _acknowledged
+            .FirstAsync(report => report.State == final)
+            .Select(_ => Unit.Default)
+            .Timeout(_options.FinalReportWait, _scheduler)
+            .Catch<Unit, TimeoutException>(_ =>
+            {
+                _logger.LogWarning("The control plane did not acknowledge the final state {State} within {Wait}", final, _options.FinalReportWait);
+                return Observable.Return(Unit.Default);
+            });
+    });
+
+    private IObservable<LifecycleState> RunStartup(Manifest manifest) => Observable.Defer(() =>
+    {
+        _lifecycle.TrySet(LifecycleState.Starting);
+        var gitAuth = manifest.GitAuthConfigs > 0
+            ? Observable.FromAsync(ct => _ports.Files.OverrideVsCodeGitAuthAsync(ct))
+                .Catch<Unit, Exception>(e =>
+                {
+                    _logger.LogWarning(e, "Could not override the VS Code Git authentication settings");
+                    return Observable.Empty<Unit>();
+                })
+                .IgnoreElements()
+                .Select(_ => LifecycleState.Starting)
+            : Observable.Empty<LifecycleState>();
+        var command = Command(manifest, manifest.StartupScript, Path.Join(_environment.LogDirectory, _options.StartupLogFile));
+        return gitAuth.Concat(LifecycleScript.Run(
+            ScriptKind.Startup,
+            manifest.StartupScript,
+            manifest.StartupScriptTimeout,
+            command,
+            _ports.Launcher,
+            _ports.ControlPlane,
+            _lifecycle.TrySet,
+            Observer.Create<AgentEvent>(_feed.Publish),
+            _scheduler,
+            Logger("Agent.Scripts")));
+    });
+
+    private CommandSpec Command(Manifest manifest, string script, string? outputFile) => new(
+        script,
+        string.IsNullOrEmpty(manifest.Directory) ? null : manifest.Directory,
+        SessionEnvironment.Build(manifest, _environment, _session.Value?.SessionToken ?? string.Empty),
+        outputFile);
+
+    private void Collected(MetadataCollected collected)
+    {
+        _feed.Publish(collected);
+        var keys = _session.Value?.Manifest.Metadata.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+        if (keys is not null)
+            _feed.RetainMetadata(keys);
+    }
+
+    private void Failed(string routine, Exception error)
+        => _logger.LogError(error, "The {Routine} routine stopped", routine);
+
+    private ILogger Logger(string category) => _loggerFactory.CreateLogger(category);
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Agent.Reactive;
+using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Cli;
+
+/// <summary><c>agent dev</c>: the embedded control plane and one agent in one process, ready to watch.</summary>
+public static class DevCommand
+{
+    /// <summary>The workspace used when none is given, shipped next to the binary.</summary>
+    public const string DemoWorkspace = "examples/demo-workspace.json";
+
+    public static Command Create()
+    {
+        var workspace = new Option<FileInfo?>("--workspace") { Description = $"Workspace file (default: {DemoWorkspace})" };
+        var address = new Option<string>("--address")
+        {
+            Description = "host:port of the control plane (port 0 picks a free port)",
+            DefaultValueFactory = _ => new ControlPlaneOptions().Address,
+        };
+        var agentName = new Option<string?>("--agent") { Description = "Which agent of the workspace runs here (default: the first)" };
+        var logging = new LoggingOptions();
+        var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
+        {
+            workspace, address, agentName,
+        };
+        logging.AddTo(command);
+        command.SetAction(async (result, _) =>
+        {
+            var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
+            WorkspaceDefinition definition;
+            try
+            {
+                definition = WorkspaceDefinition.Load(file);
+            }
+            catch (WorkspaceDefinitionException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
+            var name = result.GetValue(agentName);
+            var agent = name is null ? definition.Agents[0] : definition.Agents.FirstOrDefault(a => a.Name == name);
+            if (agent is null)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: the workspace {file} has no agent named \"{name}\"");
+                return 2;
+            }
+
+            var logDirectory = logging.ResolveLogDirectory(result);
+            using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
+            await using var server = ControlPlaneServer.Create(definition, new ControlPlaneOptions { Address = result.GetValue(address)! }, loggerFactory);
+            try
+            {
+                await server.StartAsync(CancellationToken.None);
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: cannot listen on {result.GetValue(address)}: {e.Message}");
+                return 1;
+            }
+
+            var exitCode = await RunCommand.RunAgentAsync(
+                server.Address,
+                agent.Token,
+                logDirectory,
+                AgentOptions.Default,
+                loggerFactory,
+                () => PrintBannerAsync(server.Address, file, agent.Name, definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null, logDirectory));
+            await server.StopAsync();
+            return exitCode;
+        });
+        return command;
+    }
+
+    private static string FindDemoWorkspace()
+    {
+        var beside = Path.Join(AppContext.BaseDirectory, DemoWorkspace);
+        return File.Exists(beside) ? beside : Path.GetFullPath(DemoWorkspace);
+    }
+
+    private static async Task PrintBannerAsync(Uri url, string workspace, string agent, string? userToken, string logDirectory)
+    {
+        var token = userToken ?? "<a user token of the workspace file>";
+        var root = url.ToString().TrimEnd('/');
+        await Console.Out.WriteLineAsync($"""
+
+            Control plane  {root}  (workspace {workspace})
+            Agent          "{agent}" running here; script logs in {logDirectory}
+
+            Watch it live:   agent monitor --url {root} --token {token} --agent {agent}
+                             (from a checkout: dotnet run --project Agent.Runtime -- monitor --url {root} --token {token})
+            Ask the API:     curl -H 'Coder-Session-Token: {token}' {root}/api/v2/workspaceagents/{agent}
+            Event stream:    curl -N '{root}/api/v2/workspaceagents/{agent}/events?coder_session_token={token}'
+            Stop:            Ctrl+C runs the shutdown script and reports "off"; press it again to stop at once.
+
+            """);
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Agent.Reactive;
+using Agent.Reactive.Connection;
+using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Cli;
+
+/// <summary><c>agent run</c>: the workspace agent daemon.</summary>
+public static class RunCommand
+{
+    public static Command Create()
+    {
+        var url = new Option<Uri?>("--url") { Description = "Control plane URL (env AGENT_URL, CODER_AGENT_URL)" };
+        var token = new Option<string?>("--token") { Description = "Agent token (env AGENT_TOKEN, CODER_AGENT_TOKEN)" };
+        var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory for the agent's own state (default ~/.local/share/agent)" };
+        var pollInterval = new Option<string?>("--poll-interval")
+        {
+            Description = "How often the manifest is fetched again to notice changes and a lost control plane (env AGENT_POLL_INTERVAL; default 10s)",
+        };
+        var logging = new LoggingOptions();
+        var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report.")
+        {
+            url, token, dataDirectory, pollInterval,
+        };
+        logging.AddTo(command);
+        command.SetAction(async (result, _) =>
+        {
+            var controlPlane = result.GetValue(url) ?? ParseUri(EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL"));
+            var agentToken = result.GetValue(token) ?? EnvironmentDefaults.First("AGENT_TOKEN", "CODER_AGENT_TOKEN");
+            if (controlPlane is null || string.IsNullOrEmpty(agentToken))
+            {
+                await Console.Error.WriteLineAsync("agent run: a control plane URL and an agent token are needed (--url/--token or AGENT_URL/AGENT_TOKEN)");
+                return 2;
+            }
+
+            var poll = result.GetValue(pollInterval) ?? EnvironmentDefaults.First("AGENT_POLL_INTERVAL");
+            var interval = SessionLoopOptions.Default.ManifestPollInterval;
+            if (poll is not null && (!GoDuration.TryParse(poll, out interval) || interval <= TimeSpan.Zero))
+            {
+                await Console.Error.WriteLineAsync($"agent run: --poll-interval \"{poll}\" is not a positive duration (examples: 500ms, 10s)");
+                return 2;
+            }
+
+            var options = AgentOptions.Default with { Session = SessionLoopOptions.Default with { ManifestPollInterval = interval } };
+            var logDirectory = logging.ResolveLogDirectory(result);
+            using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
+            AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
+            AgentHost.AddExecutableDirectoryToPath();
+            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, loggerFactory);
+        });
+        return command;
+    }
+
+    /// <summary>Runs an agent until the first signal, then shuts it down gracefully (a second signal: at once).</summary>
+    public static async Task<int> RunAgentAsync(Uri controlPlane, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, Func<Task>? onStarted = null)
+    {
+        var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
+        using var signals = new ShutdownSignals();
+        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory);
+        logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
+        agent.Start();
+        if (onStarted is not null)
+            await onStarted();
+
+        await WaitForAsync(signals.Graceful);
+        logger.LogInformation("Received {Signal}: shutting down gracefully (send it again to stop at once)", signals.FirstSignal);
+        try
+        {
+            await agent.ShutdownAsync(signals.Hard);
+            logger.LogInformation("Shut down in state {State}", agent.Lifecycle);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Second signal: stopped at once in state {State}", agent.Lifecycle);
+            return 1;
+        }
+    }
+
+    private static string DefaultDataDirectory()
+    {
+        var dataHome = EnvironmentDefaults.First("XDG_DATA_HOME")
+            ?? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Join(dataHome, "agent");
+    }
+
+    private static Uri? ParseUri(string? value)
+        => Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
+
+    private static async Task WaitForAsync(CancellationToken token)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = token.Register(() => stopped.TrySetResult());
+        await stopped.Task;
+    }
+}

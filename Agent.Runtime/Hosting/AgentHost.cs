@@ -1,0 +1,89 @@
+using System.Reactive.Concurrency;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Agent.Reactive;
+using Agent.Reactive.Ports;
+using Agent.Runtime.Apps;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Processes;
+using Agent.Runtime.Workspace;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Hosting;
+
+/// <summary>The composition root of a workspace agent: real ports, real clock.</summary>
+public static class AgentHost
+{
+    /// <summary>Timeout of every call to the control plane (Coder uses the same).</summary>
+    public static readonly TimeSpan ControlPlaneTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The agent's version as the startup report carries it (<c>v</c> + semver).</summary>
+    public static string Version
+    {
+        get
+        {
+            var informational = typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            var plus = informational.IndexOf('+', StringComparison.Ordinal);
+            return "v" + (plus < 0 ? informational : informational[..plus]);
+        }
+    }
+
+    /// <summary>Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>.</summary>
+    public static WorkspaceAgent Create(Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = url,
+            Timeout = ControlPlaneTimeout,
+        };
+        var environment = Environment(logDirectory);
+        var ports = new AgentPorts(
+            new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
+            new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
+            new HttpProbe(),
+            new WorkspaceFiles(environment.HomeDirectory, environment.GetVariable, loggerFactory.CreateLogger<WorkspaceFiles>()));
+        return new WorkspaceAgent(ports, environment, options, DefaultScheduler.Instance, loggerFactory);
+    }
+
+    /// <summary>Reads the facts of this machine that the agent reports and passes to sessions.</summary>
+    public static AgentEnvironment Environment(string logDirectory)
+    {
+        var home = System.Environment.GetEnvironmentVariable("HOME");
+        if (string.IsNullOrEmpty(home))
+            home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+        var executable = System.Environment.ProcessPath ?? "agent";
+        return new AgentEnvironment(
+            home,
+            System.Environment.GetEnvironmentVariable,
+            Version,
+            System.Environment.GetEnvironmentVariable("CODER_AGENT_SUBSYSTEM") ?? string.Empty,
+            logDirectory,
+            executable,
+            System.Environment.UserName);
+    }
+
+    /// <summary>Creates <paramref name="path"/> (and parents) with mode 0700 when it does not exist yet.</summary>
+    public static string EnsurePrivateDirectory(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            return full;
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(full);
+        else
+            Directory.CreateDirectory(full, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        return full;
+    }
+
+    /// <summary>Sessions can call the agent binary by name, as Coder's can call <c>coder</c>.</summary>
+    public static void AddExecutableDirectoryToPath()
+    {
+        var directory = Path.GetDirectoryName(System.Environment.ProcessPath);
+        if (directory is null || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            return;
+        var path = System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        if (!path.Split(':').Contains(directory, StringComparer.Ordinal))
+            System.Environment.SetEnvironmentVariable("PATH", path.Length == 0 ? directory : path + ":" + directory);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agent.Specs.Utilities;
+
+namespace Agent.Specs.Integration;
+
+/// <summary>
+/// <c>agent server</c> and <c>agent run</c> as real processes on loopback, with a private home, log directory
+/// and workspace file, and a client of the server's user API to watch what the agent reported.
+/// </summary>
+public sealed class IntegrationHarness : IAsyncDisposable
+{
+    public const string UserToken = "spec-user-token";
+    public const string AgentName = "main";
+
+    private readonly TempDirectory _directory = new();
+    private readonly HttpClient _http;
+    private readonly List<RunningProcess> _processes = [];
+
+    public IntegrationHarness()
+    {
+        Port = FreePort.Next();
+        Url = new Uri($"http://127.0.0.1:{Port}/");
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(LogDirectory);
+        _http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Add("Coder-Session-Token", UserToken);
+    }
+
+    public string AgentToken { get; } = Guid.NewGuid().ToString();
+
+    public int Port { get; }
+
+    public Uri Url { get; }
+
+    public string Home => _directory.Combine("home");
+
+    public string LogDirectory => _directory.Combine("logs");
+
+    public string WorkspaceFile => _directory.Combine("workspace.json");
+
+    public RunningProcess? Server { get; private set; }
+
+    public RunningProcess? Agent { get; private set; }
+
+    public string Combine(params string[] parts) => _directory.Combine(parts);
+
+    /// <summary>Writes the workspace file with one agent whose wire manifest is <paramref name="manifest"/>.</summary>
+    public void WriteWorkspace(JsonObject manifest)
+    {
+        var workspace = new JsonObject
+        {
+            ["user_tokens"] = new JsonArray(UserToken),
+            ["agents"] = new JsonArray(new JsonObject
+            {
+                ["name"] = AgentName,
+                ["token"] = AgentToken,
+                ["manifest"] = manifest,
+            }),
+        };
+        File.WriteAllText(WorkspaceFile, workspace.ToJsonString());
+    }
+
+    public async Task<RunningProcess> StartServerAsync(params string[] extra)
+    {
+        var server = RunningProcess.Start(
+            AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{Port}", "--workspace", WorkspaceFile, .. extra]),
+            "agent server");
+        _processes.Add(server);
+        Server = server;
+        await Eventually.WaitAsync(
+            async () => (await _http.GetAsync($"api/v2/workspaceagents/{AgentName}")).IsSuccessStatusCode,
+            ok => ok,
+            $"agent server to answer\n{server.Output}");
+        return server;
+    }
+
+    public RunningProcess StartAgent(params string[] extra)
+    {
+        string[] logDirectory = extra.Contains("--log-dir") ? [] : ["--log-dir", LogDirectory];
+        var info = AgentBinary.StartInfo(["run", .. logDirectory, "--data-dir", Combine("data"), .. extra]);
+        info.Environment["HOME"] = Home;
+        info.Environment["AGENT_URL"] = Url.ToString();
+        info.Environment["AGENT_TOKEN"] = AgentToken;
+        info.Environment["AGENT_POLL_INTERVAL"] = "250ms";
+        info.Environment.Remove("CODER_AGENT_URL");
+        info.Environment.Remove("CODER_AGENT_TOKEN");
+        var agent = RunningProcess.Start(info, "agent run");
+        _processes.Add(agent);
+        Agent = agent;
+        return agent;
+    }
+
+    public async Task<JsonElement> GetAsync(string relative)
+    {
+        using var response = await _http.GetAsync($"api/v2/workspaceagents/{AgentName}{relative}");
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    public async Task<string[]> LifecycleStatesAsync()
+        => (await GetAsync("/lifecycle")).EnumerateArray().Select(r => r.GetProperty("state").GetString()!).ToArray();
+
+    public async Task<string[]> LogLinesAsync(string source = "startup")
+        => (await GetAsync($"/{source}-logs")).EnumerateArray().Select(r => r.GetProperty("output").GetString()!).ToArray();
+
+    /// <summary>Waits until the reported lifecycle ends with <paramref name="state"/>; returns every state reported.</summary>
+    public Task<string[]> WaitForLifecycleAsync(string state, TimeSpan? timeout = null)
+        => Eventually.WaitAsync(
+            async () => await LifecycleStatesAsync(),
+            states => states is { Length: > 0 } && states[^1] == state,
+            $"lifecycle {state}\n--- agent ---\n{Agent?.Output}",
+            timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+            process.Dispose();
+        _http.Dispose();
+        _directory.Dispose();
+        await Task.CompletedTask;
+    }
+}
