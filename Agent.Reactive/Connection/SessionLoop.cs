@@ -50,7 +50,14 @@ public static class SessionLoop
                 onRetry: (error, delay) =>
                 {
                     events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
-                    logger.LogWarning(error, "Lost the control plane: {Reason}; reconnecting in {Delay}", error.Message, delay);
+
+                    // A refusal or an unreachable control plane is expected weather: its message says it all.
+                    // Anything else is a bug worth its stack trace.
+                    logger.LogWarning(
+                        error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error,
+                        "Lost the control plane: {Reason}; reconnecting in {Delay}",
+                        error.Message,
+                        delay);
                 });
     }
 

@@ -13,6 +13,9 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
     /// <summary>Log lines kept per source for late subscribers.</summary>
     public const int LogTailLines = 200;
 
+    /// <summary>Lifecycle changes kept for late subscribers (a state machine of nine states needs few).</summary>
+    public const int LifecycleHistory = 64;
+
     private readonly Lock _gate = new();
     private readonly Subject<AgentEvent> _live = new();
     private readonly List<LifecycleChanged> _lifecycle = [];
@@ -94,6 +97,8 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
                 break;
             case LifecycleChanged lifecycle:
                 _lifecycle.Add(lifecycle);
+                if (_lifecycle.Count > LifecycleHistory)
+                    _lifecycle.RemoveAt(0);
                 break;
             case MetadataCollected metadata:
                 _metadata[metadata.Key] = metadata;

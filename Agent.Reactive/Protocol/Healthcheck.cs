@@ -6,7 +6,7 @@ namespace Agent.Reactive.Protocol;
 public sealed record Healthcheck
 {
     [JsonPropertyName("url")]
-    public string Url { get; init; } = string.Empty;
+    public string Url { get; init => field = value ?? string.Empty; } = string.Empty;
 
     /// <summary>Seconds between probes; also the probe's timeout.</summary>
     [JsonPropertyName("interval")]

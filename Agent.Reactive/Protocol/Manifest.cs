@@ -13,38 +13,38 @@ public sealed record Manifest
     public int GitAuthConfigs { get; init; }
 
     [JsonPropertyName("vscode_port_proxy_uri")]
-    public string VsCodePortProxyUri { get; init; } = string.Empty;
+    public string VsCodePortProxyUri { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("apps")]
-    public IReadOnlyList<WorkspaceApp> Apps { get; init; } = [];
+    public IReadOnlyList<WorkspaceApp> Apps { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
 
     /// <summary>Kept as raw JSON: this agent has no tailnet, but the value round-trips unchanged.</summary>
     [JsonPropertyName("derpmap")]
     public JsonElement? DerpMap { get; init; }
 
     [JsonPropertyName("environment_variables")]
-    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> EnvironmentVariables { get; init => field = value ?? new Dictionary<string, string>(); } = new Dictionary<string, string>();
 
     [JsonPropertyName("startup_script")]
-    public string StartupScript { get; init; } = string.Empty;
+    public string StartupScript { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("startup_script_timeout")]
     [JsonConverter(typeof(NanosecondsConverter))]
     public TimeSpan StartupScriptTimeout { get; init; }
 
     [JsonPropertyName("directory")]
-    public string Directory { get; init; } = string.Empty;
+    public string Directory { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("motd_file")]
-    public string MotdFile { get; init; } = string.Empty;
+    public string MotdFile { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("shutdown_script")]
-    public string ShutdownScript { get; init; } = string.Empty;
+    public string ShutdownScript { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("shutdown_script_timeout")]
     [JsonConverter(typeof(NanosecondsConverter))]
     public TimeSpan ShutdownScriptTimeout { get; init; }
 
     [JsonPropertyName("metadata")]
-    public IReadOnlyList<MetadataDescription> Metadata { get; init; } = [];
+    public IReadOnlyList<MetadataDescription> Metadata { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
 }

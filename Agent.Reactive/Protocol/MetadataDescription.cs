@@ -6,13 +6,13 @@ namespace Agent.Reactive.Protocol;
 public sealed record MetadataDescription
 {
     [JsonPropertyName("display_name")]
-    public string DisplayName { get; init; } = string.Empty;
+    public string DisplayName { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("key")]
-    public string Key { get; init; } = string.Empty;
+    public string Key { get; init => field = value ?? string.Empty; } = string.Empty;
 
     [JsonPropertyName("script")]
-    public string Script { get; init; } = string.Empty;
+    public string Script { get; init => field = value ?? string.Empty; } = string.Empty;
 
     /// <summary>Seconds between collections; 0 collects once.</summary>
     [JsonPropertyName("interval")]

@@ -41,5 +41,5 @@ public sealed record Stats
     public long SessionCountSsh { get; init; }
 
     [JsonPropertyName("metrics")]
-    public IReadOnlyList<AgentMetric> Metrics { get; init; } = [];
+    public IReadOnlyList<AgentMetric> Metrics { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
 }

@@ -46,9 +46,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     /// <summary>Token authentication: the configured agent token is the session token.</summary>
     public Task<string> ExchangeTokenAsync(CancellationToken cancellationToken) => Task.FromResult(_agentToken);
 
-    /// <summary>The manifest, with missing or <c>null</c> fields filled by <see cref="ManifestDefaults"/>.</summary>
-    public async Task<Manifest> GetManifestAsync(CancellationToken cancellationToken)
-        => ManifestDefaults.Apply(await SendAsync(HttpMethod.Get, "manifest", null, AgentJsonContext.Default.Manifest, cancellationToken));
+    /// <summary>The manifest; missing or <c>null</c> fields read as empty (the wire records see to that).</summary>
+    public Task<Manifest> GetManifestAsync(CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Get, "manifest", null, AgentJsonContext.Default.Manifest, cancellationToken);
 
     public Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "startup", Json(request, AgentJsonContext.Default.StartupRequest), cancellationToken);

@@ -26,6 +26,27 @@ public sealed class ManifestJsonSpecs
     }
 
     [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"apps":null,"metadata":null,"environment_variables":null,"startup_script":null,"directory":null}""")]
+    [InlineData("""{"apps":[null,{"healthcheck":null,"slug":null}],"metadata":[null]}""")]
+    public void Read_MissingOrNullFields_ReadAsEmpty(string json)
+    {
+        var manifest = JsonSerializer.Deserialize(json, AgentJsonContext.Default.Manifest)!;
+
+        Assert.Equal(string.Empty, manifest.StartupScript);
+        Assert.Equal(string.Empty, manifest.Directory);
+        Assert.Equal(string.Empty, manifest.ShutdownScript);
+        Assert.NotNull(manifest.EnvironmentVariables);
+        Assert.Empty(manifest.Metadata);
+        Assert.All(manifest.Apps, app =>
+        {
+            Assert.Equal(string.Empty, app.Slug);
+            Assert.Equal("owner", app.SharingLevel);
+            Assert.Equal(string.Empty, app.Healthcheck.Url);
+        });
+    }
+
+    [Theory]
     [InlineData(0, 0)]
     [InlineData(1, 1)]
     [InlineData(100, 1)]

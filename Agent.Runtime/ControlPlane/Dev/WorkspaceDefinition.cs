@@ -103,11 +103,7 @@ public sealed partial record WorkspaceDefinition
             ValidateManifest(agent, where);
         }
 
-        return this with
-        {
-            UserTokens = userTokens,
-            Agents = Agents.Select(agent => agent with { Manifest = ManifestDefaults.Apply(agent.Manifest) }).ToList(),
-        };
+        return this with { UserTokens = userTokens };
     }
 
     private static void ValidateManifest(WorkspaceAgentDefinition agent, string where)
