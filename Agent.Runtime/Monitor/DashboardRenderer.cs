@@ -41,7 +41,7 @@ public static class DashboardRenderer
             grid.AddRow(new Text("subsystem", Dim), new Text(state.Startup.Subsystem));
         if (state.LastEventAt is { } last)
             grid.AddRow(new Text("last event", Dim), new Text($"{DashboardFormat.Duration(now - last)} ago"));
-        return new Panel(grid) { Header = new PanelHeader($"agent {Markup.Escape(agentName)}"), Expand = true };
+        return new Panel(grid) { Header = new PanelHeader($"agent {Markup.Escape(agentName)}"), Expand = true, Border = BoxBorder.Rounded };
     }
 
     private static Panel Lifecycle(DashboardState state, DateTimeOffset now)
