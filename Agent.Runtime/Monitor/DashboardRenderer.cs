@@ -1,0 +1,202 @@
+using System.Globalization;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Protocol;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Agent.Runtime.Monitor;
+
+/// <summary>
+/// Draws a <see cref="DashboardState"/> with Spectre.Console: a header (streams, version, directory),
+/// then lifecycle, metadata, apps, stats and logs. Values from the agent are shown as plain text, never
+/// read as markup. Ages and the time in the current state are counted up to the given <c>now</c>.
+/// </summary>
+public static class DashboardRenderer
+{
+    private static readonly Style Dim = new(Color.Grey);
+    private static readonly Style Good = new(Color.Green);
+    private static readonly Style Warn = new(Color.Yellow);
+    private static readonly Style Bad = new(Color.Red);
+
+    public static IRenderable Render(DashboardState state, string agentName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new Rows(
+            Header(state, agentName, now),
+            new Columns(Lifecycle(state, now), Apps(state)) { Expand = false },
+            Metadata(state, now),
+            StatsPanel(state, now),
+            Logs(state));
+    }
+
+    private static Panel Header(DashboardState state, string agentName, DateTimeOffset now)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        grid.AddRow(new Text("event stream", Dim), StreamText(state.Stream));
+        grid.AddRow(new Text("agent", Dim), AgentConnectionText(state.AgentConnection, now));
+        grid.AddRow(new Text("lifecycle", Dim), LifecycleText(state.CurrentLifecycle));
+        grid.AddRow(new Text("version", Dim), new Text(state.Startup?.Version ?? "-"));
+        grid.AddRow(new Text("directory", Dim), new Text(state.Startup?.ExpandedDirectory ?? "-"));
+        if (!string.IsNullOrEmpty(state.Startup?.Subsystem))
+            grid.AddRow(new Text("subsystem", Dim), new Text(state.Startup.Subsystem));
+        if (state.LastEventAt is { } last)
+            grid.AddRow(new Text("last event", Dim), new Text($"{DashboardFormat.Duration(now - last)} ago"));
+        return new Panel(grid) { Header = new PanelHeader($"agent {Markup.Escape(agentName)}"), Expand = true, Border = BoxBorder.Rounded };
+    }
+
+    private static Panel Lifecycle(DashboardState state, DateTimeOffset now)
+    {
+        if (state.Lifecycle.IsEmpty)
+            return Section("lifecycle", Nothing("no lifecycle report yet"));
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("state").AddColumn("since").AddColumn(new TableColumn("time in state").RightAligned());
+        for (var i = 0; i < state.Lifecycle.Count; i++)
+        {
+            var step = state.Lifecycle[i];
+            var current = i == state.Lifecycle.Count - 1;
+            table.AddRow(
+                LifecycleText(step.State),
+                new Text(DashboardFormat.Time(step.EnteredAt)),
+                new Text(DashboardFormat.Duration(step.TimeIn(now)) + (current ? " (now)" : string.Empty)));
+        }
+
+        IRenderable body = table;
+        if (state.StartupDuration is { } startup)
+            body = new Rows(table, new Text($"starting → ready in {DashboardFormat.Duration(startup)}", Good));
+        return Section("lifecycle", body);
+    }
+
+    private static Panel Metadata(DashboardState state, DateTimeOffset now)
+    {
+        if (state.Metadata.IsEmpty)
+            return Section("metadata", Nothing("no metadata collected yet"));
+        var table = new Table().Border(TableBorder.Simple).Expand()
+            .AddColumn("key").AddColumn("name").AddColumn("value").AddColumn("error").AddColumn(new TableColumn("age").RightAligned());
+        foreach (var item in state.Metadata.Values)
+        {
+            table.AddRow(
+                new Text(item.Key),
+                new Text(item.DisplayName),
+                new Text(item.Result.Value),
+                new Text(item.Result.Error, Bad),
+                new Text(DashboardFormat.Duration(now - item.Result.CollectedAt)));
+        }
+
+        return Section("metadata", table);
+    }
+
+    private static Panel Apps(DashboardState state)
+    {
+        if (state.Apps.IsEmpty)
+            return Section("apps", Nothing("no app health reported"));
+        var table = new Table().Border(TableBorder.Simple).AddColumn("app").AddColumn("health");
+        foreach (var (id, health) in state.Apps)
+            table.AddRow(new Text(id.ToString()), HealthText(health));
+        return Section("apps", table);
+    }
+
+    private static Panel StatsPanel(DashboardState state, DateTimeOffset now)
+    {
+        if (state.Stats is not { Stats: var stats, At: var at })
+            return Section("stats", Nothing("no stats window yet"));
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        var byProto = stats.ConnectionsByProto is { Count: > 0 } protocols
+            ? string.Join(", ", protocols.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Invariant($"{p.Key} {p.Value}")))
+            : "-";
+        var latency = stats.ConnectionMedianLatencyMs < 0 ? "-" : Invariant($"{stats.ConnectionMedianLatencyMs:0.##} ms");
+        grid.AddRow(Label("connections"), Value(Invariant($"{stats.ConnectionCount} ({byProto})")), Label("median latency"), Value(latency));
+        grid.AddRow(
+            Label("received"),
+            Value(Invariant($"{DashboardFormat.Bytes(stats.RxBytes)} in {stats.RxPackets} packets")),
+            Label("sent"),
+            Value(Invariant($"{DashboardFormat.Bytes(stats.TxBytes)} in {stats.TxPackets} packets")));
+        grid.AddRow(
+            Label("sessions"),
+            Value(Invariant($"ssh {stats.SessionCountSsh}, vscode {stats.SessionCountVsCode}, jetbrains {stats.SessionCountJetBrains}, pty {stats.SessionCountReconnectingPty}")),
+            Label("reported"),
+            Value($"{DashboardFormat.Duration(now - at)} ago"));
+        return Section("stats", grid);
+    }
+
+    private static Panel Logs(DashboardState state)
+    {
+        if (state.Logs.IsEmpty)
+            return Section("logs", Nothing("no script output yet"));
+        var rows = new List<IRenderable>();
+        foreach (var (source, lines) in state.Logs)
+        {
+            rows.Add(new Text(source, new Style(decoration: Decoration.Bold)));
+            foreach (var line in lines)
+            {
+                var style = line.Level is "error" or "critical" ? Bad : line.Level == "warn" ? Warn : Style.Plain;
+                rows.Add(new Text($"{DashboardFormat.Time(line.At)} {line.Output}", style));
+            }
+        }
+
+        return Section($"logs (last {DashboardState.LogTailLines} lines per script)", new Rows(rows));
+    }
+
+    private static Text StreamText(EventStreamStatus? status) => status switch
+    {
+        null => new Text("not started", Dim),
+        { State: EventStreamState.Connected } => new Text("connected", Good),
+        { State: EventStreamState.Connecting } => new Text("connecting…", Warn),
+        { State: EventStreamState.Lost, RetryIn: { } retryIn } =>
+            new Text($"lost: {status.Reason} (retrying in {DashboardFormat.Duration(retryIn)})", Bad),
+        _ => new Text($"{Name(status.State)}: {status.Reason}", Bad),
+    };
+
+    private static Text AgentConnectionText(ConnectionChanged? connection, DateTimeOffset now) => connection switch
+    {
+        null => new Text("unknown", Dim),
+        { State: ConnectionState.Connected } => new Text($"connected for {DashboardFormat.Duration(now - connection.At)}", Good),
+        { State: ConnectionState.Connecting } => new Text("connecting…", Warn),
+        _ => new Text(
+            $"disconnected {DashboardFormat.Duration(now - connection.At)} ago" + (connection.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty),
+            Bad),
+    };
+
+    private static Text LifecycleText(LifecycleState? state) => state switch
+    {
+        null => new Text("unknown", Dim),
+        LifecycleState.Ready => new Text("ready", Good),
+        LifecycleState.StartTimeout or LifecycleState.StartError or LifecycleState.ShutdownTimeout or LifecycleState.ShutdownError =>
+            new Text(Name(state.Value), Bad),
+        _ => new Text(Name(state.Value), Warn),
+    };
+
+    private static Text HealthText(AppHealth health) => health switch
+    {
+        AppHealth.Healthy => new Text("healthy", Good),
+        AppHealth.Unhealthy => new Text("unhealthy", Bad),
+        AppHealth.Initializing => new Text("initializing", Warn),
+        _ => new Text("disabled", Dim),
+    };
+
+    /// <summary>The wire name of a state (<c>start_timeout</c>), as the control plane and Coder spell it.</summary>
+    private static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum
+    {
+        var text = value.ToString();
+        var builder = new System.Text.StringBuilder(text.Length + 4);
+        foreach (var character in text)
+        {
+            if (char.IsUpper(character) && builder.Length > 0)
+                builder.Append('_');
+            builder.Append(char.ToLowerInvariant(character));
+        }
+
+        return builder.ToString();
+    }
+
+    private static Panel Section(string title, IRenderable body)
+        => new(body) { Header = new PanelHeader(Markup.Escape(title)), Expand = true, Border = BoxBorder.Rounded };
+
+    private static Text Nothing(string what) => new(what, Dim);
+
+    private static Text Label(string text) => new(text, Dim);
+
+    private static Text Value(string text) => new(text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
