@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
@@ -8,9 +9,10 @@ namespace Agent.Reactive.Lifecycle;
 
 /// <summary>
 /// Coder's <c>reportLifecycleLoop</c>: only the latest state matters. Each report is posted and retried
-/// (1 s doubling to 15 s) until the control plane takes it; a newer report cancels the one still in
-/// flight or waiting to retry, so intermediate states can be lost, and every report keeps its own
-/// <c>changed_at</c>.
+/// (1 s doubling to 15 s) until the control plane takes it. One post is in flight at a time and is never
+/// cancelled by a newer report; reports that arrive meanwhile wait, and only the newest of them is sent next
+/// (a newer report also replaces one that is waiting to be retried). Intermediate states can so be lost
+/// while the control plane is slow or away; every report keeps its own <c>changed_at</c>.
 /// </summary>
 public static class LifecycleReporting
 {
@@ -22,7 +24,7 @@ public static class LifecycleReporting
     /// Cold: every subscription posts on its own, so share one subscription (for example with
     /// <c>Replay(1)</c>) between the agent and a shutdown that waits for the final state. Completes once
     /// <paramref name="changes"/> completed and the last report was acknowledged; disposing cancels the
-    /// post in flight.
+    /// post in flight and any retry.
     /// </summary>
     public static IObservable<LifecycleReport> Acknowledged(
         IObservable<LifecycleReport> changes,
@@ -35,15 +37,11 @@ public static class LifecycleReporting
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
-        return changes
-            .Select(report => Observable
-                .FromAsync(cancellationToken => client.PostLifecycleAsync(report, cancellationToken))
-                .Select(_ => report)
-                .RetryWithBackoff(
-                    Retry,
-                    scheduler,
-                    onRetry: (error, delay) => logger.LogWarning(
-                        error, "Reporting lifecycle {State} failed: {Reason}; retrying in {Delay}", report.State, error.Message, delay)))
-            .Switch();
+        return Observable.Create<LifecycleReport>(observer =>
+        {
+            var sender = new LatestReportSender(observer, client, scheduler, logger);
+            var subscription = changes.Subscribe(sender.OnNext, sender.OnError, sender.OnCompleted);
+            return new CompositeDisposable(subscription, sender);
+        });
     }
 }

@@ -13,6 +13,7 @@ public static class AgentCommandLine
             RunCommand.Create(),
             ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
             DevCommand.Create(),
+            MonitorCommand.Create(),
         };
 
     /// <summary>

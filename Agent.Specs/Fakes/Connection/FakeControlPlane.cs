@@ -11,6 +11,9 @@ namespace Agent.Specs.Fakes.Connection;
 /// </summary>
 public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
 {
+    private readonly Queue<(LifecycleReport Report, TaskCompletionSource Answer)> _held = new();
+    private int _lifecycleAttemptCount;
+
     public const string SessionToken = "5f1b2c3d-0000-4000-8000-00000000cafe";
 
     public Manifest Manifest { get; set; } = new() { Directory = "~/project" };
@@ -25,6 +28,9 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
 
     public bool HangLifecycle { get; set; }
 
+    /// <summary>When set, lifecycle posts stay in flight until <see cref="ReleaseLifecycle"/> answers them.</summary>
+    public bool HoldLifecycle { get; set; }
+
     public List<DateTimeOffset> TokenExchanges { get; } = [];
 
     public List<DateTimeOffset> ManifestFetches { get; } = [];
@@ -35,6 +41,9 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public List<(DateTimeOffset At, LifecycleReport Report)> LifecycleAttempts { get; } = [];
 
     public List<LifecycleReport> LifecycleAccepted { get; } = [];
+
+    /// <summary>How many lifecycle posts were made, safe to read from another thread.</summary>
+    public int LifecycleAttemptCount => Volatile.Read(ref _lifecycleAttemptCount);
 
     public List<StartupLogsRequest> Logs { get; } = [];
 
@@ -70,8 +79,16 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
     {
         LifecycleAttempts.Add((scheduler.Now, report));
+        Interlocked.Increment(ref _lifecycleAttemptCount);
         if (HangLifecycle)
             return Hang<bool>(cancellationToken);
+        if (HoldLifecycle)
+        {
+            var held = new TaskCompletionSource();
+            _held.Enqueue((report, held));
+            return held.Task;
+        }
+
         if ((Failure ?? LifecycleFailure) is { } failure)
             return Task.FromException(failure);
         LifecycleAccepted.Add(report);
@@ -102,6 +119,20 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         return Failure is { } failure
             ? Task.FromException<StatsResponse>(failure)
             : Task.FromResult(new StatsResponse(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>
+    public void ReleaseLifecycle(Exception? failure = null)
+    {
+        var (report, held) = _held.Dequeue();
+        if (failure is not null)
+        {
+            held.SetException(failure);
+            return;
+        }
+
+        LifecycleAccepted.Add(report);
+        held.SetResult();
     }
 
     private Task<T> Hang<T>(CancellationToken cancellationToken)
