@@ -5,7 +5,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Apps;
-using Agent.Specs.Fakes.Metadata;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Apps;
