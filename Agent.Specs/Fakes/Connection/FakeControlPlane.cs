@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Connection;
 
@@ -105,13 +106,5 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     }
 
     private Task<T> Hang<T>(CancellationToken cancellationToken)
-    {
-        var pending = new TaskCompletionSource<T>();
-        cancellationToken.Register(() =>
-        {
-            Cancellations++;
-            pending.TrySetCanceled(cancellationToken);
-        });
-        return pending.Task;
-    }
+        => Pending.UntilCancelled<T>(cancellationToken, () => Cancellations++);
 }
