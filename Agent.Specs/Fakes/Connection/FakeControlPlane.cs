@@ -53,19 +53,19 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         TokenExchanges.Add(scheduler.Now);
         if (HangExchange)
             return Hang<string>(cancellationToken);
-        return Failure is { } failure ? Task.FromException<string>(failure) : Task.FromResult(SessionToken);
+        return Answer(SessionToken);
     }
 
     public Task<Manifest> GetManifestAsync(CancellationToken cancellationToken)
     {
         ManifestFetches.Add(scheduler.Now);
-        return Failure is { } failure ? Task.FromException<Manifest>(failure) : Task.FromResult(Manifest);
+        return Answer(Manifest);
     }
 
     public Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken)
     {
         Startups.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
@@ -82,28 +82,31 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken)
     {
         Logs.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostMetadataAsync(string key, MetadataResult result, CancellationToken cancellationToken)
     {
         Metadata.Add((key, result));
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken)
     {
         AppHealth.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
     {
         Stats.Add(stats);
-        return Failure is { } failure
-            ? Task.FromException<StatsResponse>(failure)
-            : Task.FromResult(new StatsResponse(TimeSpan.FromSeconds(30)));
+        return Answer(new StatsResponse(TimeSpan.FromSeconds(30)));
     }
+
+    // Every call fails with Failure while it is set (the control plane is down).
+    private Task Answer() => Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+
+    private Task<T> Answer<T>(T value) => Failure is { } failure ? Task.FromException<T>(failure) : Task.FromResult(value);
 
     private Task<T> Hang<T>(CancellationToken cancellationToken)
         => Pending.UntilCancelled<T>(cancellationToken, () => Cancellations++);
