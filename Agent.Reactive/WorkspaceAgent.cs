@@ -145,18 +145,7 @@ public sealed class WorkspaceAgent : IDisposable
         var manifest = _session.Value?.Manifest;
         var final = manifest is null || string.IsNullOrWhiteSpace(manifest.ShutdownScript)
             ? Observable.Defer(() => Observable.Return(_lifecycle.TrySet(LifecycleState.Off)))
-            : LifecycleScript
-                .Run(
-                    ScriptKind.Shutdown,
-                    manifest.ShutdownScript,
-                    manifest.ShutdownScriptTimeout,
-                    Command(manifest, manifest.ShutdownScript, Path.Join(_environment.LogDirectory, _options.ShutdownLogFile)),
-                    _ports.Launcher,
-                    _ports.ControlPlane,
-                    _lifecycle.TrySet,
-                    Observer.Create<AgentEvent>(_feed.Publish),
-                    _scheduler,
-                    Logger("Agent.Scripts"))
+            : RunScript(manifest, ScriptKind.Shutdown, manifest.ShutdownScript, manifest.ShutdownScriptTimeout, _options.ShutdownLogFile)
                 .Select(_ => true)
                 .DefaultIfEmpty(true)
                 .LastAsync();
@@ -191,19 +180,22 @@ public sealed class WorkspaceAgent : IDisposable
                 .IgnoreElements()
                 .Select(_ => LifecycleState.Starting)
             : Observable.Empty<LifecycleState>();
-        var command = Command(manifest, manifest.StartupScript, Path.Join(_environment.LogDirectory, _options.StartupLogFile));
-        return gitAuth.Concat(LifecycleScript.Run(
-            ScriptKind.Startup,
-            manifest.StartupScript,
-            manifest.StartupScriptTimeout,
-            command,
+        return gitAuth.Concat(RunScript(manifest, ScriptKind.Startup, manifest.StartupScript, manifest.StartupScriptTimeout, _options.StartupLogFile));
+    });
+
+    // The startup or shutdown script, its output logged to logFile in the log directory and shipped to the control plane.
+    private IObservable<LifecycleState> RunScript(Manifest manifest, ScriptKind kind, string script, TimeSpan timeout, string logFile)
+        => LifecycleScript.Run(
+            kind,
+            script,
+            timeout,
+            Command(manifest, script, Path.Join(_environment.LogDirectory, logFile)),
             _ports.Launcher,
             _ports.ControlPlane,
             _lifecycle.TrySet,
             Observer.Create<AgentEvent>(_feed.Publish),
             _scheduler,
-            Logger("Agent.Scripts")));
-    });
+            Logger("Agent.Scripts"));
 
     private CommandSpec Command(Manifest manifest, string script, string? outputFile) => new(
         script,

@@ -5,7 +5,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Apps;
-using Agent.Specs.Fakes.Metadata;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Apps;
@@ -200,7 +200,7 @@ public sealed class AppHealthReportingSpecs
     {
         var cancelled = 0;
         _answer = (_, number, _) => Task.FromResult(number <= 2 ? 500 : 200);
-        _client.OnPost = (_, ct) => _client.Posts.Count == 1 ? HangUntilCancelled(ct, () => cancelled++) : Task.CompletedTask;
+        _client.OnPost = (_, ct) => _client.Posts.Count == 1 ? Pending.UntilCancelled(ct, () => cancelled++) : Task.CompletedTask;
         Start(App(First, interval: 1, threshold: 1));
 
         AdvanceTo(6);
@@ -255,17 +255,6 @@ public sealed class AppHealthReportingSpecs
     private static WorkspaceApp DisabledApp(Guid id) => new() { Id = id, Slug = "disabled", Health = AppHealth.Disabled };
 
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
-
-    private static Task HangUntilCancelled(CancellationToken cancellationToken, Action cancelled)
-    {
-        var completion = new TaskCompletionSource();
-        cancellationToken.Register(() =>
-        {
-            cancelled();
-            completion.TrySetCanceled(cancellationToken);
-        });
-        return completion.Task;
-    }
 
     private void Start(params WorkspaceApp[] apps)
         => AppHealthReporting

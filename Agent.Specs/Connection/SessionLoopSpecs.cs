@@ -5,6 +5,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Connection;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Reactive.Testing;
 

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using Agent.Reactive.Lifecycle;
 using Agent.Reactive.Protocol;
-using Agent.Specs.Fakes.Connection;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Reactive.Testing;
 

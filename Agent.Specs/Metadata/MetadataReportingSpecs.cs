@@ -7,6 +7,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Metadata;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Metadata;

@@ -7,6 +7,7 @@ using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Specs.Fakes.Scripts;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Reactive.Testing;
 

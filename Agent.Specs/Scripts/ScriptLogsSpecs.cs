@@ -6,6 +6,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Specs.Fakes.Scripts;
+using Agent.Specs.Utilities;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Scripts;

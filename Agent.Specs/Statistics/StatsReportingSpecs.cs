@@ -2,8 +2,8 @@ using System.Reactive.Concurrency;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
-using Agent.Specs.Fakes.Metadata;
 using Agent.Specs.Fakes.Statistics;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Statistics;

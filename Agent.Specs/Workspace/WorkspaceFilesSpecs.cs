@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Agent.Runtime.Workspace;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Workspace;
 
@@ -10,7 +10,7 @@ public sealed class WorkspaceFilesSpecs : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("workspace-files-").FullName;
     private readonly Dictionary<string, string> _variables = [];
-    private readonly RecordingLogger _logger = new();
+    private readonly RecordingLogger<WorkspaceFiles> _logger = new();
 
     private string VsCodeServer => Path.Combine(_home, ".vscode-server", "data", "Machine", "settings.json");
 
@@ -62,7 +62,7 @@ public sealed class WorkspaceFilesSpecs : IDisposable
         await Files().OverrideVsCodeGitAuthAsync(CancellationToken.None);
 
         Assert.Equal(content, File.ReadAllText(VsCodeServer));
-        Assert.Contains(_logger.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains(VsCodeServer, StringComparison.Ordinal));
+        Assert.Contains(_logger.Entries, entry => entry.Level == LogLevel.Warning && entry.Text.Contains(VsCodeServer, StringComparison.Ordinal));
         Assert.Contains("\"github.gitAuthentication\": false", File.ReadAllText(CodeServer), StringComparison.Ordinal);
     }
 
@@ -117,7 +117,7 @@ public sealed class WorkspaceFilesSpecs : IDisposable
 
         await Files().OverrideVsCodeGitAuthAsync(CancellationToken.None);
 
-        Assert.Contains(_logger.Entries, entry => entry.Level == LogLevel.Warning && entry.Message.Contains(VsCodeServer, StringComparison.Ordinal));
+        Assert.Contains(_logger.Entries, entry => entry.Level == LogLevel.Warning && entry.Text.Contains(VsCodeServer, StringComparison.Ordinal));
         Assert.True(File.Exists(CodeServer));
         Assert.Empty(Directory.GetFiles(_home, "*.tmp", SearchOption.AllDirectories));
     }
@@ -129,29 +129,4 @@ public sealed class WorkspaceFilesSpecs : IDisposable
     }
 
     private WorkspaceFiles Files() => new(_home, name => _variables.GetValueOrDefault(name), _logger);
-
-    private sealed class RecordingLogger : ILogger<WorkspaceFiles>
-    {
-        private readonly List<(LogLevel Level, string Message)> _entries = [];
-
-        public IReadOnlyList<(LogLevel Level, string Message)> Entries
-        {
-            get
-            {
-                lock (_entries)
-                    return _entries.ToList();
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => NullLogger.Instance.BeginScope(state);
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-                _entries.Add((logLevel, formatter(state, exception) + (exception is null ? string.Empty : " " + exception)));
-        }
-    }
 }

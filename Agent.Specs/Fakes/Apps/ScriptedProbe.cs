@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Ports;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Apps;
 
@@ -12,15 +13,7 @@ public sealed class ScriptedProbe(IScheduler scheduler, Func<Uri, int, Cancellat
 
     /// <summary>A GET that ends only when cancelled.</summary>
     public Task<int> Hanging(CancellationToken cancellationToken)
-    {
-        var completion = new TaskCompletionSource<int>();
-        cancellationToken.Register(() =>
-        {
-            Cancelled++;
-            completion.TrySetCanceled(cancellationToken);
-        });
-        return completion.Task;
-    }
+        => Pending.UntilCancelled<int>(cancellationToken, () => Cancelled++);
 
     public Task<int> GetStatusAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)
     {

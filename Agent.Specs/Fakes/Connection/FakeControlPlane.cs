@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Connection;
 
@@ -61,19 +62,19 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         TokenExchanges.Add(scheduler.Now);
         if (HangExchange)
             return Hang<string>(cancellationToken);
-        return Failure is { } failure ? Task.FromException<string>(failure) : Task.FromResult(SessionToken);
+        return Answer(SessionToken);
     }
 
     public Task<Manifest> GetManifestAsync(CancellationToken cancellationToken)
     {
         ManifestFetches.Add(scheduler.Now);
-        return Failure is { } failure ? Task.FromException<Manifest>(failure) : Task.FromResult(Manifest);
+        return Answer(Manifest);
     }
 
     public Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken)
     {
         Startups.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
@@ -98,27 +99,25 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken)
     {
         Logs.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostMetadataAsync(string key, MetadataResult result, CancellationToken cancellationToken)
     {
         Metadata.Add((key, result));
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken)
     {
         AppHealth.Add(request);
-        return Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+        return Answer();
     }
 
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
     {
         Stats.Add(stats);
-        return Failure is { } failure
-            ? Task.FromException<StatsResponse>(failure)
-            : Task.FromResult(new StatsResponse(TimeSpan.FromSeconds(30)));
+        return Answer(new StatsResponse(TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>
@@ -135,14 +134,11 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         held.SetResult();
     }
 
+    // Every call fails with Failure while it is set (the control plane is down).
+    private Task Answer() => Failure is { } failure ? Task.FromException(failure) : Task.CompletedTask;
+
+    private Task<T> Answer<T>(T value) => Failure is { } failure ? Task.FromException<T>(failure) : Task.FromResult(value);
+
     private Task<T> Hang<T>(CancellationToken cancellationToken)
-    {
-        var pending = new TaskCompletionSource<T>();
-        cancellationToken.Register(() =>
-        {
-            Cancellations++;
-            pending.TrySetCanceled(cancellationToken);
-        });
-        return pending.Task;
-    }
+        => Pending.UntilCancelled<T>(cancellationToken, () => Cancellations++);
 }

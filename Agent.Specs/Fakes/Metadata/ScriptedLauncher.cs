@@ -1,6 +1,7 @@
+using System.Reactive.Concurrency;
 using System.Text;
 using Agent.Reactive.Ports;
-using System.Reactive.Concurrency;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Metadata;
 
@@ -20,15 +21,7 @@ public sealed class ScriptedLauncher(IScheduler scheduler, Func<string, Cancella
 
     /// <summary>A run that ends only when cancelled (then as cancelled); <paramref name="cancelled"/> counts those.</summary>
     public static Task<CommandResult> Hanging(CancellationToken cancellationToken, Action cancelled)
-    {
-        var completion = new TaskCompletionSource<CommandResult>();
-        cancellationToken.Register(() =>
-        {
-            cancelled();
-            completion.TrySetCanceled(cancellationToken);
-        });
-        return completion.Task;
-    }
+        => Pending.UntilCancelled<CommandResult>(cancellationToken, cancelled);
 
     public TimeSpan[] StartsOf(string script)
         => Starts.Where(start => start.Script == script).Select(start => start.At).ToArray();

@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
+using Agent.Specs.Fakes.ControlPlane;
 
 namespace Agent.Specs.Fakes.Scripts;
 
@@ -8,7 +9,8 @@ namespace Agent.Specs.Fakes.Scripts;
 /// A control plane for script log specs, on a virtual clock: records every PATCH attempt, answers each one
 /// as <see cref="Answer"/> decides after <see cref="Latency"/>, and stores the accepted ones.
 /// </summary>
-public sealed class FakeLogControlPlane(IScheduler scheduler) : IControlPlaneClient
+public sealed class FakeLogControlPlane(IScheduler scheduler)
+    : SingleEndpointControlPlane(scheduler, "script specs only send logs")
 {
     /// <summary>Given the request and the 0-based attempt number, returns null to accept or the error to fail with.</summary>
     public Func<StartupLogsRequest, int, Exception?> Answer { get; set; } = (_, _) => null;
@@ -34,10 +36,10 @@ public sealed class FakeLogControlPlane(IScheduler scheduler) : IControlPlaneCli
     public static ControlPlaneException Unavailable()
         => new(System.Net.HttpStatusCode.ServiceUnavailable, "control plane unavailable");
 
-    public Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken)
+    public override Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken)
     {
         var attempt = Attempts.Count;
-        Attempts.Add(new LogPatchAttempt(scheduler.Now, request));
+        Attempts.Add(new LogPatchAttempt(Scheduler.Now, request));
         var error = Answer(request, attempt);
         if (Latency == TimeSpan.Zero)
         {
@@ -50,7 +52,7 @@ public sealed class FakeLogControlPlane(IScheduler scheduler) : IControlPlaneCli
         var answer = new TaskCompletionSource();
         InFlight++;
         MaxInFlight = Math.Max(MaxInFlight, InFlight);
-        var timer = scheduler.Schedule(Latency, () =>
+        var timer = Scheduler.Schedule(Latency, () =>
         {
             InFlight--;
             if (error is not null)
@@ -73,20 +75,4 @@ public sealed class FakeLogControlPlane(IScheduler scheduler) : IControlPlaneCli
         });
         return answer.Task;
     }
-
-    public Task<string> ExchangeTokenAsync(CancellationToken cancellationToken) => throw Unused();
-
-    public Task<Manifest> GetManifestAsync(CancellationToken cancellationToken) => throw Unused();
-
-    public Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken) => throw Unused();
-
-    public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken) => throw Unused();
-
-    public Task PostMetadataAsync(string key, MetadataResult result, CancellationToken cancellationToken) => throw Unused();
-
-    public Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken) => throw Unused();
-
-    public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken) => throw Unused();
-
-    private static NotSupportedException Unused() => new("script specs only send logs");
 }
