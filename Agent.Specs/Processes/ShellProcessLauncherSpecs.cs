@@ -219,7 +219,7 @@ public sealed class ShellProcessLauncherSpecs : IDisposable
     {
         using var cancellation = new CancellationTokenSource();
         var recorder = new LineRecorder(lines => lines.Count == 1);
-        var run = _launcher.RunAsync(Spec("(trap '' TERM; exec sleep 1000) & echo $!; wait"), recorder, cancellation.Token);
+        var run = _launcher.RunAsync(Spec("sh -c 'trap \"\" TERM; echo $$; exec sleep 1000' & wait"), recorder, cancellation.Token);
         await recorder.Reached.WaitAsync(Deadline);
         var child = int.Parse(recorder.Lines[0], System.Globalization.CultureInfo.InvariantCulture);
         _leftovers.Add(child);
