@@ -1,0 +1,14 @@
+namespace Agent.Reactive.Ports;
+
+/// <summary>What to start on a pseudo-terminal.</summary>
+/// <param name="Command">Script for the user's login shell <c>-c</c>; empty starts the login shell itself (<c>-l</c>).</param>
+/// <param name="WorkingDirectory">Directory to start in; <c>null</c> or missing means the home directory.</param>
+/// <param name="Environment">Variables on top of the agent's own environment (later entries win); include <c>TERM</c>.</param>
+/// <param name="Columns">Initial width in character cells.</param>
+/// <param name="Rows">Initial height in character cells.</param>
+public sealed record PtySpec(
+    string Command,
+    string? WorkingDirectory,
+    IReadOnlyList<KeyValuePair<string, string>> Environment,
+    ushort Columns,
+    ushort Rows);
