@@ -36,13 +36,14 @@ public static class AgentLogging
         {
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
+                AgentHost.EnsurePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
                 configuration = configuration.WriteTo.File(
                     new CompactJsonFormatter(),
                     logFile,
                     fileSizeLimitBytes: FileSizeLimit,
                     rollOnFileSizeLimit: true,
-                    retainedFileCountLimit: 2);
+                    retainedFileCountLimit: 2,
+                    hooks: new PrivateLogFiles());
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -62,13 +62,18 @@ public sealed class StartupScriptIntegrationSpecs
     }
 
     [Fact]
-    public async Task Ready_NoScript()
+    public async Task Ready_NoScript_LogFilesArePrivate()
     {
         await using var harness = new IntegrationHarness();
+        var logDirectory = harness.Combine("new", "logs");
         harness.WriteWorkspace(Manifests.With());
         await harness.StartServerAsync();
-        harness.StartAgent();
+        harness.StartAgent("--log-dir", logDirectory);
 
-        Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
+        var states = await harness.WaitForLifecycleAsync("ready");
+
+        Assert.Equal(["starting", "ready"], states);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(logDirectory));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(logDirectory, "agent.log")));
     }
 }
