@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Start-to-ready time and idle RSS of `agent run`: the NativeAOT binary against the same agent under the
+# JIT (`dotnet agent.dll`), both against one `agent server` on loopback. Prints medians and ratios.
+# Usage: bench/agent-start.sh [runs]   (default 10 runs each)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+echo "building (Release, JIT and NativeAOT)..." >&2
+dotnet build Agent.Runtime -c Release -v q -nologo >/dev/null
+dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
+jit=(dotnet "Agent.Runtime/bin/Release/net10.0/agent.dll")
+aot=("$work/aot/agent")
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+token=$(python3 -c 'import uuid; print(uuid.uuid4())')
+cat > "$work/workspace.json" <<JSON
+{"user_tokens":["bench"],"agents":[{"name":"main","token":"$token","manifest":{"startup_script":"true","startup_script_timeout":60000000000}}]}
+JSON
+"${aot[@]}" server --address "127.0.0.1:$port" --workspace "$work/workspace.json" 2>"$work/server.log" &
+until curl -sf -H 'Coder-Session-Token: bench' "http://127.0.0.1:$port/api/v2/workspaceagents/main" >/dev/null; do sleep 0.05; done
+
+# One run: start the agent, wait until the control plane holds "ready", print "<ms to ready> <idle RSS KiB>".
+measure() {
+  local start pid ready rss
+  start=$(date +%s%N)
+  AGENT_URL="http://127.0.0.1:$port" AGENT_TOKEN="$token" "$@" run --log-dir "$work/logs" --data-dir "$work/data" 2>>"$work/agent.log" &
+  pid=$!
+  until ready=$(curl -sf -H 'Coder-Session-Token: bench' "http://127.0.0.1:$port/api/v2/workspaceagents/main/lifecycle" \
+      | python3 -c 'import sys,json; r=[x for x in json.load(sys.stdin) if x["state"]=="ready"]; print(r[-1]["changed_at"]) if r else sys.exit(1)' 2>/dev/null) \
+      && [ "$(python3 -c "import sys; from datetime import datetime; print(int(datetime.fromisoformat(sys.argv[1].replace('Z','+00:00')).timestamp()*1e9) > $start)" "$ready")" = True ]; do
+    sleep 0.02
+  done
+  local ready_ns
+  ready_ns=$(python3 -c "import sys; from datetime import datetime; print(int(datetime.fromisoformat(sys.argv[1].replace('Z','+00:00')).timestamp()*1e9))" "$ready")
+  sleep 5   # let it settle: the idle footprint, not the start-up peak
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  echo "$(( (ready_ns - start) / 1000000 )) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+for kind in aot jit; do
+  : > "$work/$kind.txt"
+  for _ in $(seq 1 "$runs"); do
+    if [ "$kind" = aot ]; then measure "${aot[@]}" >> "$work/$kind.txt"; else measure "${jit[@]}" >> "$work/$kind.txt"; fi
+  done
+done
+
+aot_ready=$(cut -d' ' -f1 "$work/aot.txt" | median); jit_ready=$(cut -d' ' -f1 "$work/jit.txt" | median)
+aot_rss=$(cut -d' ' -f2 "$work/aot.txt" | median); jit_rss=$(cut -d' ' -f2 "$work/jit.txt" | median)
+printf 'start to ready (median of %d): NativeAOT %s ms, JIT %s ms, ratio %.2f\n' "$runs" "$aot_ready" "$jit_ready" "$(echo "$aot_ready / $jit_ready" | bc -l)"
+printf 'idle RSS (median):             NativeAOT %s KiB, JIT %s KiB, ratio %.2f\n' "$aot_rss" "$jit_rss" "$(echo "$aot_rss / $jit_rss" | bc -l)"
