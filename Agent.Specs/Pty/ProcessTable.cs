@@ -3,19 +3,34 @@ namespace Agent.Specs.Pty;
 /// <summary>Reads /proc to find the children of a shell and whether they own the terminal.</summary>
 internal static class ProcessTable
 {
-    /// <summary>A child of <paramref name="parent"/> whose process group is the terminal's foreground group.</summary>
-    public static int? ForegroundChild(int parent)
+    /// <summary>
+    /// A process of <paramref name="session"/> running <paramref name="command"/> (already exec'd, so its signal
+    /// dispositions are its own) in the terminal's foreground process group, not stopped.
+    /// </summary>
+    public static int? ForegroundProcess(int session, string command)
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid))
                 continue;
-            var stat = Read(pid);
-            if (stat is { } s && s.Parent == parent && s.Group == s.TerminalGroup && s.State != 'T')
+            if (Read(pid) is { } s && s.Session == session && s.Group == s.TerminalGroup && s.State != 'T' && Command(pid) == command)
                 return pid;
         }
 
         return null;
+    }
+
+    /// <summary>The command name (<c>comm</c>) of <paramref name="pid"/>, or null when it is gone.</summary>
+    public static string? Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>State letter, parent, process group, session and the terminal's foreground group of <paramref name="pid"/>.</summary>

@@ -56,9 +56,9 @@ internal sealed class PtyHarness : IDisposable
     public static Task WaitForAsync(PtyTranscript output, string text)
         => Eventually.WaitAsync(() => output.Contains(text), $"'{text}' on the terminal; so far: {output.Text}", Deadline);
 
-    /// <summary>Waits until a child of <paramref name="shell"/> runs in the terminal's foreground group.</summary>
-    public static async Task<int> WaitForForegroundChildAsync(IPtyProcess shell)
-        => await Eventually.WaitAsync(() => Task.FromResult(ProcessTable.ForegroundChild(shell.ProcessId)), pid => pid is not null, "a foreground child", Deadline) ?? 0;
+    /// <summary>Waits until <paramref name="command"/> runs in the foreground of <paramref name="shell"/>'s terminal.</summary>
+    public static async Task<int> WaitForForegroundAsync(IPtyProcess shell, string command)
+        => await Eventually.WaitAsync(() => Task.FromResult(ProcessTable.ForegroundProcess(shell.ProcessId, command)), pid => pid is not null, $"{command} in the foreground", Deadline) ?? 0;
 
     public static Task<PtyExit> ExitedAsync(IPtyProcess process) => process.Exited.WaitAsync(Deadline);
 

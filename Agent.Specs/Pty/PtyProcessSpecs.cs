@@ -47,7 +47,7 @@ public sealed class PtyProcessSpecs : IDisposable
     {
         var (shell, output) = _harness.StartRecorded(string.Empty);
         await PtyHarness.TypeAsync(shell, "sleep 100\r");
-        var sleep = await PtyHarness.WaitForForegroundChildAsync(shell);
+        var sleep = await PtyHarness.WaitForForegroundAsync(shell, "sleep");
 
         await PtyHarness.TypeAsync(shell, "\u001a");
         await PtyHarness.WaitForAsync(output, "Stopped");
@@ -70,10 +70,10 @@ public sealed class PtyProcessSpecs : IDisposable
     {
         var (shell, output) = _harness.StartRecorded(string.Empty);
         await PtyHarness.TypeAsync(shell, "bash -c 'trap - INT; sleep 100; echo not-interrupted'\r");
-        var child = await PtyHarness.WaitForForegroundChildAsync(shell);
+        var child = await PtyHarness.WaitForForegroundAsync(shell, "sleep");
 
         await PtyHarness.TypeAsync(shell, "\u0003");
-        await Eventually.WaitAsync(() => !ProcessTable.Exists(child), "the child interrupted and reaped", PtyHarness.Deadline);
+        await Eventually.WaitAsync(() => !ProcessTable.Exists(child), "sleep interrupted", PtyHarness.Deadline);
         await PtyHarness.TypeAsync(shell, "echo status-$?\r");
 
         await PtyHarness.WaitForAsync(output, "status-130");
@@ -85,7 +85,7 @@ public sealed class PtyProcessSpecs : IDisposable
     public async Task Input_CtrlCToCommand_ExitsWith130()
     {
         var (process, _) = _harness.StartRecorded("bash -c \"sleep 100\"");
-        await Eventually.WaitAsync(() => Command(process.ProcessId) == "sleep", "sleep running", PtyHarness.Deadline);
+        await Eventually.WaitAsync(() => ProcessTable.Command(process.ProcessId) == "sleep", "sleep running", PtyHarness.Deadline);
 
         await PtyHarness.TypeAsync(process, "\u0003");
 
@@ -230,18 +230,6 @@ public sealed class PtyProcessSpecs : IDisposable
 
     private static string Record(int thread, int index, int length)
         => $"t{thread}r{index:D3}".PadRight(length - 1, '.') + "\n";
-
-    private static string? Command(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
 
     private static int? ChildOf(int parent)
         => Directory.EnumerateDirectories("/proc")
