@@ -280,6 +280,7 @@ public class TerminalSessionsSpecs
         var produced = new MemoryStream();
         const int chunks = 40_000;
         var progress = 0;
+        var starting = 0;
         var producer = Task.Run(() =>
         {
             for (var i = 0; i < chunks; i++)
@@ -288,6 +289,12 @@ public class TerminalSessionsSpecs
                 produced.Write(chunk);
                 process.Emit(chunk);
                 Volatile.Write(ref progress, i);
+
+                // At each eighth, let the next reader start attaching, and race it.
+                var spin = default(SpinWait);
+                var until = DateTime.UtcNow.AddSeconds(10);
+                while (i % (chunks / 8) == 0 && Volatile.Read(ref starting) <= i / (chunks / 8) && DateTime.UtcNow < until)
+                    spin.SpinOnce();
             }
 
             process.Exit(0);
@@ -298,22 +305,36 @@ public class TerminalSessionsSpecs
             // Attach at different points of the production (the last ones may come after the exit).
             var deadline = DateTime.UtcNow.AddSeconds(20);
             var wait = new SpinWait();
-            while (Volatile.Read(ref progress) < (n + 1) * chunks / 8 - 1 && !producerDone() && DateTime.UtcNow < deadline)
+            while (Volatile.Read(ref progress) < n * chunks / 8 && !producerDone() && DateTime.UtcNow < deadline)
                 wait.SpinOnce();
-            using var client = harness.Sessions.Attach(Request());
+            TerminalConnection client;
+            try
+            {
+                Interlocked.Increment(ref starting);
+                client = harness.Sessions.Attach(Request());
+            }
+            catch (ObjectDisposedException)
+            {
+                return Array.Empty<byte>();
+            }
 
-            var received = new MemoryStream();
-            await foreach (var chunk in client.ReadAllAsync(CancellationToken.None))
-                received.Write(chunk.Span);
-            return received.ToArray();
+            using (client)
+            {
+                var received = new MemoryStream();
+                await foreach (var chunk in client.ReadAllAsync(CancellationToken.None))
+                    received.Write(chunk.Span);
+                return received.ToArray();
+            }
         })).ToList();
         await producer;
 
+        // A reader that came after the exit started a new terminal: end it so its output ends too.
+        harness.Sessions.Dispose();
         var all = produced.ToArray();
         var results = await Task.WhenAll(readers);
         foreach (var received in results)
         {
-            // A client attached after the process ended gets a new terminal (empty); every other one an exact suffix.
+            // A client attached after the process ended got a new terminal (nothing in it); every other one an exact suffix.
             if (received.Length == 0)
                 continue;
             Assert.True(received.Length <= all.Length);
