@@ -88,6 +88,10 @@ public sealed class ReconnectingPtyServer
                     if (client.Overflowed)
                         _logger.LogWarning("Reconnecting PTY {Id}: the client was too slow and is disconnected", init.Id);
                     await CloseQuietlyAsync(connection).ConfigureAwait(false);
+
+                    // Give the peer a moment to acknowledge the close (a WebSocket answers with its own close frame):
+                    // cutting the connection at once could reset it before the final output was read.
+                    await Task.WhenAny(input, Task.Delay(_options.CloseGrace, cancellationToken)).ConfigureAwait(false);
                 }
 
                 await stop.CancelAsync().ConfigureAwait(false);

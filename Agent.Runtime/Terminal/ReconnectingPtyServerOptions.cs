@@ -17,6 +17,9 @@ public sealed record ReconnectingPtyServerOptions
     /// <summary>Output bytes gathered into one write to the connection.</summary>
     public int WriteBatchBytes { get; init; } = 32 << 10;
 
+    /// <summary>How long the server waits for the peer to acknowledge its close before cutting the connection.</summary>
+    public TimeSpan CloseGrace { get; init; } = TimeSpan.FromSeconds(2);
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxInitBytes, 16);
@@ -24,5 +27,6 @@ public sealed record ReconnectingPtyServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 16);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InitTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(WriteBatchBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(CloseGrace, TimeSpan.Zero);
     }
 }
