@@ -14,6 +14,7 @@ using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Reactive.Sessions;
 using Agent.Reactive.Statistics;
+using Agent.Reactive.Terminal;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive;
@@ -67,6 +68,20 @@ public sealed class WorkspaceAgent : IDisposable
 
     /// <summary>The manifest of the current session, once there is one (replayed to new subscribers).</summary>
     public IObservable<Manifest> Manifests => _session.Where(s => s is not null).Select(s => s!.Manifest);
+
+    /// <summary>
+    /// The reconnecting terminals of this agent: processes get the session environment of the current manifest
+    /// and token, attached clients count in <see cref="Counters"/>, terminal events go to <see cref="Events"/>.
+    /// The caller owns (disposes) the result.
+    /// </summary>
+    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options) => new(
+        launcher,
+        TerminalSpecs.FromManifest(() => (_session.Value?.Manifest, _session.Value?.SessionToken ?? string.Empty), _environment),
+        Counters,
+        Observer.Create<AgentEvent>(_feed.Publish),
+        options,
+        _scheduler,
+        Logger("Agent.Terminal"));
 
     /// <summary>Connects and starts every routine. Call once.</summary>
     public void Start()
