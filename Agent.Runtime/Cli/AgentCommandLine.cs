@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Agent.Runtime.Hosting;
+using Agent.Runtime.Pty;
+using Microsoft.Extensions.Logging;
 using Serilog.Events;
 
 namespace Agent.Runtime.Cli;
@@ -12,7 +14,7 @@ public static class AgentCommandLine
         {
             RunCommand.Create(),
             ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
-            DevCommand.Create(),
+            DevCommand.Create(loggerFactory => new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())),
             MonitorCommand.Create(),
         };
 

@@ -77,6 +77,22 @@ public sealed class IntegrationHarness : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Runs <c>agent dev</c> (control plane and agent in one process) on this harness's workspace and port.</summary>
+    public async Task<RunningProcess> StartDevAsync(params string[] extra)
+    {
+        var info = AgentBinary.StartInfo(["dev", "--workspace", WorkspaceFile, "--address", $"127.0.0.1:{Port}", "--log-dir", LogDirectory, .. extra]);
+        info.Environment["HOME"] = Home;
+        var dev = RunningProcess.Start(info, "agent dev");
+        _processes.Add(dev);
+        Server = dev;
+        Agent = dev;
+        await Eventually.WaitAsync(
+            async () => (await _http.GetAsync($"api/v2/workspaceagents/{AgentName}")).IsSuccessStatusCode,
+            ok => ok,
+            $"agent dev to answer\n{dev.Output}");
+        return dev;
+    }
+
     public RunningProcess StartAgent(params string[] extra)
     {
         string[] logDirectory = extra.Contains("--log-dir") ? [] : ["--log-dir", LogDirectory];
