@@ -14,6 +14,7 @@ public static class AgentCommandLine
             ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
             DevCommand.Create(),
             MonitorCommand.Create(),
+            SftpServerCommand.Create(),
         };
 
     /// <summary>
