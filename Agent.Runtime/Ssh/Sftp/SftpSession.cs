@@ -180,10 +180,12 @@ internal sealed class SftpSession : IDisposable
         reply.End();
     }
 
+    /// <summary>RandomAccess failures: an IOException of an unmapped error carries the errno as its HResult.</summary>
     private static SftpStatusCode FromException(Exception e) => e switch
     {
         UnauthorizedAccessException => SftpStatusCode.PermissionDenied,
         FileNotFoundException or DirectoryNotFoundException => SftpStatusCode.NoSuchFile,
+        IOException { HResult: > 0 and < 4096 } io => FromErrno(io.HResult),
         _ => SftpStatusCode.Failure,
     };
 
@@ -245,7 +247,7 @@ internal sealed class SftpSession : IDisposable
             return;
         }
 
-        var handle = new SftpFileHandle(path, file!, (flags & SftpNative.O_APPEND) != 0);
+        var handle = new SftpFileHandle(path, file!, flags);
         if (!_handles.TryAdd(handle, out var name))
         {
             handle.Dispose();
@@ -284,6 +286,12 @@ internal sealed class SftpSession : IDisposable
         if (offset > long.MaxValue)
         {
             Errno(reply, id, SftpNative.EINVAL);
+            return;
+        }
+
+        if (!handle.CanRead)
+        {
+            Errno(reply, id, SftpNative.EBADF);
             return;
         }
 
@@ -329,6 +337,12 @@ internal sealed class SftpSession : IDisposable
         if (offset > long.MaxValue)
         {
             Errno(reply, id, SftpNative.EINVAL);
+            return;
+        }
+
+        if (!handle.CanWrite)
+        {
+            Errno(reply, id, SftpNative.EBADF);
             return;
         }
 

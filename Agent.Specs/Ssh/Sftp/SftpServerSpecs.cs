@@ -409,6 +409,22 @@ public sealed class SftpServerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task ReadWrite_AgainstTheOpenMode_FailLikeOpenSsh()
+    {
+        await File.WriteAllTextAsync(_home.Combine("f"), "x");
+        Directory.CreateDirectory(_home.Combine("d"));
+        await using var client = await Start();
+        var readOnly = await client.OpenHandleAsync("f", SftpOpenFlags.Read);
+        var writeOnly = await client.OpenHandleAsync("f", SftpOpenFlags.Write);
+        var directory = await client.OpenHandleAsync("d", SftpOpenFlags.Read);
+
+        Assert.Equal(SftpStatusCode.NoSuchFile, (await client.WriteAsync(readOnly, 0, [1])).Status);
+        Assert.Equal(SftpStatusCode.NoSuchFile, (await client.ReadAsync(writeOnly, 0, 1)).Status);
+        Assert.Equal(SftpStatusCode.Failure, (await client.ReadAsync(directory, 0, 1)).Status);
+        Assert.Equal("x", await File.ReadAllTextAsync(_home.Combine("f")));
+    }
+
+    [Fact]
     public async Task Open_MoreThanMaxOpenHandles_Failure()
     {
         await File.WriteAllTextAsync(_home.Combine("f"), "x");
