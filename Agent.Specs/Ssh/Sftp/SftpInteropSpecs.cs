@@ -26,7 +26,7 @@ public sealed class SftpInteropSpecs : IDisposable
         Random.Shared.NextBytes(data);
         await File.WriteAllBytesAsync(source, data);
 
-        var result = await RunAsync($"put {source} uploaded.bin", $"get uploaded.bin {_local.Combine("downloaded.bin")}");
+        var result = await BatchAsync($"put {source} uploaded.bin", $"get uploaded.bin {_local.Combine("downloaded.bin")}");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var expected = SHA256.HashData(data);
@@ -39,7 +39,7 @@ public sealed class SftpInteropSpecs : IDisposable
     {
         await File.WriteAllTextAsync(_remote.Combine("report.txt"), "numbers");
 
-        var result = await RunAsync(
+        var result = await BatchAsync(
             "mkdir docs",
             "chmod 750 docs",
             "rename report.txt docs/report.txt",
@@ -68,7 +68,7 @@ public sealed class SftpInteropSpecs : IDisposable
         await File.WriteAllTextAsync(_remote.Combine("a"), "A");
         await File.WriteAllTextAsync(_remote.Combine("b"), "B");
 
-        var result = await RunAsync("-rename -l a b", "rename a c");
+        var result = await BatchAsync("-rename -l a b", "rename a c");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Failure", result.Error, StringComparison.Ordinal);
@@ -79,17 +79,42 @@ public sealed class SftpInteropSpecs : IDisposable
     [Fact]
     public async Task Get_MissingFile_BatchFailsWithNoSuchFile()
     {
-        var result = await RunAsync($"get nothing-here {_local.Combine("x")}");
+        var result = await BatchAsync($"get nothing-here {_local.Combine("x")}");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("not found", result.Error, StringComparison.Ordinal);
     }
 
-    private async Task<SftpRun> RunAsync(params string[] commands)
+    [Fact]
+    public async Task Scp_SftpModeThroughAnSshStandIn_CopiesBothWays()
+    {
+        // scp (SFTP mode, the OpenSSH 9 default) asks "ssh -s ... sftp"; -S swaps ssh for a script that runs the server.
+        var standIn = _local.Combine("ssh-stand-in");
+        await File.WriteAllTextAsync(standIn, $"#!/bin/sh\nexec dotnet '{AgentBinary.Path}' sftp-server -d '{_remote.Path}'\n");
+        File.SetUnixFileMode(standIn, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var data = new byte[3 * 1024 * 1024];
+        Random.Shared.NextBytes(data);
+        await File.WriteAllBytesAsync(_local.Combine("up.bin"), data);
+
+        var upload = await RunProcessAsync("scp", "-S", standIn, _local.Combine("up.bin"), "workspace:copy.bin");
+        var download = await RunProcessAsync("scp", "-S", standIn, "workspace:copy.bin", _local.Combine("down.bin"));
+
+        Assert.True(upload.ExitCode == 0, upload.ToString());
+        Assert.True(download.ExitCode == 0, download.ToString());
+        Assert.Equal(data, await File.ReadAllBytesAsync(_remote.Combine("copy.bin")));
+        Assert.Equal(data, await File.ReadAllBytesAsync(_local.Combine("down.bin")));
+    }
+
+    private async Task<SftpRun> BatchAsync(params string[] commands)
     {
         var batch = _local.Combine("batch");
         await File.WriteAllLinesAsync(batch, commands);
-        var info = new ProcessStartInfo("sftp")
+        return await RunProcessAsync("sftp", "-b", batch, "-D", $"dotnet {AgentBinary.Path} sftp-server -d {_remote.Path}");
+    }
+
+    private async Task<SftpRun> RunProcessAsync(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -97,10 +122,8 @@ public sealed class SftpInteropSpecs : IDisposable
             UseShellExecute = false,
             WorkingDirectory = _local.Path,
         };
-        info.ArgumentList.Add("-b");
-        info.ArgumentList.Add(batch);
-        info.ArgumentList.Add("-D");
-        info.ArgumentList.Add($"dotnet {AgentBinary.Path} sftp-server -d {_remote.Path}");
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
         using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
@@ -113,7 +136,7 @@ public sealed class SftpInteropSpecs : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sftp did not finish within {Deadline}");
+            throw new TimeoutException($"{program} did not finish within {Deadline}");
         }
 
         return new SftpRun(process.ExitCode, await output, await error);
