@@ -9,14 +9,20 @@ public sealed record SftpServerOptions
     /// <summary>Where relative paths start and what <c>realpath(".")</c> and <c>~</c> are: the user's home.</summary>
     public required string HomeDirectory { get; init; }
 
-    /// <summary>The largest packet accepted (longer ones end the session); advertised by <c>limits@openssh.com</c>.</summary>
+    /// <summary>
+    /// The largest packet accepted (longer ones end the session), advertised by <c>limits@openssh.com</c>: OpenSSH's
+    /// 256 KiB plus some room, so a client that sends full 256 KiB writes is not cut off.
+    /// </summary>
     public int MaxPacketLength { get; init; } = OpenSshMaxMessageLength + (8 * 1024);
 
-    /// <summary>READ requests longer than this are shortened.</summary>
-    public int MaxReadLength { get; init; } = OpenSshMaxMessageLength;
+    /// <summary>
+    /// READ requests longer than this are shortened. OpenSSH's value (256 KiB - 1 KiB) keeps every DATA reply within
+    /// the 256 KiB a client accepts.
+    /// </summary>
+    public int MaxReadLength { get; init; } = OpenSshMaxMessageLength - 1024;
 
-    /// <summary>The longest WRITE advertised (the packet limit is what is enforced).</summary>
-    public int MaxWriteLength { get; init; } = OpenSshMaxMessageLength;
+    /// <summary>The longest WRITE advertised, OpenSSH's value (the packet limit is what is enforced).</summary>
+    public int MaxWriteLength { get; init; } = OpenSshMaxMessageLength - 1024;
 
     /// <summary>At most this many files and directories open at once per session.</summary>
     public int MaxOpenHandles { get; init; } = 256;
