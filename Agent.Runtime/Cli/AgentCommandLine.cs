@@ -16,6 +16,7 @@ public static class AgentCommandLine
             ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
             DevCommand.Create(loggerFactory => new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())),
             MonitorCommand.Create(),
+            SftpServerCommand.Create(),
         };
 
     /// <summary>
