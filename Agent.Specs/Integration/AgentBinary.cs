@@ -24,13 +24,17 @@ public static class AgentBinary
         return info;
     }
 
+    /// <summary>The checkout's root folder (specs run from Agent.Specs/bin/&lt;Configuration&gt;/&lt;tfm&gt;/).</summary>
+    public static string RepositoryRoot
+        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)).Parent!.Parent!.Parent!.Parent!.FullName;
+
     private static string Locate()
     {
-        // Specs run from Agent.Specs/bin/<Configuration>/<tfm>/; the agent is built to Agent.Runtime/bin/<Configuration>/<tfm>/.
+        // The agent is built to Agent.Runtime/bin/<Configuration>/<tfm>/, next to the specs' own output.
         var specs = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
         var tfm = specs.Name;
         var configuration = specs.Parent!.Name;
-        var root = specs.Parent.Parent!.Parent!.Parent!.FullName;
+        var root = RepositoryRoot;
         var dll = System.IO.Path.Join(root, "Agent.Runtime", "bin", configuration, tfm, "agent.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException($"the agent is not built at {dll}", dll);
