@@ -14,6 +14,7 @@ using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Reactive.Sessions;
 using Agent.Reactive.Statistics;
+using Agent.Reactive.Terminal;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive;
@@ -68,6 +69,20 @@ public sealed class WorkspaceAgent : IDisposable
     /// <summary>The manifest of the current session, once there is one (replayed to new subscribers).</summary>
     public IObservable<Manifest> Manifests => _session.Where(s => s is not null).Select(s => s!.Manifest);
 
+    /// <summary>
+    /// The reconnecting terminals of this agent: processes get the session environment of the current manifest
+    /// and token, attached clients count in <see cref="Counters"/>, terminal events go to <see cref="Events"/>.
+    /// The caller owns (disposes) the result.
+    /// </summary>
+    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options) => new(
+        launcher,
+        TerminalSpecs.FromManifest(() => (_session.Value?.Manifest, _session.Value?.SessionToken ?? string.Empty), _environment),
+        Counters,
+        Observer.Create<AgentEvent>(_feed.Publish),
+        options,
+        _scheduler,
+        Logger("Agent.Terminal"));
+
     /// <summary>Connects and starts every routine. Call once.</summary>
     public void Start()
     {
@@ -107,7 +122,8 @@ public sealed class WorkspaceAgent : IDisposable
             .Subscribe(_feed.Publish, e => Failed("app health", e)));
         _stopOnGraceful.Add(MetadataReporting
             .Run(manifests, (m, script) => Command(m, script, null), _ports.Launcher, _ports.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
-            .Subscribe(Collected, e => Failed("metadata", e)));
+            .Subscribe(_feed.Publish, e => Failed("metadata", e)));
+        _stopOnGraceful.Add(manifests.Subscribe(m => _feed.RetainMetadata(m.Metadata.Select(item => item.Key).ToHashSet(StringComparer.Ordinal))));
         _stopOnGraceful.Add(sessions.Take(1)
             .SelectMany(_ => StatsReporting.Run(Counters, _ports.ControlPlane, _scheduler, Logger("Agent.Stats")))
             .Subscribe(_feed.Publish, e => Failed("stats", e)));
@@ -142,14 +158,14 @@ public sealed class WorkspaceAgent : IDisposable
         _lifecycle.TrySet(LifecycleState.ShuttingDown);
         _stopOnGraceful.Dispose();
 
+        // RunScript sets the final state itself (also for an empty script); without a manifest there is none to run.
         var manifest = _session.Value?.Manifest;
-        var final = manifest is null || string.IsNullOrWhiteSpace(manifest.ShutdownScript)
-            ? Observable.Defer(() => Observable.Return(_lifecycle.TrySet(LifecycleState.Off)))
+        var script = manifest is null
+            ? Observable.Return(_lifecycle.TrySet(LifecycleState.Off)).Select(_ => Unit.Default)
             : RunScript(manifest, ScriptKind.Shutdown, manifest.ShutdownScript, manifest.ShutdownScriptTimeout, _options.ShutdownLogFile)
-                .Select(_ => true)
-                .DefaultIfEmpty(true)
-                .LastAsync();
-        return final.SelectMany(_ => FinalAcknowledgement());
+                .LastOrDefaultAsync()
+                .Select(_ => Unit.Default);
+        return script.SelectMany(_ => FinalAcknowledgement());
     })
     .Finally(_remainUntilEnd.Dispose);
 
@@ -175,12 +191,10 @@ public sealed class WorkspaceAgent : IDisposable
                 .Catch<Unit, Exception>(e =>
                 {
                     _logger.LogWarning(e, "Could not override the VS Code Git authentication settings");
-                    return Observable.Empty<Unit>();
+                    return Observable.Return(Unit.Default);
                 })
-                .IgnoreElements()
-                .Select(_ => LifecycleState.Starting)
-            : Observable.Empty<LifecycleState>();
-        return gitAuth.Concat(RunScript(manifest, ScriptKind.Startup, manifest.StartupScript, manifest.StartupScriptTimeout, _options.StartupLogFile));
+            : Observable.Return(Unit.Default);
+        return gitAuth.SelectMany(_ => RunScript(manifest, ScriptKind.Startup, manifest.StartupScript, manifest.StartupScriptTimeout, _options.StartupLogFile));
     });
 
     // The startup or shutdown script, its output logged to logFile in the log directory and shipped to the control plane.
@@ -202,14 +216,6 @@ public sealed class WorkspaceAgent : IDisposable
         string.IsNullOrEmpty(manifest.Directory) ? null : manifest.Directory,
         SessionEnvironment.Build(manifest, _environment, _session.Value?.SessionToken ?? string.Empty),
         outputFile);
-
-    private void Collected(MetadataCollected collected)
-    {
-        _feed.Publish(collected);
-        var keys = _session.Value?.Manifest.Metadata.Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
-        if (keys is not null)
-            _feed.RetainMetadata(keys);
-    }
 
     private void Failed(string routine, Exception error)
         => _logger.LogError(error, "The {Routine} routine stopped", routine);

@@ -14,4 +14,8 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(MetadataCollected), "metadata")]
 [JsonDerivedType(typeof(AppHealthChanged), "app_health")]
 [JsonDerivedType(typeof(StatsReported), "stats")]
+[JsonDerivedType(typeof(TerminalOpened), "terminal_opened")]
+[JsonDerivedType(typeof(TerminalAttached), "terminal_attached")]
+[JsonDerivedType(typeof(TerminalDetached), "terminal_detached")]
+[JsonDerivedType(typeof(TerminalClosed), "terminal_closed")]
 public abstract record AgentEvent(DateTimeOffset At);

@@ -1,7 +1,11 @@
 using System.CommandLine;
+using System.Reactive.Disposables;
 using Agent.Reactive;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Terminal;
 using Agent.Runtime.ControlPlane.Dev;
 using Agent.Runtime.Hosting;
+using Agent.Runtime.Terminal;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Cli;
@@ -12,7 +16,8 @@ public static class DevCommand
     /// <summary>The workspace used when none is given, shipped next to the binary.</summary>
     public const string DemoWorkspace = "examples/demo-workspace.json";
 
-    public static Command Create()
+    /// <param name="ptyLauncher">Starts processes on pseudo-terminals for the web terminal; without it <c>/pty</c> answers 502.</param>
+    public static Command Create(Func<ILoggerFactory, IPtyLauncher>? ptyLauncher = null)
     {
         var workspace = new Option<FileInfo?>("--workspace") { Description = $"Workspace file (default: {DemoWorkspace})" };
         var address = new Option<string>("--address")
@@ -21,10 +26,14 @@ public static class DevCommand
             DefaultValueFactory = _ => new ControlPlaneOptions().Address,
         };
         var agentName = new Option<string?>("--agent") { Description = "Which agent of the workspace runs here (default: the first)" };
+        var ptyTimeout = new Option<string?>("--pty-timeout")
+        {
+            Description = "How long a web terminal lives after its last client left (default 5m)",
+        };
         var logging = new LoggingOptions();
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
-            workspace, address, agentName,
+            workspace, address, agentName, ptyTimeout,
         };
         logging.AddTo(command);
         command.SetAction(async (result, _) =>
@@ -49,6 +58,19 @@ public static class DevCommand
                 return 2;
             }
 
+            var timeoutText = result.GetValue(ptyTimeout);
+            var terminalOptions = TerminalOptions.Default;
+            if (timeoutText is not null)
+            {
+                if (!GoDuration.TryParse(timeoutText, out var timeout) || timeout <= TimeSpan.Zero)
+                {
+                    await Console.Error.WriteLineAsync($"agent dev: --pty-timeout \"{timeoutText}\" is not a positive duration (examples: 30s, 5m)");
+                    return 2;
+                }
+
+                terminalOptions = terminalOptions with { InactivityTimeout = timeout };
+            }
+
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
             await using var server = ControlPlaneServer.Create(definition, new ControlPlaneOptions { Address = result.GetValue(address)! }, loggerFactory);
@@ -68,11 +90,23 @@ public static class DevCommand
                 logDirectory,
                 AgentOptions.Default,
                 loggerFactory,
-                () => PrintBannerAsync(server.Address, file, agent.Name, definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null, logDirectory));
+                () => PrintBannerAsync(server.Address, file, agent.Name, definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null, logDirectory),
+                running => ptyLauncher is null ? Disposable.Empty : AttachTerminal(server, agent.Name, running, ptyLauncher(loggerFactory), terminalOptions, loggerFactory));
             await server.StopAsync();
             return exitCode;
         });
         return command;
+    }
+
+    /// <summary>Serves the in-process agent's reconnecting terminals on the control plane's <c>/pty</c>.</summary>
+    public static IDisposable AttachTerminal(ControlPlaneServer server, string name, WorkspaceAgent agent, IPtyLauncher launcher, TerminalOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(agent);
+        var terminals = agent.CreateTerminals(launcher, options);
+        var pty = new ReconnectingPtyServer(terminals, ReconnectingPtyServerOptions.Default, loggerFactory.CreateLogger<ReconnectingPtyServer>());
+        var registration = server.AttachLocalAgent(name, pty.ServeAsync);
+        return new CompositeDisposable(registration, terminals);
     }
 
     private static string FindDemoWorkspace()
@@ -94,6 +128,7 @@ public static class DevCommand
                              (from a checkout: dotnet run --project Agent.Runtime -- monitor --url {root} --token {token})
             Ask the API:     curl -H 'Coder-Session-Token: {token}' {root}/api/v2/workspaceagents/{agent}
             Event stream:    curl -N '{root}/api/v2/workspaceagents/{agent}/events?coder_session_token={token}'
+            Web terminal:    {root}/terminal?agent={agent}&token={token}
             Stop:            Ctrl+C runs the shutdown script and reports "off"; press it again to stop at once.
 
             """);

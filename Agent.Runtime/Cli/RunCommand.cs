@@ -53,14 +53,18 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Runs an agent until the first signal, then shuts it down gracefully (a second signal: at once).</summary>
-    public static async Task<int> RunAgentAsync(Uri controlPlane, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, Func<Task>? onStarted = null)
+    /// <summary>
+    /// Runs an agent until the first signal, then shuts it down gracefully (a second signal: at once).
+    /// <paramref name="services"/> are hung on the started agent (the web terminal of <c>agent dev</c>) and disposed after the shutdown.
+    /// </summary>
+    public static async Task<int> RunAgentAsync(Uri controlPlane, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, Func<Task>? onStarted = null, Func<WorkspaceAgent, IDisposable>? services = null)
     {
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
         using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory);
         logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
+        using var attached = services?.Invoke(agent);
         if (onStarted is not null)
             await onStarted();
 

@@ -22,13 +22,15 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ILogger _logger;
+    private readonly LocalAgents _localAgents;
     private Uri? _address;
     private int _state; // 0 created, 1 started, 2 stopped
 
-    private ControlPlaneServer(WebApplication app, ControlPlaneStore store, ILogger logger)
+    private ControlPlaneServer(WebApplication app, ControlPlaneStore store, LocalAgents localAgents, ILogger logger)
     {
         _app = app;
         Store = store;
+        _localAgents = localAgents;
         _logger = logger;
     }
 
@@ -76,10 +78,22 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var app = builder.Build();
         var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
+        var localAgents = new LocalAgents();
+        app.UseWebSockets();
         new AgentApiEndpoints(store, options, logger).Map(app);
         new UserApiEndpoints(store, options, app.Lifetime.ApplicationStopping).Map(app);
-        return new ControlPlaneServer(app, store, logger);
+        new PtyEndpoint(store, localAgents, logger, app.Lifetime.ApplicationStopping).Map(app);
+        TerminalPage.Map(app);
+        return new ControlPlaneServer(app, store, localAgents, logger);
     }
+
+    /// <summary>
+    /// Makes agent <paramref name="name"/>, running in this process, reachable for the web terminal: the
+    /// <c>/pty</c> WebSocket of that agent hands its connection (the init frame first) to
+    /// <paramref name="servePty"/>. Disposing the result detaches it (the endpoint then answers 502).
+    /// </summary>
+    public IDisposable AttachLocalAgent(string name, Func<Stream, CancellationToken, Task> servePty)
+        => _localAgents.Attach(name, servePty);
 
     /// <summary>Binds the address and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

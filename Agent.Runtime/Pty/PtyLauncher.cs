@@ -1,0 +1,217 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Agent.Reactive.Ports;
+using Agent.Runtime.Interop;
+using Agent.Runtime.Processes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Agent.Runtime.Pty;
+
+/// <summary>
+/// Starts <c>&lt;login shell&gt; -l</c> (empty command) or <c>&lt;login shell&gt; -c &lt;command&gt;</c> on a new
+/// pseudo-terminal: <c>posix_openpt</c>, <c>grantpt</c>, <c>unlockpt</c>, the initial size set with
+/// <c>TIOCSWINSZ</c>, then <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that
+/// the child opens as fd 0 becomes its controlling terminal), every signal reset to its default (the agent
+/// ignores SIGPIPE, and an ignored signal survives exec) and nothing blocked; fds 1 and 2 duplicate fd 0. The
+/// environment is the agent's own overlaid by <see cref="PtySpec.Environment"/> (later entries win); the
+/// working directory falls back to the home directory when missing. No fork from managed code.
+/// </summary>
+public sealed class PtyLauncher : IPtyLauncher
+{
+    private readonly ILogger _logger;
+    private readonly string _shell;
+
+    public PtyLauncher(ILogger<PtyLauncher> logger)
+        : this(logger, LoginShell.ResolveShell())
+    {
+    }
+
+    /// <summary>Uses <paramref name="shell"/> instead of the login shell.</summary>
+    public PtyLauncher(ILogger<PtyLauncher> logger, string shell)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentException.ThrowIfNullOrEmpty(shell);
+        _logger = logger;
+        _shell = shell;
+    }
+
+    /// <summary>The shell every terminal runs.</summary>
+    public string Shell => _shell;
+
+    /// <exception cref="Win32Exception">The terminal could not be opened or the shell could not be started.</exception>
+    public IPtyProcess Start(PtySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        IReadOnlyList<string> arguments = spec.Command.Length == 0 ? [_shell, "-l"] : [_shell, "-c", spec.Command];
+        var environment = BuildEnvironment(spec.Environment);
+        var directory = ChooseDirectory(spec.WorkingDirectory);
+
+        var master = OpenMaster(out var terminalName);
+        SafeFileHandle? wake = null;
+        int pid;
+        try
+        {
+            wake = OpenWake();
+            SetSize(master, spec.Columns, spec.Rows);
+            pid = Spawn(_shell, arguments, environment, directory, terminalName);
+        }
+        catch
+        {
+            wake?.Dispose();
+            master.Dispose();
+            throw;
+        }
+
+        _logger.LogDebug("Started {Shell} as process {Pid} on {Terminal} ({Columns}x{Rows})", _shell, pid, terminalName, spec.Columns, spec.Rows);
+        return new PtyProcess(pid, master, wake, terminalName, _logger);
+    }
+
+    /// <summary>Sets the window size of the terminal behind <paramref name="master"/>.</summary>
+    internal static unsafe void SetSize(SafeFileHandle master, ushort columns, ushort rows)
+    {
+        var size = new WindowSize { Columns = columns, Rows = rows };
+        var added = false;
+        try
+        {
+            master.DangerousAddRef(ref added);
+            if (PtyInterop.SetWindowSize((int)master.DangerousGetHandle(), PtyInterop.TIOCSWINSZ, &size) != 0)
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "ioctl(TIOCSWINSZ) failed");
+        }
+        finally
+        {
+            if (added)
+                master.DangerousRelease();
+        }
+    }
+
+    private static unsafe SafeFileHandle OpenMaster(out string terminalName)
+    {
+        var fd = PtyInterop.OpenMaster(PtyInterop.O_RDWR | PtyInterop.O_NOCTTY | LibC.O_CLOEXEC);
+        if (fd < 0)
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "posix_openpt failed");
+        var master = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            if (PtyInterop.GrantSlave(fd) != 0)
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "grantpt failed");
+            if (PtyInterop.UnlockSlave(fd) != 0)
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "unlockpt failed");
+            var name = stackalloc byte[PtyInterop.TerminalNameSize];
+            var error = PtyInterop.SlaveName(fd, name, PtyInterop.TerminalNameSize);
+            if (error != 0)
+                throw new Win32Exception(error, "ptsname_r failed");
+            terminalName = Marshal.PtrToStringUTF8((nint)name) ?? throw new InvalidOperationException("ptsname_r returned no name");
+
+            // The master is non-blocking: the reader waits in poll (so disposal can wake it) and a full input
+            // queue makes writes wait asynchronously instead of blocking a thread.
+            var flags = PtyInterop.Control(fd, PtyInterop.F_GETFL, 0);
+            if (flags < 0 || PtyInterop.Control(fd, PtyInterop.F_SETFL, flags | PtyInterop.O_NONBLOCK) != 0)
+                throw new Win32Exception(Marshal.GetLastPInvokeError(), "fcntl(O_NONBLOCK) failed");
+            return master;
+        }
+        catch
+        {
+            master.Dispose();
+            throw;
+        }
+    }
+
+    // The eventfd that wakes the output reader when the process is disposed.
+    private static SafeFileHandle OpenWake()
+    {
+        var fd = PtyInterop.EventFd(0, PtyInterop.EFD_CLOEXEC | PtyInterop.EFD_NONBLOCK);
+        if (fd < 0)
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), "eventfd failed");
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static unsafe int Spawn(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, string workingDirectory, string terminalName)
+    {
+        using var argv = new Utf8StringArray(arguments);
+        using var envp = new Utf8StringArray(environment);
+        var pathBytes = Utf8StringArray.Allocate(path);
+        var directoryBytes = Utf8StringArray.Allocate(workingDirectory);
+        var terminalBytes = Utf8StringArray.Allocate(terminalName);
+        var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttributesSize);
+        var fileActions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
+        var signals = NativeMemory.AllocZeroed(LibC.SignalSetSize);
+        var attributesReady = false;
+        var fileActionsReady = false;
+        try
+        {
+            Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
+            attributesReady = true;
+            Check(LibC.SpawnAttributesSetFlags(attributes, PtyInterop.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
+            _ = LibC.SignalFillSet(signals);
+            Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
+            _ = LibC.SignalEmptySet(signals);
+            Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
+
+            Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+            fileActionsReady = true;
+
+            // glibc runs setsid() before the file actions: opening the slave without O_NOCTTY makes it the
+            // controlling terminal of the new session.
+            Check(LibC.FileActionsAddOpen(fileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
+            Check(LibC.FileActionsAddDup2(fileActions, 0, 1), "posix_spawn_file_actions_adddup2");
+            Check(LibC.FileActionsAddDup2(fileActions, 0, 2), "posix_spawn_file_actions_adddup2");
+            Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+
+            int pid;
+            var error = LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer);
+            if (error != 0)
+                throw new Win32Exception(error, $"Cannot start {path} on {terminalName}: posix_spawn failed: {Marshal.GetPInvokeErrorMessage(error)}");
+            return pid;
+        }
+        finally
+        {
+            if (fileActionsReady)
+                _ = LibC.FileActionsDestroy(fileActions);
+            if (attributesReady)
+                _ = LibC.SpawnAttributesDestroy(attributes);
+            NativeMemory.Free(signals);
+            NativeMemory.Free(fileActions);
+            NativeMemory.Free(attributes);
+            NativeMemory.Free(terminalBytes);
+            NativeMemory.Free(directoryBytes);
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    private static void Check(int error, string call)
+    {
+        if (error != 0)
+            throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
+    }
+
+    private static List<string> BuildEnvironment(IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        foreach (var pair in overrides)
+            merged[pair.Key] = pair.Value;
+
+        var result = new List<string>(merged.Count);
+        foreach (var pair in merged)
+        {
+            // A name with '=' or a NUL anywhere cannot be expressed in envp; such entries are left out.
+            if (pair.Key.Length == 0 || pair.Key.Contains('=', StringComparison.Ordinal)
+                || pair.Key.Contains('\0', StringComparison.Ordinal) || pair.Value.Contains('\0', StringComparison.Ordinal))
+                continue;
+            result.Add(pair.Key + "=" + pair.Value);
+        }
+
+        return result;
+    }
+
+    private static string ChooseDirectory(string? requested)
+    {
+        if (!string.IsNullOrEmpty(requested) && Directory.Exists(requested))
+            return requested;
+        var home = LoginShell.ResolveHome();
+        return Directory.Exists(home) ? home : "/";
+    }
+}

@@ -1,0 +1,92 @@
+using System.Reactive.Subjects;
+using System.Text;
+using Agent.Reactive.Ports;
+
+namespace Agent.Specs.Fakes.Terminal;
+
+/// <summary>
+/// A process on a pretend terminal: the spec emits output, sees input and resizes, and ends it. Disposing ends
+/// it as a hang-up would (output completes, exit by signal 1).
+/// </summary>
+public sealed class FakePtyProcess : IPtyProcess
+{
+    private readonly Lock _gate = new();
+    private readonly Subject<ReadOnlyMemory<byte>> _output = new();
+    private readonly TaskCompletionSource<PtyExit> _exited = new();
+    private readonly MemoryStream _input = new();
+    private readonly List<(ushort Columns, ushort Rows)> _sizes = [];
+
+    public FakePtyProcess(PtySpec spec, int processId)
+    {
+        Spec = spec;
+        ProcessId = processId;
+    }
+
+    public PtySpec Spec { get; }
+
+    public int ProcessId { get; }
+
+    public string TerminalName => $"/dev/pts/{ProcessId}";
+
+    public IObservable<ReadOnlyMemory<byte>> Output => _output;
+
+    public Task<PtyExit> Exited => _exited.Task;
+
+    public bool Disposed { get; private set; }
+
+    public string Input
+    {
+        get
+        {
+            lock (_gate)
+                return Encoding.UTF8.GetString(_input.ToArray());
+        }
+    }
+
+    public IReadOnlyList<(ushort Columns, ushort Rows)> Sizes
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _sizes];
+        }
+    }
+
+    /// <summary>Output as the real reader would produce it: one owned chunk.</summary>
+    public void Emit(string text) => Emit(Encoding.UTF8.GetBytes(text));
+
+    public void Emit(byte[] bytes) => _output.OnNext(bytes);
+
+    /// <summary>The process exits with <paramref name="code"/> after the output so far.</summary>
+    public void Exit(int code)
+    {
+        _exited.TrySetResult(new PtyExit(code, null));
+        _output.OnCompleted();
+    }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            _input.Write(input.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Resize(ushort columns, ushort rows)
+    {
+        lock (_gate)
+            _sizes.Add((columns, rows));
+    }
+
+    public void Signal(int signal)
+    {
+    }
+
+    public void Dispose()
+    {
+        if (Disposed)
+            return;
+        Disposed = true;
+        _output.OnCompleted();
+        _exited.TrySetResult(new PtyExit(null, 1));
+    }
+}
