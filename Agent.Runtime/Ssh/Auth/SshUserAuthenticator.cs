@@ -1,0 +1,180 @@
+using Agent.Runtime.Ssh.Transport;
+using Agent.Runtime.Ssh.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Auth;
+
+/// <summary>
+/// The server side of ssh-userauth (RFC 4252): answers the service request, then authentication requests until
+/// one succeeds. <c>none</c> fails listing <c>publickey</c> (or succeeds in trusted mode); <c>publickey</c>
+/// without a signature answers PK_OK for an authorized key; with a signature it verifies the signature over
+/// the session id and the request fields (section 7) and succeeds. Every other method fails. After
+/// <see cref="MaxAttempts"/> failures the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). Any user
+/// name is accepted (the agent runs everything as its own user) and recorded.
+/// </summary>
+internal sealed class SshUserAuthenticator
+{
+    private const string ConnectionService = "ssh-connection";
+    private const string UserAuthService = "ssh-userauth";
+    private const string PublicKeyMethod = "publickey";
+    private const int MaxUserNameLength = 256;
+
+    private readonly ISshConnectionTransport _transport;
+    private readonly SshAuthenticationMode _mode;
+    private readonly Func<ReadOnlyMemory<byte>, bool>? _authorizeKey;
+    private readonly SshSignatureVerifier? _verifySignature;
+    private readonly ILogger _logger;
+    private int _failures;
+    private bool _firstNone = true;
+
+    public SshUserAuthenticator(
+        ISshConnectionTransport transport,
+        SshAuthenticationMode mode,
+        Func<ReadOnlyMemory<byte>, bool>? authorizeKey,
+        SshSignatureVerifier? verifySignature,
+        int maxAttempts,
+        ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        if (mode == SshAuthenticationMode.PublicKey && (authorizeKey is null || verifySignature is null))
+            throw new ArgumentException("Public-key authentication needs a key authorizer and a signature verifier.", nameof(mode));
+        _transport = transport;
+        _mode = mode;
+        _authorizeKey = authorizeKey;
+        _verifySignature = verifySignature;
+        MaxAttempts = maxAttempts;
+        _logger = logger;
+    }
+
+    public int MaxAttempts { get; }
+
+    /// <summary>The data a publickey signature covers (RFC 4252 section 7).</summary>
+    public static byte[] SignedData(ReadOnlySpan<byte> sessionId, string user, string service, string algorithm, ReadOnlySpan<byte> publicKey)
+        => new SshWriter(128 + publicKey.Length).WriteBinary(sessionId).Write(MessageNumber.UserauthRequest).WriteString(user)
+            .WriteString(service).WriteString(PublicKeyMethod).WriteBoolean(true).WriteString(algorithm).WriteBinary(publicKey).ToArray();
+
+    /// <summary>The authenticated user name; <c>null</c> when the peer left first. Violations throw <see cref="SshProtocolException"/>.</summary>
+    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    {
+        var serviceAccepted = false;
+        while (true)
+        {
+            var message = await _transport.ReceiveAsync(cancellationToken);
+            if (message is not { } payload)
+                return null;
+            if (payload.IsEmpty)
+                throw new SshProtocolException("an empty message");
+            switch ((MessageNumber)payload.Span[0])
+            {
+                case MessageNumber.ServiceRequest:
+                    if (serviceAccepted)
+                        throw new SshProtocolException("a second service request");
+                    await AcceptServiceAsync(payload, cancellationToken);
+                    serviceAccepted = true;
+                    break;
+                case MessageNumber.UserauthRequest:
+                    // A transport that answered the service request itself leaves only the requests to us.
+                    serviceAccepted = true;
+                    if (await HandleRequestAsync(payload, cancellationToken) is { } user)
+                        return user;
+                    break;
+                case MessageNumber.Ignore:
+                case MessageNumber.Debug:
+                case MessageNumber.ExtInfo:
+                    break;
+                default:
+                    throw new SshProtocolException($"message {payload.Span[0]} before authentication");
+            }
+        }
+    }
+
+    private static string ReadServiceName(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        var name = reader.ReadString();
+        reader.EnsureEnd("the service request");
+        return name;
+    }
+
+    private async ValueTask AcceptServiceAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var name = ReadServiceName(payload);
+        if (name != UserAuthService)
+            throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service {name} is not available");
+        await _transport.SendAsync(new SshWriter(32).Write(MessageNumber.ServiceAccept).WriteString(UserAuthService).ToArray(), cancellationToken);
+    }
+
+    // Returns the user name on success.
+    private async ValueTask<string?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var request = UserAuthRequest.Parse(payload);
+        if (request.Service != ConnectionService)
+            throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service {request.Service} is not available");
+        if (request.User.Length > MaxUserNameLength)
+            throw new SshProtocolException(DisconnectReason.IllegalUserName, "the user name is too long");
+
+        if (_mode == SshAuthenticationMode.Trusted)
+        {
+            _logger.LogInformation("SSH user {User} from {Remote} accepted (trusted connection, method {Method})", request.User, _transport.RemoteEndPoint, request.Method);
+            await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
+            return request.User;
+        }
+
+        switch (request.Method)
+        {
+            case "none":
+                // Clients start with "none" to learn the methods; only a repeated one counts as a failure.
+                return await FailAsync(request, counts: !_firstNone, "no credentials", cancellationToken);
+            case PublicKeyMethod:
+                return await HandlePublicKeyAsync(request, cancellationToken);
+            default:
+                return await FailAsync(request, counts: true, "method not supported", cancellationToken);
+        }
+    }
+
+    private async ValueTask<string?> HandlePublicKeyAsync(UserAuthRequest request, CancellationToken cancellationToken)
+    {
+        var key = request.PublicKey!.Value;
+        if (!_authorizeKey!(key.Blob))
+            return await FailAsync(request, counts: true, $"key ({key.Algorithm}) not authorized", cancellationToken);
+        if (key.Signature is not { } signature)
+        {
+            await SendAsync(new SshWriter(64 + key.Blob.Length).Write(MessageNumber.UserauthPkOk).WriteString(key.Algorithm).WriteBinary(key.Blob.Span), cancellationToken);
+            return null;
+        }
+
+        var signed = SignedData(_transport.SessionId.Span, request.User, request.Service, key.Algorithm, key.Blob.Span);
+        if (!_verifySignature!(key.Blob, key.Algorithm, signed, signature))
+            return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
+
+        _logger.LogInformation("SSH user {User} from {Remote} authenticated with a {Algorithm} key", request.User, _transport.RemoteEndPoint, key.Algorithm);
+        await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
+        return request.User;
+    }
+
+    private async ValueTask<string?> FailAsync(UserAuthRequest request, bool counts, string why, CancellationToken cancellationToken)
+    {
+        if (request.Method == "none")
+            _firstNone = false;
+        if (counts)
+        {
+            _failures++;
+            _logger.LogWarning(
+                "SSH authentication of user {User} from {Remote} failed ({Method}: {Why}); attempt {Attempt} of {Max}",
+                request.User,
+                _transport.RemoteEndPoint,
+                request.Method,
+                why,
+                _failures,
+                MaxAttempts);
+            if (_failures >= MaxAttempts)
+                throw new SshProtocolException(DisconnectReason.NoMoreAuthMethodsAvailable, "too many authentication failures");
+        }
+
+        await SendAsync(new SshWriter(32).Write(MessageNumber.UserauthFailure).WriteNameList([PublicKeyMethod]).WriteBoolean(false), cancellationToken);
+        return null;
+    }
+
+    private ValueTask SendAsync(SshWriter writer, CancellationToken cancellationToken) => _transport.SendAsync(writer.ToArray(), cancellationToken);
+}

@@ -1,0 +1,320 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using Agent.Runtime.Ssh.Wire;
+
+namespace Agent.Runtime.Ssh.Channels;
+
+/// <summary>
+/// One open channel (RFC 4254 section 5) with window accounting both ways. Incoming data is queued (the peer
+/// cannot send more than the window we granted) and credited back with WINDOW_ADJUST as the consumer reads
+/// it, so a slow consumer slows the peer down. Outgoing data waits for the peer's window and is split by its
+/// maximum packet size. EOF and CLOSE are each sent once, CLOSE after EOF; the channel number is freed when
+/// both sides have closed. Writes may come from many threads; reads from one consumer at a time.
+/// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is handed out and may be observed after the channel ends; neither field holds a timer or wait handle.")]
+public sealed class SshChannel
+{
+    private const uint ExtendedDataStderr = 1;
+
+    private readonly SshChannelMultiplexer _connection;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly Channel<ReadOnlyMemory<byte>> _incoming = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource _closed = new();
+    private ReadOnlyMemory<byte> _current;
+    private long _remoteWindow;
+    private uint _remoteMaxPacket;
+    private long _localWindow;
+    private long _unacknowledged;
+    private TaskCompletionSource? _windowWaiter;
+    private bool _eofSent;
+    private bool _closeSent;
+    private bool _remoteClosed;
+    private bool _ended;
+
+    internal SshChannel(SshChannelMultiplexer connection, string type, uint localId)
+    {
+        _connection = connection;
+        Type = type;
+        LocalId = localId;
+        _localWindow = SshChannelMultiplexer.LocalWindowSize;
+    }
+
+    public string Type { get; }
+
+    /// <summary>Our channel number.</summary>
+    public uint LocalId { get; }
+
+    /// <summary>The peer's channel number.</summary>
+    public uint RemoteId { get; private set; }
+
+    /// <summary>The connection the channel belongs to (user, addresses, opening more channels).</summary>
+    public SshChannelMultiplexer Connection => _connection;
+
+    /// <summary>Cancelled when the peer closed the channel or the connection ended.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Whether the peer sent EOF or closed (no more data will arrive).</summary>
+    public bool RemoteEof => _incoming.Reader.Completion.IsCompleted;
+
+    internal ISshChannelHandler? Handler { get; set; }
+
+    /// <summary>Reads incoming data; 0 once the peer sent EOF or closed and everything queued was read.</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (buffer.IsEmpty)
+            return 0;
+        while (_current.IsEmpty)
+        {
+            if (!await _incoming.Reader.WaitToReadAsync(cancellationToken))
+                return 0;
+            _incoming.Reader.TryRead(out _current);
+        }
+
+        var count = Math.Min(buffer.Length, _current.Length);
+        _current[..count].CopyTo(buffer);
+        _current = _current[count..];
+        await AcknowledgeAsync(count, cancellationToken);
+        return count;
+    }
+
+    /// <summary>Sends <paramref name="data"/> as CHANNEL_DATA, waiting for window as needed.</summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        => WriteCoreAsync(null, data, cancellationToken);
+
+    /// <summary>Sends <paramref name="data"/> as CHANNEL_EXTENDED_DATA of type 1 (stderr).</summary>
+    public ValueTask WriteExtendedAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        => WriteCoreAsync(ExtendedDataStderr, data, cancellationToken);
+
+    /// <summary>Sends a channel request that wants no reply (<c>exit-status</c>, <c>exit-signal</c>...).</summary>
+    public async ValueTask SendRequestAsync(string type, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var payload = new SshWriter(32 + data.Length).Write(MessageNumber.ChannelRequest).WriteUInt32(RemoteId)
+            .WriteString(type).WriteBoolean(false).WriteRaw(data.Span).ToArray();
+        if (!await SendIfOpenAsync(payload, SendKind.Other, cancellationToken))
+            throw new IOException($"channel {LocalId} is closed");
+    }
+
+    /// <summary>Sends EOF (once): no more data from our side.</summary>
+    public async ValueTask SendEofAsync(CancellationToken cancellationToken)
+    {
+        var payload = new SshWriter(8).Write(MessageNumber.ChannelEof).WriteUInt32(RemoteId).ToArray();
+        await SendIfOpenAsync(payload, SendKind.Eof, cancellationToken);
+    }
+
+    /// <summary>Sends EOF if not sent yet, then CLOSE (once). The channel is freed when the peer's CLOSE arrives.</summary>
+    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    {
+        await SendEofAsync(cancellationToken);
+        await _sendGate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                if (_closeSent || _remoteClosed)
+                    return;
+                _closeSent = true;
+            }
+
+            WakeWriters();
+            await _connection.SendAsync(new SshWriter(8).Write(MessageNumber.ChannelClose).WriteUInt32(RemoteId).ToArray(), cancellationToken);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    /// <summary>A stream over the channel: reads are incoming data, writes are outgoing data (for subsystems).</summary>
+    public Stream AsStream() => new SshChannelStream(this);
+
+    internal void Confirm(uint remoteId, uint remoteWindow, uint remoteMaxPacket)
+    {
+        RemoteId = remoteId;
+        _remoteWindow = remoteWindow;
+        _remoteMaxPacket = Math.Max(1, remoteMaxPacket);
+    }
+
+    // From the reading loop: data within our window, queued for the consumer; false when it was discarded
+    // (then the caller credits it back with AcknowledgeDiscardedAsync).
+    internal bool OnData(ReadOnlyMemory<byte> data, bool extended)
+    {
+        lock (_gate)
+        {
+            if (data.Length > _localWindow)
+                throw new SshProtocolException($"channel {LocalId}: the peer sent {data.Length} bytes with {_localWindow} bytes of window left");
+            if (data.Length > SshChannelMultiplexer.LocalMaxPacket)
+                throw new SshProtocolException($"channel {LocalId}: a data packet of {data.Length} bytes exceeds the maximum of {SshChannelMultiplexer.LocalMaxPacket}");
+            _localWindow -= data.Length;
+            if (_closeSent || _remoteClosed || extended || _incoming.Reader.Completion.IsCompleted)
+            {
+                // Nobody will read it (extended data from a client has no meaning for us): credit it right away.
+                _unacknowledged += data.Length;
+                return false;
+            }
+        }
+
+        return _incoming.Writer.TryWrite(data);
+    }
+
+    internal ValueTask AcknowledgeDiscardedAsync(CancellationToken cancellationToken) => AcknowledgeAsync(0, cancellationToken);
+
+    internal void OnWindowAdjust(uint bytes)
+    {
+        lock (_gate)
+            _remoteWindow = Math.Min(_remoteWindow + bytes, uint.MaxValue);
+        WakeWriters();
+    }
+
+    internal void OnRemoteEof() => _incoming.Writer.TryComplete();
+
+    // The peer closed: answer with CLOSE unless sent already, then end the channel.
+    internal async ValueTask OnRemoteCloseAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_remoteClosed)
+                throw new SshProtocolException($"channel {LocalId} closed twice");
+            _remoteClosed = true;
+        }
+
+        _incoming.Writer.TryComplete();
+        End();
+        await _sendGate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                if (_closeSent)
+                    return;
+                _closeSent = true;
+            }
+
+            await _connection.SendAsync(new SshWriter(8).Write(MessageNumber.ChannelClose).WriteUInt32(RemoteId).ToArray(), cancellationToken);
+        }
+        finally
+        {
+            _sendGate.Release();
+            _connection.Free(this);
+        }
+    }
+
+    // The connection ended or the peer closed: stop writers and readers, tell the handler (once).
+    internal void End()
+    {
+        lock (_gate)
+        {
+            if (_ended)
+                return;
+            _ended = true;
+        }
+
+        _incoming.Writer.TryComplete();
+        WakeWriters();
+        try
+        {
+            _closed.Cancel();
+        }
+        finally
+        {
+            Handler?.OnClosed();
+        }
+    }
+
+    private async ValueTask WriteCoreAsync(uint? dataType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = await ReserveWindowAsync(data.Length, cancellationToken);
+            var chunk = data[..count];
+            var writer = new SshWriter(count + 16).Write(dataType is null ? MessageNumber.ChannelData : MessageNumber.ChannelExtendedData).WriteUInt32(RemoteId);
+            if (dataType is { } code)
+                writer.WriteUInt32(code);
+            writer.WriteBinary(chunk.Span);
+            if (!await SendIfOpenAsync(writer.Written, SendKind.Data, cancellationToken))
+                throw new IOException($"channel {LocalId} is closed");
+            _connection.CountSent(count);
+            data = data[count..];
+        }
+    }
+
+    // Takes up to `wanted` bytes of the peer's window (at least 1), waiting while it is empty.
+    private async ValueTask<int> ReserveWindowAsync(int wanted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_eofSent || _closeSent || _remoteClosed || _ended)
+                    throw new IOException($"channel {LocalId} is closed for writing");
+                if (_remoteWindow > 0)
+                {
+                    var count = (int)Math.Min(Math.Min(wanted, _remoteWindow), Math.Min(_remoteMaxPacket, SshChannelMultiplexer.MaxOutgoingChunk));
+                    _remoteWindow -= count;
+                    return count;
+                }
+
+                _windowWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _windowWaiter.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void WakeWriters()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _windowWaiter;
+            _windowWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    // Credits consumed bytes back to the peer once half the window is used up.
+    private async ValueTask AcknowledgeAsync(int consumed, CancellationToken cancellationToken)
+    {
+        uint adjust;
+        lock (_gate)
+        {
+            _unacknowledged += consumed;
+            if (_unacknowledged < SshChannelMultiplexer.LocalWindowSize / 2 || _closeSent || _remoteClosed)
+                return;
+            adjust = (uint)_unacknowledged;
+            _unacknowledged = 0;
+            _localWindow += adjust;
+        }
+
+        var payload = new SshWriter(12).Write(MessageNumber.ChannelWindowAdjust).WriteUInt32(RemoteId).WriteUInt32(adjust).ToArray();
+        await SendIfOpenAsync(payload, SendKind.Other, cancellationToken);
+    }
+
+    // Sends under the channel's send gate unless CLOSE was sent (nothing may follow it) or, for data, EOF.
+    private async ValueTask<bool> SendIfOpenAsync(ReadOnlyMemory<byte> payload, SendKind kind, CancellationToken cancellationToken)
+    {
+        await _sendGate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                if (_closeSent || _remoteClosed || (kind != SendKind.Other && _eofSent))
+                    return false;
+                if (kind == SendKind.Eof)
+                    _eofSent = true;
+            }
+
+            await _connection.SendAsync(payload, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+}

@@ -1,0 +1,516 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using Agent.Reactive.Statistics;
+using Agent.Runtime.Ssh.Transport;
+using Agent.Runtime.Ssh.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Channels;
+
+/// <summary>
+/// The connection protocol (RFC 4254) of one authenticated connection: the channel table (at most
+/// <see cref="MaxChannels"/>), channel opens by type through registered <see cref="SshChannelOpenHandler"/>s,
+/// global requests by name through registered <see cref="SshGlobalRequestHandler"/>s (anything unregistered,
+/// <c>keepalive@openssh.com</c> included, gets REQUEST_FAILURE when a reply is wanted), channel requests to
+/// each channel's <see cref="ISshChannelHandler"/> (FAILURE for what it declines), and channels the server
+/// opens towards the client (<see cref="OpenChannelAsync"/>, for forwarding).
+/// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is handed out to extensions and may be observed after the connection ends; no timer or wait handle is held.")]
+public sealed class SshChannelMultiplexer
+{
+    /// <summary>Channels open (or being opened) at once per connection.</summary>
+    public const int MaxChannels = 1024;
+
+    /// <summary>The window we grant per channel: large enough for one stream to fill a fast link.</summary>
+    public const uint LocalWindowSize = 4 * 1024 * 1024;
+
+    /// <summary>The largest data packet we accept (well under the transport's 256 KiB packet limit).</summary>
+    public const uint LocalMaxPacket = 128 * 1024;
+
+    /// <summary>The largest chunk we send in one data message, whatever the peer allows.</summary>
+    public const uint MaxOutgoingChunk = 128 * 1024;
+
+    private readonly ISshConnectionTransport _transport;
+    private readonly IReadOnlyDictionary<string, SshChannelOpenHandler> _channelTypes;
+    private readonly IReadOnlyDictionary<string, SshGlobalRequestHandler> _globalRequests;
+    private readonly AgentCounters? _counters;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<uint, SshChannel> _channels = [];
+    private readonly HashSet<uint> _pendingIncoming = [];
+    private readonly Dictionary<uint, (TaskCompletionSource<SshChannel> Waiter, Func<SshChannel, ISshChannelHandler> CreateHandler)> _pendingOutgoing = [];
+    private readonly HashSet<uint> _abandoned = [];
+    private readonly CancellationTokenSource _closed = new();
+    private uint _nextId;
+    private bool _ended;
+
+    internal SshChannelMultiplexer(
+        ISshConnectionTransport transport,
+        string userName,
+        IReadOnlyDictionary<string, SshChannelOpenHandler> channelTypes,
+        IReadOnlyDictionary<string, SshGlobalRequestHandler> globalRequests,
+        AgentCounters? counters,
+        ILogger logger)
+    {
+        _transport = transport;
+        UserName = userName;
+        _channelTypes = channelTypes;
+        _globalRequests = globalRequests;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    /// <summary>The user name the client authenticated with (the agent runs everything as its own user).</summary>
+    public string UserName { get; }
+
+    public EndPoint? RemoteEndPoint => _transport.RemoteEndPoint;
+
+    public EndPoint? LocalEndPoint => _transport.LocalEndPoint;
+
+    /// <summary>Cancelled when the connection ends.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>State of extensions kept per connection (e.g. active remote forwards), dropped with it.</summary>
+    public ConcurrentDictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Channels open now.</summary>
+    public int ChannelCount
+    {
+        get
+        {
+            lock (_gate)
+                return _channels.Count;
+        }
+    }
+
+    /// <summary>
+    /// Opens a channel towards the client (e.g. <c>forwarded-tcpip</c>, <c>auth-agent@openssh.com</c>) with
+    /// the type-specific <paramref name="data"/>. <paramref name="createHandler"/> makes the handler once the
+    /// client confirmed. Throws <see cref="SshChannelOpenException"/> when the client refuses, or when
+    /// <see cref="MaxChannels"/> are open.
+    /// </summary>
+    public async Task<SshChannel> OpenChannelAsync(string type, ReadOnlyMemory<byte> data, Func<SshChannel, ISshChannelHandler> createHandler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(createHandler);
+        var waiter = new TaskCompletionSource<SshChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = Reserve(type) ?? throw new SshChannelOpenException(ChannelOpenFailureReason.ResourceShortage, "too many channels");
+        lock (_gate)
+            _pendingOutgoing[channel.LocalId] = (waiter, createHandler);
+        try
+        {
+            var payload = new SshWriter(32 + data.Length).Write(MessageNumber.ChannelOpen).WriteString(type).WriteUInt32(channel.LocalId)
+                .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).WriteRaw(data.Span).ToArray();
+            await SendAsync(payload, cancellationToken);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
+            return await waiter.Task.WaitAsync(linked.Token);
+        }
+        catch (Exception e) when (e is not SshChannelOpenException)
+        {
+            // A confirmation may still come: the reading loop closes channels nobody waits for.
+            lock (_gate)
+            {
+                if (_pendingOutgoing.Remove(channel.LocalId))
+                    _abandoned.Add(channel.LocalId);
+            }
+
+            throw;
+        }
+    }
+
+    internal ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+        => _transport.SendAsync(payload, cancellationToken);
+
+    internal void CountSent(int bytes) => _counters?.AddSent(bytes);
+
+    internal void Free(SshChannel channel)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(channel.LocalId, out var current) && ReferenceEquals(current, channel))
+                _channels.Remove(channel.LocalId);
+        }
+    }
+
+    /// <summary>Reads and dispatches messages until the peer disconnects; violations throw <see cref="SshProtocolException"/>.</summary>
+    internal async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var message = await _transport.ReceiveAsync(cancellationToken);
+                if (message is not { } payload)
+                    return;
+                await DispatchAsync(payload, cancellationToken);
+            }
+        }
+        finally
+        {
+            EndAll();
+        }
+    }
+
+    private static (string Name, bool WantReply, ReadOnlyMemory<byte> Data) ParseGlobalRequest(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        var name = reader.ReadString();
+        var wantReply = reader.ReadBoolean();
+        return (name, wantReply, payload[(payload.Length - reader.Remaining)..]);
+    }
+
+    private static (string Type, uint Sender, uint Window, uint MaxPacket, ReadOnlyMemory<byte> Data) ParseOpen(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        var type = reader.ReadString();
+        var sender = reader.ReadUInt32();
+        var window = reader.ReadUInt32();
+        var maxPacket = reader.ReadUInt32();
+        return (type, sender, window, maxPacket, payload[(payload.Length - reader.Remaining)..]);
+    }
+
+    private static (uint Recipient, SshChannelRequest Request) ParseRequest(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        var recipient = reader.ReadUInt32();
+        var type = reader.ReadString();
+        var wantReply = reader.ReadBoolean();
+        return (recipient, new SshChannelRequest(type, wantReply, payload[(payload.Length - reader.Remaining)..]));
+    }
+
+    // The channel number of a message addressed to a channel (it follows the message number).
+    private static uint Recipient(ReadOnlySpan<byte> payload)
+    {
+        var reader = new SshReader(payload);
+        reader.ReadMessageNumber();
+        return reader.ReadUInt32();
+    }
+
+    private static ReadOnlyMemory<byte> ParseData(ReadOnlyMemory<byte> payload, bool extended)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        reader.ReadUInt32();
+        if (extended)
+            reader.ReadUInt32();
+        var length = reader.ReadBinary().Length;
+        reader.EnsureEnd("channel data");
+        return payload.Slice(payload.Length - length, length);
+    }
+
+    private async ValueTask DispatchAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (payload.IsEmpty)
+            throw new SshProtocolException("an empty message");
+        var number = (MessageNumber)payload.Span[0];
+        switch (number)
+        {
+            case MessageNumber.ChannelData:
+            case MessageNumber.ChannelExtendedData:
+                {
+                    var channel = Find(Recipient(payload.Span), number);
+                    var data = ParseData(payload, number == MessageNumber.ChannelExtendedData);
+                    _counters?.AddReceived(data.Length);
+                    if (!channel.OnData(data, number == MessageNumber.ChannelExtendedData))
+                        await channel.AcknowledgeDiscardedAsync(cancellationToken);
+                    break;
+                }
+
+            case MessageNumber.ChannelWindowAdjust:
+                {
+                    var reader = new SshReader(payload.Span);
+                    reader.ReadMessageNumber();
+                    var channel = Find(reader.ReadUInt32(), number);
+                    channel.OnWindowAdjust(reader.ReadUInt32());
+                    break;
+                }
+
+            case MessageNumber.ChannelEof:
+                Find(Recipient(payload.Span), number).OnRemoteEof();
+                break;
+            case MessageNumber.ChannelClose:
+                await Find(Recipient(payload.Span), number).OnRemoteCloseAsync(cancellationToken);
+                break;
+            case MessageNumber.ChannelRequest:
+                await HandleChannelRequestAsync(payload, cancellationToken);
+                break;
+            case MessageNumber.ChannelOpen:
+                await HandleOpenAsync(payload, cancellationToken);
+                break;
+            case MessageNumber.ChannelOpenConfirmation:
+            case MessageNumber.ChannelOpenFailure:
+                await HandleOpenReplyAsync(payload, number, cancellationToken);
+                break;
+            case MessageNumber.GlobalRequest:
+                await HandleGlobalRequestAsync(payload, cancellationToken);
+                break;
+            case MessageNumber.ChannelSuccess:
+            case MessageNumber.ChannelFailure:
+            case MessageNumber.RequestSuccess:
+            case MessageNumber.RequestFailure:
+                // Replies to requests we never send with want-reply (keepalives of our own are not sent).
+                break;
+            case MessageNumber.UserauthRequest:
+                // RFC 4252 section 5.1: requests after success are ignored.
+                break;
+            case MessageNumber.Ignore:
+            case MessageNumber.Debug:
+            case MessageNumber.ExtInfo:
+                break;
+            default:
+                throw new SshProtocolException($"unexpected message {(byte)number} in the connection protocol");
+        }
+    }
+
+    private SshChannel Find(uint localId, MessageNumber number)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(localId, out var channel) && !_pendingIncoming.Contains(localId)
+                && !_pendingOutgoing.ContainsKey(localId) && !_abandoned.Contains(localId))
+                return channel;
+        }
+
+        throw new SshProtocolException($"message {(byte)number} for channel {localId}, which is not open");
+    }
+
+    private SshChannel? Reserve(string type)
+    {
+        lock (_gate)
+        {
+            if (_ended || _channels.Count >= MaxChannels)
+                return null;
+            while (_channels.ContainsKey(_nextId))
+                _nextId++;
+            var channel = new SshChannel(this, type, _nextId++);
+            _channels.Add(channel.LocalId, channel);
+            return channel;
+        }
+    }
+
+    private async ValueTask HandleGlobalRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var (name, wantReply, data) = ParseGlobalRequest(payload);
+        var result = SshGlobalRequestResult.Failed;
+        if (_globalRequests.TryGetValue(name, out var handler))
+        {
+            try
+            {
+                result = await handler(this, data, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not SshProtocolException)
+            {
+                _logger.LogWarning(e, "Global request {Name} failed", name);
+            }
+        }
+        else
+        {
+            _logger.LogDebug("Declining global request {Name}", name);
+        }
+
+        if (!wantReply)
+            return;
+        var reply = new SshWriter(8 + result.ResponseData.Length).Write(result.Success ? MessageNumber.RequestSuccess : MessageNumber.RequestFailure);
+        if (result.Success)
+            reply.WriteRaw(result.ResponseData.Span);
+        await SendAsync(reply.ToArray(), cancellationToken);
+    }
+
+    private async ValueTask HandleOpenAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var (type, sender, window, maxPacket, data) = ParseOpen(payload);
+        if (!_channelTypes.TryGetValue(type, out var handler))
+        {
+            _logger.LogDebug("Refusing a channel of unknown type {Type}", type);
+            await SendOpenFailureAsync(sender, ChannelOpenFailureReason.UnknownChannelType, "unknown channel type", cancellationToken);
+            return;
+        }
+
+        var channel = Reserve(type);
+        if (channel is null)
+        {
+            _logger.LogWarning("Refusing a {Type} channel: {Max} channels are open", type, MaxChannels);
+            await SendOpenFailureAsync(sender, ChannelOpenFailureReason.ResourceShortage, "too many channels", cancellationToken);
+            return;
+        }
+
+        channel.Confirm(sender, window, maxPacket);
+        lock (_gate)
+            _pendingIncoming.Add(channel.LocalId);
+
+        // The handler may take a while (a connect); other channels go on meanwhile.
+        _ = CompleteOpenAsync(channel, handler, data, cancellationToken);
+    }
+
+    private async Task CompleteOpenAsync(SshChannel channel, SshChannelOpenHandler handler, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        SshChannelOpenResult result;
+        try
+        {
+            result = await handler(channel, data, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Opening a {Type} channel failed", channel.Type);
+            result = SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, e.Message);
+        }
+
+        try
+        {
+            if (result.Handler is { } channelHandler)
+            {
+                channel.Handler = channelHandler;
+                var confirmation = new SshWriter(24).Write(MessageNumber.ChannelOpenConfirmation).WriteUInt32(channel.RemoteId).WriteUInt32(channel.LocalId)
+                    .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).ToArray();
+                await SendAsync(confirmation, cancellationToken);
+                bool ended;
+                lock (_gate)
+                {
+                    _pendingIncoming.Remove(channel.LocalId);
+                    ended = _ended;
+                }
+
+                if (ended)
+                    channel.End();
+                return;
+            }
+
+            lock (_gate)
+            {
+                _pendingIncoming.Remove(channel.LocalId);
+                _channels.Remove(channel.LocalId);
+            }
+
+            await SendOpenFailureAsync(channel.RemoteId, result.Reason, result.Description, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _logger.LogDebug("The connection ended while a {Type} channel was being opened", channel.Type);
+            channel.End();
+        }
+    }
+
+    private async ValueTask HandleOpenReplyAsync(ReadOnlyMemory<byte> payload, MessageNumber number, CancellationToken cancellationToken)
+    {
+        var reader = new SshReader(payload.Span);
+        reader.ReadMessageNumber();
+        var localId = reader.ReadUInt32();
+        SshChannel? channel;
+        TaskCompletionSource<SshChannel>? waiter = null;
+        Func<SshChannel, ISshChannelHandler>? createHandler = null;
+        lock (_gate)
+        {
+            _channels.TryGetValue(localId, out channel);
+            if (channel is not null && _pendingOutgoing.Remove(localId, out var pending))
+                (waiter, createHandler) = pending;
+            var known = channel is not null && (waiter is not null || _abandoned.Remove(localId));
+            if (!known)
+                channel = null;
+            else if (number == MessageNumber.ChannelOpenFailure)
+                _channels.Remove(localId);
+        }
+
+        if (channel is null)
+            throw new SshProtocolException($"an open reply for channel {localId}, which is not being opened");
+        if (number == MessageNumber.ChannelOpenFailure)
+        {
+            var reason = (ChannelOpenFailureReason)reader.ReadUInt32();
+            var description = reader.ReadString();
+            waiter?.TrySetException(new SshChannelOpenException(reason, description));
+            return;
+        }
+
+        channel.Confirm(reader.ReadUInt32(), reader.ReadUInt32(), reader.ReadUInt32());
+        if (waiter is null || createHandler is null)
+        {
+            // Nobody waits any more (cancelled): close it right away; it is freed when the peer's CLOSE arrives.
+            await channel.CloseAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            channel.Handler = createHandler(channel);
+        }
+        catch (Exception e)
+        {
+            waiter.TrySetException(e);
+            await channel.CloseAsync(cancellationToken);
+            return;
+        }
+
+        waiter.TrySetResult(channel);
+    }
+
+    private async ValueTask HandleChannelRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var (recipient, request) = ParseRequest(payload);
+        var channel = Find(recipient, MessageNumber.ChannelRequest);
+        var success = false;
+        if (channel.Handler is { } handler)
+        {
+            try
+            {
+                success = await handler.OnRequestAsync(request, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not SshProtocolException)
+            {
+                _logger.LogWarning(e, "Channel request {Type} on channel {Channel} failed", request.Type, channel.LocalId);
+            }
+        }
+
+        try
+        {
+            if (!request.WantReply)
+                return;
+            var reply = new SshWriter(8).Write(success ? MessageNumber.ChannelSuccess : MessageNumber.ChannelFailure).WriteUInt32(channel.RemoteId).ToArray();
+            await SendAsync(reply, cancellationToken);
+        }
+        finally
+        {
+            request.MarkAnswered();
+        }
+    }
+
+    private ValueTask SendOpenFailureAsync(uint recipient, ChannelOpenFailureReason reason, string description, CancellationToken cancellationToken)
+    {
+        var payload = new SshWriter(32 + description.Length).Write(MessageNumber.ChannelOpenFailure).WriteUInt32(recipient)
+            .WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty).ToArray();
+        return SendAsync(payload, cancellationToken);
+    }
+
+    private void EndAll()
+    {
+        List<SshChannel> channels;
+        List<TaskCompletionSource<SshChannel>> waiters;
+        lock (_gate)
+        {
+            _ended = true;
+            channels = [.. _channels.Values];
+            waiters = [.. _pendingOutgoing.Values.Select(p => p.Waiter)];
+            _channels.Clear();
+            _pendingIncoming.Clear();
+            _pendingOutgoing.Clear();
+            _abandoned.Clear();
+        }
+
+        _closed.Cancel();
+        foreach (var waiter in waiters)
+            waiter.TrySetException(new SshChannelOpenException(ChannelOpenFailureReason.ConnectFailed, "the connection ended"));
+        foreach (var channel in channels)
+        {
+            try
+            {
+                channel.End();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Ending channel {Channel} failed", channel.LocalId);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Agent.Reactive.Ports;
+using Agent.Reactive.Statistics;
+using Agent.Runtime.Processes;
+using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Channels;
+using Agent.Runtime.Ssh.Session;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Connection;
+
+/// <summary>Everything <see cref="SshConnectionHandler"/> needs; one instance serves every connection of a listener.</summary>
+public sealed class SshConnectionOptions
+{
+    /// <summary>Default bound on failed authentication attempts per connection.</summary>
+    public const int DefaultMaxAuthenticationAttempts = 6;
+
+    public required SshAuthenticationMode AuthenticationMode { get; init; }
+
+    /// <summary>Whether a client public key (SSH blob) may log in; required in <see cref="SshAuthenticationMode.PublicKey"/> mode.</summary>
+    public Func<ReadOnlyMemory<byte>, bool>? AuthorizeKey { get; init; }
+
+    /// <summary>Checks userauth signatures; required in <see cref="SshAuthenticationMode.PublicKey"/> mode.</summary>
+    public SshSignatureVerifier? VerifySignature { get; init; }
+
+    /// <summary>Failed attempts before the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE).</summary>
+    public int MaxAuthenticationAttempts { get; init; } = DefaultMaxAuthenticationAttempts;
+
+    /// <summary>How long a client may take to authenticate.</summary>
+    public TimeSpan AuthenticationTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Starts shells and commands on a PTY (sessions with <c>pty-req</c>).</summary>
+    public required IPtyLauncher PtyLauncher { get; init; }
+
+    /// <summary>Starts shells and commands with pipes (sessions without a PTY).</summary>
+    public required IPipedProcessLauncher ProcessLauncher { get; init; }
+
+    /// <summary>The current manifest, agent facts and token, read when a session starts.</summary>
+    public required Func<SshSessionEnvironmentSnapshot> EnvironmentSource { get; init; }
+
+    /// <summary>The message of the day for login shells; <c>null</c> uses the manifest's <c>motd_file</c>.</summary>
+    public string? MotdFile { get; init; }
+
+    /// <summary>Session and byte counters for stats; <c>null</c> counts nothing.</summary>
+    public AgentCounters? Counters { get; init; }
+
+    /// <summary>The longest a connection may last (<c>--ssh-max-timeout</c>); <c>null</c> or zero is unlimited.</summary>
+    public TimeSpan? MaxConnectionLifetime { get; init; }
+
+    /// <summary>Subsystems by name (<c>sftp</c>): the channel's input and output; the result is the exit status.</summary>
+    public IReadOnlyDictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>> Subsystems { get; init; }
+        = new Dictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>>(StringComparer.Ordinal);
+
+    /// <summary>Extra channel types (<c>direct-tcpip</c>, <c>direct-streamlocal@openssh.com</c>); <c>session</c> is built in.</summary>
+    public IReadOnlyDictionary<string, SshChannelOpenHandler> ChannelTypes { get; init; }
+        = new Dictionary<string, SshChannelOpenHandler>(StringComparer.Ordinal);
+
+    /// <summary>Global requests (<c>tcpip-forward</c>, <c>cancel-tcpip-forward</c>...); anything else is declined.</summary>
+    public IReadOnlyDictionary<string, SshGlobalRequestHandler> GlobalRequests { get; init; }
+        = new Dictionary<string, SshGlobalRequestHandler>(StringComparer.Ordinal);
+
+    /// <summary>Extra session requests (<c>auth-agent-req@openssh.com</c>, <c>x11-req</c>); the built-in ones cannot be replaced.</summary>
+    public IReadOnlyDictionary<string, SshSessionRequestHandler> SessionRequests { get; init; }
+        = new Dictionary<string, SshSessionRequestHandler>(StringComparer.Ordinal);
+
+    public required ILoggerFactory LoggerFactory { get; init; }
+}

@@ -1,0 +1,4 @@
+namespace Agent.Runtime.Ssh.Session;
+
+/// <summary>A <c>pty-req</c> (RFC 4254 section 6.2): terminal type, size in cells, encoded terminal modes.</summary>
+internal sealed record PtyRequest(string Term, ushort Columns, ushort Rows, ReadOnlyMemory<byte> Modes);
