@@ -6,9 +6,14 @@ namespace Agent.Reactive.Ports;
 /// <param name="Environment">Variables on top of the agent's own environment (later entries win); include <c>TERM</c>.</param>
 /// <param name="Columns">Initial width in character cells.</param>
 /// <param name="Rows">Initial height in character cells.</param>
+/// <param name="TerminalNameVariable">
+/// When set, the process also gets this variable with its terminal's path (<c>SSH_TTY</c> for SSH sessions),
+/// which is known only once the terminal is open.
+/// </param>
 public sealed record PtySpec(
     string Command,
     string? WorkingDirectory,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     ushort Columns,
-    ushort Rows);
+    ushort Rows,
+    string? TerminalNameVariable = null);

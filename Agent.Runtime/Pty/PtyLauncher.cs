@@ -45,10 +45,12 @@ public sealed class PtyLauncher : IPtyLauncher
     {
         ArgumentNullException.ThrowIfNull(spec);
         IReadOnlyList<string> arguments = spec.Command.Length == 0 ? [_shell, "-l"] : [_shell, "-c", spec.Command];
-        var environment = BuildEnvironment(spec.Environment);
         var directory = ChooseDirectory(spec.WorkingDirectory);
 
         var master = OpenMaster(out var terminalName);
+        var environment = BuildEnvironment(spec.TerminalNameVariable is { } variable
+            ? [.. spec.Environment, new KeyValuePair<string, string>(variable, terminalName)]
+            : spec.Environment);
         SafeFileHandle? wake = null;
         int pid;
         try

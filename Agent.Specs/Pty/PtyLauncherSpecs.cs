@@ -32,6 +32,18 @@ public sealed class PtyLauncherSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Start_TerminalNameVariable_CarriesTheTerminalPath()
+    {
+        using var process = _harness.Launcher.Start(new PtySpec("echo tty=$SSH_TTY", null, [], 80, 24, TerminalNameVariable: "SSH_TTY"));
+        var output = new PtyTranscript();
+        using var subscription = process.Output.Subscribe(output);
+
+        await output.Completed.WaitAsync(PtyHarness.Deadline);
+
+        Assert.Equal($"tty={process.TerminalName}", output.Text.Trim());
+    }
+
+    [Fact]
     public async Task Start_Command_RunsAsSessionLeaderOwningTheTerminal()
     {
         var (process, output) = _harness.StartRecorded("read -r x");

@@ -310,7 +310,7 @@ internal sealed class SshSession : ISshChannelHandler
             if (pty is not null)
             {
                 var motd = command.Length == 0 ? ReadMotd(snapshot) : null;
-                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows));
+                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY"));
                 lock (_gate)
                     _terminal = terminal;
                 Running = RunTerminalAsync(terminal, motd, request.Answered, counted);
