@@ -1,4 +1,5 @@
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
+using Agent.Runtime.Ssh.Algorithms.KeyExchange;
 using Agent.Runtime.Ssh.Keys;
 
 namespace Agent.Runtime.Ssh.Transport;
@@ -12,11 +13,15 @@ public sealed class SshServerOptions
     /// <summary>Every MAC the transport implements, in our preference order.</summary>
     public static IReadOnlyList<string> SupportedMacs => PacketProtectionFactory.Macs;
 
+    /// <summary>Every key exchange method of <see cref="KeyExchangeMethods"/>, in its preference order.</summary>
+    public static IReadOnlyList<KeyExchangeAlgorithm> DefaultKeyExchangeAlgorithms { get; } =
+        KeyExchangeMethods.ServerPreference.Select(name => new KeyExchangeAlgorithm(name, () => KeyExchangeMethods.Create(name))).ToList();
+
     /// <summary>The host keys; their signature algorithms make the host-key list of KEXINIT, in this order.</summary>
     public required IReadOnlyList<IHostKey> HostKeys { get; init; }
 
     /// <summary>The key exchange methods offered, in preference order.</summary>
-    public required IReadOnlyList<KeyExchangeAlgorithm> KeyExchangeAlgorithms { get; init; }
+    public IReadOnlyList<KeyExchangeAlgorithm> KeyExchangeAlgorithms { get; init; } = DefaultKeyExchangeAlgorithms;
 
     /// <summary>The ciphers offered (a subset of <see cref="SupportedCiphers"/>).</summary>
     public IReadOnlyList<string> Ciphers { get; init; } = SupportedCiphers;
