@@ -9,8 +9,9 @@ namespace Agent.Runtime.Ssh.Algorithms.Ciphers;
 
 /// <summary>
 /// <c>chacha20-poly1305@openssh.com</c> (OpenSSH's PROTOCOL.chacha20poly1305): 64 bytes of key material make two
-/// ChaCha20 keys; K_2 (the first 32 bytes) encrypts the length, K_1 (the last 32) the rest from block 1, and block 0
-/// of K_1 is the Poly1305 key. The nonce is the sequence number (DJB ChaCha20, 64-bit nonce and counter).
+/// ChaCha20 keys; the last 32 bytes (K_1 there) encrypt only the length, the first 32 (K_2) encrypt the rest from
+/// block 1, and their block 0 is the Poly1305 key. The nonce is the sequence number (DJB ChaCha20, 64-bit nonce and
+/// counter). The tag covers the encrypted length and the ciphertext and is checked before decrypting.
 /// </summary>
 internal sealed class ChaCha20Poly1305Protection : IPacketProtection
 {
@@ -29,8 +30,8 @@ internal sealed class ChaCha20Poly1305Protection : IPacketProtection
     {
         if (key.Length != KeyLength)
             throw new ArgumentException($"{Name} needs {KeyLength} bytes of key", nameof(key));
-        _lengthKey = new KeyParameter(key[..32]);
-        _mainKey = new KeyParameter(key[32..]);
+        _mainKey = new KeyParameter(key[..32]);
+        _lengthKey = new KeyParameter(key[32..]);
     }
 
     public int BlockSize => 8;
