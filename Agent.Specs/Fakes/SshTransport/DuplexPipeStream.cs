@@ -1,0 +1,73 @@
+using System.IO.Pipelines;
+
+namespace Agent.Specs.Fakes.SshTransport;
+
+/// <summary>One end of an in-memory bidirectional byte stream; disposing ends the other side's reads.</summary>
+public sealed class DuplexPipeStream : Stream
+{
+    private readonly Stream _input;
+    private readonly Stream _output;
+
+    private DuplexPipeStream(Pipe incoming, Pipe outgoing)
+    {
+        _input = incoming.Reader.AsStream();
+        _output = outgoing.Writer.AsStream();
+    }
+
+    /// <summary>Optional hook that may change each write before it goes out (tampering specs).</summary>
+    public Func<byte[], byte[]>? OnWrite { get; set; }
+
+    public static (DuplexPipeStream Server, DuplexPipeStream Client) CreatePair()
+    {
+        var options = new PipeOptions(pauseWriterThreshold: 8 * 1024 * 1024, resumeWriterThreshold: 4 * 1024 * 1024);
+        var toServer = new Pipe(options);
+        var toClient = new Pipe(options);
+        return (new DuplexPipeStream(toServer, toClient), new DuplexPipeStream(toClient, toServer));
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush() => _output.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => _input.Read(buffer, offset, count);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _input.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _input.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (OnWrite is { } hook)
+            return _output.WriteAsync(hook(buffer.ToArray()), cancellationToken);
+        return _output.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _input.Dispose();
+            _output.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
