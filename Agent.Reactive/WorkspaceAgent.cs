@@ -63,6 +63,12 @@ public sealed class WorkspaceAgent : IDisposable
     /// <summary>The live connection and session counters that the services feed.</summary>
     public AgentCounters Counters { get; } = new();
 
+    /// <summary>Facts about this machine the agent was started with.</summary>
+    public AgentEnvironment Environment => _environment;
+
+    /// <summary>The current session with the control plane (token and manifest), or <c>null</c> before the first one.</summary>
+    public AgentSession? CurrentSession => _session.Value;
+
     /// <summary>The current lifecycle state.</summary>
     public LifecycleState Lifecycle => _lifecycle.Current;
 

@@ -71,7 +71,7 @@ public static class SessionLoop
     {
         var token = await client.ExchangeTokenAsync(cancellationToken);
         var manifest = Expand(await client.GetManifestAsync(cancellationToken), environment);
-        var startup = new StartupRequest(environment.Version, manifest.Directory, environment.Subsystem);
+        var startup = new StartupRequest(environment.Version, manifest.Directory, environment.Subsystem, environment.SshHostKeys);
         await client.PostStartupAsync(startup, cancellationToken);
 
         var now = scheduler.Now;

@@ -8,6 +8,7 @@ namespace Agent.Reactive.Ports;
 /// <param name="LogDirectory">Where script logs are written.</param>
 /// <param name="ExecutablePath">Path of the agent binary (for <c>GIT_SSH_COMMAND</c> and <c>GIT_ASKPASS</c>).</param>
 /// <param name="UserName">The user the agent runs as.</param>
+/// <param name="SshHostKeys">The SSH host keys as OpenSSH public-key lines, when the agent serves SSH.</param>
 public sealed record AgentEnvironment(
     string HomeDirectory,
     Func<string, string?> GetVariable,
@@ -15,4 +16,5 @@ public sealed record AgentEnvironment(
     string Subsystem,
     string LogDirectory,
     string ExecutablePath,
-    string UserName);
+    string UserName,
+    IReadOnlyList<string>? SshHostKeys = null);

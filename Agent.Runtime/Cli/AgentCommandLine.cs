@@ -17,6 +17,7 @@ public static class AgentCommandLine
             DevCommand.Create(loggerFactory => new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())),
             MonitorCommand.Create(),
             SftpServerCommand.Create(),
+            SshServerCommand.Create(),
         };
 
     /// <summary>

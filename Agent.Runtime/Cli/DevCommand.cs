@@ -31,11 +31,13 @@ public static class DevCommand
             Description = "How long a web terminal lives after its last client left (default 5m)",
         };
         var logging = new LoggingOptions();
+        var ssh = new SshCliOptions();
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
             workspace, address, agentName, ptyTimeout,
         };
         logging.AddTo(command);
+        ssh.AddTo(command);
         command.SetAction(async (result, _) =>
         {
             var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
@@ -73,6 +75,13 @@ public static class DevCommand
 
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
+            using var sshSetup = ssh.Prepare(result, AgentHost.EnsurePrivateDirectory(RunCommand.DefaultDataDirectory()), loggerFactory, out var sshError);
+            if (sshError is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: {sshError}");
+                return 2;
+            }
+
             await using var server = ControlPlaneServer.Create(definition, new ControlPlaneOptions { Address = result.GetValue(address)! }, loggerFactory);
             try
             {
@@ -91,7 +100,8 @@ public static class DevCommand
                 AgentOptions.Default,
                 loggerFactory,
                 () => PrintBannerAsync(server.Address, file, agent.Name, definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null, logDirectory),
-                running => ptyLauncher is null ? Disposable.Empty : AttachTerminal(server, agent.Name, running, ptyLauncher(loggerFactory), terminalOptions, loggerFactory));
+                running => ptyLauncher is null ? Disposable.Empty : AttachTerminal(server, agent.Name, running, ptyLauncher(loggerFactory), terminalOptions, loggerFactory),
+                sshSetup);
             await server.StopAsync();
             return exitCode;
         });

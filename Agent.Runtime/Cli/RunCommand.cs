@@ -20,11 +20,13 @@ public static class RunCommand
             Description = "How often the manifest is fetched again to notice changes and a lost control plane (env AGENT_POLL_INTERVAL; default 10s)",
         };
         var logging = new LoggingOptions();
-        var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report.")
+        var ssh = new SshCliOptions();
+        var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report, serve SSH.")
         {
             url, token, dataDirectory, pollInterval,
         };
         logging.AddTo(command);
+        ssh.AddTo(command);
         command.SetAction(async (result, _) =>
         {
             var controlPlane = result.GetValue(url) ?? ParseUri(EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL"));
@@ -46,9 +48,16 @@ public static class RunCommand
             var options = AgentOptions.Default with { Session = SessionLoopOptions.Default with { ManifestPollInterval = interval } };
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
-            AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
+            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
+            using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
+            if (sshError is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent run: {sshError}");
+                return 2;
+            }
+
             AgentHost.AddExecutableDirectoryToPath();
-            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, loggerFactory);
+            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, loggerFactory, ssh: sshSetup);
         });
         return command;
     }
@@ -57,13 +66,22 @@ public static class RunCommand
     /// Runs an agent until the first signal, then shuts it down gracefully (a second signal: at once).
     /// <paramref name="services"/> are hung on the started agent (the web terminal of <c>agent dev</c>) and disposed after the shutdown.
     /// </summary>
-    public static async Task<int> RunAgentAsync(Uri controlPlane, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, Func<Task>? onStarted = null, Func<WorkspaceAgent, IDisposable>? services = null)
+    public static async Task<int> RunAgentAsync(
+        Uri controlPlane,
+        string token,
+        string logDirectory,
+        AgentOptions options,
+        ILoggerFactory loggerFactory,
+        Func<Task>? onStarted = null,
+        Func<WorkspaceAgent, IDisposable>? services = null,
+        SshSetup? ssh = null)
     {
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
-        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory);
+        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, ssh?.PublicKeys);
         logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
+        using var sshServer = ssh?.Start(agent, loggerFactory);
         using var attached = services?.Invoke(agent);
         if (onStarted is not null)
             await onStarted();
@@ -83,7 +101,8 @@ public static class RunCommand
         }
     }
 
-    private static string DefaultDataDirectory()
+    /// <summary><c>$XDG_DATA_HOME/agent</c>, or <c>~/.local/share/agent</c>.</summary>
+    public static string DefaultDataDirectory()
     {
         var dataHome = EnvironmentDefaults.First("XDG_DATA_HOME")
             ?? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");

@@ -29,14 +29,14 @@ public static class AgentHost
     }
 
     /// <summary>Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>.</summary>
-    public static WorkspaceAgent Create(Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory)
+    public static WorkspaceAgent Create(Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, IReadOnlyList<string>? sshHostKeys = null)
     {
         var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = url,
             Timeout = ControlPlaneTimeout,
         };
-        var environment = Environment(logDirectory);
+        var environment = Environment(logDirectory) with { SshHostKeys = sshHostKeys };
         var ports = new AgentPorts(
             new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),

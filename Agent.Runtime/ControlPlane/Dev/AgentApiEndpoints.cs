@@ -64,7 +64,7 @@ internal sealed partial class AgentApiEndpoints
             return;
         }
 
-        agent.ReportStartup(new StartupRequest(version, request.ExpandedDirectory ?? string.Empty, request.Subsystem ?? string.Empty));
+        agent.ReportStartup(new StartupRequest(version, request.ExpandedDirectory ?? string.Empty, request.Subsystem ?? string.Empty, request.SshHostKeys));
         await ApiResponses.WriteNullAsync(context);
     }
 

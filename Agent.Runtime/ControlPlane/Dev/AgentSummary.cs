@@ -27,6 +27,10 @@ public sealed record AgentSummary
     [JsonPropertyName("subsystem")]
     public string Subsystem { get; init; } = string.Empty;
 
+    /// <summary>The agent's SSH host keys (OpenSSH public-key lines) for known_hosts; empty when it serves no SSH.</summary>
+    [JsonPropertyName("ssh_host_keys")]
+    public IReadOnlyList<string> SshHostKeys { get; init; } = [];
+
     /// <summary>The manifest's apps with their current health.</summary>
     [JsonPropertyName("apps")]
     public IReadOnlyList<WorkspaceApp> Apps { get; init; } = [];

@@ -85,6 +85,7 @@ public sealed class ControlPlaneAgent : IDisposable
                 Version = _startup?.Version ?? string.Empty,
                 ExpandedDirectory = _startup?.ExpandedDirectory ?? string.Empty,
                 Subsystem = _startup?.Subsystem ?? string.Empty,
+                SshHostKeys = _startup?.SshHostKeys ?? [],
                 Apps = Manifest.Apps.Select(app => app with { Health = _health.GetValueOrDefault(app.Id, app.Health) }).ToList(),
                 LastStats = _lastStats,
                 LastSeenAt = _lastSeen,

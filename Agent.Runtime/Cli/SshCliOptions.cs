@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Net;
+using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Keys;
+using Agent.Runtime.Ssh.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Cli;
+
+/// <summary>The SSH options of <c>agent run</c> and <c>agent dev</c>.</summary>
+public sealed class SshCliOptions
+{
+    public Option<string[]> Addresses { get; } = new("--ssh-address")
+    {
+        Description = "Serve SSH on HOST:PORT (repeatable; port 0 picks one). Only public-key authentication against --authorized-keys",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<string?> AuthorizedKeys { get; } = new("--authorized-keys")
+    {
+        Description = "Keys that may log in over SSH (default ~/.ssh/authorized_keys; read at every attempt)",
+    };
+
+    public Option<string?> MaxTimeout { get; } = new("--ssh-max-timeout")
+    {
+        Description = "Absolute lifetime of an SSH connection, e.g. 8h (env CODER_AGENT_SSH_MAX_TIMEOUT; default none)",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Addresses);
+        command.Options.Add(AuthorizedKeys);
+        command.Options.Add(MaxTimeout);
+    }
+
+    /// <summary>
+    /// Reads the SSH options. Without <c>--ssh-address</c> there is nothing to serve (<c>null</c>); otherwise the host
+    /// keys are loaded (or made) in <c>&lt;data dir&gt;/ssh</c>. A bad option gives <paramref name="error"/>.
+    /// </summary>
+    public SshSetup? Prepare(ParseResult result, string dataDirectory, ILoggerFactory loggerFactory, out string? error)
+    {
+        error = null;
+        var addresses = result.GetValue(Addresses) ?? [];
+        if (addresses.Length == 0)
+            return null;
+
+        var endpoints = new List<IPEndPoint>();
+        foreach (var address in addresses)
+        {
+            try
+            {
+                endpoints.Add(SshListenAddress.Parse(address));
+            }
+            catch (FormatException e)
+            {
+                error = e.Message;
+                return null;
+            }
+        }
+
+        TimeSpan? lifetime = null;
+        var timeoutText = result.GetValue(MaxTimeout) ?? EnvironmentDefaults.First("CODER_AGENT_SSH_MAX_TIMEOUT");
+        if (timeoutText is not null)
+        {
+            if (!GoDuration.TryParse(timeoutText, out var timeout) || timeout < TimeSpan.Zero)
+            {
+                error = $"--ssh-max-timeout \"{timeoutText}\" is not a duration (examples: 30m, 8h; 0 for none)";
+                return null;
+            }
+
+            lifetime = timeout == TimeSpan.Zero ? null : timeout;
+        }
+
+        var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var authorizedKeys = result.GetValue(AuthorizedKeys) ?? Path.Join(home, ".ssh", "authorized_keys");
+        var hostKeys = HostKeyStore.LoadOrCreate(dataDirectory, loggerFactory.CreateLogger("Agent.Ssh"));
+        return new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime));
+    }
+}

@@ -1,0 +1,57 @@
+using Agent.Reactive.Statistics;
+using Agent.Runtime.Processes;
+using Agent.Runtime.Pty;
+using Agent.Runtime.Ssh.Connection;
+using Agent.Runtime.Ssh.Keys;
+using Agent.Runtime.Ssh.Sftp;
+using Agent.Runtime.Ssh.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Server;
+
+/// <summary>Assembles an <see cref="SshServer"/> from its settings: host keys, authentication, sessions, SFTP.</summary>
+public static class SshServerFactory
+{
+    /// <summary>Creates the server with <paramref name="hostKeys"/> (see <see cref="HostKeyStore.LoadOrCreateIn"/>).</summary>
+    public static SshServer Create(
+        SshServerSettings settings,
+        HostKeyStore hostKeys,
+        Func<SshSessionEnvironmentSnapshot> environment,
+        AgentCounters? counters,
+        ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(hostKeys);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger("Agent.Ssh");
+        var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
+        var connection = new SshConnectionOptions
+        {
+            AuthenticationMode = settings.Authentication,
+            AuthorizeKey = blob => IsAuthorized(settings.AuthorizedKeysFile, blob, logger),
+            VerifySignature = (key, algorithm, data, signature) => SshPublicKey.Verify(key.Span, algorithm, data.Span, signature.Span),
+            PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
+            ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
+            EnvironmentSource = environment,
+            Counters = counters,
+            MaxConnectionLifetime = settings.MaxConnectionLifetime,
+            Subsystems = new Dictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>>(StringComparer.Ordinal)
+            {
+                ["sftp"] = (input, output, ct) => SftpServer.ServeAsync(
+                    input,
+                    output,
+                    new SftpServerOptions { HomeDirectory = environment().Environment.HomeDirectory },
+                    sftpLogger,
+                    ct),
+            },
+            LoggerFactory = loggerFactory,
+        };
+        var transport = new SshServerOptions { HostKeys = hostKeys.Keys };
+        return new SshServer(transport, connection, loggerFactory);
+    }
+
+    // Read at every attempt, as sshd does, so keys added later count without a restart. Keys with options
+    // (from=, command=, ...) are refused: the agent does not enforce options, and ignoring one would widen access.
+    private static bool IsAuthorized(string path, ReadOnlyMemory<byte> blob, ILogger logger)
+        => AuthorizedKeys.Load(path, logger).Any(key => !key.HadOptions && key.Matches(blob.Span));
+}

@@ -1,0 +1,12 @@
+using Agent.Runtime.Ssh.Auth;
+
+namespace Agent.Runtime.Ssh.Server;
+
+/// <summary>How the SSH server is set up.</summary>
+/// <param name="Authentication">Public keys for direct listeners; trusted only behind the control plane's relay.</param>
+/// <param name="AuthorizedKeysFile">The keys that may log in (read at every attempt, like sshd).</param>
+/// <param name="MaxConnectionLifetime">Absolute lifetime of a connection (<c>--ssh-max-timeout</c>); <c>null</c> for none.</param>
+public sealed record SshServerSettings(
+    SshAuthenticationMode Authentication,
+    string AuthorizedKeysFile,
+    TimeSpan? MaxConnectionLifetime = null);
