@@ -23,6 +23,7 @@ internal sealed class SshUserAuthenticator
     private readonly SshAuthenticationMode _mode;
     private readonly Func<ReadOnlyMemory<byte>, bool>? _authorizeKey;
     private readonly SshSignatureVerifier? _verifySignature;
+    private readonly Func<string, bool>? _authorizeUser;
     private readonly ILogger _logger;
     private int _failures;
     private bool _firstNone = true;
@@ -33,7 +34,8 @@ internal sealed class SshUserAuthenticator
         Func<ReadOnlyMemory<byte>, bool>? authorizeKey,
         SshSignatureVerifier? verifySignature,
         int maxAttempts,
-        ILogger logger)
+        ILogger logger,
+        Func<string, bool>? authorizeUser = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         if (mode == SshAuthenticationMode.PublicKey && (authorizeKey is null || verifySignature is null))
@@ -42,6 +44,7 @@ internal sealed class SshUserAuthenticator
         _mode = mode;
         _authorizeKey = authorizeKey;
         _verifySignature = verifySignature;
+        _authorizeUser = authorizeUser;
         MaxAttempts = maxAttempts;
         _logger = logger;
     }
@@ -136,6 +139,8 @@ internal sealed class SshUserAuthenticator
     private async ValueTask<string?> HandlePublicKeyAsync(UserAuthRequest request, CancellationToken cancellationToken)
     {
         var key = request.PublicKey!.Value;
+        if (_authorizeUser is not null && !_authorizeUser(request.User))
+            return await FailAsync(request, counts: true, "unknown user", cancellationToken);
         if (!_authorizeKey!(key.Blob))
             return await FailAsync(request, counts: true, $"key ({key.Algorithm}) not authorized", cancellationToken);
         if (key.Signature is not { } signature)

@@ -366,7 +366,9 @@ public sealed class SshChannelMultiplexer
                 channel.Handler = channelHandler;
                 var confirmation = new SshWriter(24).Write(MessageNumber.ChannelOpenConfirmation).WriteUInt32(channel.RemoteId).WriteUInt32(channel.LocalId)
                     .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).ToArray();
-                await SendAsync(confirmation, cancellationToken);
+
+                // Open before the confirmation leaves: the client may send requests for the channel the moment it
+                // reads it, and the receive loop must find the channel then.
                 bool ended;
                 lock (_gate)
                 {
@@ -374,6 +376,7 @@ public sealed class SshChannelMultiplexer
                     ended = _ended;
                 }
 
+                await SendAsync(confirmation, cancellationToken);
                 if (ended)
                     channel.End();
                 return;

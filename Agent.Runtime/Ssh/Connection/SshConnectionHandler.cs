@@ -31,7 +31,7 @@ public static class SshConnectionHandler
         try
         {
             var authenticator = new SshUserAuthenticator(
-                transport, options.AuthenticationMode, options.AuthorizeKey, options.VerifySignature, options.MaxAuthenticationAttempts, logger);
+                transport, options.AuthenticationMode, options.AuthorizeKey, options.VerifySignature, options.MaxAuthenticationAttempts, logger, options.AuthorizeUser);
             string? user;
             using (var authentication = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
             {

@@ -22,6 +22,9 @@ public sealed class SshConnectionOptions
     /// <summary>Checks userauth signatures; required in <see cref="SshAuthenticationMode.PublicKey"/> mode.</summary>
     public SshSignatureVerifier? VerifySignature { get; init; }
 
+    /// <summary>Which user names may log in with a public key; every name when <c>null</c> (and in trusted mode).</summary>
+    public Func<string, bool>? AuthorizeUser { get; init; }
+
     /// <summary>Failed attempts before the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE).</summary>
     public int MaxAuthenticationAttempts { get; init; } = DefaultMaxAuthenticationAttempts;
 

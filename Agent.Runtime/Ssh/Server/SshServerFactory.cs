@@ -29,6 +29,9 @@ public static class SshServerFactory
         {
             AuthenticationMode = settings.Authentication,
             AuthorizeKey = blob => IsAuthorized(settings.AuthorizedKeysFile, blob, logger),
+
+            // The agent runs as one user: other names are refused (a typo, or someone probing), as sshd refuses unknown users.
+            AuthorizeUser = user => string.Equals(user, environment().Environment.UserName, StringComparison.Ordinal),
             VerifySignature = (key, algorithm, data, signature) => SshPublicKey.Verify(key.Span, algorithm, data.Span, signature.Span),
             PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
             ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Agent.Specs.Utilities;
+
+/// <summary>Runs a program to completion with a deadline, feeding stdin and keeping stdout as bytes.</summary>
+public static class ProcessRunner
+{
+    public sealed record Result(int ExitCode, byte[] Output, string Error)
+    {
+        public string Text => System.Text.Encoding.UTF8.GetString(Output);
+    }
+
+    public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, byte[]? input = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+
+        using var process = Process.Start(info)!;
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var output = new MemoryStream();
+        var reading = process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
+        var error = process.StandardError.ReadToEndAsync(deadline.Token);
+        if (input is not null)
+            await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
+        process.StandardInput.Close();
+        try
+        {
+            await Task.WhenAll(reading, error, process.WaitForExitAsync(deadline.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time");
+        }
+
+        return new Result(process.ExitCode, output.ToArray(), await error);
+    }
+}
