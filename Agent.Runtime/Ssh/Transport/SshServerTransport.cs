@@ -191,7 +191,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if (payload.IsEmpty || payload.Length > MaxPayloadLength)
             throw new ArgumentException($"a payload must have 1 to {MaxPayloadLength} bytes", nameof(payload));
         var number = payload.Span[0];
-        if (number is (byte)MessageNumber.Disconnect or >= 5 and < 50)
+        if (number is 0 or (byte)MessageNumber.Disconnect or (>= 5 and < 50))
             throw new ArgumentException($"message {number} belongs to the transport layer", nameof(payload));
         while (true)
         {
@@ -286,6 +286,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            _logger.LogInformation("SSH connection {Remote}: {Client}; {Algorithms}", RemoteEndPoint, ClientVersion, NegotiatedSummary);
         }
         catch (SshProtocolException e)
         {
