@@ -1,0 +1,200 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Keys;
+
+/// <summary>
+/// Reads an OpenSSH authorized_keys file (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): one key per line as
+/// <c>[options] type base64 [comment]</c>; blank lines and <c>#</c> comments skipped. Options are tolerated and
+/// ignored (logged), except <c>cert-authority</c>, whose key signs certificates and is not a login key: that line is
+/// skipped. A line that cannot be parsed (unknown or unsupported type, bad base64, a blob of another type, RSA
+/// under 2048 bits) is skipped with a warning naming the line; it never grants access.
+/// </summary>
+public static class AuthorizedKeys
+{
+    /// <summary>Files larger than this are refused.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Lines longer than this are skipped (a 16384-bit RSA key line is about 2.8 KB).</summary>
+    public const int MaxLineLength = 16 * 1024;
+
+    /// <summary>Loads the keys of <paramref name="path"/>; a missing file gives no keys.</summary>
+    /// <exception cref="InvalidDataException">The file is larger than <see cref="MaxFileBytes"/>.</exception>
+    public static IReadOnlyList<AuthorizedKey> Load(string path, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(logger);
+        byte[] content;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buffer = new byte[MaxFileBytes + 1];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+                total += read;
+            if (total > MaxFileBytes)
+                throw new InvalidDataException($"the authorized keys file {path} is larger than {MaxFileBytes} bytes");
+            content = buffer[..total];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            logger.LogWarning("No authorized keys file at {Path}: no key can log in", path);
+            return [];
+        }
+
+        return Parse(Encoding.UTF8.GetString(content), logger, path);
+    }
+
+    /// <summary>Parses authorized_keys text; <paramref name="source"/> names it in log messages.</summary>
+    public static IReadOnlyList<AuthorizedKey> Parse(string text, ILogger logger, string source = "authorized_keys")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(logger);
+        var keys = new List<AuthorizedKey>();
+        var lineNumber = 0;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            lineNumber++;
+            var line = rawLine.Trim();
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            if (line.Length > MaxLineLength)
+            {
+                logger.LogWarning("{Source} line {Line}: longer than {Max} characters; skipped", source, lineNumber, MaxLineLength);
+                continue;
+            }
+
+            if (TryParseLine(line, lineNumber, out var key, out var error))
+            {
+                if (key!.HadOptions)
+                    logger.LogWarning("{Source} line {Line}: key options are not enforced by this server; the key is accepted without them", source, lineNumber);
+                keys.Add(key);
+            }
+            else
+            {
+                logger.LogWarning("{Source} line {Line}: {Error}; skipped", source, lineNumber, error);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Parses one non-blank, non-comment line.</summary>
+    public static bool TryParseLine(string line, int lineNumber, out AuthorizedKey? key, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        key = null;
+        var rest = line.Trim();
+        var hadOptions = false;
+        if (!IsKeyTypeToken(FirstToken(rest)))
+        {
+            if (!TrySplitOptions(rest, out var options, out rest, out error))
+                return false;
+            if (HasOption(options, "cert-authority"))
+            {
+                error = "a cert-authority key (certificates are not supported)";
+                return false;
+            }
+
+            hadOptions = true;
+        }
+
+        var parts = rest.Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length < 2)
+        {
+            error = "no key type and key";
+            return false;
+        }
+
+        if (!IsKeyTypeToken(parts[0]))
+        {
+            error = $"unsupported key type '{Truncate(hadOptions ? FirstToken(line.Trim()) : parts[0])}'";
+            return false;
+        }
+
+        byte[] blob;
+        try
+        {
+            blob = Convert.FromBase64String(parts[1]);
+        }
+        catch (FormatException)
+        {
+            error = "the key is not valid base64";
+            return false;
+        }
+
+        if (!SshPublicKey.TryParse(blob, out var parsed, out error))
+            return false;
+        if (parsed!.KeyType != parts[0])
+        {
+            error = $"the line says {parts[0]} but the key is {parsed.KeyType}";
+            return false;
+        }
+
+        key = new AuthorizedKey(parsed, parts.Length > 2 ? parts[2] : null, lineNumber, hadOptions);
+        return true;
+    }
+
+    private static bool IsKeyTypeToken(string token) => SshPublicKey.KeyTypes.Contains(token, StringComparer.Ordinal);
+
+    private static string FirstToken(string text)
+    {
+        var end = text.IndexOfAny([' ', '\t']);
+        return end < 0 ? text : text[..end];
+    }
+
+    /// <summary>Splits off the options (up to the first whitespace outside double quotes; <c>\"</c> escapes a quote).</summary>
+    private static bool TrySplitOptions(string line, out string options, out string rest, out string? error)
+    {
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (c == '\\' && quoted && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && (c == ' ' || c == '\t'))
+            {
+                options = line[..i];
+                rest = line[(i + 1)..].TrimStart();
+                error = null;
+                return true;
+            }
+        }
+
+        options = line;
+        rest = string.Empty;
+        error = quoted ? "an unterminated quote in the options" : "no key after the options";
+        return false;
+    }
+
+    private static bool HasOption(string options, string name)
+    {
+        // Options are comma-separated outside quotes; compare names case-insensitively as sshd does.
+        var quoted = false;
+        var start = 0;
+        for (var i = 0; i <= options.Length; i++)
+        {
+            if (i < options.Length && options[i] == '"')
+                quoted = !quoted;
+            if (i == options.Length || (!quoted && options[i] == ','))
+            {
+                var option = options[start..i];
+                var equals = option.IndexOf('=', StringComparison.Ordinal);
+                if (string.Equals(equals < 0 ? option : option[..equals], name, StringComparison.OrdinalIgnoreCase))
+                    return true;
+                start = i + 1;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";
+}
