@@ -102,6 +102,27 @@ public class SshServerTransportSpecs
     }
 
     [Fact]
+    public async Task Transport_AfterRekeyInterval_ServerRekeys()
+    {
+        var clock = new ManualTimeProvider();
+        await using var harness = await Harness.StartAsync("aes256-gcm@openssh.com", "hmac-sha2-256", options: o => new SshServerOptions { HostKeys = o.HostKeys, TimeProvider = clock });
+        harness.Server.CompleteAuthentication();
+        byte[] payload = [200, 1];
+        clock.Advance(TimeSpan.FromMinutes(59));
+        await harness.Server.SendAsync(payload, default);
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        Assert.Equal(1, harness.Client.KeyExchanges);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await harness.Server.SendAsync(payload, default);
+        var send = harness.Server.SendAsync(payload, default).AsTask();
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        await send.WaitAsync(Bound);
+        Assert.Equal(2, harness.Client.KeyExchanges);
+    }
+
+    [Fact]
     public async Task Transport_ClientRekeys_SessionCarriesOn()
     {
         await using var harness = await Harness.StartAsync("chacha20-poly1305@openssh.com", "hmac-sha2-256");
