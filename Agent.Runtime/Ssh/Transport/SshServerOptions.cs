@@ -34,11 +34,15 @@ public sealed class SshServerOptions
 
     /// <summary>
     /// Time from accept until the connection must be authenticated; the transport arms it, and the authentication
-    /// layer moves or removes it with <see cref="SshServerTransport.SetAuthenticationDeadline"/>.
+    /// layer moves it with <see cref="SshServerTransport.SetAuthenticationDeadline"/> and ends it with
+    /// <see cref="SshServerTransport.CompleteAuthentication"/>.
     /// </summary>
     public TimeSpan PreAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Re-key after this many bytes in either direction (RFC 4344 recommends at most 1 GiB for these ciphers).</summary>
+    /// <summary>
+    /// Re-key after this many bytes in either direction (RFC 4344 recommends at most 1 GiB for these ciphers); our own
+    /// re-keys start only after <see cref="SshServerTransport.CompleteAuthentication"/>.
+    /// </summary>
     public long RekeyBytes { get; init; } = 1L << 30;
 
     /// <summary>Re-key after this much time.</summary>
@@ -70,7 +74,7 @@ public sealed class SshServerOptions
             throw new ArgumentException("SoftwareVersion must be 1-200 printable ASCII characters without spaces or '-'", nameof(SoftwareVersion));
         if (PreAuthenticationTimeout <= TimeSpan.Zero || RekeyInterval <= TimeSpan.Zero)
             throw new ArgumentException("timeouts must be positive", nameof(PreAuthenticationTimeout));
-        if (RekeyBytes < 16 * 1024 || MaxPreambleLines < 0 || ReceiveQueueCapacity < 1 || SocketBufferSize < 4096)
+        if (RekeyBytes < 1024 || MaxPreambleLines < 0 || ReceiveQueueCapacity < 1 || SocketBufferSize < 4096)
             throw new ArgumentException("a limit is out of range", nameof(RekeyBytes));
     }
 

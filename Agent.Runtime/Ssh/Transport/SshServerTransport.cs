@@ -59,6 +59,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private bool _clientWantsExtInfo;
     private bool _serviceAccepted;
     private bool _initialKexDone;
+    private bool _authenticated;
     private int _packetsBeforeFirstKexInit;
     private long _lastKexTimestamp;
 
@@ -154,7 +155,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     /// <summary>
     /// Moves the authentication deadline to <paramref name="timeout"/> from now, or removes it (<c>null</c>). It
     /// starts at accept with <see cref="SshServerOptions.PreAuthenticationTimeout"/> and stays armed after the service
-    /// request: the authentication layer removes it on success. When it passes, the connection is disconnected.
+    /// request until <see cref="CompleteAuthentication"/>. When it passes, the connection is disconnected.
     /// </summary>
     public void SetAuthenticationDeadline(TimeSpan? timeout)
     {
@@ -165,6 +166,17 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 ? _options.TimeProvider.CreateTimer(static state => ((SshServerTransport)state!).OnDeadline(), this, due, Timeout.InfiniteTimeSpan)
                 : null;
         }
+    }
+
+    /// <summary>
+    /// Tells the transport that user authentication succeeded: removes the authentication deadline and allows our
+    /// own re-keys (by bytes or time), which OpenSSH clients refuse during authentication. The client's re-keys are
+    /// served at any time.
+    /// </summary>
+    public void CompleteAuthentication()
+    {
+        SetAuthenticationDeadline(null);
+        Volatile.Write(ref _authenticated, true);
     }
 
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken)
@@ -191,7 +203,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if (payload.IsEmpty || payload.Length > MaxPayloadLength)
             throw new ArgumentException($"a payload must have 1 to {MaxPayloadLength} bytes", nameof(payload));
         var number = payload.Span[0];
-        if (number is (byte)MessageNumber.Disconnect or >= 5 and < 50)
+        if (number is 0 or (byte)MessageNumber.Disconnect or (>= 5 and < 50))
             throw new ArgumentException($"message {number} belongs to the transport layer", nameof(payload));
         while (true)
         {
@@ -204,7 +216,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 if (_kexInProgress)
                     continue;
                 await WriteLockedAsync(payload).ConfigureAwait(false);
-                if (_writer.BytesSinceKeyChange >= _options.RekeyBytes || RekeyIntervalPassed())
+                if (RekeyDue(_writer.BytesSinceKeyChange))
                     await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
                 return;
             }
@@ -286,6 +298,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            _logger.LogInformation("SSH connection {Remote}: {Client}; {Algorithms}", RemoteEndPoint, ClientVersion, NegotiatedSummary);
         }
         catch (SshProtocolException e)
         {
@@ -330,8 +343,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
                 if (!await DispatchAsync(packet.Value, token).ConfigureAwait(false))
                     return;
-                if (_initialKexDone && _clientKexInit is null && _serverKexInit is null
-                    && (_reader.BytesSinceKeyChange >= _options.RekeyBytes || RekeyIntervalPassed()))
+                if (_clientKexInit is null && _serverKexInit is null && RekeyDue(_reader.BytesSinceKeyChange))
                     await StartOurKeyExchangeAsync(token).ConfigureAwait(false);
             }
         }
@@ -586,8 +598,10 @@ public sealed class SshServerTransport : ISshConnectionTransport
         }
     }
 
-    private bool RekeyIntervalPassed()
-        => _sessionId is not null && _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastKexTimestamp)) >= _options.RekeyInterval;
+    /// <summary>Whether we should start a re-key: only after authentication, by bytes in one direction or by time.</summary>
+    private bool RekeyDue(long bytesSinceKeyChange)
+        => Volatile.Read(ref _authenticated)
+            && (bytesSinceKeyChange >= _options.RekeyBytes || _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastKexTimestamp)) >= _options.RekeyInterval);
 
     /// <summary>Sends a transport message at once (also during a key exchange).</summary>
     private async ValueTask SendTransportAsync(byte[] payload, CancellationToken cancellationToken)

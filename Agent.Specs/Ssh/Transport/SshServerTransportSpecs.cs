@@ -63,6 +63,7 @@ public class SshServerTransportSpecs
             HostKeys = o.HostKeys,
             RekeyBytes = 64 * 1024,
         });
+        harness.Server.CompleteAuthentication();
         var payload = new byte[8 * 1024];
         payload[0] = 200;
         for (var i = 0; i < 64; i++)
@@ -76,6 +77,49 @@ public class SshServerTransportSpecs
         }
 
         Assert.True(harness.Client.KeyExchanges >= 5, $"only {harness.Client.KeyExchanges} key exchanges");
+    }
+
+    [Fact]
+    public async Task Transport_BeforeAuthentication_ServerDoesNotRekey()
+    {
+        await using var harness = await Harness.StartAsync("aes128-gcm@openssh.com", "hmac-sha2-256", options: o => new SshServerOptions { HostKeys = o.HostKeys, RekeyBytes = 1024 });
+        var payload = new byte[2048];
+        payload[0] = 200;
+        for (var i = 0; i < 8; i++)
+        {
+            await harness.Server.SendAsync(payload, default);
+            Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        }
+
+        Assert.Equal(1, harness.Client.KeyExchanges);
+        harness.Server.CompleteAuthentication();
+        await harness.Server.SendAsync(payload, default);
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        var send = harness.Server.SendAsync(payload, default).AsTask();
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        await send.WaitAsync(Bound);
+        Assert.Equal(2, harness.Client.KeyExchanges);
+    }
+
+    [Fact]
+    public async Task Transport_AfterRekeyInterval_ServerRekeys()
+    {
+        var clock = new ManualTimeProvider();
+        await using var harness = await Harness.StartAsync("aes256-gcm@openssh.com", "hmac-sha2-256", options: o => new SshServerOptions { HostKeys = o.HostKeys, TimeProvider = clock });
+        harness.Server.CompleteAuthentication();
+        byte[] payload = [200, 1];
+        clock.Advance(TimeSpan.FromMinutes(59));
+        await harness.Server.SendAsync(payload, default);
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        Assert.Equal(1, harness.Client.KeyExchanges);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await harness.Server.SendAsync(payload, default);
+        var send = harness.Server.SendAsync(payload, default).AsTask();
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        Assert.Equal(payload, await harness.Client.ReceiveAsync());
+        await send.WaitAsync(Bound);
+        Assert.Equal(2, harness.Client.KeyExchanges);
     }
 
     [Fact]
@@ -101,6 +145,7 @@ public class SshServerTransportSpecs
     public async Task SendAsync_ManyThreads_EveryPayloadArrivesWhole()
     {
         await using var harness = await Harness.StartAsync("aes128-gcm@openssh.com", "hmac-sha2-256", options: o => new SshServerOptions { HostKeys = o.HostKeys, RekeyBytes = 32 * 1024 });
+        harness.Server.CompleteAuthentication();
         var senders = Enumerable.Range(0, 8).Select(t => Task.Run(async () =>
         {
             for (var i = 0; i < 50; i++)

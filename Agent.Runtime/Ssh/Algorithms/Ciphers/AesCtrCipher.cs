@@ -14,9 +14,10 @@ internal sealed class AesCtrCipher : IDisposable
     public const string Aes256Name = "aes256-ctr";
     public const int BlockLength = 16;
 
-    private const int ChunkBlocks = 256;
+    private const int ChunkBlocks = 2048;
 
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _counters = new byte[ChunkBlocks * BlockLength];
     private readonly byte[] _keystream = new byte[ChunkBlocks * BlockLength];
     private ulong _high;
@@ -30,6 +31,9 @@ internal sealed class AesCtrCipher : IDisposable
             throw new ArgumentException("AES-CTR needs a 16 byte IV", nameof(iv));
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
         _high = BinaryPrimitives.ReadUInt64BigEndian(iv);
         _low = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
     }
@@ -51,7 +55,7 @@ internal sealed class AesCtrCipher : IDisposable
                     _high++;
             }
 
-            _aes.EncryptEcb(_counters.AsSpan(0, chunk), _keystream, PaddingMode.None);
+            _ecb.TransformBlock(_counters, 0, chunk, _keystream, 0);
             Xor(data[..chunk], _keystream);
             data = data[chunk..];
         }
@@ -59,6 +63,7 @@ internal sealed class AesCtrCipher : IDisposable
 
     public void Dispose()
     {
+        _ecb.Dispose();
         _aes.Dispose();
         CryptographicOperations.ZeroMemory(_keystream);
     }

@@ -11,7 +11,9 @@ namespace Agent.Runtime.Ssh.Algorithms.Ciphers;
 /// <c>chacha20-poly1305@openssh.com</c> (OpenSSH's PROTOCOL.chacha20poly1305): 64 bytes of key material make two
 /// ChaCha20 keys; the last 32 bytes (K_1 there) encrypt only the length, the first 32 (K_2) encrypt the rest from
 /// block 1, and their block 0 is the Poly1305 key. The nonce is the sequence number (DJB ChaCha20, 64-bit nonce and
-/// counter). The tag covers the encrypted length and the ciphertext and is checked before decrypting.
+/// counter). The tag covers the encrypted length and the ciphertext and is checked before decrypting. BouncyCastle's
+/// IETF engine (SIMD bulk path) runs it: its 96-bit nonce <c>0x00000000 ‖ sequence</c> puts the same words in the
+/// state as the DJB layout, as long as the block counter stays below 2^32 (a packet is at most 4 100 blocks).
 /// </summary>
 internal sealed class ChaCha20Poly1305Protection : IPacketProtection
 {
@@ -20,10 +22,10 @@ internal sealed class ChaCha20Poly1305Protection : IPacketProtection
 
     private readonly KeyParameter _lengthKey;
     private readonly KeyParameter _mainKey;
-    private readonly ChaChaEngine _lengthCipher = new();
-    private readonly ChaChaEngine _mainCipher = new();
+    private readonly ChaCha7539Engine _lengthCipher = new();
+    private readonly ChaCha7539Engine _mainCipher = new();
     private readonly Poly1305 _poly = new();
-    private readonly byte[] _nonce = new byte[8];
+    private readonly byte[] _nonce = new byte[12];
     private readonly byte[] _block0 = new byte[64];
 
     public ChaCha20Poly1305Protection(ReadOnlySpan<byte> key)
@@ -87,5 +89,5 @@ internal sealed class ChaCha20Poly1305Protection : IPacketProtection
         _poly.Init(new KeyParameter(_block0.AsSpan(0, 32)));
     }
 
-    private void SetNonce(uint sequence) => BinaryPrimitives.WriteUInt64BigEndian(_nonce, sequence);
+    private void SetNonce(uint sequence) => BinaryPrimitives.WriteUInt64BigEndian(_nonce.AsSpan(4), sequence);
 }
