@@ -52,6 +52,8 @@ public static class SshConnectionHandler
                 return;
             }
 
+            transport.CompleteAuthentication();
+
             var channelTypes = new Dictionary<string, SshChannelOpenHandler>(options.ChannelTypes, StringComparer.Ordinal)
             {
                 [SessionChannelType] = (channel, data, _) => OpenSession(channel, data, options, logger),

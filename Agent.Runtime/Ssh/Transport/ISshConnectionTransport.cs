@@ -32,6 +32,12 @@ public interface ISshConnectionTransport : IAsyncDisposable
     /// <summary>Sends one payload. Safe from many threads; order is kept; waits while a re-key is in progress.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Called once user authentication succeeded: ends the pre-authentication deadline and lets the transport start
+    /// its own re-keys (OpenSSH clients refuse a server KEXINIT during authentication).
+    /// </summary>
+    void CompleteAuthentication();
+
     /// <summary>Sends SSH_MSG_DISCONNECT (best effort) and closes the connection.</summary>
     ValueTask DisconnectAsync(DisconnectReason reason, string description);
 }

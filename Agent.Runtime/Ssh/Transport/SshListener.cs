@@ -56,6 +56,8 @@ public sealed class SshListener : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         options.Validate();
         var listener = new TcpListener(endPoint);
+        if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            listener.Server.DualMode = true;
         listener.Start(backlog: 128);
         logger.LogInformation("SSH server listening on {EndPoint}", listener.LocalEndpoint);
         return new SshListener(listener, options, handler, logger, maxConnections);
@@ -129,11 +131,15 @@ public sealed class SshListener : IAsyncDisposable
         }
         catch (SshProtocolException e)
         {
-            _logger.LogDebug("SSH connection from {Remote} ended: {Message}", remote, e.Message);
+            _logger.LogWarning("SSH connection from {Remote} ended: {Message}", remote, e.Message);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            _logger.LogDebug("SSH connection from {Remote} stopped with the listener", remote);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
         {
-            _logger.LogDebug("SSH connection from {Remote} closed: {Message}", remote, e.Message);
+            _logger.LogInformation("SSH connection from {Remote} lost: {Message}", remote, e.Message);
         }
 #pragma warning disable CA1031 // A handler's fault ends its one connection; the listener and other connections carry on.
         catch (Exception e)

@@ -86,4 +86,9 @@ public sealed class InMemorySshTransport : ISshConnectionTransport
 
     /// <summary>The client goes away (like a dropped TCP connection).</summary>
     public void ClientClose() => _toServer.Writer.TryComplete();
+
+    /// <summary>How many times the connection layer reported a successful authentication.</summary>
+    public int AuthenticationsCompleted { get; private set; }
+
+    public void CompleteAuthentication() => AuthenticationsCompleted++;
 }
