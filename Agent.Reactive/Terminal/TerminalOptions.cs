@@ -12,7 +12,7 @@ public sealed record TerminalOptions
     public int ReplayBytes { get; init; } = 64 << 10;
 
     /// <summary>Bytes a client may fall behind before it is disconnected (it can reconnect and replay).</summary>
-    public int ClientBacklogBytes { get; init; } = 1 << 20;
+    public int ClientBacklogBytes { get; init; } = 4 << 20;
 
     /// <summary>Terminals alive at once; attaching a new ID beyond it fails.</summary>
     public int MaxSessions { get; init; } = 64;

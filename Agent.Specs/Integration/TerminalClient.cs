@@ -41,7 +41,12 @@ public sealed class TerminalClient : IAsyncDisposable
     public Task ResizeAsync(int width, int height) => SendRequestAsync(new { width, height });
 
     public Task WaitForTextAsync(string text, TimeSpan? timeout = null)
-        => Eventually.WaitAsync(() => Text.Contains(text, StringComparison.Ordinal), $"terminal output containing \"{text}\"; got:\n{Text}", timeout);
+        => Eventually.WaitAsync(
+            () => Text.Contains(text, StringComparison.Ordinal) || (Closed && !Text.Contains(text, StringComparison.Ordinal) ? throw new IOException($"the terminal connection closed before \"{text}\" arrived; got:\n{Tail}") : false),
+            $"terminal output containing \"{text}\"; the end of what arrived:\n{Tail}",
+            timeout);
+
+    private string Tail => Text.Length <= 2000 ? Text : Text[^2000..];
 
     public Task WaitForCloseAsync(TimeSpan? timeout = null)
         => Eventually.WaitAsync(() => Closed, "the terminal connection to close", timeout);

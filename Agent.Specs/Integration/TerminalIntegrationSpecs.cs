@@ -49,13 +49,14 @@ public sealed partial class TerminalIntegrationSpecs
         var id = Guid.NewGuid().ToString();
         const int Last = 200_000;
         await using var producer = await TerminalClient.ConnectAsync(harness.Url, id, "bash --norc --noprofile");
-        await producer.SendAsync("stty -echo; PS1=; seq 1 " + Last + "; echo seq-done\r");
+        // The marker is computed by the shell, so the echoed command line cannot be mistaken for the end.
+        await producer.SendAsync("stty -echo; PS1=; seq 1 " + Last + "; echo seq-$((1+1))-done\r");
         await producer.WaitForTextAsync("\r\n1000\r\n");
 
         // Attaches while seq is still writing: replay of the last 64 KiB, then live output.
         await using var late = await TerminalClient.ConnectAsync(harness.Url, id);
-        await late.WaitForTextAsync("seq-done", TimeSpan.FromSeconds(60));
-        await producer.WaitForTextAsync("seq-done", TimeSpan.FromSeconds(60));
+        await late.WaitForTextAsync("seq-2-done", TimeSpan.FromSeconds(60));
+        await producer.WaitForTextAsync("seq-2-done", TimeSpan.FromSeconds(60));
 
         AssertContiguous(late.Text, Last);
         AssertContiguous(producer.Text, Last);
@@ -107,7 +108,15 @@ public sealed partial class TerminalIntegrationSpecs
             .ToList();
         Assert.NotEmpty(numbers);
         for (var i = 1; i < numbers.Count; i++)
-            Assert.True(numbers[i] == numbers[i - 1] + 1, $"after {numbers[i - 1]} came {numbers[i]}");
+        {
+            if (numbers[i] != numbers[i - 1] + 1)
+            {
+                var at = text.IndexOf($"\r\n{numbers[i - 1]}\r\n", StringComparison.Ordinal);
+                var context = at < 0 ? "?" : text.Substring(at, Math.Min(200, text.Length - at)).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+                Assert.Fail($"after {numbers[i - 1]} came {numbers[i]}: {context}");
+            }
+        }
+
         Assert.Equal(last, numbers[^1]);
     }
 
