@@ -17,6 +17,9 @@ namespace Agent.Runtime.Processes;
 /// </summary>
 internal sealed class PipedProcess : IPipedProcess
 {
+    private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+    private const int PipeSize = 1 << 20;
+
     private const int WaitThreadStackSize = 256 * 1024;
     private const int SignalHangUp = 1;
     private static readonly TimeSpan KillGracePeriod = TimeSpan.FromSeconds(2);
@@ -147,6 +150,9 @@ internal sealed class PipedProcess : IPipedProcess
                     throw new Win32Exception(Marshal.GetLastPInvokeError(), "pipe2 failed");
                 if (fds[open] > 2 && fds[open + 1] > 2)
                 {
+                    // 1 MiB pipes instead of 64 KiB: a process writing fast (cat, head -c) fills fewer, larger reads.
+                    // Best effort: the system limit (/proc/sys/fs/pipe-max-size) may refuse it.
+                    _ = PtyInterop.Control(fds[open], SetPipeSize, PipeSize);
                     open += 2;
                     continue;
                 }

@@ -29,7 +29,7 @@ internal sealed class SshSession : ISshChannelHandler
     public const int MaxMotdBytes = 64 * 1024;
     public static readonly TimeSpan OutputGracePeriod = TimeSpan.FromSeconds(1);
 
-    private const int BufferSize = 64 * 1024;
+    private const int BufferSize = 256 * 1024;
     private const int PtyOutputQueueChunks = 64;
     private const int SignalInterrupt = 2;
     private const ushort DefaultColumns = 80;
