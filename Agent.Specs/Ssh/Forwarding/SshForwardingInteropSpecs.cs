@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Agent.Specs.Utilities;
+
+namespace Agent.Specs.Ssh.Forwarding;
+
+/// <summary>
+/// The OpenSSH client (9.2) forwarding through a real agent process (<c>agent ssh-server --inetd</c>): local and
+/// remote TCP forwards, Unix socket forwards both ways, connect failures that leave the session alive, the
+/// per-connection listener bound, cancel through a control master, and agent forwarding with a real ssh-agent.
+/// </summary>
+public sealed class SshForwardingInteropSpecs : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<IDisposable> _cleanup = [];
+
+    public SshForwardingInteropSpecs()
+    {
+        OpenSshClient.Prepare(_directory);
+    }
+
+    public void Dispose()
+    {
+        foreach (var item in Enumerable.Reverse(_cleanup))
+            item.Dispose();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task LocalForward_ToAnEchoServer_RoundTripsWithEofBothWays()
+    {
+        using var echo = EchoServer.Tcp();
+        var port = FreePort.Next();
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+
+        var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(endPoint, "hello"));
+        var large = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var largeReply = await EchoServer.RoundTripAsync(endPoint, large, timeout.Token);
+
+        Assert.Equal("echo:hello", reply);
+        Assert.Equal(large, largeReply[5..]);
+    }
+
+    [Fact]
+    public async Task RemoteForward_ExplicitLoopbackPort_ConnectsBackToTheClientSide()
+    {
+        using var echo = EchoServer.Tcp();
+        var port = FreePort.Next();
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+
+        var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new IPEndPoint(IPAddress.Loopback, port), "from the workspace"));
+
+        Assert.Equal("echo:from the workspace", reply);
+    }
+
+    [Fact]
+    public async Task RemoteForward_PortZero_ReplyCarriesTheAllocatedPort()
+    {
+        using var echo = EchoServer.Tcp();
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"0:127.0.0.1:{echo.Port}"));
+
+        var line = await ssh.WaitForStderrAsync("Allocated port");
+        var port = int.Parse(Regex.Match(line, @"Allocated port (\d+)").Groups[1].Value);
+        var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new IPEndPoint(IPAddress.Loopback, port), "zero"));
+
+        Assert.Equal("echo:zero", reply);
+    }
+
+    [Fact]
+    public async Task LocalForward_ToAClosedPort_OpenFailsAndTheSessionGoesOn()
+    {
+        var closed = FreePort.Next();
+        var port = FreePort.Next();
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-L", $"127.0.0.1:{port}:127.0.0.1:{closed}", "--", "read line; echo alive $line"));
+        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+
+        // ssh accepts locally, the agent's connect is refused: the local connection is closed without data.
+        await ssh.WithOutputAsync(Eventually.WaitAsync(
+            async () =>
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    return await EchoServer.RoundTripAsync(endPoint, [1], timeout.Token);
+                }
+                catch (SocketException)
+                {
+                    return null;
+                }
+            },
+            reply => reply is { Length: 0 },
+            "a forwarded connection closed without data"));
+        var failure = await ssh.WaitForStderrAsync("open failed");
+        await ssh.Stdin.WriteLineAsync("still");
+        await ssh.Stdin.FlushAsync();
+        await ssh.WaitForStdoutAsync("alive still");
+
+        Assert.Contains("connect failed", failure);
+        Assert.Equal(0, await ssh.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task RemoteForwards_MoreThanThePerConnectionBound_TheExtraOneIsRefused()
+    {
+        // Distinct targets: ssh drops duplicate -R specifications; nothing connects, so the targets need no server.
+        var arguments = new List<string> { "-N", "-o", "ExitOnForwardFailure=no" };
+        for (var i = 0; i < 33; i++)
+            arguments.AddRange(["-R", $"0:127.0.0.1:{20000 + i}"]);
+        var ssh = Track(OpenSshClient.Start(_directory, null, [.. arguments]));
+
+        await ssh.WaitForStderrAsync("remote port forwarding failed");
+        await ssh.WithOutputAsync(Eventually.WaitAsync(() => Regex.Matches(ssh.Stderr, "Allocated port").Count == 32, "32 allocated ports"));
+
+        Assert.Single(Regex.Matches(ssh.Stderr, "remote port forwarding failed"));
+    }
+
+    [Fact]
+    public async Task CancelRemoteForward_ThroughAControlMaster_ClosesTheListener()
+    {
+        using var echo = EchoServer.Tcp();
+        var control = _directory.Combine("control");
+        var port = FreePort.Next();
+        var master = Track(OpenSshClient.Start(_directory, null, "-N", "-M", "-S", control, "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+        var endPoint = new IPEndPoint(IPAddress.Loopback, port);
+        Assert.Equal("echo:before", await EchoServer.RoundTripWhenReadyAsync(endPoint, "before"));
+
+        OpenSshClient.Run("ssh", "-F", "/dev/null", "-S", control, "-O", "cancel", "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}", "workspace");
+
+        await master.WithOutputAsync(Eventually.WaitAsync(() => !IsListening(port), $"port {port} to close"));
+        Assert.False(master.HasExited);
+    }
+
+    [Fact]
+    public async Task UnixLocalForward_ToAWorkspaceSocket_RoundTrips()
+    {
+        var remote = _directory.Combine("remote.sock");
+        var local = _directory.Combine("local.sock");
+        using var echo = EchoServer.Unix(remote);
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{remote}"));
+
+        var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(local), "over unix"));
+
+        Assert.Equal("echo:over unix", reply);
+    }
+
+    [Fact]
+    public async Task UnixRemoteForward_InANewDirectory_ListensPrivatelyAndIsRemovedWithTheConnection()
+    {
+        var local = _directory.Combine("client.sock");
+        var remote = _directory.Combine("made", "by", "agent.sock");
+        using var echo = EchoServer.Unix(local);
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+
+        var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "reverse"));
+        var mode = File.GetUnixFileMode(_directory.Combine("made", "by"));
+        ssh.KillClientOnly();
+
+        Assert.Equal("echo:reverse", reply);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
+        await ssh.WithOutputAsync(Eventually.WaitAsync<bool?>(() => Task.FromResult<bool?>(!File.Exists(remote)), gone => gone == true, "the forwarded socket file to be removed"));
+    }
+
+    [Fact]
+    public async Task AgentForwarding_WithARealSshAgent_SessionListsTheKeyAndTheSocketGoesAway()
+    {
+        var agentSocket = _directory.Combine("agent.sock");
+        var agent = Track(Agent.Specs.Integration.RunningProcess.Start(
+            new System.Diagnostics.ProcessStartInfo("ssh-agent") { ArgumentList = { "-D", "-a", agentSocket }, RedirectStandardOutput = true, RedirectStandardError = true },
+            "ssh-agent"));
+        await Eventually.WaitAsync(() => File.Exists(agentSocket), "ssh-agent to listen");
+        var environment = new Dictionary<string, string> { ["SSH_AUTH_SOCK"] = agentSocket };
+        OpenSshClient.Run(environment, "ssh-add", _directory.Combine("id"));
+        var fingerprint = OpenSshClient.Run("ssh-keygen", "-l", "-f", _directory.Combine("id.pub")).Split(' ')[1];
+
+        var ssh = Track(OpenSshClient.Start(_directory, environment, "-A", "--", "echo sock=$SSH_AUTH_SOCK; ssh-add -l"));
+        var exit = await ssh.WaitForExitAsync();
+
+        Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
+        Assert.Contains(fingerprint, ssh.Stdout);
+        var forwarded = Regex.Match(ssh.Stdout, "sock=(\\S+)").Groups[1].Value;
+        Assert.NotEqual(agentSocket, forwarded);
+        Assert.StartsWith(Path.GetTempPath().TrimEnd('/'), forwarded);
+        await ssh.WithOutputAsync(Eventually.WaitAsync<bool?>(() => Task.FromResult<bool?>(!Directory.Exists(Path.GetDirectoryName(forwarded))), gone => gone == true, "the forwarded agent directory to be removed"));
+        Assert.False(agent.HasExited);
+    }
+
+    private static bool IsListening(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private T Track<T>(T item)
+        where T : IDisposable
+    {
+        _cleanup.Add(item);
+        return item;
+    }
+}
