@@ -20,12 +20,14 @@ internal sealed class ForwardListener : IDisposable
     private readonly int _maxConnections;
     private readonly ILogger _logger;
     private readonly string? _socketFile;
+    private readonly bool _singleConnection;
     private readonly CancellationTokenSource _stop = new();
     private int _active;
     private int _disposed;
 
-    private ForwardListener(Socket socket, SshChannelMultiplexer connection, string channelType, Func<Socket, ReadOnlyMemory<byte>> channelData, int maxConnections, ILogger logger, string? socketFile)
+    private ForwardListener(Socket socket, SshChannelMultiplexer connection, string channelType, Func<Socket, ReadOnlyMemory<byte>> channelData, int maxConnections, ILogger logger, string? socketFile, bool singleConnection = false)
     {
+        _singleConnection = singleConnection;
         _socket = socket;
         _connection = connection;
         _channelType = channelType;
@@ -56,8 +58,11 @@ internal sealed class ForwardListener : IDisposable
         return new ForwardListener(socket, connection, channelType, channelData, maxConnections, logger, null);
     }
 
-    /// <summary>Listens on a Unix socket path (which must not exist); throws <see cref="SocketException"/> when the bind fails.</summary>
-    public static ForwardListener ListenUnix(string path, SshChannelMultiplexer connection, string channelType, Func<Socket, ReadOnlyMemory<byte>> channelData, int maxConnections, ILogger logger)
+    /// <summary>
+    /// Listens on a Unix socket path (which must not exist); throws <see cref="SocketException"/> when the bind
+    /// fails. A <paramref name="singleConnection"/> listener stops after its first connection (X11 <c>single connection</c>).
+    /// </summary>
+    public static ForwardListener ListenUnix(string path, SshChannelMultiplexer connection, string channelType, Func<Socket, ReadOnlyMemory<byte>> channelData, int maxConnections, ILogger logger, bool singleConnection = false)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -71,7 +76,7 @@ internal sealed class ForwardListener : IDisposable
             throw;
         }
 
-        return new ForwardListener(socket, connection, channelType, channelData, maxConnections, logger, path);
+        return new ForwardListener(socket, connection, channelType, channelData, maxConnections, logger, path, singleConnection);
     }
 
     /// <summary>Starts accepting until disposed or the connection ends.</summary>
@@ -127,7 +132,12 @@ internal sealed class ForwardListener : IDisposable
                 continue;
             }
 
-            _ = RelayAsync(accepted, token);
+            _ = RelayAsync(accepted, _connection.Closed);
+            if (_singleConnection)
+            {
+                Dispose();
+                return;
+            }
         }
     }
 

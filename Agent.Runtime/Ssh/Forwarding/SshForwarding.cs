@@ -6,7 +6,7 @@ namespace Agent.Runtime.Ssh.Forwarding;
 /// <summary>
 /// Port, Unix socket and agent forwarding for the SSH server, as handlers to register in
 /// <see cref="Connection.SshConnectionOptions"/>: channel types (<c>ssh -L</c>), global requests
-/// (<c>ssh -R</c>) and session requests (<c>ssh -A</c>).
+/// (<c>ssh -R</c>) and session requests (<c>ssh -A</c>, <c>ssh -X</c>).
 /// </summary>
 public static class SshForwarding
 {
@@ -17,6 +17,7 @@ public static class SshForwarding
     public const string StreamLocalForward = "streamlocal-forward@openssh.com";
     public const string CancelStreamLocalForward = "cancel-streamlocal-forward@openssh.com";
     public const string AuthAgentRequest = "auth-agent-req@openssh.com";
+    public const string X11Request = "x11-req";
 
     /// <summary><c>direct-tcpip</c> and <c>direct-streamlocal@openssh.com</c>.</summary>
     public static IReadOnlyDictionary<string, SshChannelOpenHandler> ChannelTypes(SshForwardingOptions options)
@@ -42,13 +43,14 @@ public static class SshForwarding
         };
     }
 
-    /// <summary><c>auth-agent-req@openssh.com</c>.</summary>
+    /// <summary><c>auth-agent-req@openssh.com</c> and <c>x11-req</c>.</summary>
     public static IReadOnlyDictionary<string, SshSessionRequestHandler> SessionRequests(SshForwardingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new Dictionary<string, SshSessionRequestHandler>(StringComparer.Ordinal)
         {
             [AuthAgentRequest] = (request, _) => AgentForwarding.RequestAsync(options, request),
+            [X11Request] = (request, _) => X11Forwarding.RequestAsync(options, request),
         };
     }
 }

@@ -21,6 +21,12 @@ public sealed class SshForwardingOptions
     /// <summary>How long a <c>direct-tcpip</c> or <c>direct-streamlocal</c> connect may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The first X11 display number tried (as sshd's <c>X11DisplayOffset</c>).</summary>
+    public int X11DisplayOffset { get; init; } = 10;
+
+    /// <summary>Where X11 display sockets are created (<c>$TMPDIR/.X11-unix</c>, made 0700 when missing).</summary>
+    public string X11SocketDirectory { get; init; } = Path.Join(Path.GetTempPath(), ".X11-unix");
+
     public required ILogger Logger { get; init; }
 
     internal string ResolvePath(string path)

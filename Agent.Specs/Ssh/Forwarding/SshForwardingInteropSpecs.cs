@@ -188,6 +188,39 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         Assert.False(agent.HasExited);
     }
 
+    [Fact]
+    public async Task X11Forwarding_TrustedWithoutXauthData_XauthListsTheCookieAndAnXClientReachesTheClientDisplay()
+    {
+        using var xserver = FakeXServer.Start();
+        var home = _directory.Combine("home");
+        var temp = _directory.Combine("tmp");
+        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(temp);
+        File.WriteAllBytes(_directory.Combine("client-xauthority"), []);
+        var script = _directory.Combine("x11-client.py");
+        File.WriteAllText(script, X11ClientScript);
+        var environment = new Dictionary<string, string>
+        {
+            ["DISPLAY"] = $"127.0.0.1:{xserver.Display}",
+            ["XAUTHORITY"] = _directory.Combine("client-xauthority"),
+            ["HOME"] = home,
+            ["TMPDIR"] = temp,
+        };
+
+        var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", $"echo display=$DISPLAY; xauth -f ~/.Xauthority list; python3 {script}"));
+        var exit = await ssh.WaitForExitAsync();
+        var (name, dataLength) = await xserver.Setup.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
+        Assert.Contains("display=:10.0", ssh.Stdout);
+        Assert.Matches(@"/unix:10 +MIT-MAGIC-COOKIE-1 +[0-9a-f]{32}", ssh.Stdout);
+        Assert.Contains("reply=X11-OK", ssh.Stdout);
+        Assert.Equal(("MIT-MAGIC-COOKIE-1", 16), (name, dataLength));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Join(home, ".Xauthority")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Join(temp, ".X11-unix")));
+        await ssh.WithOutputAsync(Eventually.WaitAsync(() => !File.Exists(Path.Join(temp, ".X11-unix", "X10")), "the X11 socket to be removed"));
+    }
+
     private static bool IsListening(int port)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -201,6 +234,27 @@ public sealed class SshForwardingInteropSpecs : IDisposable
             return false;
         }
     }
+
+    // An X client in the session: the cookie from ~/.Xauthority (via xauth), a little-endian connection setup to
+    // the display socket, and the first bytes of the answer (which comes from the client side's X server).
+    private const string X11ClientScript = """
+        import os, socket, struct, subprocess
+        display = os.environ["DISPLAY"].split(":")[1].split(".")[0]
+        listing = subprocess.run(["xauth", "-f", os.path.expanduser("~/.Xauthority"), "list"], capture_output=True, text=True).stdout
+        cookie = bytes.fromhex([l for l in listing.splitlines() if l.split()[0].endswith("/unix:" + display)][0].split()[2])
+        name = b"MIT-MAGIC-COOKIE-1"
+        pad = lambda b: b + b"\0" * (-len(b) % 4)
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(os.path.join(os.environ.get("TMPDIR", "/tmp"), ".X11-unix", "X" + display))
+        s.sendall(struct.pack("<cxHHHHxx", b"l", 11, 0, len(name), len(cookie)) + pad(name) + pad(cookie))
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = s.recv(100)
+            if not chunk:
+                break
+            reply += chunk
+        print("reply=" + reply.decode().strip())
+        """;
 
     private T Track<T>(T item)
         where T : IDisposable
