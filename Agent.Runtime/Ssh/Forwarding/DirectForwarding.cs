@@ -87,7 +87,11 @@ internal static class DirectForwarding
             catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or ArgumentException)
             {
                 socket.Dispose();
-                var reason = e is OperationCanceledException ? "connect timed out" : e.Message;
+
+                // .NET reports a missing Unix socket file as "Cannot assign requested address".
+                var reason = e is OperationCanceledException ? "connect timed out"
+                    : protocol != ProtocolType.Tcp && !File.Exists(destination) ? "No such file or directory"
+                    : e.Message;
                 options.Logger.LogInformation("Forwarding to {Destination} failed: {Reason}", destination, reason);
                 result.SetResult(SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, reason));
                 return;

@@ -72,6 +72,39 @@ public sealed class EchoServer : IDisposable
             reply => reply is not null,
             $"a round trip through {endPoint}");
 
+    /// <summary>
+    /// Waits (with retries while nothing listens yet) for a connection that is accepted and then closed by the
+    /// far side without any data: what a forward whose channel open failed looks like.
+    /// </summary>
+    public static Task ClosedWithoutDataAsync(EndPoint endPoint)
+        => Eventually.WaitAsync<bool?>(
+            async () =>
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                using var socket = endPoint is UnixDomainSocketEndPoint
+                    ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                    : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(endPoint, timeout.Token);
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    return (await ReadToEndAsync(socket, timeout.Token)).Length == 0;
+                }
+                catch (SocketException)
+                {
+                    return true; // Reset by the far side: closed without data too.
+                }
+            },
+            closed => closed == true,
+            $"a connection to {endPoint} closed without data");
+
     public void Dispose()
     {
         _stop.Cancel();

@@ -54,9 +54,17 @@ public sealed class OpenSshClient : IDisposable
         {
             "-F", "/dev/null", "-i", directory.Combine("id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=VERBOSE",
-            "-o", $"ProxyCommand={proxy}", "-o", "ExitOnForwardFailure=yes",
+            "-o", $"ProxyCommand={proxy}",
         })
             info.ArgumentList.Add(argument);
+
+        // ssh keeps the first value of an option: the default goes in only when the spec does not choose.
+        if (!arguments.Any(a => a.StartsWith("ExitOnForwardFailure", StringComparison.Ordinal)))
+        {
+            info.ArgumentList.Add("-o");
+            info.ArgumentList.Add("ExitOnForwardFailure=yes");
+        }
+
         var hostIndex = Array.IndexOf(arguments, "--");
         foreach (var argument in hostIndex < 0 ? arguments : arguments[..hostIndex])
             info.ArgumentList.Add(argument);
@@ -123,6 +131,8 @@ public sealed class OpenSshClient : IDisposable
     public async Task<string> WaitForStderrAsync(string text)
     {
         await WithOutputAsync(Eventually.WaitAsync(() => _stderr.Any(line => line.Contains(text, StringComparison.Ordinal)) || _process.HasExited, $"ssh to print \"{text}\""));
+        if (_process.HasExited)
+            await _process.WaitForExitAsync(); // Drains the output read asynchronously.
         return _stderr.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"ssh exited without printing \"{text}\":\n{Stderr}");
     }

@@ -79,21 +79,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
 
         // ssh accepts locally, the agent's connect is refused: the local connection is closed without data.
-        await ssh.WithOutputAsync(Eventually.WaitAsync(
-            async () =>
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                    return await EchoServer.RoundTripAsync(endPoint, [1], timeout.Token);
-                }
-                catch (SocketException)
-                {
-                    return null;
-                }
-            },
-            reply => reply is { Length: 0 },
-            "a forwarded connection closed without data"));
+        await ssh.WithOutputAsync(EchoServer.ClosedWithoutDataAsync(endPoint));
         var failure = await ssh.WaitForStderrAsync("open failed");
         await ssh.Stdin.WriteLineAsync("still");
         await ssh.Stdin.FlushAsync();
@@ -162,6 +148,36 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         Assert.Equal("echo:reverse", reply);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, mode);
         await ssh.WithOutputAsync(Eventually.WaitAsync<bool?>(() => Task.FromResult<bool?>(!File.Exists(remote)), gone => gone == true, "the forwarded socket file to be removed"));
+    }
+
+    [Fact]
+    public async Task UnixRemoteForward_PathForwardedByAnotherConnection_IsRefusedAndTheFirstKeepsWorking()
+    {
+        var local = _directory.Combine("client.sock");
+        var remote = _directory.Combine("shared.sock");
+        using var echo = EchoServer.Unix(local);
+        var first = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        Assert.Equal("echo:first", await first.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "first")));
+
+        var second = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        var exit = await second.WaitForExitAsync();
+
+        Assert.Equal(255, exit);
+        Assert.Contains("remote port forwarding failed", second.Stderr);
+        Assert.Equal("echo:still", await first.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "still")));
+    }
+
+    [Fact]
+    public async Task UnixLocalForward_ToAMissingSocket_OpenFailsWithConnectFailed()
+    {
+        var local = _directory.Combine("local.sock");
+        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{_directory.Combine("nobody-listens.sock")}"));
+
+        await ssh.WithOutputAsync(EchoServer.ClosedWithoutDataAsync(new UnixDomainSocketEndPoint(local)));
+        var failure = await ssh.WaitForStderrAsync("open failed");
+
+        Assert.Contains("connect failed: No such file or directory", failure);
+        Assert.False(ssh.HasExited);
     }
 
     [Fact]
