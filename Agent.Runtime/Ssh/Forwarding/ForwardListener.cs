@@ -152,9 +152,10 @@ internal sealed class ForwardListener : IDisposable
             {
                 await _connection.OpenChannelAsync(_channelType, _channelData(accepted), channel => relay = new SocketChannelRelay(channel, accepted, _logger), cancellationToken);
             }
-            catch (Exception e) when (e is SshChannelOpenException or OperationCanceledException or IOException or ObjectDisposedException)
+            catch (Exception e)
             {
-                _logger.LogInformation("The client refused a {Type} channel: {Reason}", _channelType, e.Message);
+                // Refused by the client (SshChannelOpenException) or the connection is ending: drop this one socket.
+                _logger.LogInformation("No {Type} channel for a connection to {Address}: {Reason}", _channelType, _socketFile ?? LocalEndPoint.ToString(), e.Message);
                 accepted.Dispose();
                 return;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Agent.Specs.Integration;
 using Agent.Specs.Utilities;
 
@@ -39,6 +40,10 @@ public sealed class OpenSshClient : IDisposable
 
     /// <summary>Starts <c>ssh</c> with <paramref name="arguments"/> (options, then an optional command) towards the agent.</summary>
     public static OpenSshClient Start(TempDirectory directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        => Start(directory, null, environment, arguments);
+
+    /// <summary>Starts <c>ssh</c> towards an agent listening on 127.0.0.1:<paramref name="port"/> (<c>--ssh-address</c>), or through <c>ProxyCommand</c> when <c>null</c>.</summary>
+    public static OpenSshClient Start(TempDirectory directory, int? port, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         // ssh sends SIGHUP to its ProxyCommand when it exits; a server behind a network connection would only see the
         // connection end, so the agent ignores it here and ends the way it would over TCP: on end of input.
@@ -54,8 +59,10 @@ public sealed class OpenSshClient : IDisposable
         {
             "-F", "/dev/null", "-i", directory.Combine("id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
             "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=VERBOSE",
-            "-o", $"ProxyCommand={proxy}",
         })
+            info.ArgumentList.Add(argument);
+        string[] target = port is { } tcp ? ["-p", tcp.ToString(CultureInfo.InvariantCulture)] : ["-o", $"ProxyCommand={proxy}"];
+        foreach (var argument in target)
             info.ArgumentList.Add(argument);
 
         // ssh keeps the first value of an option: the default goes in only when the spec does not choose.
@@ -68,7 +75,7 @@ public sealed class OpenSshClient : IDisposable
         var hostIndex = Array.IndexOf(arguments, "--");
         foreach (var argument in hostIndex < 0 ? arguments : arguments[..hostIndex])
             info.ArgumentList.Add(argument);
-        info.ArgumentList.Add("workspace");
+        info.ArgumentList.Add(port is null ? "workspace" : "127.0.0.1");
         if (hostIndex >= 0)
         {
             foreach (var argument in arguments[(hostIndex + 1)..])

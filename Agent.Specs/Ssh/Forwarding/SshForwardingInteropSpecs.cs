@@ -58,7 +58,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     }
 
     [Fact]
-    public async Task RemoteForward_PortZero_ReplyCarriesTheAllocatedPort()
+    public async Task RemoteForward_PortZero_ReplyCarriesTheAllocatedPortAndTheListenerEndsWithTheConnection()
     {
         using var echo = EchoServer.Tcp();
         var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"0:127.0.0.1:{echo.Port}"));
@@ -66,8 +66,10 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var line = await ssh.WaitForStderrAsync("Allocated port");
         var port = int.Parse(Regex.Match(line, @"Allocated port (\d+)").Groups[1].Value);
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new IPEndPoint(IPAddress.Loopback, port), "zero"));
+        ssh.KillClientOnly();
 
         Assert.Equal("echo:zero", reply);
+        await Eventually.WaitAsync(() => !IsListening(port), $"port {port} to close with the connection");
     }
 
     [Fact]
