@@ -2,6 +2,7 @@ using Agent.Reactive.Statistics;
 using Agent.Runtime.Processes;
 using Agent.Runtime.Pty;
 using Agent.Runtime.Ssh.Connection;
+using Agent.Runtime.Ssh.Forwarding;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Sftp;
 using Agent.Runtime.Ssh.Transport;
@@ -25,6 +26,11 @@ public static class SshServerFactory
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
         var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
+        var forwarding = new SshForwardingOptions
+        {
+            HomeDirectory = () => environment().Environment.HomeDirectory,
+            Logger = loggerFactory.CreateLogger("Agent.Ssh.Forwarding"),
+        };
         var connection = new SshConnectionOptions
         {
             AuthenticationMode = settings.Authentication,
@@ -47,6 +53,9 @@ public static class SshServerFactory
                     sftpLogger,
                     ct),
             },
+            ChannelTypes = SshForwarding.ChannelTypes(forwarding),
+            GlobalRequests = SshForwarding.GlobalRequests(forwarding),
+            SessionRequests = SshForwarding.SessionRequests(forwarding),
             LoggerFactory = loggerFactory,
         };
         var transport = new SshServerOptions { HostKeys = hostKeys.Keys };

@@ -1,0 +1,70 @@
+using Agent.Runtime.Ssh.Session;
+using Agent.Runtime.Ssh.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Ssh.Forwarding;
+
+/// <summary>
+/// Agent forwarding (<c>ssh -A</c>, OpenSSH PROTOCOL.agent): <c>auth-agent-req@openssh.com</c> on a session
+/// creates a Unix socket in a fresh private directory (0700), gives the session <c>SSH_AUTH_SOCK</c>, and
+/// relays every connection to it over an <c>auth-agent@openssh.com</c> channel opened towards the client. The
+/// socket and its directory are removed when the session channel closes. Once per session.
+/// </summary>
+internal static class AgentForwarding
+{
+    public const string Variable = "SSH_AUTH_SOCK";
+
+    public static ValueTask<bool> RequestAsync(SshForwardingOptions options, SshSessionRequest request)
+    {
+        new SshReader(request.Request.Data.Span).EnsureEnd("auth-agent-req@openssh.com");
+        var channel = request.Channel;
+        var key = $"Agent.Ssh.Forwarding.AuthAgent.{channel.LocalId}";
+        if (channel.Closed.IsCancellationRequested || !channel.Connection.Items.TryAdd(key, channel))
+        {
+            options.Logger.LogInformation("Agent forwarding declined: already set up for this session");
+            return ValueTask.FromResult(false);
+        }
+
+        DirectoryInfo directory;
+        ForwardListener listener;
+        string path;
+        try
+        {
+            // CreateTempSubdirectory makes the directory 0700.
+            directory = Directory.CreateTempSubdirectory("agent-ssh-");
+            path = Path.Join(directory.FullName, $"agent.{Environment.ProcessId}");
+            listener = ForwardListener.ListenUnix(
+                path,
+                channel.Connection,
+                "auth-agent@openssh.com",
+                _ => ReadOnlyMemory<byte>.Empty,
+                options.MaxConnectionsPerListener,
+                options.Logger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            channel.Connection.Items.TryRemove(key, out _);
+            options.Logger.LogWarning("Agent forwarding failed: {Reason}", e.Message);
+            return ValueTask.FromResult(false);
+        }
+
+        listener.Start();
+        channel.Closed.Register(() =>
+        {
+            listener.Dispose();
+            try
+            {
+                directory.Delete(recursive: true);
+            }
+            catch (IOException e)
+            {
+                options.Logger.LogDebug("Could not remove {Directory}: {Reason}", directory.FullName, e.Message);
+            }
+
+            channel.Connection.Items.TryRemove(new KeyValuePair<string, object>(key, channel));
+        });
+        request.SetEnvironment(Variable, path);
+        options.Logger.LogInformation("Agent forwarding for session {Channel} at {Path}", channel.LocalId, path);
+        return ValueTask.FromResult(true);
+    }
+}
