@@ -366,13 +366,16 @@ public sealed class SshChannelMultiplexer
                 channel.Handler = channelHandler;
                 var confirmation = new SshWriter(24).Write(MessageNumber.ChannelOpenConfirmation).WriteUInt32(channel.RemoteId).WriteUInt32(channel.LocalId)
                     .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).ToArray();
-                await SendAsync(confirmation, cancellationToken);
+
+                // Open before the confirmation goes out: the peer may answer it (data, requests) before SendAsync returns.
                 bool ended;
                 lock (_gate)
                 {
                     _pendingIncoming.Remove(channel.LocalId);
                     ended = _ended;
                 }
+
+                await SendAsync(confirmation, cancellationToken);
 
                 if (ended)
                     channel.End();
