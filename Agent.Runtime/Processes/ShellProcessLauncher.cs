@@ -1,4 +1,3 @@
-using System.Collections;
 using Agent.Reactive.Ports;
 using Agent.Runtime.Interop;
 using Microsoft.Extensions.Logging;
@@ -78,35 +77,6 @@ public sealed class ShellProcessLauncher : IProcessLauncher
         return new CommandResult(exitCode, sink.Kept, sink.TotalBytes);
     }
 
-    private static List<string> BuildEnvironment(IReadOnlyList<KeyValuePair<string, string>> overrides)
-    {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        foreach (var pair in overrides)
-            merged[pair.Key] = pair.Value;
-
-        var result = new List<string>(merged.Count);
-        foreach (var pair in merged)
-        {
-            // A name with '=' or a NUL anywhere cannot be expressed in envp; such entries are left out.
-            if (pair.Key.Length == 0 || pair.Key.Contains('=', StringComparison.Ordinal)
-                || pair.Key.Contains('\0', StringComparison.Ordinal) || pair.Value.Contains('\0', StringComparison.Ordinal))
-                continue;
-            result.Add(pair.Key + "=" + pair.Value);
-        }
-
-        return result;
-    }
-
-    private static string ChooseDirectory(string? requested)
-    {
-        if (!string.IsNullOrEmpty(requested) && Directory.Exists(requested))
-            return requested;
-        var home = LoginShell.ResolveHome();
-        return Directory.Exists(home) ? home : "/";
-    }
-
     // An output file that cannot be written (a missing or read-only log directory) is logged and skipped:
     // the script still runs and its lines are still streamed.
     private FileStream? OpenOutputFile(string? path)
@@ -155,7 +125,7 @@ public sealed class ShellProcessLauncher : IProcessLauncher
         ShellProcess process;
         try
         {
-            process = ShellProcess.Start(_shell, [_shell, "-c", spec.Script], BuildEnvironment(spec.Environment), ChooseDirectory(spec.WorkingDirectory));
+            process = ShellProcess.Start(_shell, [_shell, "-c", spec.Script], ChildProcessSetup.Environment(spec.Environment), ChildProcessSetup.WorkingDirectory(spec.WorkingDirectory));
         }
         catch
         {

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Agent.Reactive.Ports;
@@ -45,10 +44,10 @@ public sealed class PtyLauncher : IPtyLauncher
     {
         ArgumentNullException.ThrowIfNull(spec);
         IReadOnlyList<string> arguments = spec.Command.Length == 0 ? [_shell, "-l"] : [_shell, "-c", spec.Command];
-        var directory = ChooseDirectory(spec.WorkingDirectory);
+        var directory = ChildProcessSetup.WorkingDirectory(spec.WorkingDirectory);
 
         var master = OpenMaster(out var terminalName);
-        var environment = BuildEnvironment(spec.TerminalNameVariable is { } variable
+        var environment = ChildProcessSetup.Environment(spec.TerminalNameVariable is { } variable
             ? [.. spec.Environment, new KeyValuePair<string, string>(variable, terminalName)]
             : spec.Environment);
         SafeFileHandle? wake = null;
@@ -186,34 +185,5 @@ public sealed class PtyLauncher : IPtyLauncher
     {
         if (error != 0)
             throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
-    }
-
-    private static List<string> BuildEnvironment(IReadOnlyList<KeyValuePair<string, string>> overrides)
-    {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
-        foreach (var pair in overrides)
-            merged[pair.Key] = pair.Value;
-
-        var result = new List<string>(merged.Count);
-        foreach (var pair in merged)
-        {
-            // A name with '=' or a NUL anywhere cannot be expressed in envp; such entries are left out.
-            if (pair.Key.Length == 0 || pair.Key.Contains('=', StringComparison.Ordinal)
-                || pair.Key.Contains('\0', StringComparison.Ordinal) || pair.Value.Contains('\0', StringComparison.Ordinal))
-                continue;
-            result.Add(pair.Key + "=" + pair.Value);
-        }
-
-        return result;
-    }
-
-    private static string ChooseDirectory(string? requested)
-    {
-        if (!string.IsNullOrEmpty(requested) && Directory.Exists(requested))
-            return requested;
-        var home = LoginShell.ResolveHome();
-        return Directory.Exists(home) ? home : "/";
     }
 }

@@ -1,0 +1,38 @@
+using System.Collections;
+
+namespace Agent.Runtime.Processes;
+
+/// <summary>What every process the agent starts gets: its environment block and its working directory.</summary>
+internal static class ChildProcessSetup
+{
+    /// <summary>The agent's own environment overlaid by <paramref name="overrides"/> (later entries win), as <c>NAME=value</c> strings.</summary>
+    public static List<string> Environment(IReadOnlyList<KeyValuePair<string, string>> overrides)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+            merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+        foreach (var pair in overrides)
+            merged[pair.Key] = pair.Value;
+
+        var result = new List<string>(merged.Count);
+        foreach (var pair in merged)
+        {
+            // A name with '=' or a NUL anywhere cannot be expressed in envp; such entries are left out.
+            if (pair.Key.Length == 0 || pair.Key.Contains('=', StringComparison.Ordinal)
+                || pair.Key.Contains('\0', StringComparison.Ordinal) || pair.Value.Contains('\0', StringComparison.Ordinal))
+                continue;
+            result.Add(pair.Key + "=" + pair.Value);
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="requested"/> when it exists, else the home directory, else <c>/</c>.</summary>
+    public static string WorkingDirectory(string? requested)
+    {
+        if (!string.IsNullOrEmpty(requested) && Directory.Exists(requested))
+            return requested;
+        var home = LoginShell.ResolveHome();
+        return Directory.Exists(home) ? home : "/";
+    }
+}
