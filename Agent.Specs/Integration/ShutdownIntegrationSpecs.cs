@@ -26,7 +26,7 @@ public sealed class ShutdownIntegrationSpecs
     public async Task ShuttingDown_ReportedWhileTheScriptRuns()
     {
         await using var harness = new IntegrationHarness();
-        harness.WriteWorkspace(Manifests.With(shutdownScript: "sleep 2"));
+        harness.WriteWorkspace(Manifests.With(shutdownScript: "sleep 5"));
         await harness.StartServerAsync();
         var agent = harness.StartAgent();
         await harness.WaitForLifecycleAsync("ready");
