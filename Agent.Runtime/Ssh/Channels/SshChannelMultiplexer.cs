@@ -42,6 +42,7 @@ public sealed class SshChannelMultiplexer
     private readonly Dictionary<uint, (TaskCompletionSource<SshChannel> Waiter, Func<SshChannel, ISshChannelHandler> CreateHandler)> _pendingOutgoing = [];
     private readonly HashSet<uint> _abandoned = [];
     private readonly CancellationTokenSource _closed = new();
+    private long _lastReceived = Environment.TickCount64;
     private uint _nextId;
     private bool _ended;
 
@@ -83,6 +84,9 @@ public sealed class SshChannelMultiplexer
                 return _channels.Count;
         }
     }
+
+    /// <summary>When the last message from the peer arrived (<see cref="Environment.TickCount64"/>), for keepalives.</summary>
+    internal long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>
     /// Opens a channel towards the client (e.g. <c>forwarded-tcpip</c>, <c>auth-agent@openssh.com</c>) with
@@ -143,6 +147,7 @@ public sealed class SshChannelMultiplexer
                 var message = await _transport.ReceiveAsync(cancellationToken);
                 if (message is not { } payload)
                     return;
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 await DispatchAsync(payload, cancellationToken);
             }
         }
@@ -252,7 +257,7 @@ public sealed class SshChannelMultiplexer
             case MessageNumber.ChannelFailure:
             case MessageNumber.RequestSuccess:
             case MessageNumber.RequestFailure:
-                // Replies to requests we never send with want-reply (keepalives of our own are not sent).
+                // Replies to our keepalives (the arrival itself is what counts) or to requests sent without want-reply.
                 break;
             case MessageNumber.UserauthRequest:
                 // RFC 4252 section 5.1: requests after success are ignored.

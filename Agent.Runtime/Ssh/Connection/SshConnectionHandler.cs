@@ -59,7 +59,20 @@ public static class SshConnectionHandler
                 [SessionChannelType] = (channel, data, _) => OpenSession(channel, data, options, logger),
             };
             var connection = new SshChannelMultiplexer(transport, user, channelTypes, options.GlobalRequests, options.Counters, logger);
-            await connection.RunAsync(lifetime.Token);
+            using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
+            var keeping = options.KeepAliveInterval is { } interval && interval > TimeSpan.Zero
+                ? KeepAliveAsync(transport, connection, interval, options.KeepAliveCountMax, logger, keepAlive.Token)
+                : Task.CompletedTask;
+            try
+            {
+                await connection.RunAsync(lifetime.Token);
+            }
+            finally
+            {
+                await keepAlive.CancelAsync();
+                await keeping;
+            }
+
             logger.LogDebug("SSH client {Remote} disconnected", remote);
         }
         catch (SshProtocolException e)
@@ -76,6 +89,45 @@ public static class SshConnectionHandler
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             logger.LogDebug("SSH connection from {Remote} lost: {Reason}", remote, e.Message);
+        }
+    }
+
+    // sshd's ClientAlive: a client silent for an interval gets a keepalive@openssh.com request (any answer, even a
+    // failure, is a message); after countMax silent intervals in a row the connection is dropped.
+    private static async Task KeepAliveAsync(
+        ISshConnectionTransport transport,
+        SshChannelMultiplexer connection,
+        TimeSpan interval,
+        int countMax,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var request = new SshWriter(32).Write(MessageNumber.GlobalRequest).WriteString("keepalive@openssh.com").WriteBoolean(true).ToArray();
+        using var timer = new PeriodicTimer(interval);
+        var unanswered = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (Environment.TickCount64 - connection.LastReceived < interval.TotalMilliseconds)
+                {
+                    unanswered = 0;
+                    continue;
+                }
+
+                if (++unanswered > countMax)
+                {
+                    logger.LogWarning("SSH connection from {Remote}: no answer to {Count} keepalives, disconnecting", transport.RemoteEndPoint, countMax);
+                    await transport.DisconnectAsync(DisconnectReason.ConnectionLost, "keepalive timeout");
+                    return;
+                }
+
+                await transport.SendAsync(request, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SshProtocolException)
+        {
+            // The connection ended first.
         }
     }
 

@@ -49,6 +49,15 @@ public sealed class SshConnectionOptions
     /// <summary>The longest a connection may last (<c>--ssh-max-timeout</c>); <c>null</c> or zero is unlimited.</summary>
     public TimeSpan? MaxConnectionLifetime { get; init; }
 
+    /// <summary>
+    /// After this long without a message from the client, a <c>keepalive@openssh.com</c> request goes out (like sshd's
+    /// <c>ClientAliveInterval</c>); <c>null</c> turns keepalives off.
+    /// </summary>
+    public TimeSpan? KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unanswered keepalives after which the connection is dropped (sshd's <c>ClientAliveCountMax</c>).</summary>
+    public int KeepAliveCountMax { get; init; } = 3;
+
     /// <summary>Subsystems by name (<c>sftp</c>): the channel's input and output; the result is the exit status.</summary>
     public IReadOnlyDictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>> Subsystems { get; init; }
         = new Dictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>>(StringComparer.Ordinal);
