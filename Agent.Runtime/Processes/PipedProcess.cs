@@ -67,26 +67,21 @@ internal sealed class PipedProcess : IPipedProcess
         {
             OpenPipes(fds, ref open);
 
-            Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
+            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
             attributesReady = true;
-            Check(LibC.SpawnAttributesSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
-            Check(LibC.SpawnAttributesSetProcessGroup(attributes, 0), "posix_spawnattr_setpgroup");
-            _ = LibC.SignalFillSet(signals);
-            Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
-            _ = LibC.SignalEmptySet(signals);
-            Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
+            SpawnSetup.NewProcessGroup(attributes, signals);
 
-            Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
             fileActionsReady = true;
 
             // Every pipe end is above 2 (OpenPipes), so no dup2 below overwrites a source still to be copied.
-            Check(LibC.FileActionsAddDup2(fileActions, fds[0], 0), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[0], 0), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
 
             int pid;
-            Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
+            SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
             started = true;
 
             // The child holds its own copies now; the parent keeps stdin's write end and the two read ends.
@@ -129,12 +124,6 @@ internal sealed class PipedProcess : IPipedProcess
         StandardError.Dispose();
         if (!Exited.IsCompleted)
             _ = TerminateAsync();
-    }
-
-    private static void Check(int error, string call)
-    {
-        if (error != 0)
-            throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
     }
 
     // Pipe ends at 0..2 (the agent started with a standard descriptor closed) are held as placeholders while

@@ -51,26 +51,21 @@ internal sealed unsafe class ShellProcess
                 throw new Win32Exception(Marshal.GetLastPInvokeError(), "pipe2 failed");
             pipeOpen = true;
 
-            Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
+            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
             attributesReady = true;
-            Check(LibC.SpawnAttributesSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
-            Check(LibC.SpawnAttributesSetProcessGroup(attributes, 0), "posix_spawnattr_setpgroup");
-            _ = LibC.SignalFillSet(signals);
-            Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
-            _ = LibC.SignalEmptySet(signals);
-            Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
+            SpawnSetup.NewProcessGroup(attributes, signals);
 
-            Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
             fileActionsReady = true;
 
             // dup2 first: if the agent runs with fd 0 closed the pipe may be fd 0, and the open would replace it.
-            Check(LibC.FileActionsAddDup2(fileActions, fds[1], 1), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, fds[1], 2), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddOpen(fileActions, 0, devNull, LibC.O_RDONLY, 0), "posix_spawn_file_actions_addopen");
-            Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[1], 1), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[1], 2), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddOpen(fileActions, 0, devNull, LibC.O_RDONLY, 0), "posix_spawn_file_actions_addopen");
+            SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
 
             int pid;
-            Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
+            SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
 
             // The child holds its own copies now; the parent keeps only the read end.
             _ = LibC.Close(fds[1]);
@@ -105,12 +100,6 @@ internal sealed unsafe class ShellProcess
     /// lives, so this is safe after the leader was reaped; returns false when no member is left.
     /// </summary>
     public bool SignalGroup(int signal) => LibC.Kill(-Id, signal) == 0;
-
-    private static void Check(int error, string call)
-    {
-        if (error != 0)
-            throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
-    }
 
     private void StartReaper()
     {

@@ -142,23 +142,23 @@ public sealed class PtyLauncher : IPtyLauncher
         var fileActionsReady = false;
         try
         {
-            Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
+            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
             attributesReady = true;
-            Check(LibC.SpawnAttributesSetFlags(attributes, PtyInterop.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
+            SpawnSetup.Check(LibC.SpawnAttributesSetFlags(attributes, PtyInterop.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
             _ = LibC.SignalFillSet(signals);
-            Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
+            SpawnSetup.Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
             _ = LibC.SignalEmptySet(signals);
-            Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
+            SpawnSetup.Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
 
-            Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
             fileActionsReady = true;
 
             // glibc runs setsid() before the file actions: opening the slave without O_NOCTTY makes it the
             // controlling terminal of the new session.
-            Check(LibC.FileActionsAddOpen(fileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
-            Check(LibC.FileActionsAddDup2(fileActions, 0, 1), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddDup2(fileActions, 0, 2), "posix_spawn_file_actions_adddup2");
-            Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.Check(LibC.FileActionsAddOpen(fileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 1), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 2), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
 
             int pid;
             var error = LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer);
@@ -179,11 +179,5 @@ public sealed class PtyLauncher : IPtyLauncher
             NativeMemory.Free(directoryBytes);
             NativeMemory.Free(pathBytes);
         }
-    }
-
-    private static void Check(int error, string call)
-    {
-        if (error != 0)
-            throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
     }
 }

@@ -1,0 +1,31 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Agent.Runtime.Interop;
+
+namespace Agent.Runtime.Processes;
+
+/// <summary>The <c>posix_spawn</c> attributes every piped child gets, and the error check of the spawn calls.</summary>
+internal static unsafe class SpawnSetup
+{
+    /// <summary>
+    /// Initialises <paramref name="attributes"/>: a new process group (pgid = pid, so the whole group can be signalled),
+    /// every signal back to its default (.NET ignores SIGPIPE, and an ignored signal would survive exec) and nothing
+    /// blocked. <paramref name="signals"/> is scratch space of <see cref="LibC.SignalSetSize"/> bytes.
+    /// </summary>
+    public static void NewProcessGroup(void* attributes, void* signals)
+    {
+        Check(LibC.SpawnAttributesSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
+        Check(LibC.SpawnAttributesSetProcessGroup(attributes, 0), "posix_spawnattr_setpgroup");
+        _ = LibC.SignalFillSet(signals);
+        Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
+        _ = LibC.SignalEmptySet(signals);
+        Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
+    }
+
+    /// <summary>Throws when a spawn call returned an error number.</summary>
+    public static void Check(int error, string call)
+    {
+        if (error != 0)
+            throw new Win32Exception(error, call + " failed: " + Marshal.GetPInvokeErrorMessage(error));
+    }
+}
