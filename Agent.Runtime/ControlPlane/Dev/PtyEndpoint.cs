@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agent.Runtime.Net;
 using Agent.Runtime.Terminal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -90,7 +91,7 @@ internal sealed class PtyEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
         _logger.LogInformation("Web terminal {Id} of agent {Agent} connected", reconnect, name);
-        await serve(new WebSocketDuplexStream(socket, frame), ending.Token);
+        await serve(new WebSocketStream(socket, frame), ending.Token);
         _logger.LogInformation("Web terminal {Id} of agent {Agent} disconnected", reconnect, name);
     }
 }
