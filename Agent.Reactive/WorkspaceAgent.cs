@@ -11,6 +11,7 @@ using Agent.Reactive.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
+using Agent.Reactive.Relay;
 using Agent.Reactive.Scripts;
 using Agent.Reactive.Sessions;
 using Agent.Reactive.Statistics;
@@ -88,6 +89,13 @@ public sealed class WorkspaceAgent : IDisposable
         options,
         _scheduler,
         Logger("Agent.Terminal"));
+
+    /// <summary>
+    /// Keeps the relay through <paramref name="connector"/> connected (reconnecting with the backoff) until the
+    /// result is disposed; its state goes to <see cref="Events"/>, its round trips to <see cref="Counters"/>.
+    /// </summary>
+    public IDisposable ConnectRelay(IRelayConnector connector, RelayOptions options)
+        => RelayLoop.Run(connector, options, Counters, _scheduler, Logger("Agent.Relay")).Subscribe(_feed.Publish, e => Failed("relay", e));
 
     /// <summary>Connects and starts every routine. Call once.</summary>
     public void Start()

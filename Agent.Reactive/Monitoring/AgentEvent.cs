@@ -14,6 +14,7 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(MetadataCollected), "metadata")]
 [JsonDerivedType(typeof(AppHealthChanged), "app_health")]
 [JsonDerivedType(typeof(StatsReported), "stats")]
+[JsonDerivedType(typeof(RelayChanged), "relay")]
 [JsonDerivedType(typeof(TerminalOpened), "terminal_opened")]
 [JsonDerivedType(typeof(TerminalAttached), "terminal_attached")]
 [JsonDerivedType(typeof(TerminalDetached), "terminal_detached")]

@@ -4,7 +4,7 @@ namespace Agent.Reactive.Monitoring;
 
 /// <summary>
 /// The events of one agent as a hot stream that a late subscriber joins with the current state first:
-/// the connection, the startup report, every lifecycle change, the latest result per metadata key,
+/// the connection, the relay, the startup report, every lifecycle change, the latest result per metadata key,
 /// the latest app health and stats, and the tail of each script log. The snapshot and the registration
 /// of the new observer happen under one lock, so nothing is lost or doubled between them.
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
     private readonly Dictionary<string, MetadataCollected> _metadata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<LogLine>> _logs = new(StringComparer.Ordinal);
     private ConnectionChanged? _connection;
+    private RelayChanged? _relay;
     private StartupReported? _startup;
     private AppHealthChanged? _appHealth;
     private StatsReported? _stats;
@@ -44,6 +45,7 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
         {
             var events = new List<AgentEvent>();
             if (_connection is not null) events.Add(_connection);
+            if (_relay is not null) events.Add(_relay);
             if (_startup is not null) events.Add(_startup);
             events.AddRange(_lifecycle);
             events.AddRange(_metadata.Values.OrderBy(m => m.Key, StringComparer.Ordinal));
@@ -91,6 +93,9 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
         {
             case ConnectionChanged connection:
                 _connection = connection;
+                break;
+            case RelayChanged relay:
+                _relay = relay;
                 break;
             case StartupReported startup:
                 _startup = startup;

@@ -14,7 +14,7 @@ public static class AgentCommandLine
         {
             RunCommand.Create(),
             ServerCommand.Create(() => AgentLogging.Create(LogFormat.Human, LogEventLevel.Information, logFile: null)),
-            DevCommand.Create(loggerFactory => new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())),
+            DevCommand.Create(),
             MonitorCommand.Create(),
             SftpServerCommand.Create(),
             SshServerCommand.Create(),

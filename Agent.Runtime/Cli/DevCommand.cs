@@ -16,8 +16,7 @@ public static class DevCommand
     /// <summary>The workspace used when none is given, shipped next to the binary.</summary>
     public const string DemoWorkspace = "examples/demo-workspace.json";
 
-    /// <param name="ptyLauncher">Starts processes on pseudo-terminals for the web terminal; without it <c>/pty</c> answers 502.</param>
-    public static Command Create(Func<ILoggerFactory, IPtyLauncher>? ptyLauncher = null)
+    public static Command Create()
     {
         var workspace = new Option<FileInfo?>("--workspace") { Description = $"Workspace file (default: {DemoWorkspace})" };
         var address = new Option<string>("--address")
@@ -75,8 +74,9 @@ public static class DevCommand
 
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
-            using var sshSetup = ssh.Prepare(result, AgentHost.EnsurePrivateDirectory(RunCommand.DefaultDataDirectory()), loggerFactory, out var sshError);
-            if (sshError is not null)
+            var data = AgentHost.EnsurePrivateDirectory(RunCommand.DefaultDataDirectory());
+            using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
+            if (sshSetup is null)
             {
                 await Console.Error.WriteLineAsync($"agent dev: {sshError}");
                 return 2;
@@ -93,30 +93,25 @@ public static class DevCommand
                 return 1;
             }
 
+            var userToken = definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null;
             var exitCode = await RunCommand.RunAgentAsync(
                 server.Address,
                 agent.Token,
                 logDirectory,
                 AgentOptions.Default,
+                new AgentServicesOptions { Ssh = sshSetup, Terminal = terminalOptions },
                 loggerFactory,
-                () => PrintBannerAsync(server.Address, file, agent.Name, definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null, logDirectory),
-                running => ptyLauncher is null ? Disposable.Empty : AttachTerminal(server, agent.Name, running, ptyLauncher(loggerFactory), terminalOptions, loggerFactory),
-                sshSetup);
+                () => PrintBannerAsync(
+                    server.Address,
+                    file,
+                    agent.Name,
+                    userToken,
+                    logDirectory,
+                    userToken is null ? null : DevSsh.Prepare(data, server.Address, agent.Name, userToken, sshSetup.PublicKeys)));
             await server.StopAsync();
             return exitCode;
         });
         return command;
-    }
-
-    /// <summary>Serves the in-process agent's reconnecting terminals on the control plane's <c>/pty</c>.</summary>
-    public static IDisposable AttachTerminal(ControlPlaneServer server, string name, WorkspaceAgent agent, IPtyLauncher launcher, TerminalOptions options, ILoggerFactory loggerFactory)
-    {
-        ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(agent);
-        var terminals = agent.CreateTerminals(launcher, options);
-        var pty = new ReconnectingPtyServer(terminals, ReconnectingPtyServerOptions.Default, loggerFactory.CreateLogger<ReconnectingPtyServer>());
-        var registration = server.AttachLocalAgent(name, pty.ServeAsync);
-        return new CompositeDisposable(registration, terminals);
     }
 
     private static string FindDemoWorkspace()
@@ -125,7 +120,7 @@ public static class DevCommand
         return File.Exists(beside) ? beside : Path.GetFullPath(DemoWorkspace);
     }
 
-    private static async Task PrintBannerAsync(Uri url, string workspace, string agent, string? userToken, string logDirectory)
+    private static async Task PrintBannerAsync(Uri url, string workspace, string agent, string? userToken, string logDirectory, string? ssh)
     {
         var token = userToken ?? "<a user token of the workspace file>";
         var root = url.ToString().TrimEnd('/');
@@ -139,6 +134,8 @@ public static class DevCommand
             Ask the API:     curl -H 'Coder-Session-Token: {token}' {root}/api/v2/workspaceagents/{agent}
             Event stream:    curl -N '{root}/api/v2/workspaceagents/{agent}/events?coder_session_token={token}'
             Web terminal:    {root}/terminal?agent={agent}&token={token}
+            SSH:             {ssh ?? "(the workspace file has no user token)"}
+            SSH config:      agent config-ssh --url {root} --token {token}   (then: ssh agent.{agent}, or VS Code Remote-SSH)
             Stop:            Ctrl+C runs the shutdown script and reports "off"; press it again to stop at once.
 
             """);

@@ -50,39 +50,38 @@ public static class RunCommand
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
             var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
             using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
-            if (sshError is not null)
+            if (sshSetup is null)
             {
                 await Console.Error.WriteLineAsync($"agent run: {sshError}");
                 return 2;
             }
 
             AgentHost.AddExecutableDirectoryToPath();
-            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, loggerFactory, ssh: sshSetup);
+            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, new AgentServicesOptions { Ssh = sshSetup }, loggerFactory);
         });
         return command;
     }
 
     /// <summary>
-    /// Runs an agent until the first signal, then shuts it down gracefully (a second signal: at once).
-    /// <paramref name="services"/> are hung on the started agent (the web terminal of <c>agent dev</c>) and disposed after the shutdown.
+    /// Runs an agent and its <paramref name="services"/> (SSH, terminals, the relay) until the first signal, then shuts
+    /// it down gracefully (a second signal: at once); the services close after the shutdown.
     /// </summary>
     public static async Task<int> RunAgentAsync(
         Uri controlPlane,
         string token,
         string logDirectory,
         AgentOptions options,
+        AgentServicesOptions services,
         ILoggerFactory loggerFactory,
-        Func<Task>? onStarted = null,
-        Func<WorkspaceAgent, IDisposable>? services = null,
-        SshSetup? ssh = null)
+        Func<Task>? onStarted = null)
     {
+        ArgumentNullException.ThrowIfNull(services);
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
-        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, ssh?.PublicKeys);
+        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys);
         logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
-        using var sshServer = ssh?.Start(agent, loggerFactory);
-        using var attached = services?.Invoke(agent);
+        using var running = AgentServices.Start(agent, controlPlane, token, services, loggerFactory);
         if (onStarted is not null)
             await onStarted();
 

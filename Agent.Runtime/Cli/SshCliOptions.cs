@@ -35,16 +35,13 @@ public sealed class SshCliOptions
     }
 
     /// <summary>
-    /// Reads the SSH options. Without <c>--ssh-address</c> there is nothing to serve (<c>null</c>); otherwise the host
-    /// keys are loaded (or made) in <c>&lt;data dir&gt;/ssh</c>. A bad option gives <paramref name="error"/>.
+    /// Reads the SSH options and loads (or makes) the host keys in <c>&lt;data dir&gt;/ssh</c>: SSH is always served
+    /// through the relay, and on the <c>--ssh-address</c> listeners when given. A bad option gives <paramref name="error"/> and <c>null</c>.
     /// </summary>
     public SshSetup? Prepare(ParseResult result, string dataDirectory, ILoggerFactory loggerFactory, out string? error)
     {
         error = null;
         var addresses = result.GetValue(Addresses) ?? [];
-        if (addresses.Length == 0)
-            return null;
-
         var endpoints = new List<IPEndPoint>();
         foreach (var address in addresses)
         {

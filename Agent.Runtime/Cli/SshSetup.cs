@@ -2,6 +2,7 @@ using System.Net;
 using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Server;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Cli;
 
-/// <summary>The SSH server an agent command was asked for: host keys, where to listen, how to authenticate.</summary>
+/// <summary>The SSH servers of an agent: host keys, direct listeners (public keys only) and the relay's server.</summary>
 public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> addresses, SshServerSettings settings) : IDisposable
 {
     /// <summary>The host keys as OpenSSH public-key lines, for the startup report.</summary>
@@ -18,19 +19,12 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
     /// <summary>Where the server listens once started (with the ports picked for port 0).</summary>
     public IReadOnlyList<IPEndPoint> Bound { get; private set; } = [];
 
-    /// <summary>Starts the server for <paramref name="agent"/>'s sessions; disposing stops it.</summary>
+    /// <summary>Starts the direct listeners (if any) for <paramref name="agent"/>'s sessions; disposing stops them.</summary>
     public IDisposable Start(WorkspaceAgent agent, ILoggerFactory loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        var server = SshServerFactory.Create(
-            settings,
-            hostKeys,
-            () => new SshSessionEnvironmentSnapshot(
-                agent.CurrentSession?.Manifest ?? new Manifest(),
-                agent.Environment,
-                agent.CurrentSession?.SessionToken ?? string.Empty),
-            agent.Counters,
-            loggerFactory);
+        if (addresses.Count == 0)
+            return Disposable.Empty;
+        var server = Create(agent, settings, loggerFactory);
         Bound = addresses.Select(server.Listen).ToList();
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
         foreach (var endpoint in Bound)
@@ -38,8 +32,29 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
         return Disposable.Create(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
     }
 
+    /// <summary>
+    /// The server for connections through the control plane's relay, which authenticated the user already: no
+    /// credentials are asked (as Coder's tailnet SSH), but the same host keys, sessions and limits.
+    /// </summary>
+    public SshServer CreateRelayServer(WorkspaceAgent agent, ILoggerFactory loggerFactory)
+        => Create(agent, settings with { Authentication = SshAuthenticationMode.Trusted }, loggerFactory);
+
     public void Dispose() => hostKeys.Dispose();
 
     private static string Host(IPEndPoint endpoint)
         => endpoint.Address.Equals(IPAddress.IPv6Any) || endpoint.Address.Equals(IPAddress.Any) ? "localhost" : endpoint.Address.ToString();
+
+    private SshServer Create(WorkspaceAgent agent, SshServerSettings serverSettings, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return SshServerFactory.Create(
+            serverSettings,
+            hostKeys,
+            () => new SshSessionEnvironmentSnapshot(
+                agent.CurrentSession?.Manifest ?? new Manifest(),
+                agent.Environment,
+                agent.CurrentSession?.SessionToken ?? string.Empty),
+            agent.Counters,
+            loggerFactory);
+    }
 }

@@ -19,12 +19,14 @@ internal sealed partial class AgentApiEndpoints
     private readonly ControlPlaneStore _store;
     private readonly ControlPlaneOptions _options;
     private readonly ILogger _logger;
+    private readonly RelayEndpoint _relay;
 
-    public AgentApiEndpoints(ControlPlaneStore store, ControlPlaneOptions options, ILogger logger)
+    public AgentApiEndpoints(ControlPlaneStore store, ControlPlaneOptions options, ILogger logger, RelayEndpoint relay)
     {
         _store = store;
         _options = options;
         _logger = logger;
+        _relay = relay;
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -38,6 +40,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapPost("/metadata/{key}", Authenticated(PostMetadataAsync));
         me.MapPost("/app-health", Authenticated(PostAppHealthAsync));
         me.MapPost("/report-stats", Authenticated(PostStatsAsync));
+        me.MapGet("/relay", Authenticated(_relay.ServeAsync));
     }
 
     [GeneratedRegex(

@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Agent.Runtime.Relay.Yamux;
 
 namespace Agent.Runtime.ControlPlane.Dev;
 
@@ -28,6 +29,9 @@ public sealed record ControlPlaneOptions
 
     /// <summary>The clock and the timers of the disconnection watch.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>The multiplexer of the agents' relays (window, stream limit, keepalive).</summary>
+    public YamuxOptions Relay { get; init; } = new();
 
     /// <summary>Throws when a value is out of range.</summary>
     public void Validate()

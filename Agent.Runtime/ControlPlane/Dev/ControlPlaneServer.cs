@@ -22,20 +22,22 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ILogger _logger;
-    private readonly LocalAgents _localAgents;
     private Uri? _address;
     private int _state; // 0 created, 1 started, 2 stopped
 
-    private ControlPlaneServer(WebApplication app, ControlPlaneStore store, LocalAgents localAgents, ILogger logger)
+    private ControlPlaneServer(WebApplication app, ControlPlaneStore store, RelayHub relays, ILogger logger)
     {
         _app = app;
         Store = store;
-        _localAgents = localAgents;
+        Relays = relays;
         _logger = logger;
     }
 
     /// <summary>What the agents reported, readable in-process (for <c>agent dev</c>).</summary>
     public ControlPlaneStore Store { get; }
+
+    /// <summary>The agents' relays: how clients reach agents.</summary>
+    public RelayHub Relays { get; }
 
     /// <summary>The bound address (with the real port when the options asked for port 0); set by <see cref="StartAsync"/>.</summary>
     public Uri Address => _address ?? throw new InvalidOperationException("the control plane is not started");
@@ -78,22 +80,17 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var app = builder.Build();
         var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
-        var localAgents = new LocalAgents();
+        var stopping = app.Lifetime.ApplicationStopping;
+        var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
+        var relay = new RelayEndpoint(relays, options.Relay, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
         app.UseWebSockets();
-        new AgentApiEndpoints(store, options, logger).Map(app);
-        new UserApiEndpoints(store, options, app.Lifetime.ApplicationStopping).Map(app);
-        new PtyEndpoint(store, localAgents, logger, app.Lifetime.ApplicationStopping).Map(app);
+        new AgentApiEndpoints(store, options, logger, relay).Map(app);
+        new UserApiEndpoints(store, options, stopping).Map(app);
+        new PtyEndpoint(store, relays, logger, stopping).Map(app);
+        new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         TerminalPage.Map(app);
-        return new ControlPlaneServer(app, store, localAgents, logger);
+        return new ControlPlaneServer(app, store, relays, logger);
     }
-
-    /// <summary>
-    /// Makes agent <paramref name="name"/>, running in this process, reachable for the web terminal: the
-    /// <c>/pty</c> WebSocket of that agent hands its connection (the init frame first) to
-    /// <paramref name="servePty"/>. Disposing the result detaches it (the endpoint then answers 502).
-    /// </summary>
-    public IDisposable AttachLocalAgent(string name, Func<Stream, CancellationToken, Task> servePty)
-        => _localAgents.Attach(name, servePty);
 
     /// <summary>Binds the address and starts serving.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Agent.Runtime.Net;
+using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,19 +12,19 @@ namespace Agent.Runtime.ControlPlane.Dev;
 /// <summary>
 /// <c>GET /api/v2/workspaceagents/{name}/pty?reconnect=&amp;width=&amp;height=&amp;command=</c> as a WebSocket for a
 /// user token (Coder's web terminal endpoint): the init frame is built from the query, then client messages (text
-/// or binary) carry the JSON requests and server binary messages the raw output.
+/// or binary) carry the JSON requests and server binary messages the raw output. It reaches the agent's port 2 through the relay.
 /// </summary>
 internal sealed class PtyEndpoint
 {
     private readonly ControlPlaneStore _store;
-    private readonly LocalAgents _local;
+    private readonly RelayHub _hub;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
 
-    public PtyEndpoint(ControlPlaneStore store, LocalAgents local, ILogger logger, CancellationToken stopping)
+    public PtyEndpoint(ControlPlaneStore store, RelayHub hub, ILogger logger, CancellationToken stopping)
     {
         _store = store;
-        _local = local;
+        _hub = hub;
         _logger = logger;
         _stopping = stopping;
     }
@@ -38,34 +39,12 @@ internal sealed class PtyEndpoint
 
     private async Task ServeAsync(HttpContext context)
     {
-        var token = SessionTokens.Find(context.Request);
-        if (token is null || !_store.IsUserToken(token))
-        {
-            await ApiResponses.WriteErrorAsync(
-                context,
-                StatusCodes.Status401Unauthorized,
-                token is null ? "Authentication required." : "Invalid user token.",
-                $"Send a user token of the workspace file in the {HttpControlPlaneClient.SessionTokenHeader} header or the {SessionTokens.CookieOrQueryName} query parameter.");
+        var agent = await UserAccess.FindAgentAsync(context, _store);
+        if (agent is null)
             return;
-        }
-
-        var name = context.Request.RouteValues["name"] as string ?? string.Empty;
-        if (_store.FindByName(name) is null)
-        {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Workspace agent not found.", $"no agent is called \"{name}\"");
-            return;
-        }
-
-        var serve = _local.FindPty(name);
-        if (serve is null)
-        {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status502BadGateway, "the agent is not reachable");
-            return;
-        }
-
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Expected a WebSocket upgrade.");
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Expected a WebSocket upgrade.");
             return;
         }
 
@@ -73,7 +52,7 @@ internal sealed class PtyEndpoint
         var reconnect = query["reconnect"].ToString();
         if (reconnect.Length == 0 || !TryParseSize(query["width"].ToString(), out var width) || !TryParseSize(query["height"].ToString(), out var height))
         {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid query.", "reconnect is required; width and height are numbers from 0 to 65535");
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid query: reconnect is required; width and height are numbers from 0 to 65535");
             return;
         }
 
@@ -84,14 +63,29 @@ internal sealed class PtyEndpoint
         }
         catch (ArgumentException e)
         {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid query.", e.Message);
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"Invalid query: {e.Message}");
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
-        _logger.LogInformation("Web terminal {Id} of agent {Agent} connected", reconnect, name);
-        await serve(new WebSocketStream(socket, frame), ending.Token);
-        _logger.LogInformation("Web terminal {Id} of agent {Agent} disconnected", reconnect, name);
+        YamuxStream stream;
+        try
+        {
+            stream = await _hub.OpenAsync(agent.Name, RelayPorts.ReconnectingPty, context.RequestAborted);
+            await stream.WriteAsync(frame, context.RequestAborted);
+        }
+        catch (RelayOpenException e)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, e.StatusCode, e.Message);
+            return;
+        }
+        catch (IOException e)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"agent {agent.Name} closed the connection: {e.Message}");
+            return;
+        }
+
+        _logger.LogInformation("Web terminal {Id} of agent {Agent} connected", reconnect, agent.Name);
+        await ConnectEndpoint.SpliceAsync(context, stream, $"Web terminal {reconnect} of agent {agent.Name}", _logger, _stopping);
+        _logger.LogInformation("Web terminal {Id} of agent {Agent} disconnected", reconnect, agent.Name);
     }
 }

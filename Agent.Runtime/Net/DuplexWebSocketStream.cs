@@ -9,7 +9,7 @@ namespace Agent.Runtime.Net;
 /// messages. <see cref="CompleteWritesAsync"/> half-closes (sends our close frame while reading goes on);
 /// <see cref="FailAsync"/> closes with an error reason the peer sees. One reader and one writer at a time.
 /// </summary>
-public sealed class WebSocketStream : Stream
+public sealed class DuplexWebSocketStream : Stream
 {
     /// <summary>The close status of <see cref="FailAsync"/>: the other side failed (agent gone, stream reset).</summary>
     public const WebSocketCloseStatus FailureStatus = WebSocketCloseStatus.InternalServerError;
@@ -22,7 +22,7 @@ public sealed class WebSocketStream : Stream
     private bool _outputClosed;
     private int _disposed;
 
-    public WebSocketStream(WebSocket socket, ReadOnlyMemory<byte> prefix = default)
+    public DuplexWebSocketStream(WebSocket socket, ReadOnlyMemory<byte> prefix = default)
     {
         ArgumentNullException.ThrowIfNull(socket);
         _socket = socket;

@@ -1,0 +1,88 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Statistics;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Relay;
+
+/// <summary>
+/// The agent's relay as a stream of its state: connect, then hold the link while pinging it for the stats'
+/// latency; when the link ends (however it ends) reconnect with <see cref="RelayOptions.Backoff"/>.
+/// </summary>
+public static class RelayLoop
+{
+    /// <summary>
+    /// A cold stream of relay changes that never ends on its own: <c>connected</c> per link, <c>disconnected</c>
+    /// with the reason before each retry. Disposing the subscription closes the link (or cancels the attempt).
+    /// </summary>
+    public static IObservable<RelayChanged> Run(
+        IRelayConnector connector,
+        RelayOptions options,
+        AgentCounters counters,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counters);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero);
+
+        return Observable.Create<RelayChanged>(observer => Observable
+            .FromAsync(connector.ConnectAsync)
+            .SelectMany(link => Hold(link, options, counters, scheduler, logger))
+            .RetryWithBackoff(
+                options.Backoff,
+                scheduler,
+                onRetry: (error, delay) =>
+                {
+                    observer.OnNext(new RelayChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
+                    logger.LogWarning(
+                        error is IOException or HttpRequestException or TimeoutException or System.Net.WebSockets.WebSocketException ? null : error,
+                        "Relay to the control plane lost: {Reason}; reconnecting in {Delay}",
+                        error.Message,
+                        delay);
+                })
+            .Subscribe(observer));
+    }
+
+    // Connected, then nothing until the link ends; meanwhile pings feed the latency median.
+    private static IObservable<RelayChanged> Hold(IRelayLink link, RelayOptions options, AgentCounters counters, IScheduler scheduler, ILogger logger)
+        => Observable.Using(
+            () => Disposable.Create(() => Close(link, logger)),
+            _ =>
+            {
+                logger.LogInformation("Relay to the control plane connected");
+                var pings = Observable
+                    .Interval(options.PingInterval, scheduler)
+                    .Select(_ => Observable
+                        .FromAsync(link.PingAsync)
+                        .Timeout(options.PingTimeout, scheduler)
+                        .Do(counters.AddLatency)
+                        .Catch<TimeSpan, Exception>(e =>
+                        {
+                            logger.LogDebug("Relay ping failed: {Reason}", e.Message);
+                            return Observable.Empty<TimeSpan>();
+                        }))
+                    .Concat()
+                    .IgnoreElements()
+                    .Select(_ => default(RelayChanged)!);
+                var end = link.Completion
+                    .ToObservable()
+                    .SelectMany(_ => Observable.Throw<RelayChanged>(new IOException("the control plane closed the relay")));
+                return Observable.Return(new RelayChanged(scheduler.Now, ConnectionState.Connected)).Concat(pings.Merge(end));
+            });
+
+    private static void Close(IRelayLink link, ILogger logger)
+        => link.DisposeAsync().AsTask().ContinueWith(
+            task => logger.LogDebug(task.Exception, "Closing the relay failed"),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+}

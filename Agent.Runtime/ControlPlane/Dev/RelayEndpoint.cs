@@ -1,0 +1,50 @@
+using Agent.Runtime.Net;
+using Agent.Runtime.Relay.Yamux;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>
+/// <c>GET /api/v2/workspaceagents/me/relay</c> (agent token): the agent's WebSocket, over which this side opens a
+/// multiplexed stream per client connection (docs/relay-protocol.md). Held until the agent leaves or we stop.
+/// </summary>
+internal sealed class RelayEndpoint
+{
+    private readonly RelayHub _hub;
+    private readonly YamuxOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+
+    public RelayEndpoint(RelayHub hub, YamuxOptions options, ILogger logger, CancellationToken stopping)
+    {
+        _hub = hub;
+        _options = options;
+        _logger = logger;
+        _stopping = stopping;
+    }
+
+    public async Task ServeAsync(HttpContext context, ControlPlaneAgent agent)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Expected a WebSocket upgrade.");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await using var transport = new DuplexWebSocketStream(socket);
+        var session = YamuxSession.Client(transport, _options, _logger);
+        await using (session.ConfigureAwait(false))
+        {
+            using var attached = _hub.Attach(agent.Name, session);
+            _logger.LogInformation("Relay of agent {Agent} connected", agent.Name);
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
+            await using var registration = stopping.Token.Register(() => stopped.TrySetResult());
+            var ended = await Task.WhenAny(session.Completion, stopped.Task);
+            var reason = ended == stopped.Task ? "the control plane is stopping" : session.Completion.Exception?.GetBaseException().Message ?? "closed by the agent";
+            _logger.LogInformation("Relay of agent {Agent} disconnected: {Reason}", agent.Name, reason);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Reactive.Disposables;
+using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Yamux;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>
+/// The connected relays by agent name, and the one way to reach an agent: open a stream to one of its ports.
+/// A newer relay of the same agent replaces the older one (which is closed: it belonged to a lost connection).
+/// </summary>
+public sealed class RelayHub
+{
+    /// <summary>How long an agent has to answer a new stream.</summary>
+    public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, YamuxSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+
+    public RelayHub(ILogger logger) => _logger = logger;
+
+    /// <summary>Whether agent <paramref name="name"/> has a relay now.</summary>
+    public bool IsConnected(string name) => _sessions.ContainsKey(name);
+
+    /// <summary>Makes <paramref name="session"/> the relay of <paramref name="name"/> until the result is disposed.</summary>
+    public IDisposable Attach(string name, YamuxSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        YamuxSession? replaced = null;
+        _sessions.AddOrUpdate(name, session, (_, old) =>
+        {
+            replaced = old;
+            return session;
+        });
+        if (replaced is not null)
+        {
+            _logger.LogInformation("A new relay of agent {Agent} replaces the old one", name);
+            _ = replaced.DisposeAsync().AsTask();
+        }
+
+        return Disposable.Create(() => _sessions.TryRemove(new KeyValuePair<string, YamuxSession>(name, session)));
+    }
+
+    /// <summary>
+    /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> and waits for the agent's answer.
+    /// </summary>
+    /// <exception cref="RelayOpenException">The agent is not connected, refused, or did not answer in time.</exception>
+    public async Task<YamuxStream> OpenAsync(string name, int port, CancellationToken cancellationToken)
+    {
+        if (!_sessions.TryGetValue(name, out var session))
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} is not connected to the relay");
+
+        YamuxStream stream;
+        try
+        {
+            stream = await session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} cannot take a new connection: {e.Message}", e);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReplyTimeout);
+        try
+        {
+            await RelayHandshake.WriteRequestAsync(stream, port, timeout.Token).ConfigureAwait(false);
+            var (status, message) = await RelayHandshake.ReadReplyAsync(stream, timeout.Token).ConfigureAwait(false);
+            if (status == RelayStatus.Connected)
+                return stream;
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, message.Length > 0 ? message : $"agent {name} refused port {port} ({status})");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            stream.Reset();
+            throw new RelayOpenException(StatusCodes.Status504GatewayTimeout, $"agent {name} did not answer within {ReplyTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException)
+        {
+            stream.Reset();
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} closed the connection: {e.Message}", e);
+        }
+        catch (RelayOpenException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

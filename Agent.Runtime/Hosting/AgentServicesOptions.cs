@@ -1,0 +1,22 @@
+using Agent.Reactive.Relay;
+using Agent.Reactive.Terminal;
+using Agent.Runtime.Cli;
+using Agent.Runtime.Relay.Yamux;
+
+namespace Agent.Runtime.Hosting;
+
+/// <summary>What an agent serves to the people who connect, and how its relay behaves.</summary>
+public sealed record AgentServicesOptions
+{
+    /// <summary>Host keys and direct listeners; SSH through the relay uses the same host keys.</summary>
+    public required SshSetup Ssh { get; init; }
+
+    /// <summary>The reconnecting terminals (backlog, inactivity timeout).</summary>
+    public TerminalOptions Terminal { get; init; } = TerminalOptions.Default;
+
+    /// <summary>Reconnection and pings of the relay.</summary>
+    public RelayOptions Relay { get; init; } = RelayOptions.Default;
+
+    /// <summary>The relay's multiplexer (window, stream limit, keepalive).</summary>
+    public YamuxOptions Multiplexer { get; init; } = new();
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Agent.Runtime.Relay.Yamux;
+
+namespace Agent.Runtime.Net;
+
+/// <summary>
+/// Joins two duplex streams (a relayed stream, a WebSocket, a TCP connection): bytes flow both ways, the end of
+/// one side's data half-closes the other side's writing, and a failure on one side ends the other with that reason.
+/// </summary>
+public static class StreamSplice
+{
+    /// <summary>Bytes read at once per direction.</summary>
+    public const int BufferSize = 128 * 1024;
+
+    /// <summary>Copies both ways until both directions ended; returns the first failure's message, or <c>null</c>.</summary>
+    public static async Task<string?> RunAsync(Stream left, Stream right, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var failure = new StrongBox<string?>();
+        await Task.WhenAll(CopyAsync(left, right, stop, failure), CopyAsync(right, left, stop, failure)).ConfigureAwait(false);
+        return failure.Value;
+    }
+
+    /// <summary>Half-closes <paramref name="stream"/>: the peer reads the end of the data, reading goes on.</summary>
+    public static async Task CompleteWritesAsync(Stream stream)
+    {
+        switch (stream)
+        {
+            case DuplexWebSocketStream webSocket:
+                await webSocket.CompleteWritesAsync().ConfigureAwait(false);
+                break;
+            case YamuxStream relayed:
+                await relayed.CompleteWritesAsync().ConfigureAwait(false);
+                break;
+            case NetworkStream network:
+                network.Socket.Shutdown(SocketShutdown.Send);
+                break;
+            default:
+                await stream.FlushAsync().ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Ends <paramref name="stream"/> at once, telling the peer <paramref name="reason"/> where the stream can carry one.</summary>
+    public static async Task FailAsync(Stream stream, string reason)
+    {
+        try
+        {
+            switch (stream)
+            {
+                case DuplexWebSocketStream webSocket:
+                    await webSocket.FailAsync(reason).ConfigureAwait(false);
+                    break;
+                case YamuxStream relayed:
+                    relayed.Reset();
+                    break;
+                case NetworkStream network:
+                    network.Socket.LingerState = new LingerOption(true, 0); // close with RST: the peer sees an error, not an end of data
+                    network.Socket.Close();
+                    break;
+                default:
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // Already gone: nothing left to end.
+        }
+    }
+
+    // On a failure the first reason is kept and the other direction is stopped too.
+    private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop, StrongBox<string?> failure)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await from.ReadAsync(buffer, stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsConnectionError(e))
+                {
+                    await FailAsync(to, Failed(e, stop, failure)).ConfigureAwait(false);
+                    return;
+                }
+
+                if (read == 0)
+                {
+                    try
+                    {
+                        await CompleteWritesAsync(to).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (IsConnectionError(e))
+                    {
+                        await FailAsync(from, Failed(e, stop, failure)).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                try
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, read), stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsConnectionError(e))
+                {
+                    await FailAsync(from, Failed(e, stop, failure)).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsConnectionError(Exception e)
+        => e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Net.WebSockets.WebSocketException;
+
+    private static string Failed(Exception e, CancellationTokenSource stop, StrongBox<string?> failure)
+    {
+        var reason = e is OperationCanceledException ? "shutting down" : e.Message;
+        Interlocked.CompareExchange(ref failure.Value, reason, null);
+        stop.Cancel();
+        return failure.Value!;
+    }
+}
