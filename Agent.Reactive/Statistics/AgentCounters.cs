@@ -5,7 +5,8 @@ namespace Agent.Reactive.Statistics;
 /// <summary>
 /// The agent's connection and traffic counters, fed by the services and read one window at a time by
 /// <see cref="StatsReporting"/>. Window counters (connections, bytes, packets, latencies) reset on
-/// <see cref="TakeWindow"/>; session gauges count what is open now and do not. Thread-safe.
+/// <see cref="TakeWindow"/>; session gauges count what is open now and do not. <see cref="Totals"/> reads
+/// cumulative counters that never reset (for <c>/metrics</c>). Thread-safe.
 /// </summary>
 public sealed class AgentCounters
 {
@@ -21,12 +22,18 @@ public sealed class AgentCounters
     private readonly Lock _gate = new();
     private readonly LatencyWindow _latencies = new(MaxLatencySamples);
     private readonly long[] _sessions = new long[Enum.GetValues<SessionKind>().Length];
+    private readonly long[] _sessionsStarted = new long[Enum.GetValues<SessionKind>().Length];
+    private readonly Dictionary<string, long> _connectionsTotalByProto = new(StringComparer.Ordinal);
     private Dictionary<string, long> _connectionsByProto = new(StringComparer.Ordinal);
     private long _connectionCount;
     private long _rxBytes;
     private long _rxPackets;
     private long _txBytes;
     private long _txPackets;
+    private long _rxBytesTotal;
+    private long _rxPacketsTotal;
+    private long _txBytesTotal;
+    private long _txPacketsTotal;
 
     /// <summary>Counts an open session of <paramref name="kind"/> until the result is disposed (once).</summary>
     public IDisposable SessionStarted(SessionKind kind)
@@ -34,6 +41,7 @@ public sealed class AgentCounters
         if (!Enum.IsDefined(kind))
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown session kind");
         Interlocked.Increment(ref _sessions[(int)kind]);
+        Interlocked.Increment(ref _sessionsStarted[(int)kind]);
         return Disposable.Create(() => Interlocked.Decrement(ref _sessions[(int)kind]));
     }
 
@@ -48,6 +56,10 @@ public sealed class AgentCounters
                 ? OtherProtocol
                 : protocol;
             _connectionsByProto[key] = _connectionsByProto.GetValueOrDefault(key) + 1;
+            var totalKey = _connectionsTotalByProto.Count >= MaxProtocols && !_connectionsTotalByProto.ContainsKey(protocol)
+                ? OtherProtocol
+                : protocol;
+            _connectionsTotalByProto[totalKey] = _connectionsTotalByProto.GetValueOrDefault(totalKey) + 1;
         }
     }
 
@@ -57,6 +69,8 @@ public sealed class AgentCounters
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         Interlocked.Add(ref _rxBytes, bytes);
         Interlocked.Increment(ref _rxPackets);
+        Interlocked.Add(ref _rxBytesTotal, bytes);
+        Interlocked.Increment(ref _rxPacketsTotal);
     }
 
     /// <summary>Counts one sent packet (or chunk) of <paramref name="bytes"/> bytes.</summary>
@@ -65,6 +79,8 @@ public sealed class AgentCounters
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         Interlocked.Add(ref _txBytes, bytes);
         Interlocked.Increment(ref _txPackets);
+        Interlocked.Add(ref _txBytesTotal, bytes);
+        Interlocked.Increment(ref _txPacketsTotal);
     }
 
     /// <summary>Adds a round-trip sample to the window's median.</summary>
@@ -73,6 +89,30 @@ public sealed class AgentCounters
         ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
         lock (_gate)
             _latencies.Add(latency.TotalMilliseconds);
+    }
+
+    /// <summary>The cumulative counters since the agent started (never reset, unlike <see cref="TakeWindow"/>).</summary>
+    public AgentCounterTotals Totals()
+    {
+        Dictionary<string, long> byProto;
+        lock (_gate)
+            byProto = new Dictionary<string, long>(_connectionsTotalByProto, StringComparer.Ordinal);
+        var open = new Dictionary<SessionKind, long>();
+        var started = new Dictionary<SessionKind, long>();
+        foreach (var kind in Enum.GetValues<SessionKind>())
+        {
+            open[kind] = Interlocked.Read(ref _sessions[(int)kind]);
+            started[kind] = Interlocked.Read(ref _sessionsStarted[(int)kind]);
+        }
+
+        return new AgentCounterTotals(
+            byProto,
+            Interlocked.Read(ref _rxBytesTotal),
+            Interlocked.Read(ref _rxPacketsTotal),
+            Interlocked.Read(ref _txBytesTotal),
+            Interlocked.Read(ref _txPacketsTotal),
+            open,
+            started);
     }
 
     /// <summary>The window's stats (connections, median latency or -1, traffic, current sessions); starts a new window.</summary>

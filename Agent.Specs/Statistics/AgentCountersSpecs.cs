@@ -93,4 +93,41 @@ public sealed class AgentCountersSpecs
         Assert.Equal((240_000L, 80_000L, 160_000L, 80_000L), (stats.RxBytes, stats.RxPackets, stats.TxBytes, stats.TxPackets));
         Assert.Equal(0, stats.SessionCountSsh);
     }
+
+    [Fact]
+    public void Totals_AcrossWindows_NeverReset()
+    {
+        var counters = new AgentCounters();
+        counters.ConnectionOpened("TCP");
+        counters.AddReceived(10);
+        counters.AddSent(4);
+        counters.TakeWindow();
+        counters.ConnectionOpened("TCP");
+        counters.AddReceived(5);
+
+        var totals = counters.Totals();
+        var window = counters.TakeWindow();
+
+        Assert.Equal(2, totals.ConnectionsByProtocol["TCP"]);
+        Assert.Equal((15L, 2L, 4L, 1L), (totals.RxBytes, totals.RxPackets, totals.TxBytes, totals.TxPackets));
+        Assert.Equal(1, window.ConnectionsByProto!["TCP"]);
+        Assert.Equal(5, window.RxBytes);
+        Assert.Equal(15, counters.Totals().RxBytes);
+    }
+
+    [Fact]
+    public void Totals_Sessions_CountOpenNowAndStartedEver()
+    {
+        var counters = new AgentCounters();
+        var first = counters.SessionStarted(SessionKind.ReconnectingPty);
+        using var second = counters.SessionStarted(SessionKind.ReconnectingPty);
+        first.Dispose();
+        first.Dispose();
+
+        var totals = counters.Totals();
+
+        Assert.Equal(1, totals.OpenSessions[SessionKind.ReconnectingPty]);
+        Assert.Equal(2, totals.SessionsStarted[SessionKind.ReconnectingPty]);
+        Assert.Equal(0, totals.OpenSessions[SessionKind.Ssh]);
+    }
 }

@@ -19,7 +19,14 @@ internal static class AgentEventStream
         (MonitoringJsonContext.Default.AgentEvent.PolymorphismOptions?.DerivedTypes ?? [])
             .ToDictionary(derived => derived.DerivedType, derived => derived.TypeDiscriminator?.ToString() ?? "event");
 
-    public static async Task WriteAsync(HttpContext context, ControlPlaneAgent agent, ControlPlaneOptions options, CancellationToken stopping)
+    public static Task WriteAsync(HttpContext context, ControlPlaneAgent agent, ControlPlaneOptions options, CancellationToken stopping)
+        => WriteAsync(context, agent.Events, options.EventQueueLength, options.EventPingInterval, stopping);
+
+    /// <summary>
+    /// Streams <paramref name="events"/> until the client leaves, <paramref name="stopping"/> fires or the events
+    /// complete (also the agent's own HTTP API, <c>GET /api/v0/events</c>).
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, IObservable<AgentEvent> events, int queueLength, TimeSpan pingInterval, CancellationToken stopping)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         var cancellationToken = cancel.Token;
@@ -30,13 +37,13 @@ internal static class AgentEventStream
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var queue = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(options.EventQueueLength)
+        var queue = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(queueLength)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
         var overflowed = 0;
-        using var subscription = agent.Events.Subscribe(
+        using var subscription = events.Subscribe(
             agentEvent =>
             {
                 if (!queue.Writer.TryWrite(agentEvent))
@@ -68,7 +75,7 @@ internal static class AgentEventStream
                 waiting ??= queue.Reader.WaitToReadAsync(cancellationToken).AsTask();
                 try
                 {
-                    if (!await waiting.WaitAsync(options.EventPingInterval, cancellationToken))
+                    if (!await waiting.WaitAsync(pingInterval, cancellationToken))
                         break;
                     waiting = null;
                 }
