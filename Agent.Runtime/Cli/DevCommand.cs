@@ -31,12 +31,14 @@ public static class DevCommand
         };
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
+        var api = new ApiCliOptions();
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
             workspace, address, agentName, ptyTimeout,
         };
         logging.AddTo(command);
         ssh.AddTo(command);
+        api.AddTo(command);
         command.SetAction(async (result, _) =>
         {
             var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
@@ -74,6 +76,13 @@ public static class DevCommand
 
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
+            var apiAddress = api.Parse(result, out var apiError);
+            if (apiError is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: {apiError}");
+                return 2;
+            }
+
             var data = AgentHost.EnsurePrivateDirectory(RunCommand.DefaultDataDirectory());
             using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
             if (sshSetup is null)
@@ -99,7 +108,7 @@ public static class DevCommand
                 agent.Token,
                 logDirectory,
                 AgentOptions.Default,
-                new AgentServicesOptions { Ssh = sshSetup, Terminal = terminalOptions },
+                new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress, Terminal = terminalOptions },
                 loggerFactory,
                 () => PrintBannerAsync(
                     server.Address,

@@ -21,12 +21,14 @@ public static class RunCommand
         };
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
+        var api = new ApiCliOptions();
         var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report, serve SSH.")
         {
             url, token, dataDirectory, pollInterval,
         };
         logging.AddTo(command);
         ssh.AddTo(command);
+        api.AddTo(command);
         command.SetAction(async (result, _) =>
         {
             var controlPlane = result.GetValue(url) ?? ParseUri(EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL"));
@@ -56,8 +58,16 @@ public static class RunCommand
                 return 2;
             }
 
+            var apiAddress = api.Parse(result, out var apiError);
+            if (apiError is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent run: {apiError}");
+                return 2;
+            }
+
             AgentHost.AddExecutableDirectoryToPath();
-            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, new AgentServicesOptions { Ssh = sshSetup }, loggerFactory);
+            var services = new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress };
+            return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, services, loggerFactory);
         });
         return command;
     }
@@ -81,7 +91,19 @@ public static class RunCommand
         using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys);
         logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
-        using var running = AgentServices.Start(agent, controlPlane, token, services, loggerFactory);
+        AgentServices running;
+        try
+        {
+            running = await AgentServices.StartAsync(agent, controlPlane, token, services, loggerFactory);
+        }
+        catch (IOException e)
+        {
+            logger.LogError("Cannot start the agent's services: {Reason}", e.Message);
+            await agent.ShutdownAsync(signals.Hard);
+            return 1;
+        }
+
+        using var stopServices = running;
         if (onStarted is not null)
             await onStarted();
 

@@ -1,15 +1,21 @@
+using System.Net.Sockets;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Agent.Reactive;
+using Agent.Runtime.Api;
+using Agent.Runtime.Net;
 using Agent.Runtime.Pty;
 using Agent.Runtime.Relay;
+using Agent.Runtime.Speedtest;
 using Agent.Runtime.Terminal;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Hosting;
 
 /// <summary>
-/// Everything a running agent serves: SSH on its direct listeners, and through the relay SSH (port 1), the
-/// reconnecting terminals (port 2) and forwarded workspace ports. Disposing closes the relay first, then the rest.
+/// Everything a running agent serves: SSH on its direct listeners, the HTTP API on its Unix socket (and
+/// <c>--api-address</c>), and through the relay SSH (port 1), the reconnecting terminals (port 2), the speed test
+/// (port 3), the HTTP API (port 4) and forwarded workspace ports. Disposing closes the relay first, then the rest.
 /// </summary>
 public sealed class AgentServices : IDisposable
 {
@@ -18,7 +24,8 @@ public sealed class AgentServices : IDisposable
     private AgentServices(Stack<IDisposable> services) => _services = services;
 
     /// <summary>Starts the services of <paramref name="agent"/> and its relay to <paramref name="controlPlane"/>.</summary>
-    public static AgentServices Start(WorkspaceAgent agent, Uri controlPlane, string token, AgentServicesOptions options, ILoggerFactory loggerFactory)
+    /// <exception cref="IOException">The HTTP API cannot listen (its socket or address is taken).</exception>
+    public static async Task<AgentServices> StartAsync(WorkspaceAgent agent, Uri controlPlane, string token, AgentServicesOptions options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(options);
@@ -32,10 +39,22 @@ public sealed class AgentServices : IDisposable
             var terminals = agent.CreateTerminals(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()), options.Terminal);
             services.Push(terminals);
             var pty = new ReconnectingPtyServer(terminals, ReconnectingPtyServerOptions.Default, loggerFactory.CreateLogger<ReconnectingPtyServer>());
+            var api = AgentApiServer.Create(
+                AgentApiSources.From(agent, Scheduler.Default),
+                new AgentApiOptions { UnixSocketPath = Path.Join(options.DataDirectory, "api", "api.sock"), TcpEndpoint = options.ApiAddress },
+                loggerFactory);
+            services.Push(Disposable.Create(() => api.DisposeAsync().AsTask().GetAwaiter().GetResult()));
+            await api.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            var logger = loggerFactory.CreateLogger<AgentServices>();
+            foreach (var endpoint in api.TcpEndpoints)
+                logger.LogInformation("HTTP API: http://{Endpoint}/", endpoint);
+            var speedtest = new SpeedtestServer(loggerFactory.CreateLogger<SpeedtestServer>(), Scheduler.Default);
             var relayed = new RelayServices
             {
                 Ssh = (stream, cancellationToken) => ssh.ServeAsync(stream, null, null, cancellationToken),
                 ReconnectingPty = pty.ServeAsync,
+                Speedtest = speedtest.ServeAsync,
+                HttpApi = (stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken),
             };
             var connector = new RelayConnector(controlPlane, token, relayed, agent.Counters, options.Multiplexer, loggerFactory);
 
@@ -54,5 +73,14 @@ public sealed class AgentServices : IDisposable
     {
         while (_services.TryPop(out var service))
             service.Dispose();
+    }
+
+    // One relayed HTTP connection: spliced to the API's Unix socket, so the relay gets exactly what local clients get.
+    private static async Task ServeApiAsync(string socketPath, Stream stream, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+        await using var api = new NetworkStream(socket, ownsSocket: false);
+        await StreamSplice.RunAsync(stream, api, cancellationToken).ConfigureAwait(false);
     }
 }

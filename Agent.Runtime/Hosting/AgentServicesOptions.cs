@@ -1,3 +1,4 @@
+using System.Net;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Terminal;
 using Agent.Runtime.Cli;
@@ -10,6 +11,12 @@ public sealed record AgentServicesOptions
 {
     /// <summary>Host keys and direct listeners; SSH through the relay uses the same host keys.</summary>
     public required SshSetup Ssh { get; init; }
+
+    /// <summary>The agent's data directory: the HTTP API's Unix socket lives in it.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>A loopback address to serve the HTTP API on too (<c>--api-address</c>), or <c>null</c>.</summary>
+    public IPEndPoint? ApiAddress { get; init; }
 
     /// <summary>The reconnecting terminals (backlog, inactivity timeout).</summary>
     public TerminalOptions Terminal { get; init; } = TerminalOptions.Default;

@@ -34,6 +34,7 @@ public static class DashboardRenderer
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("event stream", Dim), StreamText(state.Stream));
         grid.AddRow(new Text("agent", Dim), AgentConnectionText(state.AgentConnection, now));
+        grid.AddRow(new Text("relay", Dim), ConnectionText(state.Relay?.State, state.Relay?.At, state.Relay?.Reason, now));
         grid.AddRow(new Text("lifecycle", Dim), LifecycleText(state.CurrentLifecycle));
         grid.AddRow(new Text("version", Dim), new Text(state.Startup?.Version ?? "-"));
         grid.AddRow(new Text("directory", Dim), new Text(state.Startup?.ExpandedDirectory ?? "-"));
@@ -146,13 +147,16 @@ public static class DashboardRenderer
         _ => new Text($"{Name(status.State)}: {status.Reason}", Bad),
     };
 
-    private static Text AgentConnectionText(ConnectionChanged? connection, DateTimeOffset now) => connection switch
+    private static Text AgentConnectionText(ConnectionChanged? connection, DateTimeOffset now)
+        => ConnectionText(connection?.State, connection?.At, connection?.Reason, now);
+
+    private static Text ConnectionText(ConnectionState? state, DateTimeOffset? at, string? reason, DateTimeOffset now) => state switch
     {
         null => new Text("unknown", Dim),
-        { State: ConnectionState.Connected } => new Text($"connected for {DashboardFormat.Duration(now - connection.At)}", Good),
-        { State: ConnectionState.Connecting } => new Text("connecting…", Warn),
+        ConnectionState.Connected => new Text($"connected for {DashboardFormat.Duration(now - at!.Value)}", Good),
+        ConnectionState.Connecting => new Text("connecting…", Warn),
         _ => new Text(
-            $"disconnected {DashboardFormat.Duration(now - connection.At)} ago" + (connection.Reason is { Length: > 0 } reason ? $": {reason}" : string.Empty),
+            $"disconnected {DashboardFormat.Duration(now - at!.Value)} ago" + (reason is { Length: > 0 } ? $": {reason}" : string.Empty),
             Bad),
     };
 

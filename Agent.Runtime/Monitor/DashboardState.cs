@@ -30,6 +30,9 @@ public sealed record DashboardState
     /// <summary>The agent's connection to the control plane, as last reported.</summary>
     public ConnectionChanged? AgentConnection { get; init; }
 
+    /// <summary>The agent's relay (how clients reach it), as the control plane sees it.</summary>
+    public RelayChanged? Relay { get; init; }
+
     /// <summary>Version, expanded directory and subsystem the agent reported at startup.</summary>
     public StartupReported? Startup { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record DashboardState
         var next = agentEvent switch
         {
             ConnectionChanged connection => this with { AgentConnection = connection },
+            RelayChanged relay => this with { Relay = relay },
             StartupReported startup => this with { Startup = startup },
             LifecycleChanged lifecycle => WithLifecycle(lifecycle),
             MetadataCollected metadata => this with { Metadata = Metadata.SetItem(metadata.Key, metadata) },

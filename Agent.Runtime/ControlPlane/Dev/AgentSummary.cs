@@ -14,6 +14,10 @@ public sealed record AgentSummary
     [JsonPropertyName("status")]
     public ConnectionState Status { get; init; } = ConnectionState.Disconnected;
 
+    /// <summary><c>connected</c> while the agent's relay is up: only then can clients reach it.</summary>
+    [JsonPropertyName("relay")]
+    public ConnectionState Relay { get; init; } = ConnectionState.Disconnected;
+
     /// <summary>The last reported state; <c>created</c> until the agent reports one.</summary>
     [JsonPropertyName("lifecycle_state")]
     public LifecycleState LifecycleState { get; init; } = LifecycleState.Created;

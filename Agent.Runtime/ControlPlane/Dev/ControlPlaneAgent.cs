@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Agent.Reactive.Monitoring;
@@ -44,6 +45,7 @@ public sealed class ControlPlaneAgent : IDisposable
     private Stats? _lastStats;
     private DateTimeOffset? _lastSeen;
     private bool _connected;
+    private int _relays;
     private long _activitySequence;
     private bool _disposed;
 
@@ -73,6 +75,26 @@ public sealed class ControlPlaneAgent : IDisposable
 
     internal Guid Token { get; }
 
+    /// <summary>Counts a connected relay of this agent until the result is disposed; changes go to <see cref="Events"/>.</summary>
+    public IDisposable RelayAttached(IScheduler scheduler)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        lock (_gate)
+        {
+            if (_relays++ == 0)
+                _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Connected));
+        }
+
+        return Disposable.Create(() =>
+        {
+            lock (_gate)
+            {
+                if (--_relays == 0)
+                    _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Disconnected, "the relay closed"));
+            }
+        });
+    }
+
     public AgentSummary Summary()
     {
         lock (_gate)
@@ -81,6 +103,7 @@ public sealed class ControlPlaneAgent : IDisposable
             {
                 Name = Name,
                 Status = _connected ? ConnectionState.Connected : ConnectionState.Disconnected,
+                Relay = _relays > 0 ? ConnectionState.Connected : ConnectionState.Disconnected,
                 LifecycleState = _lifecycle.Count == 0 ? LifecycleState.Created : _lifecycle[^1].State,
                 Version = _startup?.Version ?? string.Empty,
                 ExpandedDirectory = _startup?.ExpandedDirectory ?? string.Empty,

@@ -82,12 +82,13 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
-        var relay = new RelayEndpoint(relays, options.Relay, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
+        var relay = new RelayEndpoint(relays, options.Relay, options.Scheduler, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
         app.UseWebSockets();
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
         new PtyEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
+        new ListeningPortsEndpoint(store, relays).Map(app);
         TerminalPage.Map(app);
         return new ControlPlaneServer(app, store, relays, logger);
     }

@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using Agent.Runtime.Net;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Http;
@@ -15,9 +16,11 @@ internal sealed class RelayEndpoint
     private readonly YamuxOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
+    private readonly IScheduler _scheduler;
 
-    public RelayEndpoint(RelayHub hub, YamuxOptions options, ILogger logger, CancellationToken stopping)
+    public RelayEndpoint(RelayHub hub, YamuxOptions options, IScheduler scheduler, ILogger logger, CancellationToken stopping)
     {
+        _scheduler = scheduler;
         _hub = hub;
         _options = options;
         _logger = logger;
@@ -38,6 +41,7 @@ internal sealed class RelayEndpoint
         await using (session.ConfigureAwait(false))
         {
             using var attached = _hub.Attach(agent.Name, session);
+            using var counted = agent.RelayAttached(_scheduler);
             _logger.LogInformation("Relay of agent {Agent} connected", agent.Name);
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);

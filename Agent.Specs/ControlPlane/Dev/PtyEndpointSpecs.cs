@@ -2,9 +2,14 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text;
+using Agent.Reactive.Ports;
+using Agent.Reactive.Statistics;
+using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;
 using Agent.Specs.Terminal;
 using Agent.Specs.Utilities;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.ControlPlane.Dev;
 
@@ -13,9 +18,12 @@ public sealed class PtyEndpointSpecs : IAsyncDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly TerminalHarness _terminal = new(DefaultScheduler.Instance);
     private ControlPlaneHarness? _harness;
+    private IRelayLink? _link;
 
     public async ValueTask DisposeAsync()
     {
+        if (_link is not null)
+            await _link.DisposeAsync();
         _terminal.Dispose();
         if (_harness is not null)
             await _harness.DisposeAsync();
@@ -32,14 +40,19 @@ public sealed class PtyEndpointSpecs : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Pty_AgentNotInThisProcess_Is502()
+    public async Task Pty_AgentWithoutRelay_Is502()
     {
         var harness = await StartAsync();
 
-        using var response = await harness.User().GetAsync("/api/v2/workspaceagents/other/pty?reconnect=x");
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Coder-Session-Token", ControlPlaneHarness.UserToken);
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new Uri($"ws://{harness.Address.Authority}/api/v2/workspaceagents/other/pty?reconnect=x");
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Contains("\"message\":\"the agent is not reachable\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.Equal(HttpStatusCode.BadGateway, socket.HttpStatusCode);
+        Assert.Equal("agent other is not connected to the relay", socket.HttpResponseHeaders!["X-Relay-Error"].Single());
     }
 
     [Fact]
@@ -122,7 +135,10 @@ public sealed class PtyEndpointSpecs : IAsyncDisposable
     {
         _harness = await ControlPlaneHarness.StartAsync();
         var server = new ReconnectingPtyServer(_terminal.Sessions, ReconnectingPtyServerOptions.Default, new RecordingLogger());
-        _harness.Server.AttachLocalAgent("main", server.ServeAsync);
+        var services = new RelayServices { ReconnectingPty = server.ServeAsync };
+        var connector = new RelayConnector(_harness.Address, ControlPlaneHarness.MainToken.ToString(), services, new AgentCounters(), new YamuxOptions(), NullLoggerFactory.Instance);
+        _link = await connector.ConnectAsync(CancellationToken.None).WaitAsync(Deadline);
+        await Eventually.WaitAsync(() => _harness.Server.Relays.IsConnected("main"), "the relay to attach", Deadline);
         return _harness;
     }
 }
