@@ -129,6 +129,13 @@ public static class SpeedtestCommand
                 return 2;
             }
 
+            var bare = new[] { url, token, agent, direction, time }.FirstOrDefault(option => result.GetResult(option) is { Implicit: false, Tokens.Count: 0 });
+            if (bare is not null)
+            {
+                await error.WriteLineAsync($"agent speedtest: {bare.Name} needs a value");
+                return 2;
+            }
+
             var (options, problem) = ParseOptions(
                 result.GetValue(url) ?? environment(UrlVariable),
                 result.GetValue(token) ?? environment(TokenVariable),
