@@ -59,6 +59,11 @@ public sealed class SpeedtestServer
             {
                 _logger.LogWarning("Speed test ended: {Reason}", e.Message);
             }
+            catch (Exception e)
+            {
+                // Whatever the relayed stream throws (a WebSocket or multiplexer failure) ends this test only.
+                _logger.LogWarning(e, "Speed test ended: {Reason}", e.Message);
+            }
         }
     }
 

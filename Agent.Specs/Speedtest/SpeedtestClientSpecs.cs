@@ -97,6 +97,21 @@ public sealed class SpeedtestClientSpecs
         Assert.True(link.Disposed);
     }
 
+    [Fact]
+    public async Task Download_Cancelled_ThrowsCancellationNotTimeout()
+    {
+        var link = new VirtualLinkStream(_scheduler, BytesPerSecond) { StallAfterHandshake = true };
+        using var cancellation = new CancellationTokenSource();
+        var run = SpeedtestClient.RunAsync(link, SpeedtestDirection.Download, TimeSpan.FromSeconds(2), _scheduler, _progress, cancellation.Token);
+
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1).Ticks);
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.IsAssignableFrom<OperationCanceledException>(_progress.Error);
+        Assert.True(link.Disposed);
+    }
+
     [Theory]
     [InlineData(0.5)]
     [InlineData(31)]

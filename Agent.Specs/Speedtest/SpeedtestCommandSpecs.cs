@@ -96,7 +96,7 @@ public sealed class SpeedtestCommandSpecs
         Assert.Equal([(new Uri("http://cp.example"), "env-token", "dev", 3)], _dials);
         var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(direction == "down" ? "Speed test: download from agent 'dev' for 1 s" : "Speed test: upload to agent 'dev' for 1 s", lines[0]);
-        Assert.Matches(@"^0\.00-1\.\d\d s +\d+\.\d Mbit/s$", lines[1]);
+        Assert.Matches(@"^0\.00-[01]\.\d\d s +\d+\.\d Mbit/s$", lines[1]); // a tail when the receiver saw less than a second
         Assert.Matches(@"^Total +0\.00-\d\.\d\d s +\d+\.\d Mbit/s +\d+\.\d MB$", lines[^1]);
     }
 
