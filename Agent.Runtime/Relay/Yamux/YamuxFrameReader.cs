@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Agent.Runtime.Relay.Yamux;
+
+/// <summary>
+/// Buffered reads of frames from the transport: headers come out of a pooled 64 KiB buffer (many small frames
+/// per transport read); a payload takes what is buffered and reads the rest straight into its destination.
+/// </summary>
+internal sealed class YamuxFrameReader : IDisposable
+{
+    private const int BufferSize = 64 * 1024;
+    private readonly Stream _transport;
+    private readonly CancellationToken _cancellationToken;
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private int _start;
+    private int _end;
+
+    public YamuxFrameReader(Stream transport, CancellationToken cancellationToken)
+    {
+        _transport = transport;
+        _cancellationToken = cancellationToken;
+    }
+
+    private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(YamuxFrameReader));
+
+    /// <summary>
+    /// Ensures <paramref name="count"/> bytes are buffered; false at a clean end of the transport before a frame,
+    /// <see cref="EndOfStreamException"/> when it ends inside one.
+    /// </summary>
+    public ValueTask<bool> FillAsync(int count, bool atFrameStart)
+        => _end - _start >= count ? new ValueTask<bool>(true) : FillSlowAsync(count, atFrameStart);
+
+    public YamuxFrameHeader TakeHeader()
+    {
+        var header = YamuxFrameHeader.Parse(Buffer.AsSpan(_start, YamuxFrameHeader.Size));
+        _start += YamuxFrameHeader.Size;
+        return header;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask ReadAsync(Memory<byte> destination)
+    {
+        var buffered = Math.Min(_end - _start, destination.Length);
+        Buffer.AsSpan(_start, buffered).CopyTo(destination.Span);
+        _start += buffered;
+        if (buffered < destination.Length)
+            await _transport.ReadExactlyAsync(destination[buffered..], _cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask SkipAsync(int count)
+    {
+        while (count > 0)
+        {
+            if (_start == _end)
+                await FillAsync(1, atFrameStart: false);
+            var skipped = Math.Min(count, _end - _start);
+            _start += skipped;
+            count -= skipped;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is not null)
+            ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FillSlowAsync(int count, bool atFrameStart)
+    {
+        var buffer = Buffer;
+        if (_start > 0)
+        {
+            buffer.AsSpan(_start, _end - _start).CopyTo(buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        while (_end < count)
+        {
+            var read = await _transport.ReadAsync(buffer.AsMemory(_end), _cancellationToken);
+            if (read == 0)
+            {
+                if (atFrameStart && _end == 0)
+                    return false;
+                throw new EndOfStreamException($"the transport ended inside a frame ({_end} of {count} bytes)");
+            }
+
+            _end += read;
+        }
+
+        return true;
+    }
+}

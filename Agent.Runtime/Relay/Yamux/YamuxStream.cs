@@ -1,0 +1,432 @@
+using System.Buffers;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Runtime.CompilerServices;
+
+namespace Agent.Runtime.Relay.Yamux;
+
+/// <summary>
+/// One yamux stream: reads take the peer's data frames (in order), writes send data frames within the peer's
+/// window. One reader and one writer at a time, both asynchronous.
+/// </summary>
+public sealed class YamuxStream : Stream
+{
+    private static readonly TimeSpan MinimumGrowthInterval = TimeSpan.FromMilliseconds(2);
+    private readonly YamuxSession _session;
+    private readonly YamuxOptions _options;
+    private readonly Lock _gate = new();
+    private readonly Queue<Segment> _segments = new();
+    private readonly YamuxSignal _readSignal;
+    private readonly YamuxSignal _writeSignal;
+    private int _buffered;
+    private int _headOffset;
+    private long _receiveWindow;
+    private int _windowTarget;
+    private int _unacknowledged;
+    private DateTimeOffset _lastWindowUpdate;
+    private long _sendWindow = YamuxOptions.SpecInitialWindow;
+    private bool _remoteFin;
+    private bool _localFin;
+    private bool _disposed;
+    private string? _failure;
+    private IDisposable? _closeTimer;
+
+    internal YamuxStream(YamuxSession session, uint id, YamuxOptions options)
+    {
+        _session = session;
+        _options = options;
+        Id = id;
+        _readSignal = new YamuxSignal(_gate);
+        _writeSignal = new YamuxSignal(_gate);
+        _receiveWindow = options.InitialWindow;
+        _windowTarget = options.InitialWindow;
+        _lastWindowUpdate = options.Scheduler.Now;
+    }
+
+    /// <summary>The stream id (odd when the client opened it, even when the server did).</summary>
+    public uint Id { get; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Bytes received and not yet read.</summary>
+    internal int BufferedBytes
+    {
+        get
+        {
+            lock (_gate)
+                return _buffered;
+        }
+    }
+
+    /// <summary>The receive window this stream currently grants (grows up to MaxWindow).</summary>
+    internal int WindowTarget
+    {
+        get
+        {
+            lock (_gate)
+                return _windowTarget;
+        }
+    }
+
+    /// <summary>Bytes the peer still lets us send.</summary>
+    internal long SendWindow
+    {
+        get
+        {
+            lock (_gate)
+                return _sendWindow;
+        }
+    }
+
+    /// <summary>Half-close: sends FIN; the peer reads 0 after our data, we can still read.</summary>
+    public Task CompleteWritesAsync()
+    {
+        bool bothClosed;
+        lock (_gate)
+        {
+            if (_failure is not null)
+                throw new IOException(_failure);
+            if (_localFin)
+                return Task.CompletedTask;
+            _localFin = true;
+            bothClosed = _remoteFin;
+            _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
+        }
+
+        if (bothClosed)
+            _session.Remove(this);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>RST: pending and future reads and writes on both sides fail with "stream reset".</summary>
+    public void Reset()
+    {
+        if (!Fail("stream reset"))
+            return;
+        _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, Id, 0);
+        _session.Remove(this);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("YamuxStream is read asynchronously");
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("YamuxStream is written asynchronously");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Reads buffered data; 0 after the peer's FIN; IOException when reset or the session died.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+            return 0;
+        while (true)
+        {
+            ValueTask wait;
+            lock (_gate)
+            {
+                if (_failure is not null)
+                    throw new IOException(_failure);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_buffered > 0)
+                    return TakeBuffered(buffer.Span);
+                if (_remoteFin)
+                    return 0;
+                wait = _readSignal.Arm(cancellationToken);
+            }
+
+            await wait;
+        }
+    }
+
+    /// <summary>Sends data frames, waiting for window credit from the peer (flow control).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int count;
+            ValueTask wait = default;
+            lock (_gate)
+            {
+                if (_failure is not null)
+                    throw new IOException(_failure);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_localFin)
+                    throw new InvalidOperationException("writes on this stream were completed");
+                count = (int)Math.Min(Math.Min(_sendWindow, _options.MaxFramePayload), buffer.Length);
+                if (count > 0)
+                    _sendWindow -= count;
+                else
+                    wait = _writeSignal.Arm(cancellationToken);
+            }
+
+            if (count == 0)
+            {
+                await wait;
+                continue;
+            }
+
+            try
+            {
+                await _session.Outbox.AppendDataAsync(Id, YamuxFlags.None, buffer[..count], cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                lock (_gate)
+                    _sendWindow += count;
+                throw;
+            }
+
+            _options.DataSent?.Invoke(count);
+            buffer = buffer[count..];
+        }
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Reader loop: false when a data frame of <paramref name="length"/> bytes would exceed the window we granted.</summary>
+    internal bool TryReserveReceive(uint length)
+    {
+        lock (_gate)
+        {
+            if (length > _receiveWindow)
+                return false;
+            _receiveWindow -= length;
+            return true;
+        }
+    }
+
+    /// <summary>Reader loop: a data payload (a pooled array this stream now owns).</summary>
+    internal void Deliver(byte[] array, int count)
+    {
+        bool wake = false;
+        lock (_gate)
+        {
+            if (_failure is not null)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+                return;
+            }
+
+            if (_disposed)
+            {
+                // Nobody reads any more: drop the data but credit it, so the peer can finish and send its FIN.
+                ArrayPool<byte>.Shared.Return(array);
+                Acknowledge(count);
+                return;
+            }
+
+            _segments.Enqueue(new Segment(array, count));
+            _buffered += count;
+            wake = _readSignal.Disarm();
+        }
+
+        if (wake)
+            _readSignal.Release();
+    }
+
+    /// <summary>Reader loop: the peer granted more window; false when it overflows 32 bits (protocol error).</summary>
+    internal bool OnWindowUpdate(uint delta)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            _sendWindow += delta;
+            if (_sendWindow > uint.MaxValue)
+                return false;
+            wake = delta > 0 && _writeSignal.Disarm();
+        }
+
+        if (wake)
+            _writeSignal.Release();
+        return true;
+    }
+
+    /// <summary>Reader loop: the peer's FIN.</summary>
+    internal void OnRemoteFin()
+    {
+        bool wake;
+        bool bothClosed;
+        lock (_gate)
+        {
+            if (_remoteFin || _failure is not null)
+                return;
+            _remoteFin = true;
+            bothClosed = _localFin;
+            wake = _readSignal.Disarm();
+            if (bothClosed)
+            {
+                _closeTimer?.Dispose();
+                _closeTimer = null;
+            }
+        }
+
+        if (wake)
+            _readSignal.Release();
+        if (bothClosed)
+            _session.Remove(this);
+    }
+
+    /// <summary>Fails pending and future reads and writes with <paramref name="reason"/>; false when already failed.</summary>
+    internal bool Fail(string reason)
+    {
+        bool wakeReader;
+        bool wakeWriter;
+        lock (_gate)
+        {
+            if (_failure is not null)
+                return false;
+            _failure = reason;
+            while (_segments.TryDequeue(out var segment))
+                ArrayPool<byte>.Shared.Return(segment.Array);
+            _buffered = 0;
+            _headOffset = 0;
+            _closeTimer?.Dispose();
+            _closeTimer = null;
+            wakeReader = _readSignal.Disarm();
+            wakeWriter = _writeSignal.Disarm();
+        }
+
+        if (wakeReader)
+            _readSignal.Release();
+        if (wakeWriter)
+            _writeSignal.Release();
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            base.Dispose(disposing);
+            return;
+        }
+
+        bool remove;
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            if (_failure is not null)
+                return;
+            if (!_localFin)
+            {
+                _localFin = true;
+                _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
+            }
+
+            // Unread data is dropped and credited so a peer still writing can finish.
+            var dropped = _buffered;
+            while (_segments.TryDequeue(out var segment))
+                ArrayPool<byte>.Shared.Return(segment.Array);
+            _buffered = 0;
+            _headOffset = 0;
+            if (dropped > 0)
+                Acknowledge(dropped);
+            remove = _remoteFin;
+            if (!remove)
+            {
+                _closeTimer = _options.Scheduler.Schedule(this, _options.StreamCloseTimeout, static (_, stream) =>
+                {
+                    stream.CloseTimedOut();
+                    return Disposable.Empty;
+                });
+            }
+        }
+
+        if (remove)
+            _session.Remove(this);
+        base.Dispose(disposing);
+    }
+
+    private void CloseTimedOut()
+    {
+        lock (_gate)
+        {
+            if (_closeTimer is null)
+                return;
+            _closeTimer = null;
+        }
+
+        Reset();
+    }
+
+    private int TakeBuffered(Span<byte> destination)
+    {
+        var copied = 0;
+        while (copied < destination.Length && _segments.TryPeek(out var segment))
+        {
+            var count = Math.Min(segment.Count - _headOffset, destination.Length - copied);
+            segment.Array.AsSpan(_headOffset, count).CopyTo(destination[copied..]);
+            copied += count;
+            _headOffset += count;
+            if (_headOffset == segment.Count)
+            {
+                _segments.Dequeue();
+                ArrayPool<byte>.Shared.Return(segment.Array);
+                _headOffset = 0;
+            }
+        }
+
+        _buffered -= copied;
+        Acknowledge(copied);
+        return copied;
+    }
+
+    /// <summary>
+    /// Credits <paramref name="count"/> consumed bytes back to the peer (under the lock). An update goes out once half
+    /// the window is consumed (fewer, larger updates). Window growth: a sender limited by the window delivers at most
+    /// one window per round trip, so when our reader consumes half a window within two round trips of the previous
+    /// update (or within <see cref="MinimumGrowthInterval"/>, a floor for tiny loopback RTTs) the window, not the
+    /// reader, is the bottleneck: the window doubles (up to MaxWindow) and the extra credit rides on this update.
+    /// A reader slower than the link sends updates further apart and keeps its window, so memory grows only for
+    /// streams that can use it. Round trips come from the session's pings; time from the options' scheduler.
+    /// </summary>
+    private void Acknowledge(int count)
+    {
+        _unacknowledged += count;
+        if (_remoteFin || _failure is not null || _unacknowledged < _windowTarget / 2)
+            return;
+        var now = _options.Scheduler.Now;
+        var threshold = TimeSpan.FromTicks(Math.Max(2 * _session.RoundTrip.Ticks, MinimumGrowthInterval.Ticks));
+        var growth = 0;
+        if (_windowTarget < _options.MaxWindow && now - _lastWindowUpdate < threshold)
+        {
+            growth = Math.Min(_windowTarget, _options.MaxWindow - _windowTarget);
+            _windowTarget += growth;
+        }
+
+        var delta = _unacknowledged + growth;
+        _unacknowledged = 0;
+        _receiveWindow += delta;
+        _lastWindowUpdate = now;
+        _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, (uint)delta);
+    }
+
+    private readonly record struct Segment(byte[] Array, int Count);
+}
