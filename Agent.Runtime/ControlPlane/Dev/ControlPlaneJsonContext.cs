@@ -10,6 +10,7 @@ namespace Agent.Runtime.ControlPlane.Dev;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(WorkspaceDefinition))]
 [JsonSerializable(typeof(AgentSummary))]
+[JsonSerializable(typeof(IReadOnlyList<AgentSummary>))]
 [JsonSerializable(typeof(IReadOnlyList<LifecycleReport>))]
 [JsonSerializable(typeof(IReadOnlyList<StartupLog>))]
 [JsonSerializable(typeof(IReadOnlyList<MetadataEntry>))]

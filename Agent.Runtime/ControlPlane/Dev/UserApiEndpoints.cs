@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Agent.Runtime.ControlPlane.Dev;
 
 /// <summary>
-/// The user side of the API (<c>/api/v2/workspaceagents/{name}/...</c>): status, lifecycle history, logs,
+/// The user side of the API (<c>/api/v2/workspaceagents</c>, the list, and <c>/api/v2/workspaceagents/{name}/...</c>): status, lifecycle history, logs,
 /// metadata and the live event stream, for a user token of the workspace file.
 /// </summary>
 internal sealed class UserApiEndpoints
@@ -24,6 +24,7 @@ internal sealed class UserApiEndpoints
 
     public void Map(IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/api/v2/workspaceagents", ListAsync);
         var agent = routes.MapGroup("/api/v2/workspaceagents/{name}");
         agent.MapGet(string.Empty, Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Summary(), ControlPlaneJsonContext.Default.AgentSummary)));
         agent.MapGet("/lifecycle", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Lifecycle(), ControlPlaneJsonContext.Default.IReadOnlyListLifecycleReport)));
@@ -33,19 +34,33 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)));
     }
 
+    // Every agent of the workspace file, sorted by name (agent config-ssh writes one Host entry each).
+    private async Task ListAsync(HttpContext context)
+    {
+        if (!await IsUserAsync(context))
+            return;
+        IReadOnlyList<AgentSummary> agents = [.. _store.Agents.Select(agent => agent.Summary()).OrderBy(summary => summary.Name, StringComparer.Ordinal)];
+        await ApiResponses.WriteJsonAsync(context, agents, ControlPlaneJsonContext.Default.IReadOnlyListAgentSummary);
+    }
+
+    private async Task<bool> IsUserAsync(HttpContext context)
+    {
+        var token = SessionTokens.Find(context.Request);
+        if (token is not null && _store.IsUserToken(token))
+            return true;
+        await ApiResponses.WriteErrorAsync(
+            context,
+            StatusCodes.Status401Unauthorized,
+            token is null ? "Authentication required." : "Invalid user token.",
+            $"Send a user token of the workspace file in the {HttpControlPlaneClient.SessionTokenHeader} header or the {SessionTokens.CookieOrQueryName} query parameter.");
+        return false;
+    }
+
     private RequestDelegate Authorized(Func<HttpContext, ControlPlaneAgent, Task> handler)
         => async context =>
         {
-            var token = SessionTokens.Find(context.Request);
-            if (token is null || !_store.IsUserToken(token))
-            {
-                await ApiResponses.WriteErrorAsync(
-                    context,
-                    StatusCodes.Status401Unauthorized,
-                    token is null ? "Authentication required." : "Invalid user token.",
-                    $"Send a user token of the workspace file in the {HttpControlPlaneClient.SessionTokenHeader} header or the {SessionTokens.CookieOrQueryName} query parameter.");
+            if (!await IsUserAsync(context))
                 return;
-            }
 
             var name = context.Request.RouteValues["name"] as string ?? string.Empty;
             var agent = _store.FindByName(name);
