@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
@@ -34,8 +33,8 @@ public static class RelayLoop
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero);
 
-        return Observable.Create<RelayChanged>(observer => Observable
-            .FromAsync(connector.ConnectAsync)
+        return Observable.Create<RelayChanged>(observer => AgentObservable
+            .FromTask(connector.ConnectAsync)
             .SelectMany(link => Hold(link, options, counters, scheduler, logger))
             .RetryWithBackoff(
                 options.Backoff,
@@ -61,8 +60,8 @@ public static class RelayLoop
                 logger.LogInformation("Relay to the control plane connected");
                 var pings = Observable
                     .Interval(options.PingInterval, scheduler)
-                    .Select(_ => Observable
-                        .FromAsync(link.PingAsync)
+                    .Select(_ => AgentObservable
+                        .FromTask(link.PingAsync)
                         .Timeout(options.PingTimeout, scheduler)
                         .Do(counters.AddLatency)
                         .Catch<TimeSpan, Exception>(e =>
@@ -73,8 +72,8 @@ public static class RelayLoop
                     .Concat()
                     .IgnoreElements()
                     .Select(_ => default(RelayChanged)!);
-                var end = link.Completion
-                    .ToObservable()
+                var end = AgentObservable
+                    .FromTask(link.Completion)
                     .SelectMany(_ => Observable.Throw<RelayChanged>(new IOException("the control plane closed the relay")));
                 return Observable.Return(new RelayChanged(scheduler.Now, ConnectionState.Connected)).Concat(pings.Merge(end));
             });

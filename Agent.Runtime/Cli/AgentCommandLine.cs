@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Agent.Runtime.Hosting;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Relay.Client;
 using Microsoft.Extensions.Logging;
 using Serilog.Events;
 
@@ -18,6 +18,10 @@ public static class AgentCommandLine
             MonitorCommand.Create(),
             SftpServerCommand.Create(),
             SshServerCommand.Create(),
+            ProxyCommand.Create(),
+            PortForwardCommand.Create(),
+            ConfigSshCommand.Create(),
+            SpeedtestCommand.Create(async (url, token, agent, port, cancellationToken) => await RelayDialer.ConnectAsync(url, token, agent, port, cancellationToken)),
         };
 
     /// <summary>

@@ -110,13 +110,13 @@ public static class DevCommand
                 AgentOptions.Default,
                 new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress, Terminal = terminalOptions },
                 loggerFactory,
-                () => PrintBannerAsync(
+                async () => await PrintBannerAsync(
                     server.Address,
                     file,
                     agent.Name,
                     userToken,
                     logDirectory,
-                    userToken is null ? null : DevSsh.Prepare(data, server.Address, agent.Name, userToken, sshSetup.PublicKeys)));
+                    userToken is null ? null : await DevSsh.PrepareAsync(data, server.Address, agent.Name, userToken, sshSetup.PublicKeys)));
             await server.StopAsync();
             return exitCode;
         });

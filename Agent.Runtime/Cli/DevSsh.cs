@@ -1,4 +1,5 @@
 using Agent.Runtime.Hosting;
+using Agent.Runtime.Relay.Client;
 
 namespace Agent.Runtime.Cli;
 
@@ -8,18 +9,21 @@ namespace Agent.Runtime.Cli;
 /// </summary>
 public static class DevSsh
 {
-    /// <summary>Writes <c>&lt;data&gt;/dev/known_hosts</c> (0600) and returns the command line.</summary>
-    public static string Prepare(string dataDirectory, Uri controlPlane, string agent, string userToken, IReadOnlyList<string> hostKeys)
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Writes <c>&lt;data&gt;/dev/known_hosts</c> and <c>&lt;data&gt;/dev/token</c> (0600) and returns the command line.</summary>
+    public static async Task<string> PrepareAsync(string dataDirectory, Uri controlPlane, string agent, string userToken, IReadOnlyList<string> hostKeys)
     {
         ArgumentNullException.ThrowIfNull(controlPlane);
         ArgumentNullException.ThrowIfNull(hostKeys);
         var directory = AgentHost.EnsurePrivateDirectory(Path.Join(dataDirectory, "dev"));
-        var alias = $"agent.{agent}";
+        var alias = SshConfigEntries.HostName(agent);
         var knownHosts = Path.Join(directory, "known_hosts");
-        PrivateFile.Write(knownHosts, string.Concat(hostKeys.Select(key => $"{alias} {key}\n")));
+        await AtomicFile.WriteAsync(knownHosts, System.Text.Encoding.UTF8.GetBytes(string.Concat(hostKeys.Select(key => $"{alias} {key}\n"))), OwnerOnly, CancellationToken.None);
         var tokenFile = Path.Join(directory, "token");
-        PrivateFile.Write(tokenFile, userToken);
-        var proxy = $"{AgentExecutable.CommandLine()} proxy --url {controlPlane.ToString().TrimEnd('/')} --token-file {tokenFile} --agent {agent}";
+        await AtomicFile.WriteAsync(tokenFile, System.Text.Encoding.UTF8.GetBytes(userToken), OwnerOnly, CancellationToken.None);
+        var binary = AgentExecutable.Find() ?? $"dotnet {Path.Join(AppContext.BaseDirectory, "agent.dll")}";
+        var proxy = $"{binary} proxy --url {controlPlane.ToString().TrimEnd('/')} --token-file {tokenFile} --agent {agent}";
         return $"ssh -o ProxyCommand='{proxy}' -o UserKnownHostsFile={knownHosts} -o HostKeyAlias={alias} -o StrictHostKeyChecking=yes {alias}";
     }
 }

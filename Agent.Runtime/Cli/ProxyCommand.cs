@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net.WebSockets;
 using Agent.Runtime.Relay.Client;
-using WebSocketStream = Agent.Runtime.Net.WebSocketStream;
+using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
 
 namespace Agent.Runtime.Cli;
 
@@ -38,7 +38,7 @@ public static class ProxyCommand
             if (targetPort is < 1 or > 65535)
                 return await FailAsync(error, $"--port must be 1-65535, not {targetPort}");
 
-            WebSocketStream relay;
+            DuplexWebSocketStream relay;
             try
             {
                 relay = await RelayDialer.ConnectAsync(url, token, agentName, targetPort, cancellationToken);
@@ -63,7 +63,7 @@ public static class ProxyCommand
     /// Copies <paramref name="input"/> to the relay and the relay to <paramref name="output"/> until the relay ends;
     /// returns <c>null</c> then, or the reason it failed (the relay is closed with that reason).
     /// </summary>
-    internal static async Task<string?> PipeAsync(Stream input, Stream output, WebSocketStream relay, CancellationToken cancellationToken)
+    internal static async Task<string?> PipeAsync(Stream input, Stream output, DuplexWebSocketStream relay, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var download = StreamPump.CopyAsync(relay, output, () => Task.CompletedTask, flushEachChunk: true, stop.Token);

@@ -14,6 +14,9 @@ public static class StreamSplice
     /// <summary>Bytes read at once per direction.</summary>
     public const int BufferSize = 128 * 1024;
 
+    /// <summary>How long the other direction may take to end after one failed, before it is cancelled.</summary>
+    public static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>Copies both ways until both directions ended; returns the first failure's message, or <c>null</c>.</summary>
     public static async Task<string?> RunAsync(Stream left, Stream right, CancellationToken cancellationToken)
     {
@@ -130,7 +133,10 @@ public static class StreamSplice
     {
         var reason = e is OperationCanceledException ? "shutting down" : e.Message;
         Interlocked.CompareExchange(ref failure.Value, reason, null);
-        stop.Cancel();
+
+        // The other direction usually ends by itself now (a reset stream fails its reads, a WebSocket peer answers
+        // our close); cancelling at once would abort a WebSocket before our close frame reached the peer.
+        stop.CancelAfter(FailureGrace);
         return failure.Value!;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class RelayLink : IRelayLink
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _accepting;
+    private int _disposed;
 
     public RelayLink(YamuxSession session, DuplexWebSocketStream transport, RelayStreamHandler handler, ILogger logger)
     {
@@ -30,6 +31,8 @@ internal sealed class RelayLink : IRelayLink
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _closing.CancelAsync().ConfigureAwait(false);
         await _session.DisposeAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using WebSocketStream = Agent.Runtime.Net.WebSocketStream;
+using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
 
 namespace Agent.Runtime.Relay.Client;
 
@@ -16,11 +16,11 @@ public sealed class PortForwarder : IDisposable
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly Socket _listener;
-    private readonly Func<int, CancellationToken, Task<WebSocketStream>> _dial;
+    private readonly Func<int, CancellationToken, Task<DuplexWebSocketStream>> _dial;
     private readonly SemaphoreSlim _slots;
     private readonly TextWriter _error;
 
-    private PortForwarder(Socket listener, TcpForward forward, string agentName, Func<int, CancellationToken, Task<WebSocketStream>> dial, SemaphoreSlim slots, TextWriter error)
+    private PortForwarder(Socket listener, TcpForward forward, string agentName, Func<int, CancellationToken, Task<DuplexWebSocketStream>> dial, SemaphoreSlim slots, TextWriter error)
     {
         _listener = listener;
         _dial = dial;
@@ -41,7 +41,7 @@ public sealed class PortForwarder : IDisposable
 
     /// <summary>Binds the listener (throws <see cref="SocketException"/> when the address is taken or not local).</summary>
     public static PortForwarder Listen(
-        TcpForward forward, string agentName, Func<int, CancellationToken, Task<WebSocketStream>> dial, SemaphoreSlim slots, TextWriter error)
+        TcpForward forward, string agentName, Func<int, CancellationToken, Task<DuplexWebSocketStream>> dial, SemaphoreSlim slots, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(dial);
@@ -135,7 +135,7 @@ public sealed class PortForwarder : IDisposable
         try
         {
             client.NoDelay = true;
-            WebSocketStream relay;
+            DuplexWebSocketStream relay;
             try
             {
                 relay = await _dial(Forward.RemotePort, cancellationToken);
@@ -159,7 +159,7 @@ public sealed class PortForwarder : IDisposable
         }
     }
 
-    private async Task PumpAsync(Socket client, WebSocketStream relay, CancellationToken cancellationToken)
+    private async Task PumpAsync(Socket client, DuplexWebSocketStream relay, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var local = new NetworkStream(client, ownsSocket: false);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Agent.Runtime.ControlPlane;
-using WebSocketStream = Agent.Runtime.Net.WebSocketStream;
+using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
 
 namespace Agent.Runtime.Relay.Client;
 
@@ -21,7 +21,7 @@ public static class RelayDialer
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(45);
 
-    public static Task<WebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, CancellationToken ct)
+    public static Task<DuplexWebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, CancellationToken ct)
         => ConnectAsync(controlPlane, userToken, agent, port, ConnectTimeout, ct);
 
     /// <summary>The WebSocket address of <c>/connect</c> under <paramref name="controlPlane"/> (http → ws, https → wss).</summary>
@@ -55,7 +55,7 @@ public static class RelayDialer
         return controlPlane.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
     }
 
-    internal static async Task<WebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, TimeSpan timeout, CancellationToken ct)
+    internal static async Task<DuplexWebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, TimeSpan timeout, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(userToken);
         var uri = ConnectUri(controlPlane, agent, port);
@@ -69,7 +69,7 @@ public static class RelayDialer
         try
         {
             await socket.ConnectAsync(uri, bounded.Token).ConfigureAwait(false);
-            return new WebSocketStream(socket);
+            return new DuplexWebSocketStream(socket);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using WebSocketStream = Agent.Runtime.Net.WebSocketStream;
+using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
 
 namespace Agent.Specs.Fakes.Relay;
 
@@ -141,7 +141,7 @@ public sealed class FakeRelayServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await using var stream = new WebSocketStream(socket);
+        await using var stream = new DuplexWebSocketStream(socket);
         Interlocked.Increment(ref _openStreams);
         try
         {
@@ -161,7 +161,7 @@ public sealed class FakeRelayServer : IAsyncDisposable
         }
     }
 
-    private static async Task ServeAsync(int port, WebSocketStream stream, CancellationToken cancellationToken)
+    private static async Task ServeAsync(int port, DuplexWebSocketStream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
         switch (port)

@@ -58,7 +58,11 @@ public sealed class RelayFixture : IAsyncLifetime
 
     /// <summary>Runs an <c>agent</c> client command against the server with the user token.</summary>
     public Task<ProcessRunner.Result> AgentAsync(params string[] arguments)
-        => ProcessRunner.RunAsync("dotnet", [AgentBinary.Path, .. arguments, "--url", Harness.Url.ToString(), "--token", IntegrationHarness.UserToken], timeout: Deadline);
+        => ProcessRunner.RunAsync(
+            "dotnet",
+            [AgentBinary.Path, .. arguments, "--url", Harness.Url.ToString(), "--token", IntegrationHarness.UserToken],
+            timeout: Deadline,
+            environment: new Dictionary<string, string> { ["HOME"] = Harness.Home, ["XDG_CONFIG_HOME"] = Harness.Combine("config") });
 
     /// <summary>Starts a long-running <c>agent</c> client command (port-forward).</summary>
     public RunningProcess StartAgentCommand(params string[] arguments)

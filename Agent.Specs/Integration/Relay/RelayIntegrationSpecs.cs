@@ -211,7 +211,7 @@ public sealed class RelayIntegrationSpecs : IClassFixture<RelayFixture>
             "the SSH connection to be counted",
             Deadline);
 
-        Assert.Contains("HTTP/1.0 200", metrics, StringComparison.Ordinal);
+        Assert.Contains(" 200 OK", metrics, StringComparison.Ordinal);
         Assert.Contains("protocol=\"http_api\"", metrics, StringComparison.Ordinal);
     }
 

@@ -156,6 +156,6 @@ public sealed class RelayDialerSpecs : IAsyncLifetime
         return all.ToArray();
     }
 
-    private Task<Agent.Runtime.Net.WebSocketStream> ConnectAsync(int port)
+    private Task<Agent.Runtime.Net.DuplexWebSocketStream> ConnectAsync(int port)
         => RelayDialer.ConnectAsync(_server.BaseUrl, FakeRelayServer.Token, FakeRelayServer.AgentName, port, CancellationToken.None);
 }
