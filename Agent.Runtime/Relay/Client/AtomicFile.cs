@@ -12,7 +12,7 @@ public static class AtomicFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
         var target = Path.GetFullPath(path);
-        if (new FileInfo(target).ResolveLinkTarget(returnFinalTarget: true) is { } linked)
+        if (new FileInfo(target).LinkTarget is not null && new FileInfo(target).ResolveLinkTarget(returnFinalTarget: true) is { } linked)
             target = linked.FullName;
         var posix = !OperatingSystem.IsWindows();
         var mode = posix && File.Exists(target) ? File.GetUnixFileMode(target) : modeWhenCreated;
