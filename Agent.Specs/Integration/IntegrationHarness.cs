@@ -87,9 +87,13 @@ public sealed class IntegrationHarness : IAsyncDisposable
         Server = dev;
         Agent = dev;
         await Eventually.WaitAsync(
-            async () => (await _http.GetAsync($"api/v2/workspaceagents/{AgentName}")).IsSuccessStatusCode,
+            async () =>
+            {
+                using var response = await _http.GetAsync($"api/v2/workspaceagents/{AgentName}");
+                return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"relay\":\"connected\"", StringComparison.Ordinal);
+            },
             ok => ok,
-            $"agent dev to answer\n{dev.Output}");
+            $"agent dev to answer with the agent's relay up\n{dev.Output}");
         return dev;
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
+using Agent.Runtime.Net;
 
 namespace Agent.Runtime.Relay.Client;
 
@@ -116,20 +116,6 @@ public sealed class PortForwarder : IDisposable
         socket.Dispose();
     }
 
-    private static Task ShutdownSend(Socket socket)
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (SocketException)
-        {
-            // The local peer is already gone; its reading side will report that.
-        }
-
-        return Task.CompletedTask;
-    }
-
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {
         try
@@ -159,38 +145,13 @@ public sealed class PortForwarder : IDisposable
         }
     }
 
+    // Both ways with half-close; a failure on one side ends the other with the reason (RST locally, 1011 to the relay).
     private async Task PumpAsync(Socket client, DuplexWebSocketStream relay, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var local = new NetworkStream(client, ownsSocket: false);
-        var up = StreamPump.CopyAsync(local, relay, relay.CompleteWritesAsync, flushEachChunk: false, stop.Token);
-        var down = StreamPump.CopyAsync(relay, local, () => ShutdownSend(client), flushEachChunk: false, stop.Token);
-        try
-        {
-            var first = await Task.WhenAny(up, down);
-            await first;
-            await (first == up ? down : up);
-            client.Dispose();
-        }
-        catch (Exception e) when (e is IOException or SocketException or WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                await WriteErrorAsync(e.Message);
-                try
-                {
-                    await relay.FailAsync($"client connection failed: {e.Message}");
-                }
-                catch (InvalidOperationException)
-                {
-                    // A write is still in flight; cancelling it below aborts the WebSocket, which the peer sees too.
-                }
-            }
-
-            await stop.CancelAsync();
-            Reset(client);
-            await Task.WhenAll(up, down).ContinueWith(static t => t.Exception, TaskScheduler.Default);
-        }
+        await using var local = new NetworkStream(client, ownsSocket: true);
+        var failure = await StreamSplice.RunAsync(local, relay, cancellationToken);
+        if (failure is not null && !cancellationToken.IsCancellationRequested)
+            await WriteErrorAsync(failure);
     }
 
     private async Task WriteErrorAsync(string message)
