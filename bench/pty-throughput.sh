@@ -10,34 +10,19 @@
 #   AGENT_BIN=/path/to/agent   use that binary instead of publishing NativeAOT here
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mib=${1:-200}
 keys=${2:-1000}
 runs=3
-sshd=$(command -v sshd || echo /usr/sbin/sshd)
-if [ ! -x "$sshd" ]; then
-  echo "sshd not found: install OpenSSH's server first:  apt-get install -y openssh-server" >&2
-  exit 1
-fi
+require_sshd
 py=/usr/bin/python3
 if ! "$py" -c 'import websockets' 2>/dev/null; then
   echo "$py has no websockets module: install it first:  apt-get install -y python3-websockets" >&2
   exit 1
 fi
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-if [ -n "${AGENT_BIN:-}" ]; then
-  agent=$AGENT_BIN
-else
-  echo "publishing the agent (Release, NativeAOT)..." >&2
-  dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
-  agent=$work/aot/agent
-fi
+agent_binary
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-p99() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}'; }
 
 ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
 cp "$work/client.pub" "$work/authorized_keys"

@@ -9,22 +9,12 @@
 #   AGENT_BIN=/path/to/agent   use that binary instead of publishing NativeAOT here
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mib=${1:-1024}
 runs=${2:-3}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
-if [ -n "${AGENT_BIN:-}" ]; then
-  agent=$AGENT_BIN
-else
-  echo "publishing the agent (Release, NativeAOT)..." >&2
-  dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
-  agent=$work/aot/agent
-fi
+agent_binary
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
-now() { date +%s%N; }
 
 bytes=$((mib * 1024 * 1024))
 head -c "$bytes" /dev/zero > "$work/blob"

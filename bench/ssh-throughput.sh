@@ -9,26 +9,13 @@
 #   CIPHERS="aes128-gcm@openssh.com ..."   a subset of the ciphers
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mib=${1:-1024}
 connects=30
-sshd=$(command -v sshd || echo /usr/sbin/sshd)
-if [ ! -x "$sshd" ]; then
-  echo "sshd not found: install OpenSSH's server first:  apt-get install -y openssh-server" >&2
-  exit 1
-fi
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+require_sshd
 
-if [ -n "${AGENT_BIN:-}" ]; then
-  agent=$AGENT_BIN
-else
-  echo "publishing the agent (Release, NativeAOT)..." >&2
-  dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
-  agent=$work/aot/agent
-fi
+agent_binary
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
 
 # One client key for both servers; each server its own ed25519 host key.
 ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
@@ -73,8 +60,6 @@ client_opts=(-F /dev/null -i "$work/client" -o IdentitiesOnly=yes -o BatchMode=y
 port_of() { if [ "$1" = sshd ]; then echo "$sshd_port"; else echo "$agent_port"; fi; }
 sshc() { local server=$1 cipher=$2; shift 2; ssh "${client_opts[@]}" -o LogLevel="${SSH_LOG_LEVEL:-ERROR}" -o Ciphers="$cipher" -p "$(port_of "$server")" "$(id -un)@127.0.0.1" "$@"; }
 sftpc() { local server=$1 cipher=$2; shift 2; sftp -q "${client_opts[@]}" -o LogLevel=ERROR -o Ciphers="$cipher" -P "$(port_of "$server")" -b - "$(id -un)@127.0.0.1" "$@" >/dev/null; }
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 bytes=$((mib * 1024 * 1024))
 head -c "$bytes" /dev/zero > "$work/blob"   # for sftp put (page cache) and get (read by the server)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Shared by the bench scripts (sourced, not run): a work directory removed on exit with every background job, the
+# agent binary to measure, loopback port helpers, statistics. Run from the checkout's root.
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# $agent: AGENT_BIN when set, else a NativeAOT publish made here.
+agent_binary() {
+  if [ -n "${AGENT_BIN:-}" ]; then
+    agent=$AGENT_BIN
+  else
+    echo "publishing the agent (Release, NativeAOT)..." >&2
+    dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
+    agent=$work/aot/agent
+  fi
+}
+
+require_sshd() {
+  sshd=$(command -v sshd || echo /usr/sbin/sshd)
+  if [ ! -x "$sshd" ]; then
+    echo "sshd not found: install OpenSSH's server first:  apt-get install -y openssh-server" >&2
+    exit 1
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+p99() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}'; }
