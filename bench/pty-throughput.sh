@@ -23,7 +23,6 @@ fi
 
 agent_binary
 
-
 ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
 cp "$work/client.pub" "$work/authorized_keys"
 ssh-keygen -q -t ed25519 -N '' -f "$work/sshd_host_ed25519" </dev/null

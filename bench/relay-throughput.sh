@@ -15,7 +15,6 @@ runs=${2:-3}
 
 agent_binary
 
-
 bytes=$((mib * 1024 * 1024))
 head -c "$bytes" /dev/zero > "$work/blob"
 

@@ -16,7 +16,6 @@ require_sshd
 
 agent_binary
 
-
 # One client key for both servers; each server its own ed25519 host key.
 ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
 cp "$work/client.pub" "$work/authorized_keys"
