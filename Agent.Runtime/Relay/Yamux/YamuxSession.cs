@@ -393,7 +393,12 @@ public sealed class YamuxSession : IAsyncDisposable
                             if (stream.TryClaimReader(length, out var destination))
                             {
                                 await reader.ReadAsync(destination);
-                                stream.CompleteDirect(length);
+                                stream.CompleteDirect(destination.Length);
+                                length -= destination.Length;
+                            }
+
+                            if (length == 0)
+                            {
                                 ApplyCloseFlags(header, stream);
                                 break;
                             }

@@ -262,17 +262,17 @@ public sealed class YamuxStream : Stream
     }
 
     /// <summary>
-    /// Reader loop: when a read is waiting with room for the whole payload and nothing is buffered, claims the
-    /// reader's buffer so the payload is read straight into it; finish with <see cref="CompleteDirect"/>.
+    /// Reader loop: when a read is waiting and nothing is buffered, claims the reader's buffer so (the start of) the
+    /// payload is read straight into it; finish with <see cref="CompleteDirect"/>, then deliver any rest.
     /// </summary>
     internal bool TryClaimReader(int length, out Memory<byte> destination)
     {
         lock (_gate)
         {
-            if (_failure is null && !_disposed && _buffered == 0 && _readDestination.Length >= length && _readSignal.Disarm())
+            if (_failure is null && !_disposed && _buffered == 0 && !_readDestination.IsEmpty && _readSignal.Disarm())
             {
                 _directClaimed = true;
-                destination = _readDestination[..length];
+                destination = _readDestination[..Math.Min(length, _readDestination.Length)];
                 return true;
             }
         }
