@@ -405,41 +405,56 @@ public sealed class YamuxStream : Stream
         }
 
         bool remove;
+        bool wakeReader;
+        bool wakeWriter;
         lock (_gate)
         {
             if (_disposed)
                 return;
             _disposed = true;
-            if (_failure is not null)
-                return;
-            if (!_localFin)
-            {
-                _localFin = true;
-                _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
-            }
 
-            // Unread data is dropped and credited so a peer still writing can finish.
-            var dropped = _buffered;
-            while (_segments.TryDequeue(out var segment))
-                ArrayPool<byte>.Shared.Return(segment.Array);
-            _buffered = 0;
-            _headOffset = 0;
-            if (dropped > 0)
-                Acknowledge(dropped);
-            remove = _remoteFin;
-            if (!remove)
-            {
-                _closeTimer = _options.Scheduler.Schedule(this, _options.StreamCloseTimeout, static (_, stream) =>
-                {
-                    stream.CloseTimedOut();
-                    return Disposable.Empty;
-                });
-            }
+            // A read or a window wait pending on another thread ends with ObjectDisposedException.
+            wakeReader = _readSignal.Disarm();
+            wakeWriter = _writeSignal.Disarm();
+            remove = _failure is null && CloseLocked();
         }
 
+        if (wakeReader)
+            _readSignal.Release();
+        if (wakeWriter)
+            _writeSignal.Release();
         if (remove)
             _session.Remove(this);
         base.Dispose(disposing);
+    }
+
+    /// <summary>Dispose under the lock: FIN if not yet, drop (and credit) unread data; true when the peer finished too.</summary>
+    private bool CloseLocked()
+    {
+        if (!_localFin)
+        {
+            _localFin = true;
+            _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
+        }
+
+        // Unread data is dropped and credited so a peer still writing can finish.
+        var dropped = _buffered;
+        while (_segments.TryDequeue(out var segment))
+            ArrayPool<byte>.Shared.Return(segment.Array);
+        _buffered = 0;
+        _headOffset = 0;
+        if (dropped > 0)
+            Acknowledge(dropped);
+        if (!_remoteFin)
+        {
+            _closeTimer = _options.Scheduler.Schedule(this, _options.StreamCloseTimeout, static (_, stream) =>
+            {
+                stream.CloseTimedOut();
+                return Disposable.Empty;
+            });
+        }
+
+        return _remoteFin;
     }
 
     private void CloseTimedOut()

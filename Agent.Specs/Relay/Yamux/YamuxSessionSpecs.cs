@@ -413,6 +413,20 @@ public sealed class YamuxSessionSpecs : IAsyncLifetime
         Assert.Contains("stream reset by peer", error.Message);
     }
 
+    [Fact]
+    public async Task Stream_DisposedWhileAReadWaits_TheReadEndsAndThePeerReadsZero()
+    {
+        var (client, server) = Pair();
+        var opened = await client.OpenStreamAsync(CancellationToken.None);
+        var accepted = await AcceptAfterWriteAsync(opened, server);
+        var pendingRead = opened.ReadAsync(new byte[16]).AsTask();
+
+        await opened.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pendingRead.WaitAsync(Deadline));
+        Assert.Equal(0, await accepted.ReadAsync(new byte[1]).AsTask().WaitAsync(Deadline));
+    }
+
     private static bool IsRefused(YamuxSession session)
     {
         try
