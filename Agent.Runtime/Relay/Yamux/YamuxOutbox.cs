@@ -3,35 +3,77 @@ using System.Buffers;
 namespace Agent.Runtime.Relay.Yamux;
 
 /// <summary>
-/// The frames waiting for the writer loop, in two pooled buffers: producers copy frames into the fill buffer
-/// while the writer loop writes the other one to the transport in one call (coalescing). Data frames wait while
-/// the fill buffer is full (bounded); control frames use a reserve beyond it, and overflowing the reserve (a peer
-/// that stops reading while sending us pings and updates) is reported so the session ends.
+/// The frames waiting for the writer loop, in two pooled batches: producers add frames to the fill batch while
+/// the writer loop writes the other one to the transport (coalescing many frames into one write). Small data
+/// payloads are copied in; large ones (at least <see cref="ZeroCopyThreshold"/>) are written by the writer loop
+/// straight from the caller's memory, in order with the rest, and the caller waits until they are on the wire
+/// (no copy, like a plain socket write). Data frames wait while the fill batch is full (bounded); control frames
+/// use a reserve beyond it, and overflowing the reserve (a peer that stops reading while sending us pings and
+/// updates) is reported so the session ends.
 /// </summary>
 internal sealed class YamuxOutbox
 {
+    /// <summary>Payloads from this size on are not copied.</summary>
+    public const int ZeroCopyThreshold = 16 * 1024;
+
     private const int ControlReserve = 64 * 1024;
+    private const int MaxSlots = 32;
     private readonly Lock _gate = new();
     private readonly int _dataCapacity;
     private readonly YamuxSignal _writerSignal;
-    private byte[]? _fill;
-    private byte[]? _spare;
-    private int _fillLength;
+    private Batch? _fill;
+    private Batch? _spare;
     private TaskCompletionSource? _spaceAvailable;
     private string? _closedReason;
     private bool _draining;
+    private bool _transportBusy;
 
     public YamuxOutbox(int maxFramePayload)
     {
         _dataCapacity = Math.Max(1024 * 1024, 2 * (maxFramePayload + YamuxFrameHeader.Size));
-        _fill = ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve);
-        _spare = ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve);
+        _fill = new Batch(ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve));
+        _spare = new Batch(ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve));
         _writerSignal = new YamuxSignal(_gate);
     }
 
-    /// <summary>Queues a data frame (copied), waiting while the queue is full; throws once the session ended.</summary>
-    public ValueTask AppendDataAsync(uint streamId, YamuxFlags flags, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-        => TryAppendData(streamId, flags, payload.Span, out var wait) ? ValueTask.CompletedTask : AppendDataSlowAsync(streamId, flags, payload, wait, cancellationToken);
+    /// <summary>
+    /// Queues a data frame, waiting while the queue is full; a small payload is copied and the call returns once
+    /// queued, a large one (at least <see cref="ZeroCopyThreshold"/>) returns once written (<paramref name="written"/>
+    /// is the caller's own signal, armed here). Throws once the session ended.
+    /// </summary>
+    public ValueTask AppendDataAsync(uint streamId, ReadOnlyMemory<byte> payload, YamuxSignal written, CancellationToken cancellationToken)
+        => TryAppendData(streamId, payload, written, out var wait, out var sent) ? sent : AppendDataSlowAsync(streamId, payload, written, wait, cancellationToken);
+
+    /// <summary>
+    /// True when nothing is queued and nobody writes: the caller may then write its data frame to the transport
+    /// itself (no queueing, no thread hop) and must call <see cref="EndInline"/> after. Throws once the session ended.
+    /// </summary>
+    public bool TryBeginInline()
+    {
+        lock (_gate)
+        {
+            if (_closedReason is not null || _fill is null)
+                throw new YamuxSessionClosedException(_closedReason ?? "session ended");
+            if (_transportBusy || _fill.Length > 0)
+                return false;
+            _transportBusy = true;
+            return true;
+        }
+    }
+
+    /// <summary>The inline write is over; frames queued meanwhile go to the writer loop.</summary>
+    public void EndInline()
+    {
+        bool wake;
+        lock (_gate)
+        {
+            _transportBusy = false;
+            wake = _fill is not null && _fill.Length > 0 && _writerSignal.Disarm();
+        }
+
+        if (wake)
+            _writerSignal.Release();
+    }
 
     /// <summary>Queues a header-only frame; false when the control reserve overflowed (the session must end). Ignored after the end.</summary>
     public bool TryAppendControl(YamuxFrameType type, YamuxFlags flags, uint streamId, uint length)
@@ -41,10 +83,10 @@ internal sealed class YamuxOutbox
         {
             if (_closedReason is not null || _fill is null)
                 return true;
-            if (_fillLength + YamuxFrameHeader.Size > _fill.Length)
+            if (_fill.BufferLength + YamuxFrameHeader.Size > _fill.Buffer.Length)
                 return false;
-            YamuxFrameHeader.Write(_fill.AsSpan(_fillLength), type, flags, streamId, length);
-            _fillLength += YamuxFrameHeader.Size;
+            YamuxFrameHeader.Write(_fill.Buffer.AsSpan(_fill.BufferLength), type, flags, streamId, length);
+            _fill.Advance(YamuxFrameHeader.Size);
             wake = _writerSignal.Disarm();
         }
 
@@ -54,30 +96,30 @@ internal sealed class YamuxOutbox
     }
 
     /// <summary>
-    /// The writer loop: the next batch to write (the buffer and its length), or null once closed (after the
-    /// queued frames when draining). The batch buffer goes back with <see cref="ReturnBatch"/>.
+    /// The writer loop: the next batch to write, or null once closed (after the queued frames when draining).
+    /// The batch goes back with <see cref="ReturnBatch"/>.
     /// </summary>
-    public async ValueTask<(byte[] Buffer, int Length)?> TakeBatchAsync()
+    public async ValueTask<Batch?> TakeBatchAsync()
     {
         while (true)
         {
             ValueTask wait = default;
             TaskCompletionSource? space = null;
-            (byte[] Buffer, int Length)? batch = null;
+            Batch? batch = null;
             lock (_gate)
             {
-                if (_fill is null || (_closedReason is not null && (!_draining || _fillLength == 0)))
+                if (_fill is null || (_closedReason is not null && (!_draining || _fill.Length == 0)))
                     return null;
-                if (_fillLength == 0 || _spare is null)
+                if (_fill.Length == 0 || _spare is null || _transportBusy)
                 {
                     wait = _writerSignal.Arm(CancellationToken.None);
                 }
                 else
                 {
-                    batch = (_fill, _fillLength);
+                    batch = _fill;
+                    _transportBusy = true;
                     _fill = _spare;
                     _spare = null;
-                    _fillLength = 0;
                     space = _spaceAvailable;
                     _spaceAvailable = null;
                 }
@@ -93,19 +135,21 @@ internal sealed class YamuxOutbox
         }
     }
 
-    public void ReturnBatch(byte[] buffer)
+    public void ReturnBatch(Batch batch)
     {
+        batch.ReleaseSlots();
         bool wake;
         lock (_gate)
         {
             if (_fill is null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                ArrayPool<byte>.Shared.Return(batch.Buffer);
                 return;
             }
 
-            _spare = buffer;
-            wake = _fillLength > 0 && _writerSignal.Disarm();
+            _spare = batch;
+            _transportBusy = false;
+            wake = _fill.Length > 0 && _writerSignal.Disarm();
         }
 
         if (wake)
@@ -133,39 +177,60 @@ internal sealed class YamuxOutbox
         space?.TrySetResult();
     }
 
-    /// <summary>Returns the pooled buffers (after the writer loop ended).</summary>
+    /// <summary>Returns the pooled buffers and wakes writers of unsent payloads (after the writer loop ended).</summary>
     public void Release()
     {
+        Batch? fill;
+        Batch? spare;
         lock (_gate)
         {
             _closedReason ??= "session ended";
-            if (_fill is not null)
-                ArrayPool<byte>.Shared.Return(_fill);
-            if (_spare is not null)
-                ArrayPool<byte>.Shared.Return(_spare);
+            fill = _fill;
+            spare = _spare;
             _fill = null;
             _spare = null;
-            _fillLength = 0;
+        }
+
+        foreach (var batch in new[] { fill, spare })
+        {
+            if (batch is null)
+                continue;
+            batch.ReleaseSlots();
+            ArrayPool<byte>.Shared.Return(batch.Buffer);
         }
     }
 
-    private bool TryAppendData(uint streamId, YamuxFlags flags, ReadOnlySpan<byte> payload, out Task? wait)
+    private bool TryAppendData(uint streamId, ReadOnlyMemory<byte> payload, YamuxSignal written, out Task? wait, out ValueTask sent)
     {
         bool wake;
         lock (_gate)
         {
             if (_closedReason is not null || _fill is null)
                 throw new YamuxSessionClosedException(_closedReason ?? "session ended");
-            if (_fillLength + YamuxFrameHeader.Size + payload.Length > _dataCapacity)
+            var zeroCopy = payload.Length >= ZeroCopyThreshold;
+            if (_fill.Length + YamuxFrameHeader.Size + payload.Length > _dataCapacity || (zeroCopy && _fill.SlotCount == MaxSlots))
             {
                 _spaceAvailable ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = _spaceAvailable.Task;
+                sent = default;
                 return false;
             }
 
-            YamuxFrameHeader.Write(_fill.AsSpan(_fillLength), YamuxFrameType.Data, flags, streamId, (uint)payload.Length);
-            payload.CopyTo(_fill.AsSpan(_fillLength + YamuxFrameHeader.Size));
-            _fillLength += YamuxFrameHeader.Size + payload.Length;
+            YamuxFrameHeader.Write(_fill.Buffer.AsSpan(_fill.BufferLength), YamuxFrameType.Data, YamuxFlags.None, streamId, (uint)payload.Length);
+            _fill.Advance(YamuxFrameHeader.Size);
+            if (zeroCopy)
+            {
+                // The payload counts against the capacity (bounded bytes in flight) without being copied.
+                _fill.AddSlot(payload, written);
+                sent = written.Arm(CancellationToken.None);
+            }
+            else
+            {
+                payload.Span.CopyTo(_fill.Buffer.AsSpan(_fill.BufferLength));
+                _fill.Advance(payload.Length);
+                sent = ValueTask.CompletedTask;
+            }
+
             wake = _writerSignal.Disarm();
         }
 
@@ -175,12 +240,68 @@ internal sealed class YamuxOutbox
         return true;
     }
 
-    private async ValueTask AppendDataSlowAsync(uint streamId, YamuxFlags flags, ReadOnlyMemory<byte> payload, Task? wait, CancellationToken cancellationToken)
+    private async ValueTask AppendDataSlowAsync(uint streamId, ReadOnlyMemory<byte> payload, YamuxSignal written, Task? wait, CancellationToken cancellationToken)
     {
         while (wait is not null)
         {
             await wait.WaitAsync(cancellationToken);
-            TryAppendData(streamId, flags, payload.Span, out wait);
+            if (TryAppendData(streamId, payload, written, out wait, out var sent))
+            {
+                await sent;
+                return;
+            }
+        }
+    }
+
+    /// <summary>A large payload written after the first <see cref="Offset"/> bytes of the batch buffer not yet written.</summary>
+    internal readonly record struct Slot(int Offset, ReadOnlyMemory<byte> Payload, YamuxSignal? Written);
+
+    /// <summary>A pooled buffer of frames plus the large payloads that go between them (at their offsets).</summary>
+    internal sealed class Batch
+    {
+        private readonly Slot[] _slots = new Slot[MaxSlots];
+        private int _slotBytes;
+
+        public Batch(byte[] buffer)
+        {
+            Buffer = buffer;
+        }
+
+        public byte[] Buffer { get; }
+
+        /// <summary>Bytes of frames in <see cref="Buffer"/> plus large payloads (the part counted against the capacity).</summary>
+        public int Length => BufferLength + _slotBytes;
+
+        /// <summary>Bytes used in <see cref="Buffer"/>.</summary>
+        public int BufferLength { get; private set; }
+
+        public int SlotCount { get; private set; }
+
+        public Slot this[int index] => _slots[index];
+
+        public void Advance(int count) => BufferLength += count;
+
+        public void AddSlot(ReadOnlyMemory<byte> payload, YamuxSignal written)
+        {
+            _slots[SlotCount++] = new Slot(BufferLength, payload, written);
+            _slotBytes += payload.Length;
+        }
+
+        /// <summary>Wakes the writer of slot <paramref name="index"/> (its payload was written, or never will be).</summary>
+        public void ReleaseSlot(int index)
+        {
+            var written = _slots[index].Written;
+            _slots[index] = default;
+            written?.ReleaseUnguarded();
+        }
+
+        public void ReleaseSlots()
+        {
+            for (var i = 0; i < SlotCount; i++)
+                ReleaseSlot(i);
+            SlotCount = 0;
+            _slotBytes = 0;
+            BufferLength = 0;
         }
     }
 }

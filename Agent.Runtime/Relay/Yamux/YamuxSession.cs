@@ -208,6 +208,35 @@ public sealed class YamuxSession : IAsyncDisposable
             ThreadPool.UnsafeQueueUserWorkItem(static session => session.Terminate("send queue overflow: the peer does not read", YamuxGoAwayCode.InternalError, faulted: true), this, preferLocal: false);
     }
 
+    /// <summary>
+    /// Writes one data frame straight to the transport (the caller won <see cref="YamuxOutbox.TryBeginInline"/>);
+    /// a failure ends the session and surfaces as <see cref="IOException"/>.
+    /// </summary>
+    internal async ValueTask WriteInlineAsync(byte[] header, uint streamId, ReadOnlyMemory<byte> payload)
+    {
+        YamuxFrameHeader.Write(header, YamuxFrameType.Data, YamuxFlags.None, streamId, (uint)payload.Length);
+        try
+        {
+            await WriteAsync(header);
+            await WriteAsync(payload);
+            var flush = _transport.FlushAsync(_shutdown.Token);
+            if (!flush.IsCompletedSuccessfully)
+                await flush.WaitAsync(_options.WriteTimeout);
+        }
+        catch (TimeoutException)
+        {
+            var reason = $"transport write stuck for {_options.WriteTimeout.TotalSeconds:0.###} s";
+            Terminate(reason, null, faulted: true);
+            throw new YamuxSessionClosedException(reason);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or NotSupportedException)
+        {
+            var reason = $"transport write failed: {e.Message}";
+            Terminate(reason, null, faulted: true, e);
+            throw new YamuxSessionClosedException(reason, e);
+        }
+    }
+
     /// <summary>Forgets a stream that is closed both ways or reset; ends a going-away session with its last stream.</summary>
     internal void Remove(YamuxStream stream)
     {
@@ -253,17 +282,27 @@ public sealed class YamuxSession : IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
+        YamuxOutbox.Batch? batch = null;
         try
         {
-            while (await Outbox.TakeBatchAsync() is { } batch)
+            while ((batch = await Outbox.TakeBatchAsync()) is not null)
             {
-                var write = _transport.WriteAsync(batch.Buffer.AsMemory(0, batch.Length), _shutdown.Token);
-                if (!write.IsCompletedSuccessfully)
-                    await write.AsTask().WaitAsync(_options.WriteTimeout);
+                var written = 0;
+                for (var i = 0; i < batch.SlotCount; i++)
+                {
+                    var slot = batch[i];
+                    await WriteAsync(batch.Buffer.AsMemory(written, slot.Offset - written));
+                    await WriteAsync(slot.Payload);
+                    batch.ReleaseSlot(i);
+                    written = slot.Offset;
+                }
+
+                await WriteAsync(batch.Buffer.AsMemory(written, batch.BufferLength - written));
                 var flush = _transport.FlushAsync(_shutdown.Token);
                 if (!flush.IsCompletedSuccessfully)
                     await flush.WaitAsync(_options.WriteTimeout);
-                Outbox.ReturnBatch(batch.Buffer);
+                Outbox.ReturnBatch(batch);
+                batch = null;
             }
         }
         catch (TimeoutException)
@@ -276,8 +315,21 @@ public sealed class YamuxSession : IAsyncDisposable
         }
         finally
         {
+            // Streams are failed (Terminate) before the writers of unsent payloads wake.
+            if (batch is not null)
+                Outbox.ReturnBatch(batch);
             Outbox.Release();
         }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+            return;
+        var write = _transport.WriteAsync(bytes, _shutdown.Token);
+        if (!write.IsCompletedSuccessfully)
+            await write.AsTask().WaitAsync(_options.WriteTimeout);
     }
 
     private async Task ReadLoopAsync()
@@ -337,6 +389,20 @@ public sealed class YamuxSession : IAsyncDisposable
                         {
                             if (!stream.TryReserveReceive(header.Length))
                                 throw new YamuxProtocolException($"stream {header.StreamId} sent {header.Length} bytes beyond its window");
+                            _options.DataReceived?.Invoke(length);
+                            if (stream.TryClaimReader(length, out var destination))
+                            {
+                                await reader.ReadAsync(destination);
+                                stream.CompleteDirect(destination.Length);
+                                length -= destination.Length;
+                            }
+
+                            if (length == 0)
+                            {
+                                ApplyCloseFlags(header, stream);
+                                break;
+                            }
+
                             var payload = ArrayPool<byte>.Shared.Rent(length);
                             try
                             {
@@ -348,7 +414,6 @@ public sealed class YamuxSession : IAsyncDisposable
                                 throw;
                             }
 
-                            _options.DataReceived?.Invoke(length);
                             stream.Deliver(payload, length);
                         }
                     }

@@ -47,6 +47,13 @@ internal sealed class YamuxSignal : IValueTaskSource
         _core.SetResult(true);
     }
 
+    /// <summary>Wakes the waiter of a signal armed without cancellation by its only signaller (no lock needed).</summary>
+    public void ReleaseUnguarded()
+    {
+        _armed = false;
+        _core.SetResult(true);
+    }
+
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)

@@ -18,8 +18,13 @@ public sealed class YamuxStream : Stream
     private readonly Queue<Segment> _segments = new();
     private readonly YamuxSignal _readSignal;
     private readonly YamuxSignal _writeSignal;
+    private readonly YamuxSignal _sentSignal;
+    private readonly byte[] _inlineHeader = new byte[YamuxFrameHeader.Size];
     private int _buffered;
     private int _headOffset;
+    private Memory<byte> _readDestination;
+    private bool _directClaimed;
+    private int _directCount;
     private long _receiveWindow;
     private int _windowTarget;
     private int _unacknowledged;
@@ -38,6 +43,7 @@ public sealed class YamuxStream : Stream
         Id = id;
         _readSignal = new YamuxSignal(_gate);
         _writeSignal = new YamuxSignal(_gate);
+        _sentSignal = new YamuxSignal(_gate);
         _receiveWindow = options.InitialWindow;
         _windowTarget = options.InitialWindow;
         _lastWindowUpdate = options.Scheduler.Now;
@@ -153,10 +159,31 @@ public sealed class YamuxStream : Stream
                     return TakeBuffered(buffer.Span);
                 if (_remoteFin)
                     return 0;
+
+                // While we wait, the reader loop may put a whole data frame straight into this buffer (no copy).
+                _readDestination = buffer;
                 wait = _readSignal.Arm(cancellationToken);
             }
 
-            await wait;
+            try
+            {
+                await wait;
+            }
+            finally
+            {
+                lock (_gate)
+                    _readDestination = default;
+            }
+
+            lock (_gate)
+            {
+                if (_directCount > 0)
+                {
+                    var count = _directCount;
+                    _directCount = 0;
+                    return count;
+                }
+            }
         }
     }
 
@@ -190,7 +217,21 @@ public sealed class YamuxStream : Stream
 
             try
             {
-                await _session.Outbox.AppendDataAsync(Id, YamuxFlags.None, buffer[..count], cancellationToken);
+                if (count >= YamuxOutbox.ZeroCopyThreshold && _session.Outbox.TryBeginInline())
+                {
+                    try
+                    {
+                        await _session.WriteInlineAsync(_inlineHeader, Id, buffer[..count]);
+                    }
+                    finally
+                    {
+                        _session.Outbox.EndInline();
+                    }
+                }
+                else
+                {
+                    await _session.Outbox.AppendDataAsync(Id, buffer[..count], _sentSignal, cancellationToken);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -218,6 +259,41 @@ public sealed class YamuxStream : Stream
             _receiveWindow -= length;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Reader loop: when a read is waiting and nothing is buffered, claims the reader's buffer so (the start of) the
+    /// payload is read straight into it; finish with <see cref="CompleteDirect"/>, then deliver any rest.
+    /// </summary>
+    internal bool TryClaimReader(int length, out Memory<byte> destination)
+    {
+        lock (_gate)
+        {
+            if (_failure is null && !_disposed && _buffered == 0 && !_readDestination.IsEmpty && _readSignal.Disarm())
+            {
+                _directClaimed = true;
+                destination = _readDestination[..Math.Min(length, _readDestination.Length)];
+                return true;
+            }
+        }
+
+        destination = default;
+        return false;
+    }
+
+    /// <summary>Reader loop: the claimed read got <paramref name="count"/> bytes.</summary>
+    internal void CompleteDirect(int count)
+    {
+        lock (_gate)
+        {
+            if (!_directClaimed)
+                return;
+            _directClaimed = false;
+            _directCount = count;
+            Acknowledge(count);
+        }
+
+        _readSignal.Release();
     }
 
     /// <summary>Reader loop: a data payload (a pooled array this stream now owns).</summary>
@@ -307,7 +383,9 @@ public sealed class YamuxStream : Stream
             _headOffset = 0;
             _closeTimer?.Dispose();
             _closeTimer = null;
-            wakeReader = _readSignal.Disarm();
+            wakeReader = _readSignal.Disarm() || _directClaimed;
+            _directClaimed = false;
+            _directCount = 0;
             wakeWriter = _writeSignal.Disarm();
         }
 
@@ -327,41 +405,56 @@ public sealed class YamuxStream : Stream
         }
 
         bool remove;
+        bool wakeReader;
+        bool wakeWriter;
         lock (_gate)
         {
             if (_disposed)
                 return;
             _disposed = true;
-            if (_failure is not null)
-                return;
-            if (!_localFin)
-            {
-                _localFin = true;
-                _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
-            }
 
-            // Unread data is dropped and credited so a peer still writing can finish.
-            var dropped = _buffered;
-            while (_segments.TryDequeue(out var segment))
-                ArrayPool<byte>.Shared.Return(segment.Array);
-            _buffered = 0;
-            _headOffset = 0;
-            if (dropped > 0)
-                Acknowledge(dropped);
-            remove = _remoteFin;
-            if (!remove)
-            {
-                _closeTimer = _options.Scheduler.Schedule(this, _options.StreamCloseTimeout, static (_, stream) =>
-                {
-                    stream.CloseTimedOut();
-                    return Disposable.Empty;
-                });
-            }
+            // A read or a window wait pending on another thread ends with ObjectDisposedException.
+            wakeReader = _readSignal.Disarm();
+            wakeWriter = _writeSignal.Disarm();
+            remove = _failure is null && CloseLocked();
         }
 
+        if (wakeReader)
+            _readSignal.Release();
+        if (wakeWriter)
+            _writeSignal.Release();
         if (remove)
             _session.Remove(this);
         base.Dispose(disposing);
+    }
+
+    /// <summary>Dispose under the lock: FIN if not yet, drop (and credit) unread data; true when the peer finished too.</summary>
+    private bool CloseLocked()
+    {
+        if (!_localFin)
+        {
+            _localFin = true;
+            _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0);
+        }
+
+        // Unread data is dropped and credited so a peer still writing can finish.
+        var dropped = _buffered;
+        while (_segments.TryDequeue(out var segment))
+            ArrayPool<byte>.Shared.Return(segment.Array);
+        _buffered = 0;
+        _headOffset = 0;
+        if (dropped > 0)
+            Acknowledge(dropped);
+        if (!_remoteFin)
+        {
+            _closeTimer = _options.Scheduler.Schedule(this, _options.StreamCloseTimeout, static (_, stream) =>
+            {
+                stream.CloseTimedOut();
+                return Disposable.Empty;
+            });
+        }
+
+        return _remoteFin;
     }
 
     private void CloseTimedOut()

@@ -304,6 +304,25 @@ public sealed class YamuxSessionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Statistics_DataFrames_AreCountedBothWays()
+    {
+        long sent = 0;
+        long received = 0;
+        var clientOptions = new YamuxOptions { Scheduler = new TestScheduler(), DataSent = n => Interlocked.Add(ref sent, n) };
+        var serverOptions = new YamuxOptions { Scheduler = new TestScheduler(), DataReceived = n => Interlocked.Add(ref received, n) };
+        var (client, server) = Pair(clientOptions, serverOptions);
+        var opened = await client.OpenStreamAsync(CancellationToken.None);
+        var accepted = await AcceptAfterWriteAsync(opened, server);
+
+        var writing = opened.WriteAsync(new byte[700_000]).AsTask();
+        await ReadExactlyBytesAsync(accepted, 700_000);
+        await writing.WaitAsync(Deadline);
+
+        Assert.Equal(700_001, Interlocked.Read(ref sent));
+        Assert.Equal(700_001, Interlocked.Read(ref received));
+    }
+
+    [Fact]
     public async Task MaxStreams_SynBeyond_IsAnsweredWithReset()
     {
         var (client, server) = Pair(serverOptions: new YamuxOptions { Scheduler = new TestScheduler(), MaxStreams = 2 });
@@ -392,6 +411,20 @@ public sealed class YamuxSessionSpecs : IAsyncLifetime
         await Eventually.WaitAsync(() => server.OpenStreams == 0, "the reset reached the server");
         var error = await Assert.ThrowsAsync<IOException>(() => accepted.WriteAsync(new byte[1]).AsTask());
         Assert.Contains("stream reset by peer", error.Message);
+    }
+
+    [Fact]
+    public async Task Stream_DisposedWhileAReadWaits_TheReadEndsAndThePeerReadsZero()
+    {
+        var (client, server) = Pair();
+        var opened = await client.OpenStreamAsync(CancellationToken.None);
+        var accepted = await AcceptAfterWriteAsync(opened, server);
+        var pendingRead = opened.ReadAsync(new byte[16]).AsTask();
+
+        await opened.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pendingRead.WaitAsync(Deadline));
+        Assert.Equal(0, await accepted.ReadAsync(new byte[1]).AsTask().WaitAsync(Deadline));
     }
 
     private static bool IsRefused(YamuxSession session)
