@@ -14,6 +14,12 @@ public sealed record YamuxOptions
     /// <summary>The receive window a stream may grow to when its reader drains it quickly.</summary>
     public int MaxWindow { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Receive window granted beyond every stream's initial window, summed over the session: what a peer can make us
+    /// buffer is at most <c>MaxStreams × InitialWindow + MaxSessionWindowGrowth</c> (512 MiB with the defaults).
+    /// </summary>
+    public long MaxSessionWindowGrowth { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Open streams per session; a SYN beyond is answered with RST, a local open fails.</summary>
     public int MaxStreams { get; init; } = 1024;
 
@@ -52,6 +58,7 @@ public sealed record YamuxOptions
     {
         Require(InitialWindow >= SpecInitialWindow, nameof(InitialWindow), $"must be at least {SpecInitialWindow}");
         Require(MaxWindow >= InitialWindow, nameof(MaxWindow), "must be at least InitialWindow");
+        Require(MaxSessionWindowGrowth >= 0, nameof(MaxSessionWindowGrowth), "must not be negative");
         Require(MaxStreams > 0, nameof(MaxStreams), "must be positive");
         Require(AcceptBacklog > 0, nameof(AcceptBacklog), "must be positive");
         Require(MaxFramePayload is >= 1024 and <= 16 * 1024 * 1024, nameof(MaxFramePayload), "must be between 1 KiB and 16 MiB");

@@ -35,6 +35,7 @@ public sealed class YamuxSession : IAsyncDisposable
     private bool _goingAway;
     private string? _closeReason;
     private long _roundTripTicks;
+    private long _windowGrowth; // receive window granted beyond the initial windows, over all streams (under _gate)
 
     private YamuxSession(Stream transport, YamuxOptions options, ILogger logger, bool isClient)
     {
@@ -237,14 +238,27 @@ public sealed class YamuxSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes up to <paramref name="wanted"/> bytes of the session's window growth budget; returns what was granted.</summary>
+    internal int ReserveWindowGrowth(int wanted)
+    {
+        lock (_gate)
+        {
+            var granted = (int)Math.Clamp(_options.MaxSessionWindowGrowth - _windowGrowth, 0, wanted);
+            _windowGrowth += granted;
+            return granted;
+        }
+    }
+
     /// <summary>Forgets a stream that is closed both ways or reset; ends a going-away session with its last stream.</summary>
     internal void Remove(YamuxStream stream)
     {
         bool last;
+        var grown = stream.WindowTarget - _options.InitialWindow; // read first: a stream takes its lock before ours, never after
         lock (_gate)
         {
             if (!_streams.Remove(stream.Id))
                 return;
+            _windowGrowth -= grown;
             last = _goingAway && _streams.Count == 0 && _closeReason is null;
         }
 

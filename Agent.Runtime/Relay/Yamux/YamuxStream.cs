@@ -510,7 +510,7 @@ public sealed class YamuxStream : Stream
         var growth = 0;
         if (_windowTarget < _options.MaxWindow && now - _lastWindowUpdate < threshold)
         {
-            growth = Math.Min(_windowTarget, _options.MaxWindow - _windowTarget);
+            growth = _session.ReserveWindowGrowth(Math.Min(_windowTarget, _options.MaxWindow - _windowTarget));
             _windowTarget += growth;
         }
 

@@ -126,6 +126,28 @@ public sealed class YamuxSessionSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Window_SessionGrowthBudgetSpent_OtherStreamsStayAtTheirInitialWindow()
+    {
+        // One stream may grow by 768 KiB (256 → 1024 KiB); the budget is 768 KiB, so a second stream cannot grow at all.
+        var options = new YamuxOptions { Scheduler = new TestScheduler(), MaxWindow = 1024 * 1024, MaxSessionWindowGrowth = 768 * 1024 };
+        var (client, server) = Pair(options);
+        var first = await client.OpenStreamAsync(CancellationToken.None);
+        var firstAccepted = await AcceptAfterWriteAsync(first, server);
+        var second = await client.OpenStreamAsync(CancellationToken.None);
+        var secondAccepted = await AcceptAfterWriteAsync(second, server);
+
+        var writing = first.WriteAsync(new byte[4 * 1024 * 1024]).AsTask();
+        await ReadExactlyBytesAsync(firstAccepted, 4 * 1024 * 1024);
+        await writing.WaitAsync(Deadline);
+        writing = second.WriteAsync(new byte[4 * 1024 * 1024]).AsTask();
+        await ReadExactlyBytesAsync(secondAccepted, 4 * 1024 * 1024);
+        await writing.WaitAsync(Deadline);
+
+        Assert.Equal(1024 * 1024, firstAccepted.WindowTarget);
+        Assert.Equal(YamuxOptions.SpecInitialWindow, secondAccepted.WindowTarget);
+    }
+
+    [Fact]
     public async Task Window_ReaderSlowerThanTheGrowthThreshold_KeepsItsWindow()
     {
         var scheduler = new TestScheduler();
