@@ -198,7 +198,7 @@ public class SshServerTransportSpecs
     [Fact]
     public async Task Accept_PreambleLinesBeforeVersion_Accepted()
     {
-        var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
         var accept = SshServerTransport.AcceptAsync(serverStream, Options(), new RecordingLogger(), default);
         await using var client = await SpecSshClient.StartAsync(clientStream, preamble: "hello there\r\nsecond line\n");
         await client.KeyExchangeAsync(null, sendOurs: true);
@@ -330,7 +330,7 @@ public class SshServerTransportSpecs
     [Fact]
     public async Task Accept_NonStrictClientSendsIgnoreBeforeKexInit_Accepted()
     {
-        var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
         var accept = SshServerTransport.AcceptAsync(serverStream, Options(), new RecordingLogger(), default);
         await using var client = await SpecSshClient.StartAsync(clientStream, strict: false);
         await client.SendAsync([(byte)MessageNumber.Ignore, 0, 0, 0, 0]);
@@ -371,7 +371,7 @@ public class SshServerTransportSpecs
     [Fact]
     public async Task Accept_ClientSilent_DeadlineDisconnects()
     {
-        var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
         var options = new SshServerOptions { HostKeys = [HostKey], PreAuthenticationTimeout = TimeSpan.FromMilliseconds(300) };
         var failure = await Assert.ThrowsAsync<SshProtocolException>(() => SshServerTransport.AcceptAsync(serverStream, options, new RecordingLogger(), default).WaitAsync(Bound));
         Assert.Contains("deadline", failure.Message);
@@ -402,7 +402,7 @@ public class SshServerTransportSpecs
 
     internal sealed class Harness : IAsyncDisposable
     {
-        private Harness(SshServerTransport server, SpecSshClient client, DuplexPipeStream clientStream)
+        private Harness(SshServerTransport server, SpecSshClient client, InterceptablePipeStream clientStream)
         {
             Server = server;
             Client = client;
@@ -413,11 +413,11 @@ public class SshServerTransportSpecs
 
         public SpecSshClient Client { get; }
 
-        public DuplexPipeStream ClientStream { get; }
+        public InterceptablePipeStream ClientStream { get; }
 
         public static async Task<Harness> StartAsync(string cipher, string mac, bool strict = true, Func<SshServerOptions, SshServerOptions>? options = null, RecordingLogger? logger = null)
         {
-            var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+            var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
             var serverOptions = options is null ? Options() : options(Options());
             var accept = SshServerTransport.AcceptAsync(serverStream, serverOptions, logger ?? new RecordingLogger(), default);
             var client = await SpecSshClient.ConnectAsync(clientStream, cipher, mac, strict).WaitAsync(Bound);
@@ -425,7 +425,7 @@ public class SshServerTransportSpecs
         }
 
         /// <summary>Runs <paramref name="act"/> as the client and expects the server to refuse the connection.</summary>
-        public static Task<Rejection> RejectAsync(Func<DuplexPipeStream, Task> act, SshServerOptions? options = null)
+        public static Task<Rejection> RejectAsync(Func<InterceptablePipeStream, Task> act, SshServerOptions? options = null)
             => RejectAsync(
                 async stream =>
                 {
@@ -435,9 +435,9 @@ public class SshServerTransportSpecs
                 options);
 
         /// <summary>As above, with a spec client whose reader then looks for the DISCONNECT.</summary>
-        public static async Task<Rejection> RejectAsync(Func<DuplexPipeStream, Task<SpecSshClient?>> act, SshServerOptions? options = null)
+        public static async Task<Rejection> RejectAsync(Func<InterceptablePipeStream, Task<SpecSshClient?>> act, SshServerOptions? options = null)
         {
-            var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+            var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
             var accept = SshServerTransport.AcceptAsync(serverStream, options ?? Options(), new RecordingLogger(), default);
             var client = await act(clientStream).WaitAsync(Bound);
             var exception = await Assert.ThrowsAsync<SshProtocolException>(() => accept.WaitAsync(Bound));

@@ -27,7 +27,7 @@ public class SshTransportFuzzSpecs
         {
             iterations++;
             var input = random.Next(4) == 0 ? RandomBytes(random) : Mutate(random, valid);
-            var (serverStream, clientStream) = DuplexPipeStream.CreatePair();
+            var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
             var accept = SshServerTransport.AcceptAsync(serverStream, new SshServerOptions { HostKeys = [HostKey] }, new RecordingLogger(), default);
             await clientStream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(SpecSshClient.Version + "\r\n"));
             await clientStream.WriteAsync(input);

@@ -2,13 +2,13 @@ using System.IO.Pipelines;
 
 namespace Agent.Specs.Fakes.SshTransport;
 
-/// <summary>One end of an in-memory bidirectional byte stream; disposing ends the other side's reads.</summary>
-public sealed class DuplexPipeStream : Stream
+/// <summary>One end of an in-memory bidirectional byte stream whose writes a spec can rewrite (<see cref="OnWrite"/>: tampering, fuzzing); disposing ends the other side's reads.</summary>
+public sealed class InterceptablePipeStream : Stream
 {
     private readonly Stream _input;
     private readonly Stream _output;
 
-    private DuplexPipeStream(Pipe incoming, Pipe outgoing)
+    private InterceptablePipeStream(Pipe incoming, Pipe outgoing)
     {
         _input = incoming.Reader.AsStream();
         _output = outgoing.Writer.AsStream();
@@ -17,12 +17,12 @@ public sealed class DuplexPipeStream : Stream
     /// <summary>Optional hook that may change each write before it goes out (tampering specs).</summary>
     public Func<byte[], byte[]>? OnWrite { get; set; }
 
-    public static (DuplexPipeStream Server, DuplexPipeStream Client) CreatePair()
+    public static (InterceptablePipeStream Server, InterceptablePipeStream Client) CreatePair()
     {
         var options = new PipeOptions(pauseWriterThreshold: 8 * 1024 * 1024, resumeWriterThreshold: 4 * 1024 * 1024);
         var toServer = new Pipe(options);
         var toClient = new Pipe(options);
-        return (new DuplexPipeStream(toServer, toClient), new DuplexPipeStream(toClient, toServer));
+        return (new InterceptablePipeStream(toServer, toClient), new InterceptablePipeStream(toClient, toServer));
     }
 
     public override bool CanRead => true;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Agent.Specs.Fakes.Relay;
+namespace Agent.Specs.Utilities;
 
 /// <summary>
 /// One end of an in-memory duplex byte stream (two bounded pipes): what one end writes the other reads.
