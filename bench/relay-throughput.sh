@@ -24,10 +24,13 @@ python3 - "$source_port" "$work/blob" <<'PY' &
 import socket, sys, threading
 server = socket.create_server(("127.0.0.1", int(sys.argv[1])))
 def serve(conn):
-    with conn, open(sys.argv[2], "rb") as blob:
-        conn.sendfile(blob)
-        conn.shutdown(socket.SHUT_WR)
-        conn.recv(1)
+    try:
+        with conn, open(sys.argv[2], "rb") as blob:
+            conn.sendfile(blob)
+            conn.shutdown(socket.SHUT_WR)
+            conn.recv(1)
+    except OSError:
+        pass  # a probe (wait_port) that hung up at once
 while True:
     conn, _ = server.accept()
     threading.Thread(target=serve, args=(conn,), daemon=True).start()

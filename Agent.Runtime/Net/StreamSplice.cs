@@ -11,8 +11,11 @@ namespace Agent.Runtime.Net;
 /// </summary>
 public static class StreamSplice
 {
-    /// <summary>Bytes read at once per direction.</summary>
-    public const int BufferSize = 128 * 1024;
+    /// <summary>The buffer a direction starts with: enough for interactive traffic, cheap for idle connections.</summary>
+    public const int InitialBufferSize = 16 * 1024;
+
+    /// <summary>The buffer a bulk direction grows to (each read that fills the buffer quadruples it up to this).</summary>
+    public const int MaxBufferSize = 512 * 1024;
 
     /// <summary>How long the other direction may take to end after one failed, before it is cancelled.</summary>
     public static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(2);
@@ -79,12 +82,19 @@ public static class StreamSplice
     // On a failure the first reason is kept and the other direction is stopped too.
     private static async Task CopyAsync(Stream from, Stream to, CancellationTokenSource stop, StrongBox<string?> failure)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var read = 0;
         try
         {
             while (true)
             {
-                int read;
+                // A read that filled the buffer means a bulk transfer: bigger reads cost fewer syscalls and frames per byte.
+                if (read == buffer.Length && buffer.Length < MaxBufferSize)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 4, MaxBufferSize));
+                }
+
                 try
                 {
                     read = await from.ReadAsync(buffer, stop.Token).ConfigureAwait(false);
