@@ -83,7 +83,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var stopping = app.Lifetime.ApplicationStopping;
         var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
         var relay = new RelayEndpoint(relays, options.Relay, options.Scheduler, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
-        app.UseWebSockets();
+
+        // A client that vanished without closing (a dropped network) is noticed within a minute and its stream freed.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
         new PtyEndpoint(store, relays, logger, stopping).Map(app);
