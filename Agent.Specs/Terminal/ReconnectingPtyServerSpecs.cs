@@ -74,6 +74,8 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
         await SendAsync(first.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
         _harness.Launcher.Last.Emit("before\r\n");
+        var seen = new byte["before\r\n".Length];
+        await first.Client.ReadExactlyAsync(seen).AsTask().WaitAsync(Deadline); // the output reached the session (and its replay ring)
         await first.Client.DisposeAsync();
         await serving.WaitAsync(Deadline);
 

@@ -11,7 +11,7 @@ namespace Agent.Specs.Fakes.Terminal;
 public sealed class FakePtyProcess : IPtyProcess
 {
     private readonly Lock _gate = new();
-    private readonly Subject<ReadOnlyMemory<byte>> _output = new();
+    private readonly ReplaySubject<ReadOnlyMemory<byte>> _output = new(); // output waits for its reader, as in a real PTY
     private readonly TaskCompletionSource<PtyExit> _exited = new();
     private readonly MemoryStream _input = new();
     private readonly List<(ushort Columns, ushort Rows)> _sizes = [];
