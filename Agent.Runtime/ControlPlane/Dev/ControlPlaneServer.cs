@@ -1,6 +1,7 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -61,6 +62,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, RelayMemoryPoolFactory>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.Configure<JsonOptions>(json =>
         {
