@@ -11,6 +11,9 @@ public static class RelayHandshake
 {
     public const byte Version = 1;
 
+    /// <summary>The HTTP header in which the control plane repeats why a relayed stream could not be opened.</summary>
+    public const string ErrorHeader = "X-Relay-Error";
+
     /// <summary>The longest reply message in bytes.</summary>
     public const int MaxMessageBytes = 255;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agent.Runtime.Net;
+using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,13 +12,10 @@ namespace Agent.Runtime.ControlPlane.Dev;
 /// <summary>
 /// <c>GET /api/v2/workspaceagents/{name}/connect?port=N</c> (user token): a WebSocket carrying the bytes of a relayed
 /// stream to port N of the agent. Failures to reach the port are HTTP errors before the upgrade, with the message
-/// also in <see cref="ErrorHeader"/>; a stream that fails later is closed with status 1011 and the reason.
+/// also in <see cref="RelayHandshake.ErrorHeader"/> (WebSocket clients do not see response bodies); a stream that fails later is closed with status 1011 and the reason.
 /// </summary>
 internal sealed class ConnectEndpoint
 {
-    /// <summary>The header that repeats an error's message (WebSocket clients do not see response bodies).</summary>
-    public const string ErrorHeader = "X-Relay-Error";
-
     private readonly ControlPlaneStore _store;
     private readonly RelayHub _hub;
     private readonly ILogger _logger;
@@ -31,10 +29,10 @@ internal sealed class ConnectEndpoint
         _stopping = stopping;
     }
 
-    /// <summary>Answers an error with its message in the body and in <see cref="ErrorHeader"/>.</summary>
+    /// <summary>Answers an error with its message in the body and in <see cref="RelayHandshake.ErrorHeader"/>.</summary>
     public static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
-        context.Response.Headers[ErrorHeader] = message.ReplaceLineEndings(" ");
+        context.Response.Headers[RelayHandshake.ErrorHeader] = message.ReplaceLineEndings(" ");
         return ApiResponses.WriteErrorAsync(context, status, message);
     }
 

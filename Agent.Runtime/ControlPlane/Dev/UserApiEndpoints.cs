@@ -37,39 +37,16 @@ internal sealed class UserApiEndpoints
     // Every agent of the workspace file, sorted by name (agent config-ssh writes one Host entry each).
     private async Task ListAsync(HttpContext context)
     {
-        if (!await IsUserAsync(context))
+        if (!await UserAccess.IsUserAsync(context, _store))
             return;
         IReadOnlyList<AgentSummary> agents = [.. _store.Agents.Select(agent => agent.Summary()).OrderBy(summary => summary.Name, StringComparer.Ordinal)];
         await ApiResponses.WriteJsonAsync(context, agents, ControlPlaneJsonContext.Default.IReadOnlyListAgentSummary);
     }
 
-    private async Task<bool> IsUserAsync(HttpContext context)
-    {
-        var token = SessionTokens.Find(context.Request);
-        if (token is not null && _store.IsUserToken(token))
-            return true;
-        await ApiResponses.WriteErrorAsync(
-            context,
-            StatusCodes.Status401Unauthorized,
-            token is null ? "Authentication required." : "Invalid user token.",
-            $"Send a user token of the workspace file in the {HttpControlPlaneClient.SessionTokenHeader} header or the {SessionTokens.CookieOrQueryName} query parameter.");
-        return false;
-    }
-
     private RequestDelegate Authorized(Func<HttpContext, ControlPlaneAgent, Task> handler)
         => async context =>
         {
-            if (!await IsUserAsync(context))
-                return;
-
-            var name = context.Request.RouteValues["name"] as string ?? string.Empty;
-            var agent = _store.FindByName(name);
-            if (agent is null)
-            {
-                await ApiResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Workspace agent not found.", $"no agent is called \"{name}\"");
-                return;
-            }
-
-            await handler(context, agent);
+            if (await UserAccess.FindAgentAsync(context, _store) is { } agent)
+                await handler(context, agent);
         };
 }

@@ -12,9 +12,6 @@ namespace Agent.Runtime.Relay.Client;
 /// </summary>
 public static class RelayDialer
 {
-    /// <summary>The header carrying the control plane's reason for a refused <c>/connect</c>.</summary>
-    public const string ErrorHeader = "X-Relay-Error";
-
     /// <summary>How long the TCP connect, the upgrade and the agent's answer may take together.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
@@ -99,7 +96,7 @@ public static class RelayDialer
         }
 
         string? relayError = null;
-        if (socket.HttpResponseHeaders is { } headers && headers.TryGetValue(ErrorHeader, out var values))
+        if (socket.HttpResponseHeaders is { } headers && headers.TryGetValue(RelayHandshake.ErrorHeader, out var values))
             relayError = string.Join("; ", values);
         var target = $"agent \"{agent}\" port {port}";
         var message = !string.IsNullOrWhiteSpace(relayError)
