@@ -78,10 +78,14 @@ public sealed class AgentEventsClient : IDisposable
     /// then live events; after a reconnection the snapshot comes again.
     /// </summary>
     public IObservable<AgentEvent> Events(Uri baseUrl, string userToken, string agentName, IScheduler scheduler)
+        => EventsAt(EventsUrl(baseUrl, agentName), userToken, scheduler);
+
+    /// <summary>Like <see cref="Events"/>, from any event stream of the same format (e.g. the agent's own <c>/api/v0/events</c>).</summary>
+    public IObservable<AgentEvent> EventsAt(Uri url, string userToken, IScheduler scheduler)
     {
+        ArgumentNullException.ThrowIfNull(url);
         ArgumentException.ThrowIfNullOrEmpty(userToken);
         ArgumentNullException.ThrowIfNull(scheduler);
-        var url = EventsUrl(baseUrl, agentName);
         return Observable
             .Create<AgentEvent>((observer, cancellationToken) => StreamOnceAsync(url, userToken, observer, scheduler, cancellationToken))
             .RetryWithBackoff(

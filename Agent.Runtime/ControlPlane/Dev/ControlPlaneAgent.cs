@@ -75,6 +75,13 @@ public sealed class ControlPlaneAgent : IDisposable
 
     internal Guid Token { get; }
 
+    /// <summary>Passes on what only the agent sees (its terminals' opening, attaching, detaching and closing).</summary>
+    public void ReportAgentEvent(AgentEvent agentEvent)
+    {
+        if (agentEvent is TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed)
+            _feed.Publish(agentEvent);
+    }
+
     /// <summary>Counts a connected relay of this agent until the result is disposed; changes go to <see cref="Events"/>.</summary>
     public IDisposable RelayAttached(IScheduler scheduler)
     {

@@ -1,5 +1,8 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using Agent.Runtime.Monitor;
 using Agent.Runtime.Net;
+using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -42,6 +45,7 @@ internal sealed class RelayEndpoint
         {
             using var attached = _hub.Attach(agent.Name, session);
             using var counted = agent.RelayAttached(_scheduler);
+            using var agentEvents = FollowAgentEvents(agent);
             _logger.LogInformation("Relay of agent {Agent} connected", agent.Name);
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
@@ -50,5 +54,21 @@ internal sealed class RelayEndpoint
             var reason = ended == stopped.Task ? "the control plane is stopping" : session.Completion.Exception?.GetBaseException().Message ?? "closed by the agent";
             _logger.LogInformation("Relay of agent {Agent} disconnected: {Reason}", agent.Name, reason);
         }
+    }
+
+    /// <summary>The agent's own event stream (port 4), for the events only the agent sees; ends with the relay.</summary>
+    private CompositeDisposable FollowAgentEvents(ControlPlaneAgent agent)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) => await _hub.OpenAsync(agent.Name, RelayPorts.HttpApi, cancellationToken),
+            PooledConnectionLifetime = TimeSpan.Zero,
+        };
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new AgentEventsClient(http, _logger);
+        var subscription = client
+            .EventsAt(new Uri("http://agent/api/v0/events"), "relay", _scheduler)
+            .Subscribe(agent.ReportAgentEvent, error => _logger.LogInformation("Events of agent {Agent} not followed: {Reason}", agent.Name, error.Message));
+        return new CompositeDisposable(subscription, client, http);
     }
 }

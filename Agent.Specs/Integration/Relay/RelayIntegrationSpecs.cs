@@ -85,6 +85,28 @@ public sealed class RelayIntegrationSpecs : IClassFixture<RelayFixture>
     }
 
     [Fact]
+    public async Task Events_ATerminalOpenedThroughTheRelay_ReachesTheControlPlanesStream()
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Harness.Url, "api/v2/workspaceagents/main/events"));
+        request.Headers.Add("Coder-Session-Token", IntegrationHarness.UserToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var id = $"watched-{Guid.NewGuid():N}";
+
+        await using var terminal = await TerminalClient.ConnectAsync(Harness.Url, id);
+
+        using var timeout = new CancellationTokenSource(Deadline);
+        while (await events.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains("\"type\":\"terminal_opened\"", StringComparison.Ordinal) && line.Contains(id, StringComparison.Ordinal))
+                return;
+        }
+
+        Assert.Fail("the event stream ended without the terminal");
+    }
+
+    [Fact]
     public async Task ListeningPorts_PythonOnIPv4AndIPv6_BothShowUp()
     {
         var (v6, v6Port) = await RelayFixture.StartHttpServerAsync("::1", Harness.Home);
