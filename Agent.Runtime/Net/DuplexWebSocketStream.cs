@@ -7,7 +7,8 @@ namespace Agent.Runtime.Net;
 /// then the payloads of the peer's messages (text or binary); a normal close from the peer reads as the end of the
 /// stream, any other close status throws an <see cref="IOException"/> carrying the peer's reason. Writes are binary
 /// messages. <see cref="CompleteWritesAsync"/> half-closes (sends our close frame while reading goes on);
-/// <see cref="FailAsync"/> closes with an error reason the peer sees. One reader and one writer at a time.
+/// <see cref="FailAsync"/> closes with an error reason the peer sees. It owns the WebSocket (disposing closes, then
+/// disposes it). One reader and one writer at a time.
 /// </summary>
 public sealed class DuplexWebSocketStream : Stream
 {
@@ -121,13 +122,19 @@ public sealed class DuplexWebSocketStream : Stream
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closed").ConfigureAwait(false);
+        _socket.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && _socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            _socket.Abort();
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                _socket.Abort();
+            _socket.Dispose();
+        }
+
         base.Dispose(disposing);
     }
 
