@@ -25,7 +25,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_InitSplitAcrossWrites_AttachesWithItsSizeAndCommand()
     {
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
         var frame = ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one", Command = "top", Width = 100, Height = 30 });
 
@@ -46,7 +46,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_InputAndOutput_RoundTripUntilTheProcessExits()
     {
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
         await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one", Width = 80, Height = 24 }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
@@ -69,7 +69,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_Reconnect_ReplaysTheOutputFirst()
     {
-        var first = new DuplexPipe();
+        var first = Pair();
         var serving = _server.ServeAsync(first.Server, CancellationToken.None);
         await SendAsync(first.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
@@ -79,7 +79,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
         await first.Client.DisposeAsync();
         await serving.WaitAsync(Deadline);
 
-        var second = new DuplexPipe();
+        var second = Pair();
         var again = _server.ServeAsync(second.Server, CancellationToken.None);
         await SendAsync(second.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Counters.TakeWindow().SessionCountReconnectingPty == 1, "the reattach", Deadline);
@@ -94,7 +94,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_InitLongerThanTheBound_ClosesWithALoggedReason()
     {
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
         var prefix = new byte[2];
         BinaryPrimitives.WriteUInt16LittleEndian(prefix, 2000);
@@ -110,7 +110,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_BadInitJson_ClosesWithALoggedReason()
     {
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
         var json = "{\"ID\":"u8.ToArray();
         var frame = new byte[2 + json.Length];
@@ -129,7 +129,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     public async Task Serve_RequestLargerThanTheBound_ClosesThatConnectionButNotTheTerminal()
     {
         var server = new ReconnectingPtyServer(_harness.Sessions, ReconnectingPtyServerOptions.Default with { MaxRequestBytes = 1024 }, _logger);
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = server.ServeAsync(pipe.Server, CancellationToken.None);
         await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
 
@@ -144,7 +144,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     public async Task Serve_Cancelled_EndsTheConnection()
     {
         using var cancel = new CancellationTokenSource();
-        var pipe = new DuplexPipe();
+        var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, cancel.Token);
         await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
@@ -159,6 +159,13 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     {
         await stream.WriteAsync(bytes);
         await stream.FlushAsync();
+    }
+
+    // An in-memory connection: the client's end and the server's.
+    private static (Stream Client, Stream Server) Pair()
+    {
+        var (client, server) = DuplexPipeStream.CreatePair();
+        return (client, server);
     }
 
     private static async Task<string> ReadToEndAsync(Stream stream)
