@@ -29,12 +29,16 @@ public static class DevCommand
         {
             Description = "How long a web terminal lives after its last client left (default 5m)",
         };
+        var dataDirectory = new Option<string?>("--data-dir")
+        {
+            Description = "Directory for the agent's own state: host keys, the API socket, the dev ssh files (default ~/.local/share/agent)",
+        };
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
         var api = new ApiCliOptions();
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
-            workspace, address, agentName, ptyTimeout,
+            workspace, address, agentName, ptyTimeout, dataDirectory,
         };
         logging.AddTo(command);
         ssh.AddTo(command);
@@ -83,7 +87,7 @@ public static class DevCommand
                 return 2;
             }
 
-            var data = AgentHost.EnsurePrivateDirectory(RunCommand.DefaultDataDirectory());
+            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? RunCommand.DefaultDataDirectory());
             using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
             if (sshSetup is null)
             {
