@@ -51,7 +51,9 @@ internal sealed class RelayEndpoint
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
             await using var registration = stopping.Token.Register(() => stopped.TrySetResult());
             var ended = await Task.WhenAny(session.Completion, stopped.Task);
-            var reason = ended == stopped.Task ? "the control plane is stopping" : session.Completion.Exception?.GetBaseException().Message ?? "closed by the agent";
+            var reason = ended != stopped.Task
+                ? session.Completion.Exception?.GetBaseException().Message ?? "closed by the agent"
+                : _stopping.IsCancellationRequested ? "the control plane is stopping" : "the connection dropped";
             _logger.LogInformation("Relay of agent {Agent} disconnected: {Reason}", agent.Name, reason);
         }
     }
