@@ -97,36 +97,8 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     }
 
     /// <summary>Runs <c>curl</c> against <paramref name="path"/> (relative to the server) with extra arguments.</summary>
-    public async Task<CurlResult> CurlAsync(string path, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("curl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-sS", "--noproxy", "*", "--max-time", "15", "-w", "\n%{http_code}" }.Concat(arguments))
-            start.ArgumentList.Add(argument);
-        start.ArgumentList.Add(new Uri(Address, path).ToString());
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("curl did not start");
-        using var deadline = new CancellationTokenSource(Deadline);
-        var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
-        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"curl {path} did not finish within {Deadline}");
-        }
-
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"curl failed ({process.ExitCode}): {await stderr}");
-        var split = output.LastIndexOf('\n');
-        return new CurlResult(int.Parse(output[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture), output[..split]);
-    }
+    public Task<CurlResult> CurlAsync(string path, params string[] arguments)
+        => Api.ApiCurl.GetAsync(new Uri(Address, path).ToString(), arguments);
 
     /// <summary><c>curl</c> with the main agent's token in the session header.</summary>
     public Task<CurlResult> CurlAsAgentAsync(string method, string path, string? json = null, Guid? token = null)
