@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -92,18 +93,40 @@ public sealed class RelayIntegrationSpecs : IClassFixture<RelayFixture>
         request.Headers.Add("Coder-Session-Token", IntegrationHarness.UserToken);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var id = $"watched-{Guid.NewGuid():N}";
-
-        await using var terminal = await TerminalClient.ConnectAsync(Harness.Url, id);
-
-        using var timeout = new CancellationTokenSource(Deadline);
-        while (await events.ReadLineAsync(timeout.Token) is { } line)
+        var lines = new ConcurrentQueue<string>();
+        var reading = Task.Run(async () =>
         {
-            if (line.Contains("\"type\":\"terminal_opened\"", StringComparison.Ordinal) && line.Contains(id, StringComparison.Ordinal))
-                return;
-        }
+            while (await events.ReadLineAsync() is { } line)
+                lines.Enqueue(line);
+        });
+        var ids = new List<string>();
+        var terminals = new List<TerminalClient>();
+        var lastOpened = DateTime.MinValue;
+        try
+        {
+            // The control plane follows the agent's events from when the relay attaches; a terminal opened before
+            // that is not seen, so another one is opened every 2 s until one shows up.
+            await Eventually.WaitAsync(
+                async () =>
+                {
+                    if (DateTime.UtcNow - lastOpened > TimeSpan.FromSeconds(2))
+                    {
+                        ids.Add($"watched-{Guid.NewGuid():N}");
+                        terminals.Add(await TerminalClient.ConnectAsync(Harness.Url, ids[^1]));
+                        lastOpened = DateTime.UtcNow;
+                    }
 
-        Assert.Fail("the event stream ended without the terminal");
+                    return lines.Any(line => line.Contains("\"type\":\"terminal_opened\"", StringComparison.Ordinal) && ids.Any(id => line.Contains(id, StringComparison.Ordinal)));
+                },
+                seen => seen,
+                "a terminal_opened event on the control plane's stream",
+                Deadline);
+        }
+        finally
+        {
+            foreach (var terminal in terminals)
+                await terminal.DisposeAsync();
+        }
     }
 
     [Fact]
