@@ -4,6 +4,7 @@ using Agent.Reactive.Statistics;
 using Agent.Runtime.Processes;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
+using Agent.Specs.Fakes.Terminal;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -12,9 +12,10 @@ public sealed class FakePtyProcess : IPtyProcess
 {
     private readonly Lock _gate = new();
     private readonly ReplaySubject<ReadOnlyMemory<byte>> _output = new(); // output waits for its reader, as in a real PTY
-    private readonly TaskCompletionSource<PtyExit> _exited = new();
+    private readonly TaskCompletionSource<PtyExit> _exited = new(); // continuations inline: virtual-time specs see the exit at once
     private readonly MemoryStream _input = new();
     private readonly List<(ushort Columns, ushort Rows)> _sizes = [];
+    private readonly List<int> _signals = [];
 
     public FakePtyProcess(PtySpec spec, int processId)
     {
@@ -52,15 +53,27 @@ public sealed class FakePtyProcess : IPtyProcess
         }
     }
 
+    public IReadOnlyList<int> Signals
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _signals];
+        }
+    }
+
     /// <summary>Output as the real reader would produce it: one owned chunk.</summary>
     public void Emit(string text) => Emit(Encoding.UTF8.GetBytes(text));
 
     public void Emit(byte[] bytes) => _output.OnNext(bytes);
 
     /// <summary>The process exits with <paramref name="code"/> after the output so far.</summary>
-    public void Exit(int code)
+    public void Exit(int code) => Exit(new PtyExit(code, null));
+
+    /// <summary>The process ends as <paramref name="exit"/> says (a code or a signal) after the output so far.</summary>
+    public void Exit(PtyExit exit)
     {
-        _exited.TrySetResult(new PtyExit(code, null));
+        _exited.TrySetResult(exit);
         _output.OnCompleted();
     }
 
@@ -79,6 +92,8 @@ public sealed class FakePtyProcess : IPtyProcess
 
     public void Signal(int signal)
     {
+        lock (_gate)
+            _signals.Add(signal);
     }
 
     public void Dispose()

@@ -183,9 +183,9 @@ public class SshSessionSpecs
         await harness.Client.SendDataAsync(channel, Encoding.UTF8.GetBytes("tty\r"));
         await harness.Client.WaitAsync(() => pty.Input == "tty\r", "the input to reach the terminal");
         harness.Client.RequestNoReply(channel, "window-change", w => w.WriteUInt32(100).WriteUInt32(30).WriteUInt32(0).WriteUInt32(0));
-        await harness.Client.WaitAsync(() => pty.Resizes.Contains(((ushort)100, (ushort)30)), "the resize");
+        await harness.Client.WaitAsync(() => pty.Sizes.Contains(((ushort)100, (ushort)30)), "the resize");
         pty.Emit("bye\r\n");
-        pty.Exit(new Agent.Reactive.Ports.PtyExit(3, null));
+        pty.Exit(3);
         await harness.Client.WaitClosedAsync(channel);
         Assert.Equal(3u, harness.Client.Read(() => channel.ExitStatus));
         Assert.EndsWith("bye\r\n", harness.Client.Read(() => channel.StdoutText), StringComparison.Ordinal);
