@@ -24,6 +24,35 @@ require_sshd() {
   fi
 }
 
+# $work/client and $work/authorized_keys: one ed25519 client key every server here accepts.
+client_key() {
+  ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
+  cp "$work/client.pub" "$work/authorized_keys"
+}
+
+# OpenSSH's sshd (after require_sshd) on a free loopback port, $sshd_port: its own ed25519 host key, the client key
+# of client_key, Debian's sftp-server as shipped.
+start_sshd() {
+  ssh-keygen -q -t ed25519 -N '' -f "$work/sshd_host_ed25519" </dev/null
+  mkdir -p /run/sshd
+  sshd_port=$(free_port)
+  cat > "$work/sshd_config" <<CONF
+ListenAddress 127.0.0.1:$sshd_port
+HostKey $work/sshd_host_ed25519
+PidFile $work/sshd.pid
+AuthorizedKeysFile $work/authorized_keys
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+PrintMotd no
+UseDNS no
+Subsystem sftp /usr/lib/openssh/sftp-server
+CONF
+  "$sshd" -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
 now() { date +%s%N; }

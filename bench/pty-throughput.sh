@@ -23,25 +23,8 @@ fi
 
 agent_binary
 
-ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
-cp "$work/client.pub" "$work/authorized_keys"
-ssh-keygen -q -t ed25519 -N '' -f "$work/sshd_host_ed25519" </dev/null
-mkdir -p /run/sshd
-sshd_port=$(free_port)
-cat > "$work/sshd_config" <<CONF
-ListenAddress 127.0.0.1:$sshd_port
-HostKey $work/sshd_host_ed25519
-PidFile $work/sshd.pid
-AuthorizedKeysFile $work/authorized_keys
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-PrintMotd no
-UseDNS no
-CONF
-"$sshd" -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
+client_key
+start_sshd
 
 plane_port=$(free_port)
 token=$(python3 -c 'import uuid; print(uuid.uuid4())')

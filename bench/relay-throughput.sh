@@ -47,8 +47,7 @@ while True:
 print(total)
 PY
 
-ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
-cp "$work/client.pub" "$work/authorized_keys"
+client_key
 ssh_port=$(free_port); plane_port=$(free_port); forward_port=$(free_port)
 token=$(python3 -c 'import uuid; print(uuid.uuid4())')
 cat > "$work/workspace.json" <<JSON

@@ -17,28 +17,8 @@ require_sshd
 agent_binary
 
 # One client key for both servers; each server its own ed25519 host key.
-ssh-keygen -q -t ed25519 -N '' -f "$work/client" </dev/null
-cp "$work/client.pub" "$work/authorized_keys"
-ssh-keygen -q -t ed25519 -N '' -f "$work/sshd_host_ed25519" </dev/null
-
-# OpenSSH's sshd with its own config (Debian's sftp-server, as shipped).
-mkdir -p /run/sshd
-sshd_port=$(free_port)
-cat > "$work/sshd_config" <<CONF
-ListenAddress 127.0.0.1:$sshd_port
-HostKey $work/sshd_host_ed25519
-PidFile $work/sshd.pid
-AuthorizedKeysFile $work/authorized_keys
-UsePAM no
-StrictModes no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-PrintMotd no
-UseDNS no
-Subsystem sftp /usr/lib/openssh/sftp-server
-CONF
-"$sshd" -D -e -f "$work/sshd_config" 2>"$work/sshd.log" &
+client_key
+start_sshd
 
 # Our agent: `agent dev` (control plane + agent) with an SSH listener; its own data dir (host keys) and logs.
 agent_port=$(free_port); plane_port=$(free_port)
