@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Net.Http.Json;
 using Agent.Runtime.Api;
-using Agent.Runtime.Relay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,13 +39,7 @@ internal sealed class ListeningPortsEndpoint
         if (agent is null)
             return;
 
-        // One HTTP connection over one relayed stream; nothing is pooled across relays that come and go.
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) => await _hub.OpenAsync(agent.Name, RelayPorts.HttpApi, cancellationToken),
-            PooledConnectionLifetime = TimeSpan.Zero,
-        };
-        using var client = new HttpClient(handler) { Timeout = Timeout };
+        using var client = _hub.ApiClient(agent.Name, Timeout);
         ListeningPortsResponse? answer;
         try
         {

@@ -2,7 +2,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Agent.Runtime.Monitor;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -61,12 +60,7 @@ internal sealed class RelayEndpoint
     /// <summary>The agent's own event stream (port 4), for the events only the agent sees; ends with the relay.</summary>
     private CompositeDisposable FollowAgentEvents(ControlPlaneAgent agent)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) => await _hub.OpenAsync(agent.Name, RelayPorts.HttpApi, cancellationToken),
-            PooledConnectionLifetime = TimeSpan.Zero,
-        };
-        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = _hub.ApiClient(agent.Name, Timeout.InfiniteTimeSpan);
         var client = new AgentEventsClient(http, _logger);
         var subscription = client
             .EventsAt(new Uri("http://agent/api/v0/events"), "relay", _scheduler)

@@ -44,6 +44,20 @@ public sealed class RelayHub
     }
 
     /// <summary>
+    /// An HTTP client of agent <paramref name="name"/>'s API (port 4): each connection is a new relayed stream, none
+    /// is pooled across relays that come and go. The address's host is ignored.
+    /// </summary>
+    public HttpClient ApiClient(string name, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) => await OpenAsync(name, RelayPorts.HttpApi, cancellationToken),
+            PooledConnectionLifetime = TimeSpan.Zero,
+        };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
+    }
+
+    /// <summary>
     /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> and waits for the agent's answer.
     /// </summary>
     /// <exception cref="RelayOpenException">The agent is not connected, refused, or did not answer in time.</exception>
