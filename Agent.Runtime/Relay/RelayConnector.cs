@@ -14,8 +14,8 @@ namespace Agent.Runtime.Relay;
 /// </summary>
 public sealed class RelayConnector : IRelayConnector
 {
-    /// <summary>The path of the relay WebSocket on the control plane.</summary>
-    public const string Path = "/api/v2/workspaceagents/me/relay";
+    /// <summary>The path of the relay WebSocket below the control plane's URL.</summary>
+    public const string Path = "api/v2/workspaceagents/me/relay";
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
@@ -33,7 +33,7 @@ public sealed class RelayConnector : IRelayConnector
         ArgumentNullException.ThrowIfNull(counters);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        _endpoint = WebSocketUri(controlPlane, Path);
+        _endpoint = WebSocketAddress.Below(controlPlane, Path);
         _token = token;
         _logger = loggerFactory.CreateLogger<RelayConnector>();
         _handler = new RelayStreamHandler(services, counters, loggerFactory.CreateLogger<RelayStreamHandler>());
@@ -42,17 +42,6 @@ public sealed class RelayConnector : IRelayConnector
             DataReceived = bytes => counters.AddReceived(bytes),
             DataSent = bytes => counters.AddSent(bytes),
         };
-    }
-
-    /// <summary><paramref name="baseAddress"/> with <paramref name="path"/> and the ws/wss scheme of its http/https one.</summary>
-    public static Uri WebSocketUri(Uri baseAddress, string path)
-    {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        var builder = new UriBuilder(new Uri(baseAddress, path))
-        {
-            Scheme = baseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-        };
-        return builder.Uri;
     }
 
     public async Task<IRelayLink> ConnectAsync(CancellationToken cancellationToken)

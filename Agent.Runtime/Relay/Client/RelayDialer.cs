@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Agent.Runtime.ControlPlane;
-using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
+using Agent.Runtime.Net;
 
 namespace Agent.Runtime.Relay.Client;
 
@@ -28,21 +28,7 @@ public static class RelayDialer
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        var scheme = controlPlane.Scheme switch
-        {
-            "http" or "ws" => "ws",
-            "https" or "wss" => "wss",
-            _ => throw new ArgumentException($"the control plane URL must be http(s) or ws(s), not {controlPlane.Scheme}", nameof(controlPlane)),
-        };
-        var builder = new UriBuilder(controlPlane)
-        {
-            Scheme = scheme,
-            Port = controlPlane.IsDefaultPort ? -1 : controlPlane.Port,
-            Path = $"{controlPlane.AbsolutePath.TrimEnd('/')}/api/v2/workspaceagents/{Uri.EscapeDataString(agent)}/connect",
-            Query = $"port={port}",
-            Fragment = string.Empty,
-        };
-        return builder.Uri;
+        return WebSocketAddress.Below(controlPlane, $"api/v2/workspaceagents/{Uri.EscapeDataString(agent)}/connect", $"port={port}");
     }
 
     /// <summary>The control plane's address for messages: no user info, query or fragment.</summary>
