@@ -18,7 +18,8 @@ namespace Agent.Runtime.Api;
 /// The agent's own HTTP API (Coder's tailnet port 4) on Kestrel: <c>GET /</c> hello,
 /// <c>GET /api/v0/listening-ports</c>, <c>GET /metrics</c> (Prometheus text) and <c>GET /api/v0/events</c>
 /// (Server-Sent Events). It always serves on a private Unix socket (what the relay connects to) and, if asked,
-/// on one loopback TCP address. No authentication: nothing here listens beyond loopback.
+/// on one loopback TCP address. No authentication: nothing here listens beyond loopback, the TCP listener answers only
+/// loopback Host names (no DNS rebinding) and serves its event stream to no other web origin.
 /// </summary>
 public sealed class AgentApiServer : IAsyncDisposable
 {
@@ -100,6 +101,9 @@ public sealed class AgentApiServer : IAsyncDisposable
         var ports = new ListeningPortCache(scanner.Scan, sources.Scheduler, options.ListeningPortsMaxAge);
         var stopping = app.Lifetime.ApplicationStopping;
 
+        // The TCP listener is loopback and unauthenticated: no rebound host names, no cross-origin event streams.
+        app.Use(next => new LoopbackHostFilter(next, loggerFactory.CreateLogger<LoopbackHostFilter>()).InvokeAsync);
+        app.Use(next => new SameOriginFilter(next, loggerFactory.CreateLogger<SameOriginFilter>()).InvokeAsync);
         app.UseRequestTimeouts();
         RequestDelegate hello = context => ApiResponses.WriteJsonAsync(context, new ApiMessage(Hello), AgentApiJsonContext.Default.ApiMessage);
         RequestDelegate listeningPorts = context => ListeningPortsAsync(context, ports, logger);
@@ -112,7 +116,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         app.MapGet("/", hello);
         app.MapGet("/api/v0/listening-ports", listeningPorts);
         app.MapGet("/metrics", metrics);
-        app.MapGet("/api/v0/events", events).DisableRequestTimeout();
+        app.MapGet("/api/v0/events", events).DisableRequestTimeout().WithMetadata(EventStreamEndpoint.Instance);
         return new AgentApiServer(app, subscription, socketPath, ownDirectory, logger);
     }
 

@@ -62,6 +62,46 @@ public sealed class AgentApiServerSpecs : IAsyncLifetime
         Assert.NotEqual(0, _server.TcpEndpoints[0].Port);
     }
 
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("evil.example:8080")]
+    [InlineData("192.168.1.2")]
+    public async Task AnyRequestOverTcp_HostNotALoopbackName_421(string host)
+    {
+        var hello = await ApiCurl.GetAsync(Url + "/", "-H", $"Host: {host}");
+        var ports = await ApiCurl.GetAsync(Url + "/api/v0/listening-ports", "-H", $"Host: {host}");
+
+        Assert.Equal((421, 421), (hello.Status, ports.Status));
+        Assert.Equal("Host not allowed.", hello.Message());
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("localhost:1")]
+    [InlineData("127.0.0.1:1")]
+    [InlineData("[::1]:1")]
+    public async Task AnyRequestOverTcp_LoopbackHost_Answers(string host)
+        => Assert.Equal(200, (await ApiCurl.GetAsync(Url + "/", "-H", $"Host: {host}")).Status);
+
+    [Fact]
+    public async Task AnyRequestOverTheUnixSocket_AnyHost_Answers()
+    {
+        // The relay's port 4 reaches the API through the socket with whatever name its client used.
+        var result = await ApiCurl.GetAsync("http://evil.example/", "--unix-socket", _server.UnixSocketPath);
+
+        Assert.Equal(200, result.Status);
+    }
+
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("null")]
+    public async Task Events_ForeignOrigin_403(string origin)
+    {
+        var result = await ApiCurl.GetAsync(Url + "/api/v0/events", "-H", $"Origin: {origin}");
+
+        Assert.Equal(403, result.Status);
+    }
+
     [Fact]
     public async Task Post_AnyPath_IsNotAllowed()
     {

@@ -86,6 +86,12 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
         var relay = new RelayEndpoint(relays, options.Relay, options.Scheduler, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
 
+        // What a web page may reach: no rebound host names on loopback, no cross-origin sockets or streams, JSON bodies only.
+        if (listen.IsLoopback)
+            app.Use(next => new LoopbackHostFilter(next, loggerFactory.CreateLogger<LoopbackHostFilter>()).InvokeAsync);
+        app.Use(next => new SameOriginFilter(next, loggerFactory.CreateLogger<SameOriginFilter>()).InvokeAsync);
+        app.Use(next => new JsonBodyFilter(next, loggerFactory.CreateLogger<JsonBodyFilter>()).InvokeAsync);
+
         // A client that vanished without closing (a dropped network) is noticed within a minute and its stream freed.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);

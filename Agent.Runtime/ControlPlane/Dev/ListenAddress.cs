@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Agent.Runtime.Api;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Agent.Runtime.ControlPlane.Dev;
@@ -7,6 +8,9 @@ namespace Agent.Runtime.ControlPlane.Dev;
 /// <summary>A parsed <c>host:port</c> listen address: an IP address, <c>localhost</c>, or <c>*</c> for every interface.</summary>
 internal sealed record ListenAddress(IPAddress? Ip, bool Localhost, int Port)
 {
+    /// <summary>Whether only this machine can connect: <c>localhost</c>, 127.0.0.0/8 or <c>::1</c>.</summary>
+    public bool IsLoopback => Localhost || (Ip is not null && ApiListenAddress.IsLoopback(Ip));
+
     /// <exception cref="ArgumentException">The address is not <c>host:port</c>.</exception>
     public static ListenAddress Parse(string address)
     {

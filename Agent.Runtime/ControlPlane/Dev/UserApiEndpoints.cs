@@ -31,7 +31,8 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/startup-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Startup), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
         agent.MapGet("/shutdown-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Shutdown), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
         agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
-        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)));
+        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)))
+            .WithMetadata(EventStreamEndpoint.Instance);
     }
 
     // Every agent of the workspace file, sorted by name (agent config-ssh writes one Host entry each).

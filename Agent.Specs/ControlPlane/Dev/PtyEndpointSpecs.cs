@@ -112,6 +112,37 @@ public sealed class PtyEndpointSpecs : IAsyncDisposable
         await Eventually.WaitAsync(() => _terminal.Sessions.Ids.Contains("r2"), "the terminal to start", Deadline);
     }
 
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("null")]
+    [InlineData("http://127.0.0.1:1")]
+    public async Task Pty_QueryTokenFromAForeignOrigin_Is403AndNoTerminalStarts(string origin)
+    {
+        var harness = await StartAsync();
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Origin", origin);
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new Uri($"ws://{harness.Address.Authority}/api/v2/workspaceagents/main/pty?reconnect=r3&command=sh&coder_session_token={ControlPlaneHarness.UserToken}");
+
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
+        Assert.Empty(_terminal.Launcher.Started);
+    }
+
+    [Fact]
+    public async Task Pty_QueryTokenFromItsOwnOrigin_IsAccepted()
+    {
+        var harness = await StartAsync();
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Origin", $"http://{harness.Address.Authority}");
+        var url = new Uri($"ws://{harness.Address.Authority}/api/v2/workspaceagents/main/pty?reconnect=r4&coder_session_token={ControlPlaneHarness.UserToken}");
+
+        await socket.ConnectAsync(url, CancellationToken.None).WaitAsync(Deadline);
+
+        await Eventually.WaitAsync(() => _terminal.Sessions.Ids.Contains("r4"), "the terminal to start", Deadline);
+    }
+
     [Fact]
     public async Task TerminalPage_ServesTheBundledXtermWithoutExternalUrls()
     {
