@@ -153,7 +153,9 @@ public static class DashboardRenderer
     private static Text ConnectionText(ConnectionState? state, DateTimeOffset? at, string? reason, DateTimeOffset now) => state switch
     {
         null => new Text("unknown", Dim),
-        ConnectionState.Connected => new Text($"connected for {DashboardFormat.Duration(now - at!.Value)}", Good),
+        ConnectionState.Connected => new Text(
+            $"connected for {DashboardFormat.Duration(now - at!.Value)}" + (reason is { Length: > 0 } ? $" ({reason})" : string.Empty),
+            Good),
         ConnectionState.Connecting => new Text("connecting…", Warn),
         _ => new Text(
             $"disconnected {DashboardFormat.Duration(now - at!.Value)} ago" + (reason is { Length: > 0 } ? $": {reason}" : string.Empty),

@@ -93,6 +93,17 @@ public sealed class DashboardRendererSpecs
         Assert.Contains("start_error", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_RelayReplacedByANewerOne_ShowsItWhileConnected()
+    {
+        var state = DashboardState.Empty
+            .Apply(new RelayChanged(T0, ConnectionState.Connected, "a newer relay from 127.0.0.1:4242 replaced the one from 127.0.0.1:4141"));
+
+        var text = RenderText(state, T0.AddSeconds(5));
+
+        Assert.Contains("connected for 5.0 s (a newer relay from 127.0.0.1:4242 replaced the one from 127.0.0.1:4141)", text, StringComparison.Ordinal);
+    }
+
     private static string RenderText(DashboardState state, DateTimeOffset now)
     {
         var output = new StringWriter();

@@ -45,6 +45,30 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Relay_ANewerRelayOfTheSameAgent_ReplacesTheOlderWithAWarningAndAnEvent()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        using var http = _harness.User();
+        using var events = await http.GetAsync("api/v2/workspaceagents/main/events", HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(deadline.Token));
+        var connector = new RelayConnector(_harness.Address, ControlPlaneHarness.MainToken.ToString(), new RelayServices(), new AgentCounters(), new YamuxOptions(), NullLoggerFactory.Instance);
+
+        await using var newer = await connector.ConnectAsync(deadline.Token);
+        string? line;
+        do
+        {
+            line = await reader.ReadLineAsync(deadline.Token);
+        }
+        while (line is not null && !(line.StartsWith("data: {\"type\":\"relay\"", StringComparison.Ordinal) && line.Contains("replaced", StringComparison.Ordinal)));
+
+        Assert.NotNull(line);
+        Assert.Contains("\"state\":\"connected\"", line, StringComparison.Ordinal);
+        Assert.Matches("a newer relay from 127\\.0\\.0\\.1:\\d+ replaced the one from 127\\.0\\.0\\.1:\\d+", line);
+        Assert.Contains(_harness.Logs.Messages, message => message.StartsWith("Warning", StringComparison.Ordinal) && message.Contains("A newer relay of agent main from 127.0.0.1:", StringComparison.Ordinal));
+        Assert.True(_harness.Server.Relays.IsConnected("main"), "the newer relay serves the agent");
+    }
+
+    [Fact]
     public async Task Connect_ForwardedPort_CarriesBytesBothWaysWithHalfClose()
     {
         var port = StartEcho();

@@ -102,6 +102,14 @@ public sealed class ControlPlaneAgent : IDisposable
         });
     }
 
+    /// <summary>A newer relay (from <paramref name="remote"/>) replaced the one from <paramref name="previous"/>; shown on <see cref="Events"/>.</summary>
+    public void RelayReplaced(IScheduler scheduler, string remote, string previous)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        lock (_gate)
+            _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Connected, $"a newer relay from {remote} replaced the one from {previous}"));
+    }
+
     public AgentSummary Summary()
     {
         lock (_gate)

@@ -42,7 +42,8 @@ internal sealed class RelayEndpoint
         var session = YamuxSession.Client(transport, _options, _logger);
         await using (session.ConfigureAwait(false))
         {
-            using var attached = _hub.Attach(agent.Name, session);
+            var remote = context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "a local socket";
+            using var attached = _hub.Attach(agent.Name, session, remote, previous => agent.RelayReplaced(_scheduler, remote, previous));
             using var counted = agent.RelayAttached(_scheduler);
             using var agentEvents = FollowAgentEvents(agent);
             _logger.LogInformation("Relay of agent {Agent} connected", agent.Name);

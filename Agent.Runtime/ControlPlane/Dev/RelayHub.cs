@@ -16,7 +16,7 @@ public sealed class RelayHub
     /// <summary>How long an agent has to answer a new stream.</summary>
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, YamuxSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AttachedRelay> _sessions = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
     public RelayHub(ILogger logger) => _logger = logger;
@@ -24,23 +24,30 @@ public sealed class RelayHub
     /// <summary>Whether agent <paramref name="name"/> has a relay now.</summary>
     public bool IsConnected(string name) => _sessions.ContainsKey(name);
 
-    /// <summary>Makes <paramref name="session"/> the relay of <paramref name="name"/> until the result is disposed.</summary>
-    public IDisposable Attach(string name, YamuxSession session)
+    /// <summary>
+    /// Makes <paramref name="session"/> (from <paramref name="remote"/>) the relay of <paramref name="name"/> until the
+    /// result is disposed. A relay it replaces is closed, logged as a warning and told to <paramref name="replaced"/>
+    /// (with the older relay's address): the agent reconnected after losing its connection, or someone else holds its token.
+    /// </summary>
+    public IDisposable Attach(string name, YamuxSession session, string remote, Action<string> replaced)
     {
         ArgumentNullException.ThrowIfNull(session);
-        YamuxSession? replaced = null;
-        _sessions.AddOrUpdate(name, session, (_, old) =>
+        ArgumentNullException.ThrowIfNull(replaced);
+        var relay = new AttachedRelay(session, remote);
+        AttachedRelay? previous = null;
+        _sessions.AddOrUpdate(name, relay, (_, old) =>
         {
-            replaced = old;
-            return session;
+            previous = old;
+            return relay;
         });
-        if (replaced is not null)
+        if (previous is not null)
         {
-            _logger.LogInformation("A new relay of agent {Agent} replaces the old one", name);
-            _ = replaced.DisposeAsync().AsTask();
+            _logger.RelayReplaced(name, remote, previous.Remote);
+            replaced(previous.Remote);
+            _ = previous.Session.DisposeAsync().AsTask();
         }
 
-        return Disposable.Create(() => _sessions.TryRemove(new KeyValuePair<string, YamuxSession>(name, session)));
+        return Disposable.Create(() => _sessions.TryRemove(new KeyValuePair<string, AttachedRelay>(name, relay)));
     }
 
     /// <summary>
@@ -63,13 +70,13 @@ public sealed class RelayHub
     /// <exception cref="RelayOpenException">The agent is not connected, refused, or did not answer in time.</exception>
     public async Task<YamuxStream> OpenAsync(string name, int port, CancellationToken cancellationToken)
     {
-        if (!_sessions.TryGetValue(name, out var session))
+        if (!_sessions.TryGetValue(name, out var relay))
             throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} is not connected to the relay");
 
         YamuxStream stream;
         try
         {
-            stream = await session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+            stream = await relay.Session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
         {
@@ -102,4 +109,6 @@ public sealed class RelayHub
             throw;
         }
     }
+
+    private sealed record AttachedRelay(YamuxSession Session, string Remote);
 }
