@@ -18,7 +18,10 @@ public static class DevCommand
 
     public static Command Create()
     {
-        var workspace = new Option<FileInfo?>("--workspace") { Description = $"Workspace file (default: {DemoWorkspace})" };
+        var workspace = new Option<FileInfo?>("--workspace")
+        {
+            Description = $"Workspace file (default: {DemoWorkspace}); a token it leaves out is made on the first run and kept in the data directory",
+        };
         var address = new Option<string>("--address")
         {
             Description = "host:port of the control plane (port 0 picks a free port)",
@@ -31,7 +34,7 @@ public static class DevCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Directory for the agent's own state: host keys, the API socket, the dev ssh files (default ~/.local/share/agent)",
+            Description = "Directory for the agent's own state: host keys, the API socket, the dev tokens and ssh files (default ~/.local/share/agent)",
         };
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
@@ -43,13 +46,22 @@ public static class DevCommand
         logging.AddTo(command);
         ssh.AddTo(command);
         api.AddTo(command);
-        command.SetAction(async (result, _) =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
+            var name = result.GetValue(agentName);
+            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? RunCommand.DefaultDataDirectory());
+            DevTokens tokens;
             WorkspaceDefinition definition;
             try
             {
-                definition = WorkspaceDefinition.Load(file);
+                tokens = await DevTokens.LoadOrCreateAsync(data, cancellationToken);
+                definition = WorkspaceDefinition.Load(file, loaded => loaded.WithMissingTokens(name, tokens.User, tokens.Agent));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: cannot keep its tokens in {data}: {e.Message}");
+                return 2;
             }
             catch (WorkspaceDefinitionException e)
             {
@@ -57,7 +69,6 @@ public static class DevCommand
                 return 2;
             }
 
-            var name = result.GetValue(agentName);
             var agent = name is null ? definition.Agents[0] : definition.Agents.FirstOrDefault(a => a.Name == name);
             if (agent is null)
             {
@@ -87,7 +98,6 @@ public static class DevCommand
                 return 2;
             }
 
-            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? RunCommand.DefaultDataDirectory());
             using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
             if (sshSetup is null)
             {
@@ -106,7 +116,7 @@ public static class DevCommand
                 return 1;
             }
 
-            var userToken = definition.UserTokens.Count > 0 ? definition.UserTokens[0] : null;
+            var userToken = definition.UserTokens[0];
             var exitCode = await RunCommand.RunAgentAsync(
                 server.Address,
                 agent.Token,
@@ -115,12 +125,8 @@ public static class DevCommand
                 new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress, Terminal = terminalOptions },
                 loggerFactory,
                 async () => await PrintBannerAsync(
-                    server.Address,
-                    file,
-                    agent.Name,
-                    userToken,
-                    logDirectory,
-                    userToken is null ? null : await DevSsh.PrepareAsync(data, server.Address, agent.Name, userToken, sshSetup.PublicKeys)));
+                    new Banner(server.Address, file, agent.Name, userToken, agent.Token, TokensOrigin(tokens, userToken, agent.Token), logDirectory),
+                    await DevSsh.PrepareAsync(data, server.Address, agent.Name, userToken, sshSetup.PublicKeys)));
             await server.StopAsync();
             return exitCode;
         });
@@ -133,24 +139,38 @@ public static class DevCommand
         return File.Exists(beside) ? beside : Path.GetFullPath(DemoWorkspace);
     }
 
-    private static async Task PrintBannerAsync(Uri url, string workspace, string agent, string? userToken, string logDirectory, string? ssh)
+    /// <summary>Where the tokens in use come from: <c>agent dev</c>'s own (kept in its data directory) or the workspace file.</summary>
+    private static string TokensOrigin(DevTokens tokens, string userToken, string agentToken)
+        => (userToken == tokens.User, agentToken == tokens.Agent) switch
+        {
+            (true, true) => $"made on the first run, kept 0600 in {tokens.Directory}",
+            (false, false) => "from the workspace file",
+            (true, false) => $"the agent's from the workspace file, the user's kept 0600 in {tokens.Directory}",
+            (false, true) => $"the user's from the workspace file, the agent's kept 0600 in {tokens.Directory}",
+        };
+
+    private static async Task PrintBannerAsync(Banner banner, string ssh)
     {
-        var token = userToken ?? "<a user token of the workspace file>";
+        var (url, workspace, agent, token, agentToken, tokensOrigin, logDirectory) = banner;
         var root = url.ToString().TrimEnd('/');
         await Console.Out.WriteLineAsync($"""
 
             Control plane  {root}  (workspace {workspace})
             Agent          "{agent}" running here; script logs in {logDirectory}
+            Tokens         user {token}, agent {agentToken}  ({tokensOrigin})
 
             Watch it live:   agent monitor --url {root} --token {token} --agent {agent}
                              (from a checkout: dotnet run --project Agent.Runtime -- monitor --url {root} --token {token})
             Ask the API:     curl -H 'Coder-Session-Token: {token}' {root}/api/v2/workspaceagents/{agent}
             Event stream:    curl -N '{root}/api/v2/workspaceagents/{agent}/events?coder_session_token={token}'
             Web terminal:    {root}/terminal?agent={agent}&token={token}
-            SSH:             {ssh ?? "(the workspace file has no user token)"}
+            SSH:             {ssh}
             SSH config:      agent config-ssh --url {root} --token {token}   (then: ssh agent.{agent}, or VS Code Remote-SSH)
             Stop:            Ctrl+C runs the shutdown script and reports "off"; press it again to stop at once.
 
             """);
     }
+
+    /// <summary>What the banner shows.</summary>
+    private sealed record Banner(Uri Url, string Workspace, string Agent, string UserToken, string AgentToken, string TokensOrigin, string LogDirectory);
 }

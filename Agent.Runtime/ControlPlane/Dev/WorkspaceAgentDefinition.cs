@@ -3,7 +3,7 @@ using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane.Dev;
 
-/// <summary>One agent of a workspace file: its name, its token (a UUID) and the manifest served to it.</summary>
+/// <summary>One agent of a workspace file: its name, its token (a UUID, hyphens optional) and the manifest served to it.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record WorkspaceAgentDefinition
 {

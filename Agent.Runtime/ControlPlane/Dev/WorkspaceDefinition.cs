@@ -15,6 +15,9 @@ public sealed partial record WorkspaceDefinition
     /// <summary>Workspace files larger than this are refused.</summary>
     public const int MaxFileBytes = 4 << 20;
 
+    private const string Published = "is published in this project's examples, so anyone can use it: "
+        + "leave it out (agent dev then makes a private one) or put a random one of your own (uuidgen; openssl rand -hex 16)";
+
     /// <summary>Tokens that may read the user API (agent status, logs, events).</summary>
     [JsonPropertyName("user_tokens")]
     public IReadOnlyList<string> UserTokens { get; init; } = [];
@@ -24,9 +27,17 @@ public sealed partial record WorkspaceDefinition
 
     /// <summary>Reads and validates the workspace file at <paramref name="path"/>.</summary>
     /// <exception cref="WorkspaceDefinitionException">The file is missing, unreadable or invalid; the message says which field of which agent.</exception>
-    public static WorkspaceDefinition Load(string path)
+    public static WorkspaceDefinition Load(string path) => Load(path, workspace => workspace);
+
+    /// <summary>
+    /// Reads the workspace file at <paramref name="path"/>, lets <paramref name="complete"/> fill in what the file
+    /// leaves out (<see cref="WithMissingTokens"/>), then validates the result.
+    /// </summary>
+    /// <exception cref="WorkspaceDefinitionException">The file is missing, unreadable or invalid; the message says which field of which agent.</exception>
+    public static WorkspaceDefinition Load(string path, Func<WorkspaceDefinition, WorkspaceDefinition> complete)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(complete);
         string json;
         try
         {
@@ -42,29 +53,33 @@ public sealed partial record WorkspaceDefinition
             throw new WorkspaceDefinitionException($"{path}: cannot read the workspace file: {ex.Message}", ex);
         }
 
-        return Parse(json, path);
+        return complete(Deserialize(json, path)).Checked(path);
     }
 
     /// <summary>Parses and validates a workspace definition; <paramref name="source"/> names it in error messages.</summary>
     /// <exception cref="WorkspaceDefinitionException">The JSON is malformed or describes an unusable workspace.</exception>
-    public static WorkspaceDefinition Parse(string json, string source = "workspace")
+    public static WorkspaceDefinition Parse(string json, string source = "workspace") => Deserialize(json, source).Checked(source);
+
+    /// <summary>
+    /// A copy with <paramref name="userToken"/> as the user token when the file lists none, and
+    /// <paramref name="agentToken"/> as the token of agent <paramref name="agentName"/> (the first when <c>null</c>)
+    /// when it has none: how <c>agent dev</c> runs the demo workspace, which carries no token, on tokens of its own.
+    /// </summary>
+    public WorkspaceDefinition WithMissingTokens(string? agentName, string userToken, string agentToken)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        WorkspaceDefinition? workspace;
-        try
+        ArgumentException.ThrowIfNullOrEmpty(userToken);
+        ArgumentException.ThrowIfNullOrEmpty(agentToken);
+        var agents = Agents ?? [];
+        var index = -1;
+        for (var i = 0; i < agents.Count && index < 0; i++)
         {
-            workspace = JsonSerializer.Deserialize(json, ControlPlaneJsonContext.Default.WorkspaceDefinition);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.Path is null ? string.Empty : $" at {ex.Path}";
-            var line = ex.LineNumber is { } number ? $" (line {number + 1})" : string.Empty;
-            throw new WorkspaceDefinitionException($"{source}: invalid JSON{where}{line}: {ex.Message}", ex);
+            if (agentName is null || agents[i]?.Name == agentName)
+                index = i;
         }
 
-        if (workspace is null)
-            throw new WorkspaceDefinitionException($"{source}: the workspace file is JSON null, expected an object");
-        return workspace.Checked(source);
+        if (index >= 0 && agents[index] is { } agent && string.IsNullOrEmpty(agent.Token))
+            agents = [.. agents.Take(index), agent with { Token = agentToken }, .. agents.Skip(index + 1)];
+        return this with { UserTokens = UserTokens is { Count: > 0 } ? UserTokens : [userToken], Agents = agents };
     }
 
     /// <summary>Checks names, tokens, app ids and metadata keys.</summary>
@@ -79,6 +94,8 @@ public sealed partial record WorkspaceDefinition
         {
             if (string.IsNullOrWhiteSpace(userTokens[i]))
                 throw new WorkspaceDefinitionException($"{source}: user_tokens[{i}] is empty");
+            if (PublishedTokens.Contains(userTokens[i]))
+                throw new WorkspaceDefinitionException($"{source}: user_tokens[{i}] {Published}");
         }
 
         if (Agents is null || Agents.Count == 0)
@@ -94,8 +111,12 @@ public sealed partial record WorkspaceDefinition
             where = $"{source}: agent \"{agent.Name}\"";
             if (!names.Add(agent.Name))
                 throw new WorkspaceDefinitionException($"{where}: the name is used by another agent");
+            if (string.IsNullOrEmpty(agent.Token))
+                throw new WorkspaceDefinitionException($"{where}: token is missing (a UUID, for example from uuidgen; agent dev makes one itself)");
             if (!Guid.TryParse(agent.Token, out var token))
                 throw new WorkspaceDefinitionException($"{where}: token must be a UUID");
+            if (PublishedTokens.Contains(agent.Token))
+                throw new WorkspaceDefinitionException($"{where}: the token {Published}");
             if (!tokens.Add(token))
                 throw new WorkspaceDefinitionException($"{where}: the token is used by another agent");
             if (userTokens.Contains(agent.Token, StringComparer.OrdinalIgnoreCase))
@@ -104,6 +125,24 @@ public sealed partial record WorkspaceDefinition
         }
 
         return this with { UserTokens = userTokens };
+    }
+
+    private static WorkspaceDefinition Deserialize(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        WorkspaceDefinition? workspace;
+        try
+        {
+            workspace = JsonSerializer.Deserialize(json, ControlPlaneJsonContext.Default.WorkspaceDefinition);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is null ? string.Empty : $" at {ex.Path}";
+            var line = ex.LineNumber is { } number ? $" (line {number + 1})" : string.Empty;
+            throw new WorkspaceDefinitionException($"{source}: invalid JSON{where}{line}: {ex.Message}", ex);
+        }
+
+        return workspace ?? throw new WorkspaceDefinitionException($"{source}: the workspace file is JSON null, expected an object");
     }
 
     private static void ValidateManifest(WorkspaceAgentDefinition agent, string where)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Agent.Runtime.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -61,23 +62,45 @@ public sealed class ServerCommandSpecs
     }
 
     [Fact]
-    public async Task Invoke_DemoWorkspace_ServesUntilCancelled()
+    public async Task Invoke_DemoWorkspace_ExitsWith2ForItHasNoToken()
+    {
+        var exit = await ServerCommand.Create(() => NullLoggerFactory.Instance)
+            .Parse(["--workspace", WorkspaceDefinitionSpecsPaths.DemoWorkspace(), "--address", "127.0.0.1:0"])
+            .InvokeAsync();
+
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public async Task Invoke_DemoWorkspaceWithTokensOfItsOwn_ServesUntilCancelled()
     {
         var port = FreePort();
-        var demo = WorkspaceDefinitionSpecsPaths.DemoWorkspace();
-        using var stop = new CancellationTokenSource(ControlPlaneHarness.Deadline);
-        var run = ServerCommand.Create(() => NullLoggerFactory.Instance)
-            .Parse(["--workspace", demo, "--address", $"127.0.0.1:{port}"])
-            .InvokeAsync(cancellationToken: stop.Token);
+        var agentToken = Guid.NewGuid().ToString();
+        var demo = JsonNode.Parse(await File.ReadAllTextAsync(WorkspaceDefinitionSpecsPaths.DemoWorkspace()))!;
+        demo["user_tokens"] = new JsonArray(Guid.NewGuid().ToString("N"));
+        demo["agents"]![0]!["token"] = agentToken;
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, demo.ToJsonString());
+        try
+        {
+            using var stop = new CancellationTokenSource(ControlPlaneHarness.Deadline);
+            var run = ServerCommand.Create(() => NullLoggerFactory.Instance)
+                .Parse(["--workspace", file, "--address", $"127.0.0.1:{port}"])
+                .InvokeAsync(cancellationToken: stop.Token);
 
-        var answer = await CurlWithRetriesAsync($"http://127.0.0.1:{port}/api/v2/workspaceagents/me/manifest");
-        await stop.CancelAsync();
-        var exit = await run;
+            var answer = await CurlWithRetriesAsync($"http://127.0.0.1:{port}/api/v2/workspaceagents/me/manifest", agentToken);
+            await stop.CancelAsync();
+            var exit = await run;
 
-        Assert.Equal("200", answer.Status);
-        using var manifest = JsonDocument.Parse(answer.Body);
-        Assert.Equal("web", manifest.RootElement.GetProperty("apps")[0].GetProperty("slug").GetString());
-        Assert.Equal(0, exit);
+            Assert.Equal("200", answer.Status);
+            using var manifest = JsonDocument.Parse(answer.Body);
+            Assert.Equal("web", manifest.RootElement.GetProperty("apps")[0].GetProperty("slug").GetString());
+            Assert.Equal(0, exit);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static int FreePort()
@@ -88,13 +111,13 @@ public sealed class ServerCommandSpecs
     }
 
     /// <summary>curl itself waits for the listener (connection refused is retried), bounded by --retry-max-time.</summary>
-    private static async Task<(string Status, string Body)> CurlWithRetriesAsync(string url)
+    private static async Task<(string Status, string Body)> CurlWithRetriesAsync(string url, string token)
     {
         var start = new System.Diagnostics.ProcessStartInfo("curl") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[]
         {
             "-sS", "--noproxy", "*", "--max-time", "15", "--retry", "30", "--retry-connrefused", "--retry-delay", "1",
-            "--retry-max-time", "15", "-H", "Coder-Session-Token: 7c9e6679-7425-40de-944b-e07fc1f90ae7", "-w", "\n%{http_code}", url,
+            "--retry-max-time", "15", "-H", $"Coder-Session-Token: {token}", "-w", "\n%{http_code}", url,
         })
         {
             start.ArgumentList.Add(argument);

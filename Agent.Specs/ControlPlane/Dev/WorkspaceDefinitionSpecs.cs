@@ -7,15 +7,18 @@ public sealed class WorkspaceDefinitionSpecs
 {
     private const string Token = "0b6a4c1e-8d2f-4e5a-9c3b-1a2b3c4d5e6f";
 
+    private const string DevUser = "dev-user-token-of-this-machine";
+    private const string DevAgent = "0123456789abcdef0123456789abcdef";
+
     [Fact]
-    public void Load_DemoWorkspace_IsValidAndComplete()
+    public void Load_DemoWorkspaceWithTheDevTokens_IsValidAndComplete()
     {
-        var workspace = WorkspaceDefinition.Load(WorkspaceDefinitionSpecsPaths.DemoWorkspace());
+        var workspace = WorkspaceDefinition.Load(WorkspaceDefinitionSpecsPaths.DemoWorkspace(), loaded => loaded.WithMissingTokens(null, DevUser, DevAgent));
 
         var agent = Assert.Single(workspace.Agents);
         Assert.Equal("main", agent.Name);
-        Assert.True(Guid.TryParse(agent.Token, out _));
-        Assert.Single(workspace.UserTokens);
+        Assert.Equal(DevAgent, agent.Token);
+        Assert.Equal([DevUser], workspace.UserTokens);
         Assert.Equal(TimeSpan.FromSeconds(60), agent.Manifest.StartupScriptTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), agent.Manifest.ShutdownScriptTimeout);
         Assert.Contains("python3 -m http.server 8000 --bind 127.0.0.1", agent.Manifest.StartupScript, StringComparison.Ordinal);
@@ -23,6 +26,37 @@ public sealed class WorkspaceDefinitionSpecs
         Assert.Equal(("web", AppHealth.Initializing, 2, 3), (web.Slug, web.Health, web.Healthcheck.Interval, web.Healthcheck.Threshold));
         Assert.Equal([2L, 5L, 10L, 0L], agent.Manifest.Metadata.Select(item => item.Interval));
         Assert.Contains("Goodbye", agent.Manifest.ShutdownScript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DemoWorkspaceAlone_RefusedForItsMissingToken()
+    {
+        var failed = Assert.Throws<WorkspaceDefinitionException>(() => WorkspaceDefinition.Load(WorkspaceDefinitionSpecsPaths.DemoWorkspace()));
+
+        Assert.Contains("agent \"main\": token is missing", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithMissingTokens_FileHasItsOwnTokens_KeepsThem()
+    {
+        var json = """{"user_tokens":["mine"],"agents":[{"name":"main","token":"TOKEN","manifest":{}}]}""".Replace("TOKEN", Token, StringComparison.Ordinal);
+
+        var workspace = WorkspaceDefinition.Parse(json).WithMissingTokens(null, DevUser, DevAgent);
+
+        Assert.Equal(["mine"], workspace.UserTokens);
+        Assert.Equal(Token, workspace.Agents[0].Token);
+    }
+
+    [Fact]
+    public void WithMissingTokens_NamedAgent_OnlyThatAgentGetsTheToken()
+    {
+        var one = new WorkspaceAgentDefinition { Name = "one" };
+        var two = new WorkspaceAgentDefinition { Name = "two" };
+
+        var workspace = new WorkspaceDefinition { Agents = [one, two] }.WithMissingTokens("two", DevUser, DevAgent);
+
+        Assert.Equal([string.Empty, DevAgent], workspace.Agents.Select(agent => agent.Token));
+        Assert.Equal([DevUser], workspace.UserTokens);
     }
 
     [Fact]
