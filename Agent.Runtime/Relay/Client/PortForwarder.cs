@@ -9,16 +9,16 @@ namespace Agent.Runtime.Relay.Client;
 /// Listens for one <see cref="TcpForward"/> and relays every accepted connection to the agent port: each gets its own
 /// relayed stream, bytes both ways, a FIN on either side half-closes the other (<c>shutdown(SHUT_WR)</c> ↔ a WebSocket
 /// close). A failed dial or a broken stream resets that one connection and says why on the error writer. Connections
-/// are bounded by the shared <c>slots</c>: when all are taken, accepting waits.
+/// are bounded by the shared <c>slots</c>: when all are taken, accepting waits. A failing accept backs off
+/// (<see cref="AcceptBackoff"/>).
 /// </summary>
 public sealed class PortForwarder : IDisposable
 {
-    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(200);
-
     private readonly Socket _listener;
     private readonly Func<int, CancellationToken, Task<DuplexWebSocketStream>> _dial;
     private readonly SemaphoreSlim _slots;
     private readonly TextWriter _error;
+    private readonly AcceptBackoff _accept;
 
     private PortForwarder(Socket listener, TcpForward forward, string agentName, Func<int, CancellationToken, Task<DuplexWebSocketStream>> dial, SemaphoreSlim slots, TextWriter error)
     {
@@ -29,6 +29,13 @@ public sealed class PortForwarder : IDisposable
         Forward = forward;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         Description = $"{LocalEndPoint} -> agent {agentName} port {forward.RemotePort}";
+
+        // Out of descriptors (or a connection reset before accept): one line when it starts, one when it is over.
+        _accept = new AcceptBackoff(
+            listener.AcceptAsync,
+            new AcceptBurstReport(
+                e => _ = WriteErrorAsync($"accept failed: {e.Message}; retrying, backing off up to 1 s"),
+                (failures, duration) => _ = WriteErrorAsync($"accepting again after {failures} failures in {duration.TotalSeconds:0.#} s")));
     }
 
     public TcpForward Forward { get; }
@@ -77,23 +84,10 @@ public sealed class PortForwarder : IDisposable
                 return;
             }
 
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || cancellationToken.IsCancellationRequested)
+            if (await _accept.AcceptAsync(cancellationToken) is not { } client)
             {
                 _slots.Release();
                 return;
-            }
-            catch (SocketException e)
-            {
-                // Out of descriptors or a connection reset before accept: say so, back off a little, go on.
-                _slots.Release();
-                await WriteErrorAsync($"accept failed: {e.Message}");
-                await Task.Delay(AcceptRetryDelay, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
-                continue;
             }
 
             _ = ServeAsync(client, cancellationToken);

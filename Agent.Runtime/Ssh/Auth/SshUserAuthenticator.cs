@@ -9,11 +9,16 @@ namespace Agent.Runtime.Ssh.Auth;
 /// one succeeds. <c>none</c> fails listing <c>publickey</c> (or succeeds in trusted mode); <c>publickey</c>
 /// without a signature answers PK_OK for an authorized key; with a signature it verifies the signature over
 /// the session id and the request fields (section 7) and succeeds. Every other method fails. After
-/// <see cref="MaxAttempts"/> failures the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). Any user
-/// name is accepted (the agent runs everything as its own user) and recorded.
+/// <see cref="MaxAttempts"/> failures, or more than <see cref="MaxRequests"/> requests of any kind (public-key
+/// queries included, which sshd does not count), the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). Any
+/// user name is accepted (the agent runs everything as its own user) and recorded. On success the transport hears
+/// of it (<see cref="ISshConnectionTransport.CompleteAuthentication"/>) before the client does.
 /// </summary>
 internal sealed class SshUserAuthenticator
 {
+    /// <summary>Requests of any kind per connection by default: OpenSSH with six agent keys needs about ten.</summary>
+    public const int DefaultMaxRequests = 20;
+
     private const string ConnectionService = "ssh-connection";
     private const string UserAuthService = "ssh-userauth";
     private const string PublicKeyMethod = "publickey";
@@ -26,6 +31,7 @@ internal sealed class SshUserAuthenticator
     private readonly Func<string, bool>? _authorizeUser;
     private readonly ILogger _logger;
     private int _failures;
+    private int _requests;
     private bool _firstNone = true;
 
     public SshUserAuthenticator(
@@ -35,9 +41,11 @@ internal sealed class SshUserAuthenticator
         SshSignatureVerifier? verifySignature,
         int maxAttempts,
         ILogger logger,
-        Func<string, bool>? authorizeUser = null)
+        Func<string, bool>? authorizeUser = null,
+        int maxRequests = DefaultMaxRequests)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRequests, 1);
         if (mode == SshAuthenticationMode.PublicKey && (authorizeKey is null || verifySignature is null))
             throw new ArgumentException("Public-key authentication needs a key authorizer and a signature verifier.", nameof(mode));
         _transport = transport;
@@ -46,10 +54,13 @@ internal sealed class SshUserAuthenticator
         _verifySignature = verifySignature;
         _authorizeUser = authorizeUser;
         MaxAttempts = maxAttempts;
+        MaxRequests = maxRequests;
         _logger = logger;
     }
 
     public int MaxAttempts { get; }
+
+    public int MaxRequests { get; }
 
     /// <summary>The data a publickey signature covers (RFC 4252 section 7).</summary>
     public static byte[] SignedData(ReadOnlySpan<byte> sessionId, string user, string service, string algorithm, ReadOnlySpan<byte> publicKey)
@@ -111,6 +122,12 @@ internal sealed class SshUserAuthenticator
     // Returns the user name on success.
     private async ValueTask<string?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        if (++_requests > MaxRequests)
+        {
+            _logger.AuthenticationRequestsExceeded(_transport.RemoteEndPoint, MaxRequests);
+            throw new SshProtocolException(DisconnectReason.NoMoreAuthMethodsAvailable, $"more than {MaxRequests} authentication requests");
+        }
+
         var request = UserAuthRequest.Parse(payload);
         if (request.Service != ConnectionService)
             throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service {request.Service} is not available");
@@ -120,8 +137,7 @@ internal sealed class SshUserAuthenticator
         if (_mode == SshAuthenticationMode.Trusted)
         {
             _logger.LogInformation("SSH user {User} from {Remote} accepted (trusted connection, method {Method})", request.User, _transport.RemoteEndPoint, request.Method);
-            await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
-            return request.User;
+            return await SucceedAsync(request, cancellationToken);
         }
 
         switch (request.Method)
@@ -154,6 +170,14 @@ internal sealed class SshUserAuthenticator
             return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
 
         _logger.LogInformation("SSH user {User} from {Remote} authenticated with a {Algorithm} key", request.User, _transport.RemoteEndPoint, key.Algorithm);
+        return await SucceedAsync(request, cancellationToken);
+    }
+
+    // The transport learns first, so a listener frees the connection's unauthenticated slot before the client can
+    // open its next connection.
+    private async ValueTask<string> SucceedAsync(UserAuthRequest request, CancellationToken cancellationToken)
+    {
+        _transport.CompleteAuthentication();
         await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
         return request.User;
     }

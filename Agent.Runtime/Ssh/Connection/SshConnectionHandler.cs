@@ -31,7 +31,7 @@ public static class SshConnectionHandler
         try
         {
             var authenticator = new SshUserAuthenticator(
-                transport, options.AuthenticationMode, options.AuthorizeKey, options.VerifySignature, options.MaxAuthenticationAttempts, logger, options.AuthorizeUser);
+                transport, options.AuthenticationMode, options.AuthorizeKey, options.VerifySignature, options.MaxAuthenticationAttempts, logger, options.AuthorizeUser, options.MaxAuthenticationRequests);
             string? user;
             using (var authentication = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
             {
@@ -51,8 +51,6 @@ public static class SshConnectionHandler
                 logger.LogDebug("SSH client {Remote} left before authenticating", remote);
                 return;
             }
-
-            transport.CompleteAuthentication();
 
             var channelTypes = new Dictionary<string, SshChannelOpenHandler>(options.ChannelTypes, StringComparer.Ordinal)
             {

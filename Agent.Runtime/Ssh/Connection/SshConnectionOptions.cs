@@ -28,6 +28,12 @@ public sealed class SshConnectionOptions
     /// <summary>Failed attempts before the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE).</summary>
     public int MaxAuthenticationAttempts { get; init; } = DefaultMaxAuthenticationAttempts;
 
+    /// <summary>
+    /// Authentication requests of any kind (public-key queries included) before the connection is dropped
+    /// (NO_MORE_AUTH_METHODS_AVAILABLE).
+    /// </summary>
+    public int MaxAuthenticationRequests { get; init; } = SshUserAuthenticator.DefaultMaxRequests;
+
     /// <summary>How long a client may take to authenticate.</summary>
     public TimeSpan AuthenticationTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

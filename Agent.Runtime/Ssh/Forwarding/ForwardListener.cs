@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Agent.Runtime.Net;
 using Agent.Runtime.Ssh.Channels;
 using Microsoft.Extensions.Logging;
 
@@ -105,25 +106,9 @@ internal sealed class ForwardListener : IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _connection.Closed);
         var token = linked.Token;
-        while (!token.IsCancellationRequested)
+        var backoff = new AcceptBackoff(_socket.AcceptAsync, _logger.Report(LocalEndPoint));
+        while (await backoff.AcceptAsync(token) is { } accepted)
         {
-            Socket accepted;
-            try
-            {
-                accepted = await _socket.AcceptAsync(token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                if (token.IsCancellationRequested)
-                    return;
-                _logger.LogWarning("Accepting on forwarded {Address} failed: {Reason}", LocalEndPoint, e.Message);
-                return;
-            }
-
             if (Interlocked.Increment(ref _active) > _maxConnections)
             {
                 Interlocked.Decrement(ref _active);

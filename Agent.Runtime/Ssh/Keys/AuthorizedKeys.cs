@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Runtime.Ssh.Keys;
 
@@ -18,32 +19,40 @@ public static class AuthorizedKeys
     /// <summary>Lines longer than this are skipped (a 16384-bit RSA key line is about 2.8 KB).</summary>
     public const int MaxLineLength = 16 * 1024;
 
-    /// <summary>Loads the keys of <paramref name="path"/>; a missing file gives no keys.</summary>
+    /// <summary>Loads the keys of <paramref name="path"/>, read by its real size; a missing file gives no keys.</summary>
     /// <exception cref="InvalidDataException">The file is larger than <see cref="MaxFileBytes"/>.</exception>
     public static IReadOnlyList<AuthorizedKey> Load(string path, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(logger);
-        byte[] content;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var buffer = new byte[MaxFileBytes + 1];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
-                total += read;
-            if (total > MaxFileBytes)
-                throw new InvalidDataException($"the authorized keys file {path} is larger than {MaxFileBytes} bytes");
-            content = buffer[..total];
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return Read(handle, RandomAccess.GetLength(handle), path, logger);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             logger.LogWarning("No authorized keys file at {Path}: no key can log in", path);
             return [];
         }
+    }
 
-        return Parse(Encoding.UTF8.GetString(content), logger, path);
+    /// <summary>
+    /// Parses the first <paramref name="length"/> bytes of an open file (fewer if it shrank meanwhile) into exactly
+    /// that many bytes of memory.
+    /// </summary>
+    /// <exception cref="InvalidDataException"><paramref name="length"/> is larger than <see cref="MaxFileBytes"/>.</exception>
+    public static IReadOnlyList<AuthorizedKey> Read(SafeFileHandle handle, long length, string path, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (length > MaxFileBytes)
+            throw new InvalidDataException($"the authorized keys file {path} is larger than {MaxFileBytes} bytes");
+        var content = new byte[length];
+        var total = 0;
+        int read;
+        while (total < content.Length && (read = RandomAccess.Read(handle, content.AsSpan(total), total)) > 0)
+            total += read;
+        return Parse(Encoding.UTF8.GetString(content, 0, total), logger, path);
     }
 
     /// <summary>Parses authorized_keys text; <paramref name="source"/> names it in log messages.</summary>

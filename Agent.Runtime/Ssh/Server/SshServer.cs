@@ -9,30 +9,34 @@ namespace Agent.Runtime.Ssh.Server;
 /// <summary>
 /// The agent's SSH server: TCP listeners (<see cref="SshListener"/>) and single connections on any stream (inetd
 /// mode, the relay). Each connection runs the transport, then authentication and the connection protocol; whatever
-/// one connection does wrong ends that connection only, with its reason logged.
+/// one connection does wrong ends that connection only, with its reason logged. The listeners share one
+/// <see cref="SshAdmission"/> (per-source and <c>MaxStartups</c> caps before authentication, a bound after);
+/// connections served by <see cref="ServeAsync"/> (inetd, the relay's port 1, authenticated by the control plane)
+/// are bounded by whoever hands them over.
 /// </summary>
 public sealed class SshServer : IAsyncDisposable
 {
-    /// <summary>Connections served at once per listener; more are refused at accept.</summary>
-    public const int MaxConnections = 256;
-
     private readonly SshServerOptions _transport;
     private readonly SshConnectionOptions _connection;
     private readonly ILogger<SshServer> _logger;
     private readonly List<SshListener> _listeners = [];
 
-    public SshServer(SshServerOptions transport, SshConnectionOptions connection, ILoggerFactory loggerFactory)
+    public SshServer(SshServerOptions transport, SshConnectionOptions connection, ILoggerFactory loggerFactory, SshAdmission? admission = null)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _transport = transport;
         _connection = connection;
         _logger = loggerFactory.CreateLogger<SshServer>();
+        Admission = admission ?? new SshAdmission();
     }
+
+    /// <summary>The connection slots of the listeners.</summary>
+    public SshAdmission Admission { get; }
 
     /// <summary>Listens on <paramref name="endpoint"/> (port 0 picks one) and returns the bound address.</summary>
     public IPEndPoint Listen(IPEndPoint endpoint)
     {
-        var listener = SshListener.Start(endpoint, _transport, RunConnectionAsync, _logger, MaxConnections);
+        var listener = SshListener.Start(endpoint, _transport, RunConnectionAsync, _logger, Admission);
         lock (_listeners)
             _listeners.Add(listener);
         return listener.LocalEndPoint;

@@ -25,6 +25,7 @@ public static class SshServerFactory
         ArgumentNullException.ThrowIfNull(hostKeys);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
+        var authorizedKeys = new AuthorizedKeysFile(settings.AuthorizedKeysFile, logger);
         var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
         var forwarding = new SshForwardingOptions
         {
@@ -34,7 +35,7 @@ public static class SshServerFactory
         var connection = new SshConnectionOptions
         {
             AuthenticationMode = settings.Authentication,
-            AuthorizeKey = blob => IsAuthorized(settings.AuthorizedKeysFile, blob, logger),
+            AuthorizeKey = blob => IsAuthorized(authorizedKeys, blob),
 
             // The agent runs as one user: other names are refused (a typo, or someone probing), as sshd refuses unknown users.
             AuthorizeUser = user => string.Equals(user, environment().Environment.UserName, StringComparison.Ordinal),
@@ -62,8 +63,9 @@ public static class SshServerFactory
         return new SshServer(transport, connection, loggerFactory);
     }
 
-    // Read at every attempt, as sshd does, so keys added later count without a restart. Keys with options
-    // (from=, command=, ...) are refused: the agent does not enforce options, and ignoring one would widen access.
-    private static bool IsAuthorized(string path, ReadOnlyMemory<byte> blob, ILogger logger)
-        => AuthorizedKeys.Load(path, logger).Any(key => !key.HadOptions && key.Matches(blob.Span));
+    // Looked at every attempt, as sshd does, so keys added later count without a restart (parsed again only when the
+    // file changed). Keys with options (from=, command=, ...) are refused: the agent does not enforce options, and
+    // ignoring one would widen access.
+    private static bool IsAuthorized(AuthorizedKeysFile file, ReadOnlyMemory<byte> blob)
+        => file.Keys().Any(key => !key.HadOptions && key.Matches(blob.Span));
 }

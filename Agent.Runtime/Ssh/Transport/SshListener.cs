@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Reactive.Concurrency;
+using Agent.Runtime.Net;
+using Agent.Runtime.Ssh.Server;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +10,10 @@ namespace Agent.Runtime.Ssh.Transport;
 
 /// <summary>
 /// A TCP listener that runs <see cref="SshServerTransport.AcceptAsync(Socket, SshServerOptions, ILogger, CancellationToken)"/>
-/// and then a handler for every connection, with a bound on concurrent connections. One connection's failure is
-/// logged and ends only that connection.
+/// and then a handler for every connection. Each connection needs a slot of the server's <see cref="SshAdmission"/>
+/// (per-source and <c>MaxStartups</c> caps before authentication, a bound after it); a refused one is closed at once
+/// and logged at most once per <see cref="RefusalLogInterval"/>. A failing accept backs off (<see cref="AcceptBackoff"/>).
+/// One connection's failure is logged and ends only that connection.
 /// </summary>
 public sealed class SshListener : IAsyncDisposable
 {
@@ -16,22 +21,28 @@ public sealed class SshListener : IAsyncDisposable
     private readonly SshServerOptions _options;
     private readonly Func<SshServerTransport, CancellationToken, Task> _handler;
     private readonly ILogger _logger;
-    private readonly int _maxConnections;
+    private readonly SshAdmission _admission;
+    private readonly LogThrottle _refusals = new(RefusalLogInterval);
+    private readonly AcceptBackoff _accept;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly HashSet<Task> _connections = [];
     private readonly Task _acceptLoop;
 
-    private SshListener(TcpListener listener, SshServerOptions options, Func<SshServerTransport, CancellationToken, Task> handler, ILogger logger, int maxConnections)
+    private SshListener(TcpListener listener, SshServerOptions options, Func<SshServerTransport, CancellationToken, Task> handler, ILogger logger, SshAdmission admission, IScheduler? scheduler)
     {
         _listener = listener;
         _options = options;
         _handler = handler;
         _logger = logger;
-        _maxConnections = maxConnections;
+        _admission = admission;
         LocalEndPoint = (IPEndPoint)listener.LocalEndpoint;
+        _accept = new AcceptBackoff(listener.AcceptSocketAsync, logger.Report(LocalEndPoint), scheduler);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
+
+    /// <summary>At most one line per this interval tells of refused connections (with the count held back).</summary>
+    public static TimeSpan RefusalLogInterval { get; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The bound address (port 0 resolved).</summary>
     public IPEndPoint LocalEndPoint { get; }
@@ -48,19 +59,25 @@ public sealed class SshListener : IAsyncDisposable
 
     /// <summary>
     /// Listens on <paramref name="endPoint"/>; <paramref name="handler"/> gets each connection after its service
-    /// request and owns it until it returns (the listener disposes the transport afterwards).
+    /// request and owns it until it returns (the listener disposes the transport afterwards). <paramref name="admission"/>
+    /// may be shared by several listeners (one server); a new one with the default limits when <c>null</c>.
     /// </summary>
-    public static SshListener Start(IPEndPoint endPoint, SshServerOptions options, Func<SshServerTransport, CancellationToken, Task> handler, ILogger logger, int maxConnections = 256)
+    public static SshListener Start(
+        IPEndPoint endPoint,
+        SshServerOptions options,
+        Func<SshServerTransport, CancellationToken, Task> handler,
+        ILogger logger,
+        SshAdmission? admission = null,
+        IScheduler? scheduler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         options.Validate();
         var listener = new TcpListener(endPoint);
         if (endPoint.Address.Equals(IPAddress.IPv6Any))
             listener.Server.DualMode = true;
         listener.Start(backlog: 128);
         logger.LogInformation("SSH server listening on {EndPoint}", listener.LocalEndpoint);
-        return new SshListener(listener, options, handler, logger, maxConnections);
+        return new SshListener(listener, options, handler, logger, admission ?? new SshAdmission(), scheduler);
     }
 
     public async ValueTask DisposeAsync()
@@ -77,33 +94,21 @@ public sealed class SshListener : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stopping.IsCancellationRequested)
+        while (await _accept.AcceptAsync(_stopping.Token).ConfigureAwait(false) is { } socket)
         {
-            Socket socket;
-            try
+            var remote = socket.RemoteEndPoint;
+            var lease = _admission.TryAdmit(remote, out var refusal);
+            if (lease is null)
             {
-                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException && _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _logger.LogWarning("SSH accept failed: {Error}", e.Message);
+                if (_refusals.TryEnter(out var suppressed))
+                    _logger.ConnectionRefused(remote, refusal, _admission.Unauthenticated, _admission.Authenticated, suppressed);
+                socket.Dispose();
                 continue;
             }
 
             lock (_gate)
             {
-                if (_connections.Count >= _maxConnections)
-                {
-                    _logger.LogWarning("SSH connection from {Remote} refused: {Max} connections already", socket.RemoteEndPoint, _maxConnections);
-                    socket.Dispose();
-                    continue;
-                }
-
-                var connection = ServeAsync(socket);
+                var connection = ServeAsync(socket, lease);
                 _connections.Add(connection);
                 _ = connection.ContinueWith(
                     finished =>
@@ -118,7 +123,7 @@ public sealed class SshListener : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, SshAdmissionLease lease)
     {
         await Task.Yield();
         var remote = socket.RemoteEndPoint;
@@ -127,7 +132,18 @@ public sealed class SshListener : IAsyncDisposable
         {
             var transport = await SshServerTransport.AcceptAsync(socket, _options, _logger, token).ConfigureAwait(false);
             await using (transport.ConfigureAwait(false))
+            {
+                // Runs inside CompleteAuthentication, before the client hears of its success, so the slot is free
+                // for the client's next connection.
+                transport.OnAuthenticated(() =>
+                {
+                    if (lease.TryAuthenticate())
+                        return;
+                    _logger.AuthenticatedFull(remote, _admission.Limits.MaxAuthenticated);
+                    _ = transport.DisconnectAsync(DisconnectReason.TooManyConnections, "too many connections").AsTask();
+                });
                 await _handler(transport, token).ConfigureAwait(false);
+            }
         }
         catch (SshProtocolException e)
         {
@@ -149,6 +165,7 @@ public sealed class SshListener : IAsyncDisposable
         }
         finally
         {
+            lease.Dispose();
             socket.Dispose();
         }
     }

@@ -27,6 +27,9 @@ public sealed class SshServerTransport : ISshConnectionTransport
     public const int MaxPacketLength = MaxPayloadLength + 1 + 255 + 16;
 
     private const int MaxIdentificationLength = 255;
+
+    /// <summary>Client-initiated re-keys allowed before authentication; one more ends the connection.</summary>
+    private const int MaxRekeysBeforeAuthentication = 1;
     private const string StrictClient = "kex-strict-c-v00@openssh.com";
     private const string StrictServer = "kex-strict-s-v00@openssh.com";
     private const string ExtInfoClient = "ext-info-c";
@@ -60,6 +63,8 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private bool _serviceAccepted;
     private bool _initialKexDone;
     private bool _authenticated;
+    private Action? _onAuthenticated;
+    private int _rekeysBeforeAuthentication;
     private int _packetsBeforeFirstKexInit;
     private long _lastKexTimestamp;
 
@@ -177,7 +182,11 @@ public sealed class SshServerTransport : ISshConnectionTransport
     {
         SetAuthenticationDeadline(null);
         Volatile.Write(ref _authenticated, true);
+        Interlocked.Exchange(ref _onAuthenticated, null)?.Invoke();
     }
+
+    /// <summary>Runs <paramref name="callback"/> once, inside <see cref="CompleteAuthentication"/> (e.g. to move an admission slot).</summary>
+    public void OnAuthenticated(Action callback) => Volatile.Write(ref _onAuthenticated, callback);
 
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken)
     {
@@ -392,6 +401,8 @@ public sealed class SshServerTransport : ISshConnectionTransport
             case MessageNumber.KexInit:
                 if (inKex)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, "a second KEXINIT during a key exchange");
+                if (_sessionId is not null && !Volatile.Read(ref _authenticated) && ++_rekeysBeforeAuthentication > MaxRekeysBeforeAuthentication)
+                    throw new SshProtocolException(DisconnectReason.ProtocolError, $"more than {MaxRekeysBeforeAuthentication} re-key before authentication");
                 await OnClientKexInitAsync(payload, cancellationToken).ConfigureAwait(false);
                 return true;
             case MessageNumber.KexEcdhInit:

@@ -93,6 +93,35 @@ public class SshUserAuthenticatorSpecs
     }
 
     [Fact]
+    public async Task PublicKeyQueries_BeyondTheRequestBudget_DisconnectWithNoMoreAuthMethods()
+    {
+        await using var harness = PublicKeyHarness();
+        await StartAsync(harness.Client);
+        for (var i = 0; i < SshUserAuthenticator.DefaultMaxRequests; i++)
+        {
+            harness.Client.Send(PublicKeyRequest("alice", AuthorizedKey, signature: null));
+            Assert.Equal((byte)MessageNumber.UserauthPkOk, (await harness.Client.NextAuthReplyAsync())[0]);
+        }
+
+        harness.Client.Send(PublicKeyRequest("alice", AuthorizedKey, signature: null));
+
+        await harness.Server.WaitAsync(SshTestClient.Deadline);
+        Assert.Equal(DisconnectReason.NoMoreAuthMethodsAvailable, harness.Transport.DisconnectedWith);
+        Assert.Contains(harness.Logger.Warnings, w => w.Contains($"more than {SshUserAuthenticator.DefaultMaxRequests} authentication requests", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Success_TheTransportHearsBeforeTheClient()
+    {
+        await using var harness = PublicKeyHarness();
+        await StartAsync(harness.Client);
+        harness.Client.Send(PublicKeyRequest("alice", AuthorizedKey, ExpectedSignature(harness.Transport.SessionId.ToArray(), "alice", AuthorizedKey)));
+
+        Assert.Equal((byte)MessageNumber.UserauthSuccess, (await harness.Client.NextAuthReplyAsync())[0]);
+        Assert.Equal(1, harness.Transport.AuthenticationsCompleted);
+    }
+
+    [Fact]
     public async Task Trusted_None_Succeeds()
     {
         await using var harness = new SshServerHarness();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Agent.Runtime.Ssh.Keys;
+using Agent.Runtime.Ssh.Server;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Specs.Fakes.SshTransport;
 using Agent.Specs.Utilities;
@@ -41,17 +42,48 @@ public class SshListenerSpecs
     }
 
     [Fact]
-    public async Task Listener_OverConnectionLimit_ClosesExtraConnection()
+    public async Task Listener_SourceAtItsCap_ClosesItsNextConnectionsAndServesAnotherSource()
     {
-        await using var listener = SshListener.Start(new IPEndPoint(IPAddress.Loopback, 0), Options, EchoAsync, new RecordingLogger(), maxConnections: 1);
-        using var first = new TcpClient();
-        await first.ConnectAsync(listener.LocalEndPoint);
-        await using var client = await SpecSshClient.ConnectAsync(first.GetStream()).WaitAsync(Bound);
+        var logger = new RecordingLogger();
+        var admission = new SshAdmission(new SshAdmissionLimits(PerSource: 2));
+        await using var listener = SshListener.Start(new IPEndPoint(IPAddress.Loopback, 0), Options, EchoAsync, logger, admission);
+        using var silent1 = await ConnectFromAsync("127.0.0.2", listener.LocalEndPoint);
+        using var silent2 = await ConnectFromAsync("127.0.0.2", listener.LocalEndPoint);
+        await Eventually.WaitAsync(() => admission.Unauthenticated == 2, "both silent connections to be admitted");
 
-        using var second = new TcpClient();
-        await second.ConnectAsync(listener.LocalEndPoint);
-        var buffer = new byte[256];
-        Assert.Equal(0, await second.GetStream().ReadAsync(buffer).AsTask().WaitAsync(Bound));
+        for (var i = 0; i < 20; i++)
+        {
+            using var refused = await ConnectFromAsync("127.0.0.2", listener.LocalEndPoint);
+            Assert.Equal(0, await refused.GetStream().ReadAsync(new byte[256]).AsTask().WaitAsync(Bound));
+        }
+
+        using var other = await ConnectFromAsync("127.0.0.1", listener.LocalEndPoint);
+        await using var client = await SpecSshClient.ConnectAsync(other.GetStream()).WaitAsync(Bound);
+        byte[] payload = [200, 1];
+        await client.SendAsync(payload);
+        Assert.Equal(payload, await client.ReceiveAsync().WaitAsync(Bound));
+        Assert.Equal(3, admission.Unauthenticated);
+        Assert.Single(logger.Warnings, w => w.Contains("refused: PerSource", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Listener_ConnectionEnds_FreesItsSlot()
+    {
+        var admission = new SshAdmission(new SshAdmissionLimits(PerSource: 1));
+        await using var listener = SshListener.Start(new IPEndPoint(IPAddress.Loopback, 0), Options, EchoAsync, new RecordingLogger(), admission);
+        using (var first = await ConnectFromAsync("127.0.0.1", listener.LocalEndPoint))
+            await Eventually.WaitAsync(() => admission.Unauthenticated == 1, "the connection to be admitted");
+        await Eventually.WaitAsync(() => admission.Unauthenticated == 0, "the closed connection to free its slot");
+
+        using var second = await ConnectFromAsync("127.0.0.1", listener.LocalEndPoint);
+        await using var client = await SpecSshClient.ConnectAsync(second.GetStream()).WaitAsync(Bound);
+    }
+
+    private static async Task<TcpClient> ConnectFromAsync(string source, IPEndPoint server)
+    {
+        var client = new TcpClient(new IPEndPoint(IPAddress.Parse(source), 0));
+        await client.ConnectAsync(server);
+        return client;
     }
 
     private static async Task EchoAsync(SshServerTransport transport, CancellationToken cancellationToken)

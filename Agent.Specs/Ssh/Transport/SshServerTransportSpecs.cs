@@ -123,9 +123,10 @@ public class SshServerTransportSpecs
     }
 
     [Fact]
-    public async Task Transport_ClientRekeys_SessionCarriesOn()
+    public async Task Transport_ClientRekeysAfterAuthentication_SessionCarriesOn()
     {
         await using var harness = await Harness.StartAsync("chacha20-poly1305@openssh.com", "hmac-sha2-256");
+        harness.Server.CompleteAuthentication();
         var sessionId = harness.Client.SessionId;
         for (var i = 0; i < 3; i++)
         {
@@ -139,6 +140,23 @@ public class SshServerTransportSpecs
 
         Assert.Equal(4, harness.Client.KeyExchanges);
         Assert.Equal(sessionId, harness.Server.SessionId.ToArray());
+    }
+
+    [Fact]
+    public async Task Transport_SecondClientRekeyBeforeAuthentication_Disconnects()
+    {
+        var logger = new RecordingLogger();
+        await using var harness = await Harness.StartAsync("aes128-gcm@openssh.com", "hmac-sha2-256", logger: logger);
+        await harness.Client.RekeyAsync();
+        byte[] payload = [200, 1];
+        await harness.Client.SendAsync(payload);
+        Assert.Equal(payload, await harness.ReceiveOnServerAsync());
+
+        await harness.Client.SendKexInitAsync();
+
+        var exception = await Assert.ThrowsAsync<SshProtocolException>(async () => await harness.ReceiveOnServerAsync());
+        Assert.Equal(DisconnectReason.ProtocolError, exception.Reason);
+        Assert.Contains(logger.Warnings, w => w.Contains("re-key before authentication", StringComparison.Ordinal));
     }
 
     [Fact]
