@@ -46,6 +46,8 @@ internal static class SocketDirectory
         var uid = LibC.GetUid();
         var mode = status.Mode & 0xFFF;
         var octal = Convert.ToString(mode, 8).PadLeft(4, '0');
+        if (kind == SocketDirectoryKind.X11 && status.Uid == 0 && (mode & Sticky) != 0)
+            return string.Empty;
         if (status.Uid == uid)
         {
             var forbidden = kind == SocketDirectoryKind.Private ? GroupOrOtherAny : GroupOrOtherWrite;
@@ -53,8 +55,6 @@ internal static class SocketDirectory
                 : $"{directory} has mode {octal}: {(kind == SocketDirectoryKind.Private ? "other users may use it (0700 expected)" : "other users may write to it")}";
         }
 
-        if (kind == SocketDirectoryKind.X11 && status.Uid == 0 && (mode & Sticky) != 0)
-            return string.Empty;
         return $"{directory} belongs to uid {status.Uid}, not to the agent's user (uid {uid})";
     }
 }
