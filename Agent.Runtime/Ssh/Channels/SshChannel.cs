@@ -7,7 +7,11 @@ namespace Agent.Runtime.Ssh.Channels;
 /// <summary>
 /// One open channel (RFC 4254 section 5) with window accounting both ways. Incoming data is queued (the peer
 /// cannot send more than the window we granted) and credited back with WINDOW_ADJUST as the consumer reads
-/// it, so a slow consumer slows the peer down. Outgoing data waits for the peer's window and is split by its
+/// it, so a slow consumer slows the peer down. The window starts at <see cref="SshChannelLimits.InitialWindow"/>
+/// and doubles (up to <see cref="SshChannelLimits.MaxWindow"/>) only when the window, not the consumer, is what
+/// holds the peer back: the peer used up nearly all its credit and the consumer then read everything queued and
+/// waits for more. A consumer that stops reading (a child that never reads stdin) keeps the channel at the window
+/// it has, so the bytes queued for it stay bounded by that window. Outgoing data waits for the peer's window and is split by its
 /// maximum packet size. EOF and CLOSE are each sent once, CLOSE after EOF; the channel number is freed when
 /// both sides have closed. Writes may come from many threads; reads from one consumer at a time.
 /// </summary>
@@ -26,6 +30,8 @@ public sealed class SshChannel
     private uint _remoteMaxPacket;
     private long _localWindow;
     private long _unacknowledged;
+    private long _windowTarget = SshChannelLimits.InitialWindow;
+    private bool _peerExhausted;
     private TaskCompletionSource? _windowWaiter;
     private bool _eofSent;
     private bool _closeSent;
@@ -37,7 +43,7 @@ public sealed class SshChannel
         _connection = connection;
         Type = type;
         LocalId = localId;
-        _localWindow = SshChannelMultiplexer.LocalWindowSize;
+        _localWindow = SshChannelLimits.InitialWindow;
     }
 
     public string Type { get; }
@@ -54,6 +60,26 @@ public sealed class SshChannel
     /// <summary>Cancelled when the peer closed the channel or the connection ended.</summary>
     public CancellationToken Closed => _closed.Token;
 
+    /// <summary>The receive window the channel grants now (it grows while the consumer keeps up).</summary>
+    public long WindowTarget
+    {
+        get
+        {
+            lock (_gate)
+                return _windowTarget;
+        }
+    }
+
+    /// <summary>Bytes received and not yet read by the consumer (at most <see cref="WindowTarget"/>).</summary>
+    public long Buffered
+    {
+        get
+        {
+            lock (_gate)
+                return _windowTarget - _localWindow - _unacknowledged;
+        }
+    }
+
     /// <summary>Whether the peer sent EOF or closed (no more data will arrive).</summary>
     public bool RemoteEof => _incoming.Reader.Completion.IsCompleted;
 
@@ -66,9 +92,11 @@ public sealed class SshChannel
             return 0;
         while (_current.IsEmpty)
         {
+            if (_incoming.Reader.TryRead(out _current))
+                continue;
+            await GrowWhenStarvedAsync(cancellationToken);
             if (!await _incoming.Reader.WaitToReadAsync(cancellationToken))
                 return 0;
-            _incoming.Reader.TryRead(out _current);
         }
 
         var count = Math.Min(buffer.Length, _current.Length);
@@ -147,6 +175,8 @@ public sealed class SshChannel
             if (data.Length > SshChannelMultiplexer.LocalMaxPacket)
                 throw new SshProtocolException($"channel {LocalId}: a data packet of {data.Length} bytes exceeds the maximum of {SshChannelMultiplexer.LocalMaxPacket}");
             _localWindow -= data.Length;
+            if (_localWindow < _windowTarget / 4)
+                _peerExhausted = true;
             if (_closeSent || _remoteClosed || extended || _incoming.Reader.Completion.IsCompleted)
             {
                 // Nobody will read it (extended data from a client has no meaning for us): credit it right away.
@@ -284,13 +314,37 @@ public sealed class SshChannel
         lock (_gate)
         {
             _unacknowledged += consumed;
-            if (_unacknowledged < SshChannelMultiplexer.LocalWindowSize / 2 || _closeSent || _remoteClosed)
+            if (_unacknowledged < _windowTarget / 2 || _closeSent || _remoteClosed)
                 return;
             adjust = (uint)_unacknowledged;
             _unacknowledged = 0;
             _localWindow += adjust;
         }
 
+        var payload = new SshWriter(12).Write(MessageNumber.ChannelWindowAdjust).WriteUInt32(RemoteId).WriteUInt32(adjust).ToArray();
+        await SendIfOpenAsync(payload, SendKind.Other, cancellationToken);
+    }
+
+    // The consumer read everything queued and is about to wait. If the peer had used up nearly all of its credit,
+    // the window is what holds it back: double the window and grant the growth (with what was read) at once.
+    private async ValueTask GrowWhenStarvedAsync(CancellationToken cancellationToken)
+    {
+        uint adjust;
+        long window;
+        lock (_gate)
+        {
+            if (!_peerExhausted || _windowTarget >= SshChannelLimits.MaxWindow || _closeSent || _remoteClosed)
+                return;
+            _peerExhausted = false;
+            var growth = Math.Min(_windowTarget, SshChannelLimits.MaxWindow - _windowTarget);
+            _windowTarget += growth;
+            window = _windowTarget;
+            adjust = (uint)(_unacknowledged + growth);
+            _unacknowledged = 0;
+            _localWindow += adjust;
+        }
+
+        _connection.LogWindowGrown(LocalId, window);
         var payload = new SshWriter(12).Write(MessageNumber.ChannelWindowAdjust).WriteUInt32(RemoteId).WriteUInt32(adjust).ToArray();
         await SendIfOpenAsync(payload, SendKind.Other, cancellationToken);
     }

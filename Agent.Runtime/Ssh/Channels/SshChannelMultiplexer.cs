@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Runtime.Ssh.Channels;
 
 /// <summary>
-/// The connection protocol (RFC 4254) of one authenticated connection: the channel table (at most
-/// <see cref="MaxChannels"/>), channel opens by type through registered <see cref="SshChannelOpenHandler"/>s,
+/// The connection protocol (RFC 4254) of one authenticated connection: the channel table (bounded per kind by
+/// <see cref="SshChannelLimits"/>: sessions as sshd's <c>MaxSessions</c>, forwarding channels apart), channel opens by type through registered <see cref="SshChannelOpenHandler"/>s,
 /// global requests by name through registered <see cref="SshGlobalRequestHandler"/>s (anything unregistered,
 /// <c>keepalive@openssh.com</c> included, gets REQUEST_FAILURE when a reply is wanted), channel requests to
 /// each channel's <see cref="ISshChannelHandler"/> (FAILURE for what it declines), and channels the server
@@ -19,23 +19,20 @@ namespace Agent.Runtime.Ssh.Channels;
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is handed out to extensions and may be observed after the connection ends; no timer or wait handle is held.")]
 public sealed class SshChannelMultiplexer
 {
-    /// <summary>Channels open (or being opened) at once per connection.</summary>
-    public const int MaxChannels = 1024;
-
-    /// <summary>The window we grant per channel: large enough for one stream to fill a fast link.</summary>
-    public const uint LocalWindowSize = 4 * 1024 * 1024;
-
     /// <summary>The largest data packet we accept (well under the transport's 256 KiB packet limit).</summary>
     public const uint LocalMaxPacket = 128 * 1024;
 
     /// <summary>The largest chunk we send in one data message, whatever the peer allows.</summary>
     public const uint MaxOutgoingChunk = 128 * 1024;
 
+    private static long _lastId;
+
     private readonly ISshConnectionTransport _transport;
     private readonly IReadOnlyDictionary<string, SshChannelOpenHandler> _channelTypes;
     private readonly IReadOnlyDictionary<string, SshGlobalRequestHandler> _globalRequests;
     private readonly AgentCounters? _counters;
     private readonly ILogger _logger;
+    private readonly SshChannelLimits _limits;
     private readonly Lock _gate = new();
     private readonly Dictionary<uint, SshChannel> _channels = [];
     private readonly HashSet<uint> _pendingIncoming = [];
@@ -52,15 +49,21 @@ public sealed class SshChannelMultiplexer
         IReadOnlyDictionary<string, SshChannelOpenHandler> channelTypes,
         IReadOnlyDictionary<string, SshGlobalRequestHandler> globalRequests,
         AgentCounters? counters,
+        SshChannelLimits limits,
         ILogger logger)
     {
         _transport = transport;
+        _limits = limits;
+        Id = Interlocked.Increment(ref _lastId);
         UserName = userName;
         _channelTypes = channelTypes;
         _globalRequests = globalRequests;
         _counters = counters;
         _logger = logger;
     }
+
+    /// <summary>A number for this connection, unique in the process, for the logs.</summary>
+    public long Id { get; }
 
     /// <summary>The user name the client authenticated with (the agent runs everything as its own user).</summary>
     public string UserName { get; }
@@ -92,20 +95,26 @@ public sealed class SshChannelMultiplexer
     /// Opens a channel towards the client (e.g. <c>forwarded-tcpip</c>, <c>auth-agent@openssh.com</c>) with
     /// the type-specific <paramref name="data"/>. <paramref name="createHandler"/> makes the handler once the
     /// client confirmed. Throws <see cref="SshChannelOpenException"/> when the client refuses, or when
-    /// <see cref="MaxChannels"/> are open.
+    /// <see cref="SshChannelLimits.MaxOtherChannels"/> are open.
     /// </summary>
     public async Task<SshChannel> OpenChannelAsync(string type, ReadOnlyMemory<byte> data, Func<SshChannel, ISshChannelHandler> createHandler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(createHandler);
         var waiter = new TaskCompletionSource<SshChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = Reserve(type) ?? throw new SshChannelOpenException(ChannelOpenFailureReason.ResourceShortage, "too many channels");
+        var channel = Reserve(type, out _);
+        if (channel is null)
+        {
+            _logger.OutgoingChannelRefused(Id, RemoteEndPoint, type, _limits.MaxOtherChannels);
+            throw new SshChannelOpenException(ChannelOpenFailureReason.ResourceShortage, "too many channels");
+        }
+
         lock (_gate)
             _pendingOutgoing[channel.LocalId] = (waiter, createHandler);
         try
         {
             var payload = new SshWriter(32 + data.Length).Write(MessageNumber.ChannelOpen).WriteString(type).WriteUInt32(channel.LocalId)
-                .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).WriteRaw(data.Span).ToArray();
+                .WriteUInt32(SshChannelLimits.InitialWindow).WriteUInt32(LocalMaxPacket).WriteRaw(data.Span).ToArray();
             await SendAsync(payload, cancellationToken);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
             return await waiter.Task.WaitAsync(linked.Token);
@@ -127,6 +136,8 @@ public sealed class SshChannelMultiplexer
         => _transport.SendAsync(payload, cancellationToken);
 
     internal void CountSent(int bytes) => _counters?.AddSent(bytes);
+
+    internal void LogWindowGrown(uint channel, long window) => _logger.WindowGrown(Id, channel, window);
 
     internal void Free(SshChannel channel)
     {
@@ -283,12 +294,33 @@ public sealed class SshChannelMultiplexer
         throw new SshProtocolException($"message {(byte)number} for channel {localId}, which is not open");
     }
 
-    private SshChannel? Reserve(string type)
+    // A channel number for a new channel of `type`, or null (with the refusal) when the connection ended or the
+    // channels of its kind are at their bound.
+    private SshChannel? Reserve(string type, out SshChannelOpenResult? refusal)
     {
+        var session = SshChannelLimits.IsSession(type);
         lock (_gate)
         {
-            if (_ended || _channels.Count >= MaxChannels)
+            refusal = null;
+            if (_ended)
+            {
+                refusal = SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, "the connection is ending");
                 return null;
+            }
+
+            var sameKind = _channels.Values.Count(c => SshChannelLimits.IsSession(c.Type) == session);
+            if (session && sameKind >= _limits.MaxSessions)
+            {
+                refusal = SshChannelOpenResult.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, $"no more sessions: at most {_limits.MaxSessions} per connection");
+                return null;
+            }
+
+            if (!session && sameKind >= _limits.MaxOtherChannels)
+            {
+                refusal = SshChannelOpenResult.Reject(ChannelOpenFailureReason.ResourceShortage, $"too many channels: at most {_limits.MaxOtherChannels} forwarding channels per connection");
+                return null;
+            }
+
             while (_channels.ContainsKey(_nextId))
                 _nextId++;
             var channel = new SshChannel(this, type, _nextId++);
@@ -335,11 +367,14 @@ public sealed class SshChannelMultiplexer
             return;
         }
 
-        var channel = Reserve(type);
+        var channel = Reserve(type, out var refusal);
         if (channel is null)
         {
-            _logger.LogWarning("Refusing a {Type} channel: {Max} channels are open", type, MaxChannels);
-            await SendOpenFailureAsync(sender, ChannelOpenFailureReason.ResourceShortage, "too many channels", cancellationToken);
+            if (SshChannelLimits.IsSession(type))
+                _logger.SessionRefused(Id, RemoteEndPoint, _limits.MaxSessions);
+            else
+                _logger.ChannelRefused(Id, RemoteEndPoint, type, _limits.MaxOtherChannels);
+            await SendOpenFailureAsync(sender, refusal!.Reason, refusal.Description, cancellationToken);
             return;
         }
 
@@ -370,7 +405,7 @@ public sealed class SshChannelMultiplexer
             {
                 channel.Handler = channelHandler;
                 var confirmation = new SshWriter(24).Write(MessageNumber.ChannelOpenConfirmation).WriteUInt32(channel.RemoteId).WriteUInt32(channel.LocalId)
-                    .WriteUInt32(LocalWindowSize).WriteUInt32(LocalMaxPacket).ToArray();
+                    .WriteUInt32(SshChannelLimits.InitialWindow).WriteUInt32(LocalMaxPacket).ToArray();
 
                 // Open before the confirmation leaves: the client may send requests for the channel the moment it
                 // reads it, and the receive loop must find the channel then.

@@ -16,7 +16,7 @@ namespace Agent.Runtime.Ssh.Connection;
 public static class SshConnectionHandler
 {
     /// <summary>The channel type of interactive sessions, built in.</summary>
-    public const string SessionChannelType = "session";
+    public const string SessionChannelType = SshChannelLimits.SessionType;
 
     /// <summary>Serves <paramref name="transport"/> until the peer leaves, a violation, the lifetime limit, or <paramref name="cancellationToken"/>.</summary>
     public static async Task RunAsync(ISshConnectionTransport transport, SshConnectionOptions options, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ public static class SshConnectionHandler
             {
                 [SessionChannelType] = (channel, data, _) => OpenSession(channel, data, options, logger),
             };
-            var connection = new SshChannelMultiplexer(transport, user, channelTypes, options.GlobalRequests, options.Counters, logger);
+            var connection = new SshChannelMultiplexer(transport, user, channelTypes, options.GlobalRequests, options.Counters, options.ChannelLimits, logger);
             using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
             var keeping = options.KeepAliveInterval is { } interval && interval > TimeSpan.Zero
                 ? KeepAliveAsync(transport, connection, interval, options.KeepAliveCountMax, logger, keepAlive.Token)

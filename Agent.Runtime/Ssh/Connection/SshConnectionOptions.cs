@@ -64,9 +64,12 @@ public sealed class SshConnectionOptions
     /// <summary>Unanswered keepalives after which the connection is dropped (sshd's <c>ClientAliveCountMax</c>).</summary>
     public int KeepAliveCountMax { get; init; } = 3;
 
-    /// <summary>Subsystems by name (<c>sftp</c>): the channel's input and output; the result is the exit status.</summary>
-    public IReadOnlyDictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>> Subsystems { get; init; }
-        = new Dictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>>(StringComparer.Ordinal);
+    /// <summary>Channels per connection: sessions (sshd's <c>MaxSessions</c>) and forwarding channels.</summary>
+    public SshChannelLimits ChannelLimits { get; init; } = SshChannelLimits.Default;
+
+    /// <summary>Subsystems by name (<c>sftp</c>).</summary>
+    public IReadOnlyDictionary<string, SshSubsystemHandler> Subsystems { get; init; }
+        = new Dictionary<string, SshSubsystemHandler>(StringComparer.Ordinal);
 
     /// <summary>Extra channel types (<c>direct-tcpip</c>, <c>direct-streamlocal@openssh.com</c>); <c>session</c> is built in.</summary>
     public IReadOnlyDictionary<string, SshChannelOpenHandler> ChannelTypes { get; init; }

@@ -6,7 +6,8 @@ namespace Agent.Runtime.Ssh.Forwarding;
 
 /// <summary>
 /// Agent forwarding (<c>ssh -A</c>, OpenSSH PROTOCOL.agent): <c>auth-agent-req@openssh.com</c> on a session
-/// creates a Unix socket in a fresh private directory (0700), gives the session <c>SSH_AUTH_SOCK</c>, and
+/// creates a Unix socket (0600) in a fresh private directory (0700, checked with <c>lstat</c> after it is made: see
+/// <see cref="SocketDirectory"/>), gives the session <c>SSH_AUTH_SOCK</c>, and
 /// relays every connection to it over an <c>auth-agent@openssh.com</c> channel opened towards the client. The
 /// socket and its directory are removed when the session channel closes. Once per session.
 /// </summary>
@@ -30,8 +31,15 @@ internal static class AgentForwarding
         string path;
         try
         {
-            // CreateTempSubdirectory makes the directory 0700.
+            // CreateTempSubdirectory makes a new directory (mkdtemp, 0700); it is checked all the same.
             directory = Directory.CreateTempSubdirectory("agent-ssh-");
+            if (!SocketDirectory.TryEnsure(directory.FullName, SocketDirectoryKind.Private, out _, out var unsafeReason))
+            {
+                channel.Connection.Items.TryRemove(key, out _);
+                options.Logger.AgentForwardingRefused(channel.Connection.Id, channel.LocalId, unsafeReason);
+                return ValueTask.FromResult(false);
+            }
+
             path = Path.Join(directory.FullName, $"agent.{Environment.ProcessId}");
             listener = ForwardListener.ListenUnix(
                 path,

@@ -14,6 +14,8 @@ namespace Agent.Runtime.Ssh.Forwarding;
 /// </summary>
 internal sealed class ForwardListener : IDisposable
 {
+    private const uint OwnerReadWrite = 0x180; // 0600
+
     private readonly Socket _socket;
     private readonly SshChannelMultiplexer _connection;
     private readonly string _channelType;
@@ -60,20 +62,28 @@ internal sealed class ForwardListener : IDisposable
     }
 
     /// <summary>
-    /// Listens on a Unix socket path (which must not exist); throws <see cref="SocketException"/> when the bind
-    /// fails. A <paramref name="singleConnection"/> listener stops after its first connection (X11 <c>single connection</c>).
+    /// Listens on a Unix socket path (which must not exist) with mode 0600, as sshd's <c>StreamLocalBindMask 0177</c>:
+    /// the mode is set between bind and listen, while a connect is still refused, so no other user ever reaches it.
+    /// Throws <see cref="SocketException"/> when the bind fails. A <paramref name="singleConnection"/> listener stops
+    /// after its first connection (X11 <c>single connection</c>).
     /// </summary>
     public static ForwardListener ListenUnix(string path, SshChannelMultiplexer connection, string channelType, Func<Socket, ReadOnlyMemory<byte>> channelData, int maxConnections, ILogger logger, bool singleConnection = false)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var bound = false;
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(path));
+            bound = true;
+            if (Sftp.SftpFileSystem.ChangeMode(path, OwnerReadWrite, followLinks: true) is var error and not 0)
+                throw new IOException($"cannot make {path} 0600 (errno {error})");
             socket.Listen(128);
         }
         catch
         {
             socket.Dispose();
+            if (bound)
+                File.Delete(path);
             throw;
         }
 

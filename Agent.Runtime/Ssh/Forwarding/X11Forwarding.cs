@@ -10,8 +10,9 @@ namespace Agent.Runtime.Ssh.Forwarding;
 
 /// <summary>
 /// X11 forwarding (RFC 4254 section 6.3, <c>ssh -X</c> / <c>-Y</c>): <c>x11-req</c> on a session picks the first
-/// free display from <see cref="SshForwardingOptions.X11DisplayOffset"/>, listens on <c>X&lt;display&gt;</c> in
-/// <see cref="SshForwardingOptions.X11SocketDirectory"/> (created 0700), stores the client's cookie in
+/// free display from <see cref="SshForwardingOptions.X11DisplayOffset"/>, listens on <c>X&lt;display&gt;</c> (mode 0600) in
+/// <see cref="SshForwardingOptions.X11SocketDirectory"/> (created 0700; an existing one that another user could
+/// write to, or a symbolic link, refuses the forward: see <see cref="SocketDirectory"/>), stores the client's cookie in
 /// <c>~/.Xauthority</c> (FamilyLocal, this host's name), sets <c>DISPLAY=:&lt;display&gt;.&lt;screen&gt;</c> and
 /// opens an <c>x11</c> channel towards the client for each connection (only the first with <c>single connection</c>).
 /// The socket is removed when the session channel closes. Once per session.
@@ -57,11 +58,17 @@ internal static class X11Forwarding
             return ValueTask.FromResult(false);
         }
 
+        if (!SocketDirectory.TryEnsure(options.X11SocketDirectory, SocketDirectoryKind.X11, out var directory, out var unsafeReason))
+        {
+            channel.Connection.Items.TryRemove(key, out _);
+            options.Logger.X11Refused(channel.Connection.Id, channel.LocalId, unsafeReason);
+            return ValueTask.FromResult(false);
+        }
+
         ForwardListener? listener = null;
         int display = 0;
         try
         {
-            var directory = Hosting.AgentHost.EnsurePrivateDirectory(options.X11SocketDirectory);
             for (var candidate = options.X11DisplayOffset; candidate < options.X11DisplayOffset + MaxDisplays && listener is null; candidate++)
             {
                 var path = Path.Join(directory, "X" + candidate.ToString(CultureInfo.InvariantCulture));

@@ -4,6 +4,7 @@ using Agent.Runtime.Pty;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Forwarding;
 using Agent.Runtime.Ssh.Keys;
+using Agent.Runtime.Ssh.Session;
 using Agent.Runtime.Ssh.Sftp;
 using Agent.Runtime.Ssh.Transport;
 using Microsoft.Extensions.Logging;
@@ -45,14 +46,9 @@ public static class SshServerFactory
             EnvironmentSource = environment,
             Counters = counters,
             MaxConnectionLifetime = settings.MaxConnectionLifetime,
-            Subsystems = new Dictionary<string, Func<Stream, Stream, CancellationToken, Task<int>>>(StringComparer.Ordinal)
+            Subsystems = new Dictionary<string, SshSubsystemHandler>(StringComparer.Ordinal)
             {
-                ["sftp"] = (input, output, ct) => SftpServer.ServeAsync(
-                    input,
-                    output,
-                    new SftpServerOptions { HomeDirectory = environment().Environment.HomeDirectory },
-                    sftpLogger,
-                    ct),
+                [SftpSubsystem.Name] = SftpSubsystem.Create(() => environment().Environment.HomeDirectory, sftpLogger),
             },
             ChannelTypes = SshForwarding.ChannelTypes(forwarding),
             GlobalRequests = SshForwarding.GlobalRequests(forwarding),

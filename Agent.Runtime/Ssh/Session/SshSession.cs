@@ -453,7 +453,7 @@ internal sealed class SshSession : ISshChannelHandler
         }
     }
 
-    private async Task RunSubsystemAsync(Func<Stream, Stream, CancellationToken, Task<int>> handler, Task answered, IDisposable? counted)
+    private async Task RunSubsystemAsync(SshSubsystemHandler handler, Task answered, IDisposable? counted)
     {
         try
         {
@@ -462,7 +462,7 @@ internal sealed class SshSession : ISshChannelHandler
             int code;
             try
             {
-                code = await handler(stream, stream, _ended.Token);
+                code = await handler(_channel, stream, stream, _ended.Token);
             }
             catch (Exception e) when (e is not OperationCanceledException || !_ended.IsCancellationRequested)
             {

@@ -2,8 +2,11 @@ using System.Buffers.Binary;
 
 namespace Agent.Runtime.Ssh.Sftp;
 
-/// <summary>The open handles of one session, at most <c>capacity</c>; a handle on the wire is a 4-byte number.</summary>
-internal sealed class SftpHandleTable(int capacity) : IDisposable
+/// <summary>
+/// The open handles of one session, at most <c>capacity</c> and each taken from the shared <c>budget</c> (when there
+/// is one); a handle on the wire is a 4-byte number.
+/// </summary>
+internal sealed class SftpHandleTable(int capacity, SftpHandleBudget? budget) : IDisposable
 {
     private readonly Dictionary<uint, SftpHandle> _handles = [];
     private uint _next;
@@ -14,7 +17,7 @@ internal sealed class SftpHandleTable(int capacity) : IDisposable
     public bool TryAdd(SftpHandle handle, out byte[] name)
     {
         name = [];
-        if (_handles.Count >= capacity)
+        if (_handles.Count >= capacity || (budget is not null && !budget.TryTake()))
             return false;
         do
         {
@@ -40,13 +43,17 @@ internal sealed class SftpHandleTable(int capacity) : IDisposable
     public bool TryRemove(ReadOnlySpan<byte> name, out SftpHandle handle)
     {
         handle = null!;
-        return name.Length == 4 && _handles.Remove(BinaryPrimitives.ReadUInt32BigEndian(name), out handle!);
+        if (name.Length != 4 || !_handles.Remove(BinaryPrimitives.ReadUInt32BigEndian(name), out handle!))
+            return false;
+        budget?.Release();
+        return true;
     }
 
     public void Dispose()
     {
         foreach (var handle in _handles.Values)
             handle.Dispose();
+        budget?.Release(_handles.Count);
         _handles.Clear();
     }
 }

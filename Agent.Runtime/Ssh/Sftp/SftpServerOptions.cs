@@ -27,6 +27,18 @@ public sealed record SftpServerOptions
     /// <summary>At most this many files and directories open at once per session.</summary>
     public int MaxOpenHandles { get; init; } = 256;
 
+    /// <summary>
+    /// A budget of handles shared with other sessions (all SFTP channels of one SSH connection); <c>null</c> when the
+    /// session is alone (stdin/stdout), bounded by <see cref="MaxOpenHandles"/> only.
+    /// </summary>
+    public SftpHandleBudget? HandleBudget { get; init; }
+
+    /// <summary>The SSH connection the session runs in, for the logs; <c>null</c> outside SSH.</summary>
+    public long? ConnectionId { get; init; }
+
     /// <summary>Refuse everything that changes the file system (PERMISSION_DENIED), like <c>sftp-server -R</c>.</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>What <c>limits@openssh.com</c> announces: the handles a session may hold at most.</summary>
+    internal int HandleLimit => HandleBudget is { } budget ? Math.Min(MaxOpenHandles, budget.Capacity) : MaxOpenHandles;
 }

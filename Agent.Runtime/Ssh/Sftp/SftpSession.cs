@@ -40,7 +40,7 @@ internal sealed class SftpSession : IDisposable
         _options = options;
         _home = home;
         _logger = logger;
-        _handles = new SftpHandleTable(options.MaxOpenHandles);
+        _handles = new SftpHandleTable(options.MaxOpenHandles, options.HandleBudget);
     }
 
     /// <summary>The version the client announced in INIT (0 before).</summary>
@@ -222,6 +222,20 @@ internal sealed class SftpSession : IDisposable
 
     private string Resolve(string path) => SftpPaths.Resolve(_home, path);
 
+    // The session's or the connection's handles are all open: FAILURE with the reason, the session goes on.
+    private void RefuseHandle(SftpPacketWriter reply, uint id)
+    {
+        if (_handles.Count >= _options.MaxOpenHandles)
+        {
+            _logger.SessionHandlesExhausted(_options.ConnectionId, _options.MaxOpenHandles);
+            Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.MaxOpenHandles} per session");
+            return;
+        }
+
+        _logger.ConnectionHandlesExhausted(_options.ConnectionId, _options.HandleLimit);
+        Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.HandleLimit} per connection, all SFTP sessions together");
+    }
+
     private bool RefuseWrite(SftpPacketWriter reply, uint id, string what)
     {
         if (!_options.ReadOnly)
@@ -251,8 +265,7 @@ internal sealed class SftpSession : IDisposable
         if (!_handles.TryAdd(handle, out var name))
         {
             handle.Dispose();
-            _logger.LogWarning("SFTP client reached the limit of {Limit} open handles", _options.MaxOpenHandles);
-            Status(reply, id, SftpStatusCode.Failure);
+            RefuseHandle(reply, id);
             return;
         }
 
@@ -447,8 +460,7 @@ internal sealed class SftpSession : IDisposable
         if (!_handles.TryAdd(handle, out var name))
         {
             handle.Dispose();
-            _logger.LogWarning("SFTP client reached the limit of {Limit} open handles", _options.MaxOpenHandles);
-            Status(reply, id, SftpStatusCode.Failure);
+            RefuseHandle(reply, id);
             return;
         }
 
@@ -652,7 +664,7 @@ internal sealed class SftpSession : IDisposable
                 reply.WriteUInt64((ulong)_options.MaxPacketLength);
                 reply.WriteUInt64((ulong)_options.MaxReadLength);
                 reply.WriteUInt64((ulong)_options.MaxWriteLength);
-                reply.WriteUInt64((ulong)_options.MaxOpenHandles);
+                reply.WriteUInt64((ulong)_options.HandleLimit);
                 reply.End();
                 break;
 

@@ -151,6 +151,7 @@ public sealed class SshTestClient : IAsyncDisposable
             {
                 count = (int)Math.Min(Math.Min(data.Length - offset, channel.RemoteWindow), channel.RemoteMaxPacket);
                 channel.RemoteWindow -= count;
+                channel.DataSent += count;
             }
 
             var chunk = data.AsSpan(offset, count).ToArray();
@@ -271,9 +272,14 @@ public sealed class SshTestClient : IAsyncDisposable
                 channel.OpenResult = false;
                 break;
             case MessageNumber.ChannelWindowAdjust:
-                channel.RemoteWindow += reader.ReadUInt32();
-                channel.WindowAdjustsReceived++;
-                break;
+                {
+                    var adjust = reader.ReadUInt32();
+                    channel.RemoteWindow += adjust;
+                    channel.WindowAdjustsReceived++;
+                    channel.LargestWindowAdjust = Math.Max(channel.LargestWindowAdjust, adjust);
+                    break;
+                }
+
             case MessageNumber.ChannelData:
             case MessageNumber.ChannelExtendedData:
                 {

@@ -37,6 +37,12 @@ public sealed class TestChannel
 
     public int WindowAdjustsReceived { get; set; }
 
+    /// <summary>Bytes of data sent with <see cref="SshTestClient.SendDataAsync"/>.</summary>
+    public long DataSent { get; set; }
+
+    /// <summary>The largest WINDOW_ADJUST the server sent (more than half its initial window: the window grew).</summary>
+    public uint LargestWindowAdjust { get; set; }
+
     public bool Eof { get; set; }
 
     public bool Closed { get; set; }

@@ -91,17 +91,18 @@ public class SshChannelMultiplexerSpecs
     }
 
     [Fact]
-    public async Task Input_LargerThanTheServersWindow_IsCreditedBackWithWindowAdjust()
+    public async Task Input_LargerThanTheServersWindow_IsCreditedBackAndTheWindowGrowsForAFastConsumer()
     {
         await using var harness = await SshServerHarness.LoggedInAsync();
         var channel = await harness.Client.ExecAsync("cat");
         var initial = harness.Client.Read(() => channel.RemoteWindow);
-        Assert.Equal(SshChannelMultiplexer.LocalWindowSize, initial);
-        var data = RandomNumberGenerator.GetBytes((int)SshChannelMultiplexer.LocalWindowSize * 2 + 12345);
+        Assert.Equal(SshChannelLimits.InitialWindow, initial);
+        var data = RandomNumberGenerator.GetBytes((int)SshChannelLimits.MaxWindow * 2 + 12345);
         await harness.Client.SendDataAsync(channel, data);
         harness.Client.SendEof(channel);
         await harness.Client.WaitClosedAsync(channel);
         Assert.True(harness.Client.Read(() => channel.WindowAdjustsReceived) >= 3);
+        Assert.True(harness.Client.Read(() => channel.LargestWindowAdjust) > SshChannelLimits.InitialWindow, "cat keeps up, so the window grew beyond its initial size");
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(harness.Client.Read(() => channel.Stdout.ToArray())));
         Assert.Empty(harness.Client.Violations);
     }
@@ -112,7 +113,7 @@ public class SshChannelMultiplexerSpecs
         await using var harness = await SshServerHarness.LoggedInAsync();
         var channel = await harness.Client.OpenAsync();
         var chunk = new byte[SshChannelMultiplexer.LocalMaxPacket];
-        for (var sent = 0L; sent <= SshChannelMultiplexer.LocalWindowSize; sent += chunk.Length)
+        for (var sent = 0L; sent <= SshChannelLimits.InitialWindow; sent += chunk.Length)
             harness.Client.Send(SshTestClient.Message(MessageNumber.ChannelData, w => w.WriteUInt32(channel.RemoteId).WriteBinary(chunk)));
         await harness.Server.WaitAsync(SshTestClient.Deadline);
         Assert.Equal(DisconnectReason.ProtocolError, harness.Transport.DisconnectedWith);
@@ -129,10 +130,10 @@ public class SshChannelMultiplexerSpecs
     }
 
     [Fact]
-    public async Task ManyChannels_AtOnce_EachGetItsOwnOutput()
+    public async Task ManySessions_AtOnce_EachGetItsOwnOutput()
     {
         await using var harness = await SshServerHarness.LoggedInAsync();
-        var channels = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => harness.Client.ExecAsync($"echo channel {i}")));
+        var channels = await Task.WhenAll(Enumerable.Range(0, SshChannelLimits.DefaultMaxSessions).Select(i => harness.Client.ExecAsync($"echo channel {i}")));
         await Task.WhenAll(channels.Select(harness.Client.WaitClosedAsync));
         for (var i = 0; i < channels.Length; i++)
         {
@@ -145,20 +146,42 @@ public class SshChannelMultiplexerSpecs
     }
 
     [Fact]
-    public async Task Channels_BeyondTheBound_FailWithResourceShortage_AndClosingFreesThem()
+    public async Task Sessions_BeyondMaxSessions_AreAdministrativelyProhibitedAndLogged_AndClosingFreesOne()
     {
         await using var harness = await SshServerHarness.LoggedInAsync();
         var open = new List<TestChannel>();
-        for (var i = 0; i < SshChannelMultiplexer.MaxChannels; i++)
+        for (var i = 0; i < SshChannelLimits.DefaultMaxSessions; i++)
             open.Add(await harness.Client.OpenAsync());
         Assert.All(open, c => Assert.True(c.OpenResult));
+
         var refused = await harness.Client.OpenAsync();
+
         Assert.False(refused.OpenResult);
-        Assert.Equal((uint)ChannelOpenFailureReason.ResourceShortage, refused.OpenFailureReason);
+        Assert.Equal((uint)ChannelOpenFailureReason.AdministrativelyProhibited, refused.OpenFailureReason);
+        Assert.Contains(harness.Logger.Warnings, w => w.Contains("refusing a session channel: 10 sessions are open", StringComparison.Ordinal));
         harness.Client.SendClose(open[0]);
         await harness.Client.WaitClosedAsync(open[0]);
         var again = await harness.Client.OpenAsync();
         Assert.True(again.OpenResult);
+    }
+
+    [Fact]
+    public async Task ForwardingChannels_BeyondTheirBound_FailWithResourceShortage_WhileSessionsStillOpen()
+    {
+        SshChannelOpenHandler accept = (channel, _, _) => ValueTask.FromResult(SshChannelOpenResult.Accept(new IdleChannel()));
+        await using var harness = await SshServerHarness.LoggedInAsync(options => With(options, channelTypes: new Dictionary<string, SshChannelOpenHandler> { ["direct-tcpip"] = accept }));
+        var open = new List<TestChannel>();
+        for (var i = 0; i < SshChannelLimits.DefaultMaxOtherChannels; i++)
+            open.Add(await harness.Client.OpenAsync("direct-tcpip"));
+        Assert.All(open, c => Assert.True(c.OpenResult));
+
+        var refused = await harness.Client.OpenAsync("direct-tcpip");
+        var session = await harness.Client.OpenAsync();
+
+        Assert.False(refused.OpenResult);
+        Assert.Equal((uint)ChannelOpenFailureReason.ResourceShortage, refused.OpenFailureReason);
+        Assert.Contains(harness.Logger.Warnings, w => w.Contains("refusing a direct-tcpip channel: 256 forwarding channels are open", StringComparison.Ordinal));
+        Assert.True(session.OpenResult);
     }
 
     private static SshConnectionOptions With(
@@ -176,4 +199,13 @@ public class SshChannelMultiplexerSpecs
             GlobalRequests = globalRequests ?? new Dictionary<string, SshGlobalRequestHandler>(),
             ChannelTypes = channelTypes ?? new Dictionary<string, SshChannelOpenHandler>(),
         };
+
+    private sealed class IdleChannel : ISshChannelHandler
+    {
+        public ValueTask<bool> OnRequestAsync(SshChannelRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+
+        public void OnClosed()
+        {
+        }
+    }
 }

@@ -28,6 +28,9 @@ public sealed class OpenSshClient : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The <c>ssh</c> process (the agent behind <c>ProxyCommand</c> is its child).</summary>
+    public int ProcessId => _process.Id;
+
     public StreamWriter Stdin => _process.StandardInput;
 
     /// <summary>Creates the client key, authorized_keys and host key directory in <paramref name="directory"/>.</summary>

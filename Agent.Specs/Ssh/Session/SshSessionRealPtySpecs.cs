@@ -1,5 +1,6 @@
 using System.Text;
 using Agent.Runtime.Pty;
+using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Specs.Fakes.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,14 +12,7 @@ public class SshSessionRealPtySpecs
     [Fact]
     public async Task ExecWithPty_TtyThenSttySizeAfterWindowChange_ReportsTheTerminalAndItsNewSize()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(options => new SshConnectionOptions
-        {
-            AuthenticationMode = options.AuthenticationMode,
-            PtyLauncher = new PtyLauncher(NullLogger<PtyLauncher>.Instance, "/bin/sh"),
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            LoggerFactory = options.LoggerFactory,
-        });
+        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
         var channel = await harness.Client.OpenAsync();
         Assert.True(await harness.Client.RequestAsync(channel, "pty-req", w => w.WriteString("xterm").WriteUInt32(80).WriteUInt32(24).WriteUInt32(0).WriteUInt32(0).WriteBinary([0])));
         Assert.True(await harness.Client.RequestAsync(channel, "exec", w => w.WriteString("tty; echo \"term=$TERM\"; read line; stty size")));
@@ -31,4 +25,39 @@ public class SshSessionRealPtySpecs
         Assert.Contains("30 100", harness.Client.Read(() => channel.StdoutText), StringComparison.Ordinal);
         Assert.Equal(0u, harness.Client.Read(() => channel.ExitStatus));
     }
+
+    [Fact]
+    public async Task Input_ToAProcessThatNeverReadsIt_TheServerTakesNoMoreThanItsInitialWindowOneReadAndTheTerminalsBuffer()
+    {
+        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
+        var channel = await harness.Client.OpenAsync();
+        Assert.True(await harness.Client.RequestAsync(channel, "pty-req", w => w.WriteString("xterm").WriteUInt32(80).WriteUInt32(24).WriteUInt32(0).WriteUInt32(0).WriteBinary([0])));
+        Assert.True(await harness.Client.RequestAsync(channel, "exec", w => w.WriteString("echo started; exec sleep 60")));
+        await harness.Client.WaitAsync(() => channel.StdoutText.Contains("started", StringComparison.Ordinal), "the process to start");
+        var sending = harness.Client.SendDataAsync(channel, new byte[8 * 1024 * 1024]);
+
+        // The client stops when the server's window is used up and no WINDOW_ADJUST comes; a request answered after
+        // that shows the server dispatched everything before it. What was sent is what the server holds (queued, in
+        // its one pending write, or in the kernel's terminal buffer) for a process that reads nothing.
+        await harness.Client.WaitAsync(() => channel.RemoteWindow == 0, "the server's window to be used up");
+        await harness.Client.RequestAsync(channel, "round-trip@example.com");
+        var accepted = harness.Client.Read(() => channel.DataSent);
+
+        Assert.False(sending.IsCompleted, "8 MiB cannot fit in the bounded window");
+        Assert.InRange(accepted, SshChannelLimits.InitialWindow, SshChannelLimits.InitialWindow + SshChannelMultiplexer.LocalMaxPacket + TerminalBuffer);
+        harness.Client.SendClose(channel);
+        await harness.Client.WaitClosedAsync(channel);
+    }
+
+    // What the kernel's pseudo-terminal takes before a write to it blocks (its input and flip buffers), generously.
+    private const int TerminalBuffer = 128 * 1024;
+
+    private static SshConnectionOptions RealPty(SshConnectionOptions options) => new()
+    {
+        AuthenticationMode = options.AuthenticationMode,
+        PtyLauncher = new PtyLauncher(NullLogger<PtyLauncher>.Instance, "/bin/sh"),
+        ProcessLauncher = options.ProcessLauncher,
+        EnvironmentSource = options.EnvironmentSource,
+        LoggerFactory = options.LoggerFactory,
+    };
 }

@@ -441,6 +441,33 @@ public sealed class SftpServerSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Open_SessionsSharingAHandleBudget_HoldNoMoreThanItTogether_AndAHandleClosedInOneServesTheOther()
+    {
+        await File.WriteAllTextAsync(_home.Combine("f"), "x");
+        var budget = new SftpHandleBudget(3);
+        await using var first = await Start(o => o with { HandleBudget = budget, ConnectionId = 7 });
+        await using var second = await Start(o => o with { HandleBudget = budget, ConnectionId = 7 });
+
+        var a = await first.OpenHandleAsync("f", SftpOpenFlags.Read);
+        await first.OpenHandleAsync("f", SftpOpenFlags.Read);
+        await second.OpenHandleAsync("f", SftpOpenFlags.Read);
+        var refused = await second.OpenAsync("f", SftpOpenFlags.Read);
+        var refusedDirectory = await second.PathRequestAsync(SftpPacketType.Opendir, ".");
+        await first.HandleRequestAsync(SftpPacketType.Close, a);
+        var afterClose = await second.OpenAsync("f", SftpOpenFlags.Read);
+        var limits = (await second.ExtendedAsync("limits@openssh.com", _ => { })).UInt64s;
+
+        Assert.Equal(SftpStatusCode.Failure, refused.Status);
+        Assert.Equal("too many open handles: at most 3 per connection, all SFTP sessions together", refused.Message);
+        Assert.Equal(SftpStatusCode.Failure, refusedDirectory.Status);
+        Assert.Equal(SftpPacketType.Handle, afterClose.Type);
+        Assert.Equal(3UL, limits[3]);
+        Assert.Contains(second.Logger.Warnings, w => w.Contains("SSH connection 7", StringComparison.Ordinal));
+        await first.CloseAsync();
+        Assert.Equal(2, budget.Taken);
+    }
+
+    [Fact]
     public async Task ReadOnly_ChangingRequests_PermissionDeniedReadsWork()
     {
         await File.WriteAllTextAsync(_home.Combine("f"), "x");

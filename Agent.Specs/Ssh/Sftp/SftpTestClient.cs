@@ -7,22 +7,26 @@ using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Sftp;
 
-/// <summary>A minimal SFTP v3 client for specs, talking to <see cref="SftpServer"/> over in-memory pipes.</summary>
+/// <summary>
+/// A minimal SFTP v3 client for specs, talking to <see cref="SftpServer"/> over in-memory pipes, or to any server over
+/// a pair of streams (an <c>ssh -s host sftp</c> process).
+/// </summary>
 public sealed class SftpTestClient : IAsyncDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private readonly Pipe _toServer = new();
-    private readonly Pipe _toClient = new();
     private readonly Stream _output;
     private readonly Stream _input;
+    private readonly Func<Task> _hangUp;
+    private readonly Func<Task> _stopReading;
     private uint _nextId;
 
-    private SftpTestClient(SftpServerOptions options)
+    private SftpTestClient(Stream output, Stream input, Func<Task> hangUp, Func<Task> stopReading, Func<SftpTestClient, Task<int>> server)
     {
-        _output = _toServer.Writer.AsStream();
-        _input = _toClient.Reader.AsStream();
-        Server = Task.Run(() => SftpServer.ServeAsync(
-            _toServer.Reader.AsStream(), _toClient.Writer.AsStream(), options, Logger, CancellationToken.None));
+        _output = output;
+        _input = input;
+        _hangUp = hangUp;
+        _stopReading = stopReading;
+        Server = server(this);
     }
 
     public RecordingLogger Logger { get; } = new();
@@ -33,9 +37,24 @@ public sealed class SftpTestClient : IAsyncDisposable
 
     public uint Version { get; private set; }
 
-    public static async Task<SftpTestClient> StartAsync(SftpServerOptions options)
+    public static Task<SftpTestClient> StartAsync(SftpServerOptions options)
     {
-        var client = new SftpTestClient(options);
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        return InitializeAsync(new SftpTestClient(
+            toServer.Writer.AsStream(),
+            toClient.Reader.AsStream(),
+            async () => await toServer.Writer.CompleteAsync(),
+            async () => await toClient.Reader.CompleteAsync(),
+            client => Task.Run(() => SftpServer.ServeAsync(toServer.Reader.AsStream(), toClient.Writer.AsStream(), options, client.Logger, CancellationToken.None))));
+    }
+
+    /// <summary>A client of the server behind <paramref name="toServer"/>/<paramref name="fromServer"/>; <paramref name="server"/> ends when it does.</summary>
+    public static Task<SftpTestClient> ConnectAsync(Stream toServer, Stream fromServer, Task<int> server)
+        => InitializeAsync(new SftpTestClient(toServer, fromServer, () => { toServer.Dispose(); return Task.CompletedTask; }, () => Task.CompletedTask, _ => server));
+
+    private static async Task<SftpTestClient> InitializeAsync(SftpTestClient client)
+    {
         await client.SendRawAsync(Packet(w =>
         {
             w.Begin(SftpPacketType.Init);
@@ -150,14 +169,14 @@ public sealed class SftpTestClient : IAsyncDisposable
     /// <summary>Hangs up and returns the server's exit status.</summary>
     public async Task<int> CloseAsync()
     {
-        await _toServer.Writer.CompleteAsync();
+        await _hangUp();
         return await Server.WaitAsync(Deadline);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _toServer.Writer.CompleteAsync();
-        await _toClient.Reader.CompleteAsync();
+        await _hangUp();
+        await _stopReading();
         try
         {
             await Server.WaitAsync(Deadline);
