@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace Agent.Runtime.Cli;
 
 /// <summary>
-/// <c>--url</c>, <c>--token</c> and <c>--token-file</c> of the client commands (proxy, port-forward, config-ssh), with
-/// the <c>AGENT_URL</c> and <c>AGENT_USER_TOKEN</c> fallbacks. Errors never quote the token.
+/// <c>--url</c>, <c>--token</c> and <c>--token-file</c> of the client commands (proxy, port-forward, config-ssh, monitor),
+/// with the <c>AGENT_URL</c> and <c>AGENT_USER_TOKEN</c> fallbacks (<see cref="TokenFile"/>). Errors never quote the token.
 /// </summary>
 public sealed class ClientConnectionOptions
 {
@@ -14,10 +14,7 @@ public sealed class ClientConnectionOptions
     /// <summary>Environment variable read when neither <c>--token</c> nor <c>--token-file</c> is given.</summary>
     public const string TokenVariable = "AGENT_USER_TOKEN";
 
-    /// <summary>A token file is a few hundred bytes at most; anything larger is not a token file.</summary>
-    private const long MaxTokenFileBytes = 4096;
-
-    public ClientConnectionOptions(Func<string, string?> environment, bool withTokenFile)
+    public ClientConnectionOptions(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         Url = new Option<string?>("--url")
@@ -27,11 +24,9 @@ public sealed class ClientConnectionOptions
         };
         Token = new Option<string?>("--token")
         {
-            Description = withTokenFile
-                ? $"User token (default: ${TokenVariable}); prefer --token-file, a command line is visible to every local user"
-                : $"User token (default: ${TokenVariable})",
+            Description = $"User token (default: ${TokenVariable}); prefer --token-file, a command line is visible to every local user",
         };
-        TokenFile = withTokenFile ? new Option<FileInfo?>("--token-file") { Description = "Read the user token from this file" } : null;
+        TokenFile = new Option<string?>("--token-file") { Description = "Read the user token from this file (trimmed; should be private, mode 0600)" };
         Environment = environment;
     }
 
@@ -39,7 +34,7 @@ public sealed class ClientConnectionOptions
 
     public Option<string?> Token { get; }
 
-    public Option<FileInfo?>? TokenFile { get; }
+    public Option<string?> TokenFile { get; }
 
     private Func<string, string?> Environment { get; }
 
@@ -48,8 +43,7 @@ public sealed class ClientConnectionOptions
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Url);
         command.Options.Add(Token);
-        if (TokenFile is not null)
-            command.Options.Add(TokenFile);
+        command.Options.Add(TokenFile);
     }
 
     /// <summary>The control plane's URL and the user token, or <c>false</c> with <paramref name="error"/> saying what is missing.</summary>
@@ -65,57 +59,20 @@ public sealed class ClientConnectionOptions
         }
 
         url = parsed;
-        var fromOption = result.GetValue(Token);
-        var file = TokenFile is null ? null : result.GetValue(TokenFile);
-        if (!string.IsNullOrEmpty(fromOption) && file is not null)
-        {
-            error = "give either --token or --token-file, not both";
+        if (!Cli.TokenFile.TryResolve(result.GetValue(Token), result.GetValue(TokenFile), Environment(TokenVariable), null, out token, out error, out var warning))
             return false;
-        }
-
-        if (file is not null)
+        if (warning is not null)
         {
-            if (!TryReadTokenFile(file, out token, out error))
-                return false;
-        }
-        else
-        {
-            token = (string.IsNullOrEmpty(fromOption) ? Environment(TokenVariable) : fromOption)?.Trim() ?? string.Empty;
+            result.InvocationConfiguration.Error.WriteLine($"agent {result.CommandResult.Command.Name}: warning: {warning}");
+            result.InvocationConfiguration.Error.Flush();
         }
 
         if (token.Length == 0)
         {
-            error = TokenFile is null
-                ? $"give a user token with --token or ${TokenVariable}"
-                : $"give a user token with --token-file, --token or ${TokenVariable}";
+            error = $"give a user token with --token-file, --token or ${TokenVariable}";
             return false;
         }
 
-        error = string.Empty;
         return true;
-    }
-
-    private static bool TryReadTokenFile(FileInfo file, out string token, out string error)
-    {
-        token = string.Empty;
-        try
-        {
-            file.Refresh();
-            if (file.Exists && file.Length > MaxTokenFileBytes)
-            {
-                error = $"the token file {file.FullName} is larger than {MaxTokenFileBytes} bytes; it is not a token file";
-                return false;
-            }
-
-            token = File.ReadAllText(file.FullName).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"cannot read the token file {file.FullName}: {e.Message}";
-            return false;
-        }
-
-        error = token.Length == 0 ? $"the token file {file.FullName} is empty" : string.Empty;
-        return token.Length > 0;
     }
 }

@@ -5,6 +5,7 @@ using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.Net;
 using Agent.Runtime.Relay.Client;
 
 namespace Agent.Runtime.Cli;
@@ -29,7 +30,7 @@ public static class ConfigSshCommand
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(agentBinary);
-        var connection = new ClientConnectionOptions(environment, withTokenFile: true);
+        var connection = new ClientConnectionOptions(environment);
         var sshConfig = new Option<string?>("--ssh-config-file") { Description = "The ssh config to write the Host entries into (default ~/.ssh/config)" };
         var knownHosts = new Option<string?>("--known-hosts-file") { Description = "The known-hosts file for the agents' host keys (default ~/.ssh/agent_known_hosts)" };
         var command = new Command("config-ssh", "Add a Host entry per agent to the ssh config (ssh agent.NAME), with the agents' host keys.");
@@ -102,7 +103,7 @@ public static class ConfigSshCommand
 
     private static async Task<IReadOnlyList<AgentSummary>> ListAgentsAsync(Uri url, string token, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = RequestTimeout };
+        using var http = TokenHttpClient.Create(RequestTimeout, RequestTimeout);
         var address = new Uri($"{RelayDialer.Describe(url).TrimEnd('/')}/api/v2/workspaceagents");
         using var request = new HttpRequestMessage(HttpMethod.Get, address);
         request.Headers.Add(HttpControlPlaneClient.SessionTokenHeader, token);

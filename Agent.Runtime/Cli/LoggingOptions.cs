@@ -10,7 +10,7 @@ public sealed class LoggingOptions
 {
     public Option<string?> LogDirectory { get; } = new("--log-dir")
     {
-        Description = "Directory for agent.log and the script logs (env AGENT_LOG_DIR, CODER_AGENT_LOG_DIR; default: the temp directory)",
+        Description = "Directory for agent.log and the script logs (env AGENT_LOG_DIR, CODER_AGENT_LOG_DIR; default: $XDG_STATE_HOME/agent/logs, i.e. ~/.local/state/agent/logs)",
     };
 
     public Option<LogFormat> Format { get; } = new("--log-format")
@@ -25,6 +25,18 @@ public sealed class LoggingOptions
         DefaultValueFactory = _ => LogEventLevel.Information,
     };
 
+    /// <summary>
+    /// The private default: <c>$XDG_STATE_HOME/agent/logs</c>, or <c>~/.local/state/agent/logs</c> (created 0700 and
+    /// required to belong to this user). Coder's default is the shared temp directory, where another local user can
+    /// plant links or read the logs.
+    /// </summary>
+    public static string DefaultLogDirectory()
+    {
+        var stateHome = EnvironmentDefaults.First("XDG_STATE_HOME")
+            ?? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Join(stateHome, "agent", "logs");
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(LogDirectory);
@@ -32,12 +44,16 @@ public sealed class LoggingOptions
         command.Options.Add(Level);
     }
 
-    /// <summary>The log directory: the option, then the environment, then the temp directory.</summary>
+    /// <summary>The log directory: the option, then the environment, then <see cref="DefaultLogDirectory"/>.</summary>
     public string ResolveLogDirectory(ParseResult result)
         => result.GetValue(LogDirectory)
             ?? EnvironmentDefaults.First("AGENT_LOG_DIR", "CODER_AGENT_LOG_DIR")
-            ?? Path.GetTempPath();
+            ?? DefaultLogDirectory();
 
     public ILoggerFactory CreateLoggerFactory(ParseResult result, string logDirectory)
-        => AgentLogging.Create(result.GetValue(Format), result.GetValue(Level), Path.Join(logDirectory, "agent.log"));
+        => AgentLogging.Create(
+            result.GetValue(Format),
+            result.GetValue(Level),
+            Path.Join(logDirectory, "agent.log"),
+            ownDirectory: string.Equals(logDirectory, DefaultLogDirectory(), StringComparison.Ordinal));
 }

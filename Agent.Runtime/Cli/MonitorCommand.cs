@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Agent.Reactive.Ports;
 using Agent.Runtime.Monitor;
+using Agent.Runtime.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -11,7 +12,7 @@ using Spectre.Console;
 namespace Agent.Runtime.Cli;
 
 /// <summary>
-/// <c>agent monitor --url URL --token USER_TOKEN [--agent NAME] [--once]</c>: shows an agent's lifecycle,
+/// <c>agent monitor --url URL (--token USER_TOKEN | --token-file F) [--agent NAME] [--once]</c>: shows an agent's lifecycle,
 /// metadata, app health, stats and script logs from the control plane's event stream. On a terminal the
 /// dashboard stays live (redrawn at most every 250 ms, Ctrl+C ends it); with <c>--once</c>, or when the
 /// output is redirected, the snapshot is printed once. Exit code 1 when the control plane cannot be
@@ -20,10 +21,10 @@ namespace Agent.Runtime.Cli;
 public static class MonitorCommand
 {
     /// <summary>Environment variable read when <c>--url</c> is not given.</summary>
-    public const string UrlVariable = "AGENT_URL";
+    public const string UrlVariable = ClientConnectionOptions.UrlVariable;
 
     /// <summary>Environment variable read when <c>--token</c> is not given.</summary>
-    public const string TokenVariable = "AGENT_USER_TOKEN";
+    public const string TokenVariable = ClientConnectionOptions.TokenVariable;
 
     private static readonly TimeSpan RedrawEvery = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan SnapshotQuiet = TimeSpan.FromMilliseconds(300);
@@ -36,45 +37,32 @@ public static class MonitorCommand
     internal static Command Create(Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var url = new Option<string?>("--url")
-        {
-            Description = $"Base URL of the control plane (default: ${UrlVariable})",
-            DefaultValueFactory = _ => environment(UrlVariable),
-        };
-        var token = new Option<string?>("--token")
-        {
-            Description = $"User token, sent as the Coder-Session-Token header (default: ${TokenVariable})",
-            DefaultValueFactory = _ => environment(TokenVariable),
-        };
+        var connection = new ClientConnectionOptions(environment);
         var agent = new Option<string>("--agent") { Description = "Name of the agent", DefaultValueFactory = _ => "main" };
         var once = new Option<bool>("--once") { Description = "Print the current state once and exit (the default when output is redirected)" };
 
-        var command = new Command("monitor", "Watch an agent's lifecycle, metadata, apps, stats and logs through the control plane.")
+        var command = new Command("monitor", "Watch an agent's lifecycle, metadata, apps, stats and logs through the control plane.");
+        connection.AddTo(command);
+        command.Options.Add(agent);
+        command.Options.Add(once);
+        command.SetAction(async (result, cancellationToken) =>
         {
-            url, token, agent, once,
-        };
-        command.SetAction((result, cancellationToken) => RunAsync(
-            new Request(result.GetValue(url), result.GetValue(token), result.GetValue(agent) ?? "main", result.GetValue(once)),
-            result.InvocationConfiguration.Output,
-            result.InvocationConfiguration.Error,
-            cancellationToken));
+            var error = result.InvocationConfiguration.Error;
+            if (!connection.TryResolve(result, out var baseUrl, out var token, out var problem))
+            {
+                await error.WriteLineAsync($"agent monitor: {problem}");
+                return 1;
+            }
+
+            var request = new Request(baseUrl, token, result.GetValue(agent) ?? "main", result.GetValue(once));
+            return await RunAsync(request, result.InvocationConfiguration.Output, error, cancellationToken);
+        });
         return command;
     }
 
     private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
-        {
-            await error.WriteLineAsync($"agent monitor: give the control plane's http(s) URL with --url or ${UrlVariable}");
-            return 1;
-        }
-
-        if (string.IsNullOrEmpty(request.Token))
-        {
-            await error.WriteLineAsync($"agent monitor: give a user token with --token or ${TokenVariable}");
-            return 1;
-        }
-
+        var baseUrl = request.Url;
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -85,7 +73,7 @@ public static class MonitorCommand
         });
         ILogger logger = interactive && !Console.IsErrorRedirected ? NullLogger.Instance : new TextWriterLogger(error, LogLevel.Warning);
 
-        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = TokenHttpClient.Create(ConnectTimeout, Timeout.InfiniteTimeSpan);
         using var client = new AgentEventsClient(http, logger);
         var scheduler = DefaultScheduler.Instance;
         var states = DashboardStates.Fold(client.Status, client.Events(baseUrl, request.Token, request.Agent, scheduler));
@@ -138,5 +126,5 @@ public static class MonitorCommand
         });
     }
 
-    private sealed record Request(string? Url, string? Token, string Agent, bool Once);
+    private sealed record Request(Uri Url, string Token, string Agent, bool Once);
 }

@@ -25,7 +25,7 @@ public static class PortForwardCommand
     /// </summary>
     internal static Command Create(Func<string, string?> environment, bool handleSignals)
     {
-        var connection = new ClientConnectionOptions(environment, withTokenFile: true);
+        var connection = new ClientConnectionOptions(environment);
         var agent = new Option<string?>("--agent") { Description = "Name of the agent" };
         var tcp = new Option<string[]>("--tcp")
         {

@@ -19,7 +19,7 @@ public static class ProxyCommand
     {
         ArgumentNullException.ThrowIfNull(standardInput);
         ArgumentNullException.ThrowIfNull(standardOutput);
-        var connection = new ClientConnectionOptions(environment, withTokenFile: true);
+        var connection = new ClientConnectionOptions(environment);
         var agent = new Option<string?>("--agent") { Description = "Name of the agent" };
         var port = new Option<int>("--port") { Description = "Agent port: 1 SSH (default), 4 the agent's API, 9-65535 a workspace port", DefaultValueFactory = _ => 1 };
         var command = new Command("proxy", "Join stdin and stdout to a port of an agent through the control plane (for ssh's ProxyCommand).");

@@ -12,8 +12,19 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri?>("--url") { Description = "Control plane URL (env AGENT_URL, CODER_AGENT_URL)" };
-        var token = new Option<string?>("--token") { Description = "Agent token (env AGENT_TOKEN, CODER_AGENT_TOKEN)" };
+        var url = new Option<Uri?>("--url")
+        {
+            Description = "Control plane URL (env AGENT_URL, CODER_AGENT_URL)",
+            CustomParser = ParseUrlOption,
+        };
+        var token = new Option<string?>("--token")
+        {
+            Description = "Agent token (env AGENT_TOKEN, CODER_AGENT_TOKEN); prefer --token-file, a command line is visible to every local user",
+        };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "Read the agent token from this file (env AGENT_TOKEN_FILE, CODER_AGENT_TOKEN_FILE; trimmed; should be private, mode 0600)",
+        };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Directory for the agent's own state (default ~/.local/share/agent)" };
         var pollInterval = new Option<string?>("--poll-interval")
         {
@@ -24,18 +35,42 @@ public static class RunCommand
         var api = new ApiCliOptions();
         var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report, serve SSH.")
         {
-            url, token, dataDirectory, pollInterval,
+            url, token, tokenFile, dataDirectory, pollInterval,
         };
         logging.AddTo(command);
         ssh.AddTo(command);
         api.AddTo(command);
         command.SetAction(async (result, _) =>
         {
-            var controlPlane = result.GetValue(url) ?? ParseUri(EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL"));
-            var agentToken = result.GetValue(token) ?? EnvironmentDefaults.First("AGENT_TOKEN", "CODER_AGENT_TOKEN");
-            if (controlPlane is null || string.IsNullOrEmpty(agentToken))
+            var controlPlane = result.GetValue(url);
+            if (controlPlane is null && EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
             {
-                await Console.Error.WriteLineAsync("agent run: a control plane URL and an agent token are needed (--url/--token or AGENT_URL/AGENT_TOKEN)");
+                controlPlane = ParseUrl(fromEnvironment, out var urlProblem);
+                if (controlPlane is null)
+                {
+                    await Console.Error.WriteLineAsync($"agent run: AGENT_URL/CODER_AGENT_URL: {urlProblem}");
+                    return 2;
+                }
+            }
+
+            if (!TokenFile.TryResolve(
+                result.GetValue(token),
+                result.GetValue(tokenFile),
+                EnvironmentDefaults.First("AGENT_TOKEN", "CODER_AGENT_TOKEN"),
+                EnvironmentDefaults.First("AGENT_TOKEN_FILE", "CODER_AGENT_TOKEN_FILE"),
+                out var agentToken,
+                out var tokenProblem,
+                out var tokenWarning))
+            {
+                await Console.Error.WriteLineAsync($"agent run: {tokenProblem}");
+                return 2;
+            }
+
+            if (tokenWarning is not null)
+                await Console.Error.WriteLineAsync($"agent run: warning: {tokenWarning}");
+            if (controlPlane is null || agentToken.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("agent run: a control plane URL and an agent token are needed (--url and --token-file or --token, or AGENT_URL and AGENT_TOKEN)");
                 return 2;
             }
 
@@ -130,8 +165,24 @@ public static class RunCommand
         return Path.Join(dataHome, "agent");
     }
 
-    private static Uri? ParseUri(string? value)
-        => Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
+    /// <summary>An absolute http(s) URL, or null with <paramref name="problem"/> saying what is wrong with it.</summary>
+    internal static Uri? ParseUrl(string value, out string problem)
+    {
+        problem = string.Empty;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            return uri;
+        problem = $"\"{value}\" is not an http(s) URL (for example http://127.0.0.1:7080)";
+        return null;
+    }
+
+    private static Uri? ParseUrlOption(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var value = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
+        var uri = ParseUrl(value, out var problem);
+        if (uri is null)
+            result.AddError($"--url: {problem}");
+        return uri;
+    }
 
     private static async Task WaitForAsync(CancellationToken token)
     {

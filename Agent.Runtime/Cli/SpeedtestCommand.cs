@@ -8,7 +8,7 @@ using Agent.Runtime.Speedtest;
 namespace Agent.Runtime.Cli;
 
 /// <summary>
-/// <c>agent speedtest --url URL --token USER_TOKEN --agent NAME [--direction up|down] [--time 5s]</c>: runs the
+/// <c>agent speedtest --url URL (--token USER_TOKEN | --token-file F) --agent NAME [--direction up|down] [--time 5s]</c>: runs the
 /// speed test (tailscale's protocol, see <see cref="SpeedtestProtocol"/>) against the agent's port 3 and prints the
 /// throughput of every second and the total. Exit code 0 when the test ran, 1 when it failed (the agent could not be
 /// reached, refused, or the stream broke), 2 for bad options.
@@ -16,10 +16,10 @@ namespace Agent.Runtime.Cli;
 public static class SpeedtestCommand
 {
     /// <summary>Environment variable read when <c>--url</c> is not given.</summary>
-    public const string UrlVariable = "AGENT_URL";
+    public const string UrlVariable = ClientConnectionOptions.UrlVariable;
 
     /// <summary>Environment variable read when <c>--token</c> is not given.</summary>
-    public const string TokenVariable = "AGENT_USER_TOKEN";
+    public const string TokenVariable = ClientConnectionOptions.TokenVariable;
 
     /// <summary>
     /// The command; <paramref name="dial"/> opens a stream to an agent port: (control plane URL, user token, agent
@@ -103,9 +103,10 @@ public static class SpeedtestCommand
         };
         var token = new Option<string?>("--token")
         {
-            Description = $"User token (default: ${TokenVariable})",
+            Description = $"User token (default: ${TokenVariable}); prefer --token-file, a command line is visible to every local user",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var tokenFile = new Option<string?>("--token-file") { Description = "Read the user token from this file (trimmed; should be private, mode 0600)", Arity = ArgumentArity.ZeroOrOne };
         var agent = new Option<string?>("--agent") { Description = "Name of the agent", Arity = ArgumentArity.ZeroOrOne };
         var direction = new Option<string?>("--direction")
         {
@@ -116,7 +117,7 @@ public static class SpeedtestCommand
 
         var command = new Command("speedtest", "Measure the throughput between here and an agent (through the control plane's relay).")
         {
-            url, token, agent, direction, time,
+            url, token, tokenFile, agent, direction, time,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
@@ -129,16 +130,24 @@ public static class SpeedtestCommand
                 return 2;
             }
 
-            var bare = new[] { url, token, agent, direction, time }.FirstOrDefault(option => result.GetResult(option) is { Implicit: false, Tokens.Count: 0 });
+            var bare = new[] { url, token, tokenFile, agent, direction, time }.FirstOrDefault(option => result.GetResult(option) is { Implicit: false, Tokens.Count: 0 });
             if (bare is not null)
             {
                 await error.WriteLineAsync($"agent speedtest: {bare.Name} needs a value");
                 return 2;
             }
 
+            if (!TokenFile.TryResolve(result.GetValue(token), result.GetValue(tokenFile), environment(TokenVariable), null, out var userToken, out var tokenProblem, out var warning))
+            {
+                await error.WriteLineAsync($"agent speedtest: {tokenProblem}");
+                return 2;
+            }
+
+            if (warning is not null)
+                await error.WriteLineAsync($"agent speedtest: warning: {warning}");
             var (options, problem) = ParseOptions(
                 result.GetValue(url) ?? environment(UrlVariable),
-                result.GetValue(token) ?? environment(TokenVariable),
+                userToken,
                 result.GetValue(agent),
                 result.GetValue(direction),
                 result.GetValue(time));

@@ -5,6 +5,8 @@ using Agent.Reactive;
 using Agent.Reactive.Ports;
 using Agent.Runtime.Apps;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Interop;
+using Agent.Runtime.Net;
 using Agent.Runtime.Processes;
 using Agent.Runtime.Workspace;
 using Microsoft.Extensions.Logging;
@@ -31,11 +33,7 @@ public static class AgentHost
     /// <summary>Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>.</summary>
     public static WorkspaceAgent Create(Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, IReadOnlyList<string>? sshHostKeys = null)
     {
-        var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            BaseAddress = url,
-            Timeout = ControlPlaneTimeout,
-        };
+        var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout, url);
         var environment = Environment(logDirectory) with { SshHostKeys = sshHostKeys };
         var ports = new AgentPorts(
             new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
@@ -62,12 +60,20 @@ public static class AgentHost
             System.Environment.UserName);
     }
 
-    /// <summary>Creates <paramref name="path"/> (and parents) with mode 0700 when it does not exist yet.</summary>
-    public static string EnsurePrivateDirectory(string path)
+    /// <summary>
+    /// Creates <paramref name="path"/> (and parents) with mode 0700 when it does not exist yet. With
+    /// <paramref name="requireOwner"/> an existing directory must belong to this user (else <see cref="IOException"/>).
+    /// </summary>
+    public static string EnsurePrivateDirectory(string path, bool requireOwner = false)
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
+        {
+            if (requireOwner && !OperatingSystem.IsWindows() && PrivateFile.Owner(full) is { } owner && owner != PrivateFile.CurrentUser)
+                throw new IOException($"{full} belongs to user {owner}, not to this user ({PrivateFile.CurrentUser})");
             return full;
+        }
+
         if (OperatingSystem.IsWindows())
             Directory.CreateDirectory(full);
         else

@@ -15,8 +15,11 @@ public static class AgentLogging
     /// <summary>Bytes a log file may reach before it rotates.</summary>
     public const long FileSizeLimit = 5 * 1024 * 1024;
 
-    /// <summary>Creates the logger factory of the process. <paramref name="logFile"/> may be null for stderr only.</summary>
-    public static ILoggerFactory Create(LogFormat format, LogEventLevel minimumLevel, string? logFile)
+    /// <summary>
+    /// Creates the logger factory of the process. <paramref name="logFile"/> may be null for stderr only. With
+    /// <paramref name="ownDirectory"/> the file's directory must belong to this user (the default log directory).
+    /// </summary>
+    public static ILoggerFactory Create(LogFormat format, LogEventLevel minimumLevel, string? logFile, bool ownDirectory = false)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
@@ -31,30 +34,29 @@ public static class AgentLogging
                 outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Verbose);
 
-        var fileError = (string?)null;
+        var fileProblem = (string?)null;
+        var replaced = (string?)null;
         if (logFile is not null)
         {
             try
             {
-                AgentHost.EnsurePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
-                configuration = configuration.WriteTo.File(
-                    new CompactJsonFormatter(),
-                    logFile,
-                    fileSizeLimitBytes: FileSizeLimit,
-                    rollOnFileSizeLimit: true,
-                    retainedFileCountLimit: 2,
-                    hooks: new PrivateLogFiles());
+                AgentHost.EnsurePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!, requireOwner: ownDirectory);
+                var sink = PrivateLogFileSink.Open(new CompactJsonFormatter(), logFile, FileSizeLimit, out replaced);
+                configuration = configuration.WriteTo.Sink(sink);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                fileError = $"cannot write the log file {logFile}: {e.Message}; logging to stderr only";
+                fileProblem = e.Message;
             }
         }
 
         var serilog = configuration.CreateLogger();
         var factory = new SerilogLoggerFactory(serilog, dispose: true);
-        if (fileError is not null)
-            factory.CreateLogger("Agent.Runtime.Hosting").LogWarning("{Problem}", fileError);
+        var logger = factory.CreateLogger("Agent.Runtime.Hosting");
+        if (fileProblem is not null)
+            logger.AgentLogSkipped(logFile!, fileProblem);
+        if (replaced is not null)
+            logger.ReplacedUnsafeLogFile(logFile!, replaced);
         return factory;
     }
 }

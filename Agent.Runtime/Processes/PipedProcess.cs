@@ -79,6 +79,7 @@ internal sealed class PipedProcess : IPipedProcess
             SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
             SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
             SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.CloseInheritedDescriptors(fileActions);
 
             int pid;
             SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);

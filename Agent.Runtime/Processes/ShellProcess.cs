@@ -63,6 +63,7 @@ internal sealed unsafe class ShellProcess
             SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[1], 2), "posix_spawn_file_actions_adddup2");
             SpawnSetup.Check(LibC.FileActionsAddOpen(fileActions, 0, devNull, LibC.O_RDONLY, 0), "posix_spawn_file_actions_addopen");
             SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.CloseInheritedDescriptors(fileActions);
 
             int pid;
             SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);

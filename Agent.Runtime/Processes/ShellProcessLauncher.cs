@@ -77,44 +77,24 @@ public sealed class ShellProcessLauncher : IProcessLauncher
         return new CommandResult(exitCode, sink.Kept, sink.TotalBytes);
     }
 
-    // An output file that cannot be written (a missing or read-only log directory) is logged and skipped:
-    // the script still runs and its lines are still streamed.
+    // An output file that cannot be written (a missing or read-only log directory, another user's file that cannot be
+    // removed) is logged and skipped: the script still runs and its lines are still streamed.
     private FileStream? OpenOutputFile(string? path)
     {
         if (string.IsNullOrEmpty(path))
             return null;
-        if (OperatingSystem.IsWindows())
-            throw new PlatformNotSupportedException("Output files need Unix file modes.");
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        FileStream file;
         try
         {
-            file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                Share = FileShare.ReadWrite,
-                BufferSize = 0,
-                UnixCreateMode = OwnerOnly,
-            });
+            var handle = PrivateFile.OpenForWrite(path, append: false, out var replaced);
+            if (replaced is not null)
+                _logger.ReplacedUnsafeFile(path, replaced);
+            return new FileStream(handle, FileAccess.Write, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogWarning("Cannot write the script log {Path}: {Reason}; the output is streamed to the control plane only", path, e.Message);
+            _logger.ScriptLogSkipped(path, e.Message);
             return null;
         }
-
-        try
-        {
-            File.SetUnixFileMode(file.SafeFileHandle, OwnerOnly);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-
-        return file;
     }
 
     // Starts, waits for the shell (killing the group on cancellation), then gives the output its grace period.

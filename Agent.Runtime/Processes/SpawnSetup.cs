@@ -22,6 +22,13 @@ internal static unsafe class SpawnSetup
         Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
     }
 
+    /// <summary>
+    /// Adds the last file action of every spawn: close every descriptor above 2, so a child keeps only its standard
+    /// streams whatever the agent holds or inherited without <c>O_CLOEXEC</c> (sockets, log files, pipes, a PTY master).
+    /// </summary>
+    public static void CloseInheritedDescriptors(void* fileActions)
+        => Check(LibC.FileActionsAddCloseFrom(fileActions, 3), "posix_spawn_file_actions_addclosefrom_np");
+
     /// <summary>Throws when a spawn call returned an error number.</summary>
     public static void Check(int error, string call)
     {

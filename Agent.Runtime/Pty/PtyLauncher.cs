@@ -159,6 +159,7 @@ public sealed class PtyLauncher : IPtyLauncher
             SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 1), "posix_spawn_file_actions_adddup2");
             SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 2), "posix_spawn_file_actions_adddup2");
             SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.CloseInheritedDescriptors(fileActions);
 
             int pid;
             var error = LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer);

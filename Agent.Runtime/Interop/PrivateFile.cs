@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Agent.Runtime.Interop;
+
+/// <summary>
+/// Opens a file the agent writes (its logs) without trusting what is already at the path: <c>O_NOFOLLOW</c>,
+/// <c>O_CLOEXEC</c>, no truncation before the file was checked, mode 0600 set on the descriptor. What is there must
+/// be a regular file of this user with one link; a symbolic link, a FIFO, a device, another user's file or a hard
+/// link is unlinked and a new file made with <c>O_CREAT|O_EXCL</c>. When it cannot be unlinked (another user's file
+/// in a sticky directory) the open fails with an <see cref="IOException"/> saying why, and nothing was written.
+/// </summary>
+public static unsafe class PrivateFile
+{
+    /// <summary>Mode 0600.</summary>
+    public const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The effective user id of this process.</summary>
+    public static uint CurrentUser => LibC.GetEffectiveUid();
+
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing, emptied unless <paramref name="append"/>. <paramref name="replaced"/>
+    /// says what was at the path and was removed (null when the path was free or already held this user's file).
+    /// </summary>
+    public static SafeFileHandle OpenForWrite(string path, bool append, out string? replaced)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Private files need a POSIX file system.");
+        replaced = null;
+        var pathBytes = Utf8StringArray.Allocate(path);
+        try
+        {
+            // O_NONBLOCK: opening a FIFO for writing does not wait for a reader (ENXIO instead); no effect on files.
+            var flags = LibC.O_WRONLY | LibC.O_CREAT | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | LibC.O_NONBLOCK | (append ? LibC.O_APPEND : 0);
+            var fd = LibC.Open(pathBytes, flags, (uint)OwnerReadWrite);
+            if (fd < 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                replaced = error switch
+                {
+                    LibC.ELOOP => "a symbolic link",
+                    LibC.ENXIO => "a FIFO or socket",
+                    LibC.EISDIR => "a directory",
+                    _ => throw Failure(path, "cannot open", error),
+                };
+            }
+            else
+            {
+                replaced = Unsafe(fd);
+                if (replaced is not null)
+                    _ = LibC.Close(fd);
+            }
+
+            if (replaced is not null)
+            {
+                if (LibC.Unlink(pathBytes) != 0)
+                    throw Failure(path, $"is {replaced} and cannot be removed", Marshal.GetLastPInvokeError());
+                fd = LibC.Open(pathBytes, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | (append ? LibC.O_APPEND : 0), (uint)OwnerReadWrite);
+                if (fd < 0)
+                    throw Failure(path, "cannot be created", Marshal.GetLastPInvokeError());
+            }
+
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            if (LibC.Fchmod(fd, (uint)OwnerReadWrite) != 0 || (!append && LibC.Ftruncate(fd, 0) != 0))
+            {
+                var error = Marshal.GetLastPInvokeError();
+                handle.Dispose();
+                throw Failure(path, "cannot be made private", error);
+            }
+
+            return handle;
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    /// <summary>The owner of <paramref name="path"/> (not following a final link), or null when it does not exist.</summary>
+    public static uint? Owner(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var pathBytes = Utf8StringArray.Allocate(path);
+        var buffer = stackalloc byte[LibC.StatxSize];
+        try
+        {
+            if (LibC.Statx(-100, pathBytes, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, buffer) != 0)
+                return null;
+            return BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(buffer + LibC.StatxUidOffset, 4));
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    // Why the open file must not be used, or null when it is this user's regular file with one link.
+    private static string? Unsafe(int fd)
+    {
+        var buffer = stackalloc byte[LibC.StatxSize];
+        byte empty = 0;
+        if (LibC.Statx(fd, &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, buffer) != 0)
+            return "a file that cannot be examined";
+        var status = new ReadOnlySpan<byte>(buffer, LibC.StatxSize);
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(status[LibC.StatxModeOffset..]);
+        var owner = BinaryPrimitives.ReadUInt32LittleEndian(status[LibC.StatxUidOffset..]);
+        var links = BinaryPrimitives.ReadUInt32LittleEndian(status[LibC.StatxLinkCountOffset..]);
+        if ((mode & LibC.S_IFMT) != LibC.S_IFREG)
+            return "not a regular file";
+        if (owner != LibC.GetEffectiveUid())
+            return $"a file of user {owner}";
+        return links != 1 ? $"a file with {links} hard links" : null;
+    }
+
+    private static IOException Failure(string path, string what, int error)
+        => new($"{path} {what}: {Marshal.GetPInvokeErrorMessage(error)}");
+}
