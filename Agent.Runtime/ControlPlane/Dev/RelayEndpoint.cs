@@ -42,7 +42,7 @@ internal sealed class RelayEndpoint
         var session = YamuxSession.Client(transport, _options, _logger);
         await using (session.ConfigureAwait(false))
         {
-            var remote = context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "a local socket";
+            var remote = ClientAddress.Of(context);
             using var attached = _hub.Attach(agent.Name, session, remote, previous => agent.RelayReplaced(_scheduler, remote, previous));
             using var counted = agent.RelayAttached(_scheduler);
             using var agentEvents = FollowAgentEvents(agent);

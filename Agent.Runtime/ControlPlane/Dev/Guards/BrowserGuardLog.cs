@@ -13,13 +13,13 @@ internal static partial class BrowserGuardLog
     private const int MaxValueLength = 120;
 
     public static void HostRefused(this ILogger logger, HttpContext context)
-        => logger.HostRefused(Remote(context), context.Request.Method, Path(context), Shorten(context.Request.Headers.Host));
+        => logger.HostRefused(ClientAddress.Of(context), context.Request.Method, Path(context), Shorten(context.Request.Headers.Host));
 
     public static void CrossOriginRefused(this ILogger logger, HttpContext context)
-        => logger.CrossOriginRefused(Remote(context), context.Request.Method, Path(context), Shorten(context.Request.Headers.Origin));
+        => logger.CrossOriginRefused(ClientAddress.Of(context), context.Request.Method, Path(context), Shorten(context.Request.Headers.Origin));
 
     public static void BodyTypeRefused(this ILogger logger, HttpContext context)
-        => logger.BodyTypeRefused(Remote(context), context.Request.Method, Path(context), Shorten(context.Request.ContentType));
+        => logger.BodyTypeRefused(ClientAddress.Of(context), context.Request.Method, Path(context), Shorten(context.Request.ContentType));
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Remote}: Host \"{Host}\" is not a loopback name or address, and this listener is on loopback")]
     private static partial void HostRefused(this ILogger logger, string remote, string method, string path, string host);
@@ -29,9 +29,6 @@ internal static partial class BrowserGuardLog
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Remote}: the body is \"{ContentType}\", not application/json")]
     private static partial void BodyTypeRefused(this ILogger logger, string remote, string method, string path, string contentType);
-
-    private static string Remote(HttpContext context)
-        => context.Connection.RemoteIpAddress is { } address ? $"{address}:{context.Connection.RemotePort}" : "a local socket";
 
     private static string Path(HttpContext context) => Shorten(context.Request.Path.Value);
 
