@@ -27,6 +27,6 @@ cat "$report"
 awk '/ inputs in / { inputs += $4; findings += $NF } END { printf "total: %d inputs, %d findings\n", inputs, findings }' "$report"
 if [ "$status" -ne 0 ]; then
   echo "dotnet test failed (exit $status):"
-  grep -E "Failed |Error Message|^\s+(crash|hang|allocation|corpus)" "$log" | head -40
+  grep -E "^\s*Failed |^Failed!|Passed!" "$log" | head -20
   exit 1
 fi

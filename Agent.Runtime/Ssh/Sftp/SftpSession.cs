@@ -363,8 +363,9 @@ internal sealed class SftpSession : IDisposable
         {
             RandomAccess.Write(handle.File, data, (long)offset);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
+            // .NET reports EFBIG (an offset beyond the file system's largest file) as ArgumentOutOfRangeException.
             _logger.LogDebug("SFTP write to {Path} failed: {Reason}", handle.Path, e.Message);
             Status(reply, id, FromException(e));
             return;
