@@ -7,6 +7,7 @@ namespace Agent.Runtime.Interop;
 [SuppressMessage("StyleCop.CSharp.NamingRules", "SA1310:FieldNamesMustNotContainUnderscore", Justification = "Constants keep their libc names.")]
 internal static unsafe partial class LibC
 {
+    public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int ELOOP = 40;
     public const int ENXIO = 6;

@@ -43,6 +43,9 @@ public static unsafe class PrivateFile
                     LibC.ELOOP => "a symbolic link",
                     LibC.ENXIO => "a FIFO or socket",
                     LibC.EISDIR => "a directory",
+
+                    // Linux refuses O_CREAT|O_NOFOLLOW on another user's link in a sticky directory with EACCES.
+                    LibC.EACCES => "a link or file this user may not write",
                     _ => throw Failure(path, "cannot open", error),
                 };
             }
