@@ -81,6 +81,33 @@ public static unsafe class PrivateFile
         }
     }
 
+    /// <summary>
+    /// Sets the mode of the directory <paramref name="path"/> on a descriptor opened with <c>O_NOFOLLOW</c>: a link in
+    /// its place is refused (<see cref="IOException"/>), never followed.
+    /// </summary>
+    public static void SetDirectoryMode(string path, UnixFileMode mode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            return;
+        var pathBytes = Utf8StringArray.Allocate(path);
+        try
+        {
+            var fd = LibC.Open(pathBytes, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+            if (fd < 0)
+                throw Failure(path, "cannot be opened as a directory", Marshal.GetLastPInvokeError());
+            var result = LibC.Fchmod(fd, (uint)mode);
+            var error = Marshal.GetLastPInvokeError();
+            _ = LibC.Close(fd);
+            if (result != 0)
+                throw Failure(path, "cannot be made private", error);
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
     /// <summary>The owner of <paramref name="path"/> (not following a final link), or null when it does not exist.</summary>
     public static uint? Owner(string path)
     {
