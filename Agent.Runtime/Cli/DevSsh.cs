@@ -21,7 +21,7 @@ public static class DevSsh
         var knownHosts = Path.Join(directory, "known_hosts");
         await AtomicFile.WriteAsync(knownHosts, System.Text.Encoding.UTF8.GetBytes(string.Concat(hostKeys.Select(key => $"{alias} {key}\n"))), OwnerOnly, CancellationToken.None);
         var tokenFile = Path.Join(directory, "token");
-        await AtomicFile.WriteAsync(tokenFile, System.Text.Encoding.UTF8.GetBytes(userToken), OwnerOnly, CancellationToken.None);
+        await AtomicFile.WriteAsync(tokenFile, System.Text.Encoding.UTF8.GetBytes(userToken), OwnerOnly, CancellationToken.None, exactMode: true);
         var binary = AgentExecutable.Find() ?? $"dotnet {Path.Join(AppContext.BaseDirectory, "agent.dll")}";
         var proxy = $"{binary} proxy --url {controlPlane.ToString().TrimEnd('/')} --token-file {tokenFile} --agent {agent}";
         return $"ssh -o ProxyCommand='{proxy}' -o UserKnownHostsFile={knownHosts} -o HostKeyAlias={alias} -o StrictHostKeyChecking=yes {alias}";

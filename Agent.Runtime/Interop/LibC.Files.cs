@@ -7,6 +7,7 @@ namespace Agent.Runtime.Interop;
 [SuppressMessage("StyleCop.CSharp.NamingRules", "SA1310:FieldNamesMustNotContainUnderscore", Justification = "Constants keep their libc names.")]
 internal static unsafe partial class LibC
 {
+    public const int EACCES = 13;
     public const int EEXIST = 17;
     public const int ELOOP = 40;
     public const int ENXIO = 6;
@@ -18,6 +19,7 @@ internal static unsafe partial class LibC
     public const int O_APPEND = 0x400;
     public const int O_NONBLOCK = 0x800;
     public const int O_NOFOLLOW = 0x20000;
+    public const int O_DIRECTORY = 0x10000;
 
     public const int AT_EMPTY_PATH = 0x1000;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;

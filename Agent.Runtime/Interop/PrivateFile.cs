@@ -43,6 +43,9 @@ public static unsafe class PrivateFile
                     LibC.ELOOP => "a symbolic link",
                     LibC.ENXIO => "a FIFO or socket",
                     LibC.EISDIR => "a directory",
+
+                    // Linux refuses O_CREAT|O_NOFOLLOW on another user's link in a sticky directory with EACCES.
+                    LibC.EACCES => "a link or file this user may not write",
                     _ => throw Failure(path, "cannot open", error),
                 };
             }
@@ -71,6 +74,33 @@ public static unsafe class PrivateFile
             }
 
             return handle;
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    /// <summary>
+    /// Sets the mode of the directory <paramref name="path"/> on a descriptor opened with <c>O_NOFOLLOW</c>: a link in
+    /// its place is refused (<see cref="IOException"/>), never followed.
+    /// </summary>
+    public static void SetDirectoryMode(string path, UnixFileMode mode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            return;
+        var pathBytes = Utf8StringArray.Allocate(path);
+        try
+        {
+            var fd = LibC.Open(pathBytes, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, 0);
+            if (fd < 0)
+                throw Failure(path, "cannot be opened as a directory", Marshal.GetLastPInvokeError());
+            var result = LibC.Fchmod(fd, (uint)mode);
+            var error = Marshal.GetLastPInvokeError();
+            _ = LibC.Close(fd);
+            if (result != 0)
+                throw Failure(path, "cannot be made private", error);
         }
         finally
         {

@@ -54,7 +54,7 @@ public sealed class RelayConnector : IRelayConnector
         timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(_endpoint, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(_endpoint, TokenHttpClient.WebSocketInvoker, timeout.Token).ConfigureAwait(false);
         }
         catch (WebSocketException e)
         {

@@ -97,7 +97,13 @@ public sealed class IntegrationHarness : IAsyncDisposable
         return dev;
     }
 
-    public RunningProcess StartAgent(params string[] extra)
+    public RunningProcess StartAgent(params string[] extra) => StartAgent(null, extra);
+
+    /// <summary>
+    /// Starts <c>agent run</c> with this harness's URL and token in the environment (<c>AGENT_URL</c>, <c>AGENT_TOKEN</c>),
+    /// its log directory unless <paramref name="extra"/> names one, then lets <paramref name="configure"/> change the start.
+    /// </summary>
+    public RunningProcess StartAgent(Action<ProcessStartInfo>? configure, params string[] extra)
     {
         string[] logDirectory = extra.Contains("--log-dir") ? [] : ["--log-dir", LogDirectory];
         var info = AgentBinary.StartInfo(["run", .. logDirectory, "--data-dir", Combine("data"), .. extra]);
@@ -107,6 +113,7 @@ public sealed class IntegrationHarness : IAsyncDisposable
         info.Environment["AGENT_POLL_INTERVAL"] = "250ms";
         info.Environment.Remove("CODER_AGENT_URL");
         info.Environment.Remove("CODER_AGENT_TOKEN");
+        configure?.Invoke(info);
         var agent = RunningProcess.Start(info, "agent run");
         _processes.Add(agent);
         Agent = agent;

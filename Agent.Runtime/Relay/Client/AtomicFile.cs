@@ -3,11 +3,12 @@ namespace Agent.Runtime.Relay.Client;
 /// <summary>
 /// Replaces a file's content all at once: written to a temporary file in the same directory, flushed to disk, then
 /// renamed over it, so a reader (or a crash) sees the old content or the new one, never half. A symbolic link is
-/// followed (dotfile managers link ~/.ssh/config) and stays a link. An existing file keeps its mode.
+/// followed (dotfile managers link ~/.ssh/config) and stays a link. An existing file keeps its mode unless
+/// <c>exactMode</c> (secrets); the mode is set on the new file's descriptor before it is renamed into place.
 /// </summary>
 public static class AtomicFile
 {
-    public static async Task WriteAsync(string path, byte[] content, UnixFileMode modeWhenCreated, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string path, byte[] content, UnixFileMode modeWhenCreated, CancellationToken cancellationToken, bool exactMode = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(content);
@@ -15,7 +16,7 @@ public static class AtomicFile
         if (new FileInfo(target).LinkTarget is not null && new FileInfo(target).ResolveLinkTarget(returnFinalTarget: true) is { } linked)
             target = linked.FullName;
         var posix = !OperatingSystem.IsWindows();
-        var mode = posix && File.Exists(target) ? File.GetUnixFileMode(target) : modeWhenCreated;
+        var mode = posix && !exactMode && File.Exists(target) ? File.GetUnixFileMode(target) : modeWhenCreated;
         var directory = Path.GetDirectoryName(target)!;
         var temporary = Path.Join(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
@@ -25,14 +26,14 @@ public static class AtomicFile
                 options.UnixCreateMode = mode;
             await using (var stream = new FileStream(temporary, options))
             {
+                // The umask may have narrowed the mode at creation; set it exactly, on the descriptor.
+                if (posix)
+                    File.SetUnixFileMode(stream.SafeFileHandle, mode);
                 await stream.WriteAsync(content, cancellationToken);
                 await stream.FlushAsync(cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
 
-            // The umask may have narrowed the mode at creation; set it exactly.
-            if (posix)
-                File.SetUnixFileMode(temporary, mode);
             File.Move(temporary, target, overwrite: true);
         }
         catch
@@ -51,12 +52,5 @@ public static class AtomicFile
             Directory.CreateDirectory(directory);
         else
             Directory.CreateDirectory(directory, mode);
-    }
-
-    /// <summary>Sets the mode of <paramref name="path"/> (a no-op on Windows).</summary>
-    public static void SetMode(string path, UnixFileMode mode)
-    {
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, mode);
     }
 }

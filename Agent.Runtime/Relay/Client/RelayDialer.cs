@@ -51,7 +51,7 @@ public static class RelayDialer
         bounded.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(uri, bounded.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, TokenHttpClient.WebSocketInvoker, bounded.Token).ConfigureAwait(false);
             return new DuplexWebSocketStream(socket);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

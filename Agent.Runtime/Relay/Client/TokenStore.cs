@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Agent.Runtime.Interop;
 
 namespace Agent.Runtime.Relay.Client;
 
@@ -39,10 +40,8 @@ public static class TokenStore
         var path = PathFor(controlPlane, environment);
         var directory = Path.GetDirectoryName(path)!;
         AtomicFile.EnsureDirectory(directory, DirectoryMode);
-        AtomicFile.SetMode(directory, DirectoryMode);
-        if (File.Exists(path))
-            AtomicFile.SetMode(path, FileMode);
-        await AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(token + "\n"), FileMode, cancellationToken);
+        PrivateFile.SetDirectoryMode(directory, DirectoryMode);
+        await AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(token + "\n"), FileMode, cancellationToken, exactMode: true);
         return path;
     }
 

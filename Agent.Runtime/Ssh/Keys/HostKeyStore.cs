@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Agent.Runtime.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Keys;
@@ -114,20 +115,20 @@ public sealed class HostKeyStore : IDisposable
 
     private static IStoredHostKey Load(string path, Func<byte[], IStoredHostKey> import, ILogger logger)
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & ~PrivateFileMode) != 0)
-            {
-                logger.LogWarning("SSH host key file {Path} had mode {Mode}; set to 0600", path, Convert.ToString((int)mode, 8));
-                File.SetUnixFileMode(path, PrivateFileMode);
-            }
-        }
-
         byte[] der;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (!OperatingSystem.IsWindows())
+            {
+                var mode = File.GetUnixFileMode(stream.SafeFileHandle);
+                if ((mode & ~PrivateFileMode) != 0)
+                {
+                    logger.LogWarning("SSH host key file {Path} had mode {Mode}; set to 0600", path, Convert.ToString((int)mode, 8));
+                    File.SetUnixFileMode(stream.SafeFileHandle, PrivateFileMode);
+                }
+            }
+
             if (stream.Length > MaxKeyFileBytes)
                 throw new InvalidDataException($"the SSH host key file {path} is {stream.Length} bytes, more than {MaxKeyFileBytes}");
             var text = Encoding.ASCII.GetString(ReadAll(stream));
@@ -204,6 +205,8 @@ public sealed class HostKeyStore : IDisposable
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = mode;
         using var stream = new FileStream(path, options);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(stream.SafeFileHandle, mode);
         stream.Write(content);
         stream.Flush(flushToDisk: true);
     }
@@ -218,6 +221,6 @@ public sealed class HostKeyStore : IDisposable
 
         Directory.CreateDirectory(directory, DirectoryMode);
         if (File.GetUnixFileMode(directory) != DirectoryMode)
-            File.SetUnixFileMode(directory, DirectoryMode);
+            PrivateFile.SetDirectoryMode(directory, DirectoryMode);
     }
 }
