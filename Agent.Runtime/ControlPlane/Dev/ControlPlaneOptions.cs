@@ -18,8 +18,11 @@ public sealed record ControlPlaneOptions
     /// <summary>How often an idle event stream sends a <c>: ping</c> comment.</summary>
     public TimeSpan EventPingInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Events queued per event-stream client; a client that falls further behind is disconnected.</summary>
-    public int EventQueueLength { get; init; } = 4096;
+    /// <summary>
+    /// Bytes of events that may wait for one event-stream client beyond its snapshot (latest values are coalesced);
+    /// a client that falls further behind is disconnected and reconnects for a fresh snapshot.
+    /// </summary>
+    public long EventQueueBytes { get; init; } = 4 << 20;
 
     /// <summary>Largest request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 << 20;
@@ -41,7 +44,7 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueLength, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
     }
