@@ -30,6 +30,18 @@ public sealed record ControlPlaneOptions
     /// <summary>Largest number of simultaneous connections.</summary>
     public long MaxConnections { get; init; } = 1024;
 
+    /// <summary>Time to send a request's headers (and, between requests, to start the next one) before the connection is closed.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle connection is kept open between requests.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connections from one source address (IPv6: one /64) that have not carried an authenticated request yet.</summary>
+    public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 32;
+
+    /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 256;
+
     /// <summary>The clock and the timers of the disconnection watch.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
@@ -47,5 +59,9 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnectionsPerSource, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnections, MaxUnauthenticatedConnectionsPerSource);
     }
 }
