@@ -37,10 +37,10 @@ public sealed record ControlPlaneOptions
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Connections from one source address (IPv6: one /64) that have not carried an authenticated request yet.</summary>
-    public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 32;
+    public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 128;
 
     /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
-    public int MaxUnauthenticatedConnections { get; init; } = 256;
+    public int MaxUnauthenticatedConnections { get; init; } = 512;
 
     /// <summary>The clock and the timers of the disconnection watch.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
