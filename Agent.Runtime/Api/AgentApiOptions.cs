@@ -23,8 +23,11 @@ public sealed record AgentApiOptions
     /// <summary>A <c>: ping</c> comment goes to an idle event stream this often.</summary>
     public TimeSpan EventPingInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Events queued per event-stream client; a client that falls further behind is disconnected.</summary>
-    public int EventQueueLength { get; init; } = 4096;
+    /// <summary>
+    /// Bytes of events that may wait for one event-stream client beyond its snapshot (latest values are coalesced);
+    /// a client that falls further behind is disconnected and reconnects for a fresh snapshot.
+    /// </summary>
+    public long EventQueueBytes { get; init; } = 4 << 20;
 
     /// <summary>Concurrent connections (event streams included).</summary>
     public int MaxConnections { get; init; } = 64;
@@ -39,7 +42,7 @@ public sealed record AgentApiOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ListeningPortsMaxAge, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueLength, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
     }
 }

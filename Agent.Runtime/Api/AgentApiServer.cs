@@ -112,7 +112,7 @@ public sealed class AgentApiServer : IAsyncDisposable
             context.Response.ContentType = PrometheusText.ContentType;
             return context.Response.WriteAsync(AgentMetrics.Format(sources.Counters.Totals(), tally.Snapshot()), context.RequestAborted);
         };
-        RequestDelegate events = context => AgentEventStream.WriteAsync(context, sources.Events, options.EventQueueLength, options.EventPingInterval, stopping);
+        RequestDelegate events = context => AgentEventStream.WriteAsync(context, sources.Events, options.EventQueueBytes, options.EventPingInterval, stopping);
         app.MapGet("/", hello);
         app.MapGet("/api/v0/listening-ports", listeningPorts);
         app.MapGet("/metrics", metrics);

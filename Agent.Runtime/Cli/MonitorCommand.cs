@@ -60,6 +60,33 @@ public static class MonitorCommand
         return command;
     }
 
+    /// <summary>The live dashboard on <paramref name="console"/> until <paramref name="states"/> ends or <paramref name="cancellationToken"/> fires.</summary>
+    internal static async Task ShowLiveAsync(
+        IAnsiConsole console, IObservable<DashboardState> states, string agentName, DefaultScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var live = console.Live(DashboardRenderer.Render(DashboardState.Empty, agentName, scheduler.Now))
+            .Overflow(VerticalOverflow.Ellipsis)
+            .Cropping(VerticalOverflowCropping.Bottom);
+        await live.StartAsync(async context =>
+        {
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var ticks = Observable.Interval(TimeSpan.FromSeconds(1), scheduler).StartWith(0L);
+            using var redraws = states
+                .Sample(RedrawEvery, scheduler)
+                .CombineLatest(ticks, (state, _) => state)
+                .Subscribe(
+                    state =>
+                    {
+                        context.UpdateTarget(DashboardRenderer.Render(state, agentName, scheduler.Now));
+                        context.Refresh();
+                    },
+                    failure => ended.TrySetException(failure),
+                    () => ended.TrySetResult());
+            using var stop = cancellationToken.Register(() => ended.TrySetCanceled(cancellationToken));
+            await ended.Task;
+        });
+    }
+
     private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var baseUrl = request.Url;
@@ -95,35 +122,9 @@ public static class MonitorCommand
         }
         catch (Exception failure) when (failure is ControlPlaneException or HttpRequestException or TimeoutException)
         {
-            await error.WriteLineAsync($"agent monitor: cannot watch agent '{request.Agent}' at {baseUrl}: {failure.Message}");
+            await error.WriteLineAsync(TerminalText.Clean($"agent monitor: cannot watch agent '{request.Agent}' at {baseUrl}: {failure.Message}"));
             return 1;
         }
-    }
-
-    private static async Task ShowLiveAsync(
-        IAnsiConsole console, IObservable<DashboardState> states, string agentName, DefaultScheduler scheduler, CancellationToken cancellationToken)
-    {
-        var live = console.Live(DashboardRenderer.Render(DashboardState.Empty, agentName, scheduler.Now))
-            .Overflow(VerticalOverflow.Ellipsis)
-            .Cropping(VerticalOverflowCropping.Bottom);
-        await live.StartAsync(async context =>
-        {
-            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var ticks = Observable.Interval(TimeSpan.FromSeconds(1), scheduler).StartWith(0L);
-            using var redraws = states
-                .Sample(RedrawEvery, scheduler)
-                .CombineLatest(ticks, (state, _) => state)
-                .Subscribe(
-                    state =>
-                    {
-                        context.UpdateTarget(DashboardRenderer.Render(state, agentName, scheduler.Now));
-                        context.Refresh();
-                    },
-                    failure => ended.TrySetException(failure),
-                    () => ended.TrySetResult());
-            using var stop = cancellationToken.Register(() => ended.TrySetCanceled(cancellationToken));
-            await ended.Task;
-        });
     }
 
     private sealed record Request(Uri Url, string Token, string Agent, bool Once);

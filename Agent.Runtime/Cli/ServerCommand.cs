@@ -25,6 +25,10 @@ public static class ServerCommand
         };
         var agentTimeout = DurationOption("--agent-timeout", "an agent without an API call for this long is shown disconnected", defaults.AgentTimeout);
         var statsInterval = DurationOption("--stats-interval", "report interval answered to agents' stats reports", defaults.StatsInterval);
+        var headersTimeout = DurationOption(
+            "--request-headers-timeout",
+            "a connection that has not sent a request's headers within this is closed",
+            defaults.RequestHeadersTimeout);
 
         var command = new Command("server", "Run the embedded control plane: serve manifests, collect agent reports, show them to users.")
         {
@@ -32,6 +36,7 @@ public static class ServerCommand
             workspace,
             agentTimeout,
             statsInterval,
+            headersTimeout,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -53,6 +58,7 @@ public static class ServerCommand
                 Address = result.GetValue(address)!,
                 AgentTimeout = result.GetValue(agentTimeout),
                 StatsInterval = result.GetValue(statsInterval),
+                RequestHeadersTimeout = result.GetValue(headersTimeout),
             };
             ControlPlaneServer server;
             try

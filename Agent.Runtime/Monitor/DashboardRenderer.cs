@@ -9,7 +9,8 @@ namespace Agent.Runtime.Monitor;
 /// <summary>
 /// Draws a <see cref="DashboardState"/> with Spectre.Console: a header (streams, version, directory),
 /// then lifecycle, metadata, apps, stats and logs. Values from the agent are shown as plain text, never
-/// read as markup. Ages and the time in the current state are counted up to the given <c>now</c>.
+/// read as markup, and their control characters are replaced (<see cref="TerminalText"/>), so the workspace
+/// cannot send escape sequences to the viewer's terminal. Ages and the time in the current state are counted up to the given <c>now</c>.
 /// </summary>
 public static class DashboardRenderer
 {
@@ -32,17 +33,17 @@ public static class DashboardRenderer
     private static Panel Header(DashboardState state, string agentName, DateTimeOffset now)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow(new Text("event stream", Dim), StreamText(state.Stream));
-        grid.AddRow(new Text("agent", Dim), AgentConnectionText(state.AgentConnection, now));
-        grid.AddRow(new Text("relay", Dim), ConnectionText(state.Relay?.State, state.Relay?.At, state.Relay?.Reason, now));
-        grid.AddRow(new Text("lifecycle", Dim), LifecycleText(state.CurrentLifecycle));
-        grid.AddRow(new Text("version", Dim), new Text(state.Startup?.Version ?? "-"));
-        grid.AddRow(new Text("directory", Dim), new Text(state.Startup?.ExpandedDirectory ?? "-"));
+        grid.AddRow(Shown("event stream", Dim), StreamText(state.Stream));
+        grid.AddRow(Shown("agent", Dim), AgentConnectionText(state.AgentConnection, now));
+        grid.AddRow(Shown("relay", Dim), ConnectionText(state.Relay?.State, state.Relay?.At, state.Relay?.Reason, now));
+        grid.AddRow(Shown("lifecycle", Dim), LifecycleText(state.CurrentLifecycle));
+        grid.AddRow(Shown("version", Dim), Shown(state.Startup?.Version ?? "-"));
+        grid.AddRow(Shown("directory", Dim), Shown(state.Startup?.ExpandedDirectory ?? "-"));
         if (!string.IsNullOrEmpty(state.Startup?.Subsystem))
-            grid.AddRow(new Text("subsystem", Dim), new Text(state.Startup.Subsystem));
+            grid.AddRow(Shown("subsystem", Dim), Shown(state.Startup.Subsystem));
         if (state.LastEventAt is { } last)
-            grid.AddRow(new Text("last event", Dim), new Text($"{DashboardFormat.Duration(now - last)} ago"));
-        return new Panel(grid) { Header = new PanelHeader($"agent {Markup.Escape(agentName)}"), Expand = true, Border = BoxBorder.Rounded };
+            grid.AddRow(Shown("last event", Dim), Shown($"{DashboardFormat.Duration(now - last)} ago"));
+        return new Panel(grid) { Header = new PanelHeader($"agent {Markup.Escape(TerminalText.Clean(agentName))}"), Expand = true, Border = BoxBorder.Rounded };
     }
 
     private static Panel Lifecycle(DashboardState state, DateTimeOffset now)
@@ -57,13 +58,13 @@ public static class DashboardRenderer
             var current = i == state.Lifecycle.Count - 1;
             table.AddRow(
                 LifecycleText(step.State),
-                new Text(DashboardFormat.Time(step.EnteredAt)),
-                new Text(DashboardFormat.Duration(step.TimeIn(now)) + (current ? " (now)" : string.Empty)));
+                Shown(DashboardFormat.Time(step.EnteredAt)),
+                Shown(DashboardFormat.Duration(step.TimeIn(now)) + (current ? " (now)" : string.Empty)));
         }
 
         IRenderable body = table;
         if (state.StartupDuration is { } startup)
-            body = new Rows(table, new Text($"starting → ready in {DashboardFormat.Duration(startup)}", Good));
+            body = new Rows(table, Shown($"starting → ready in {DashboardFormat.Duration(startup)}", Good));
         return Section("lifecycle", body);
     }
 
@@ -76,11 +77,11 @@ public static class DashboardRenderer
         foreach (var item in state.Metadata.Values)
         {
             table.AddRow(
-                new Text(item.Key),
-                new Text(item.DisplayName),
-                new Text(item.Result.Value),
-                new Text(item.Result.Error, Bad),
-                new Text(DashboardFormat.Duration(now - item.Result.CollectedAt)));
+                Shown(item.Key),
+                Shown(item.DisplayName),
+                Shown(item.Result.Value),
+                Shown(item.Result.Error, Bad),
+                Shown(DashboardFormat.Duration(now - item.Result.CollectedAt)));
         }
 
         return Section("metadata", table);
@@ -92,7 +93,7 @@ public static class DashboardRenderer
             return Section("apps", Nothing("no app health reported"));
         var table = new Table().Border(TableBorder.Simple).AddColumn("app").AddColumn("health");
         foreach (var (id, health) in state.Apps)
-            table.AddRow(new Text(id.ToString()), HealthText(health));
+            table.AddRow(Shown(id.ToString()), HealthText(health));
         return Section("apps", table);
     }
 
@@ -126,11 +127,11 @@ public static class DashboardRenderer
         var rows = new List<IRenderable>();
         foreach (var (source, lines) in state.Logs)
         {
-            rows.Add(new Text(source, new Style(decoration: Decoration.Bold)));
+            rows.Add(Shown(source, new Style(decoration: Decoration.Bold)));
             foreach (var line in lines)
             {
                 var style = line.Level is "error" or "critical" ? Bad : line.Level == "warn" ? Warn : Style.Plain;
-                rows.Add(new Text($"{DashboardFormat.Time(line.At)} {line.Output}", style));
+                rows.Add(Shown($"{DashboardFormat.Time(line.At)} {line.Output}", style));
             }
         }
 
@@ -139,12 +140,12 @@ public static class DashboardRenderer
 
     private static Text StreamText(EventStreamStatus? status) => status switch
     {
-        null => new Text("not started", Dim),
-        { State: EventStreamState.Connected } => new Text("connected", Good),
-        { State: EventStreamState.Connecting } => new Text("connecting…", Warn),
+        null => Shown("not started", Dim),
+        { State: EventStreamState.Connected } => Shown("connected", Good),
+        { State: EventStreamState.Connecting } => Shown("connecting…", Warn),
         { State: EventStreamState.Lost, RetryIn: { } retryIn } =>
-            new Text($"lost: {status.Reason} (retrying in {DashboardFormat.Duration(retryIn)})", Bad),
-        _ => new Text($"{Name(status.State)}: {status.Reason}", Bad),
+            Shown($"lost: {status.Reason} (retrying in {DashboardFormat.Duration(retryIn)})", Bad),
+        _ => Shown($"{Name(status.State)}: {status.Reason}", Bad),
     };
 
     private static Text AgentConnectionText(ConnectionChanged? connection, DateTimeOffset now)
@@ -152,31 +153,31 @@ public static class DashboardRenderer
 
     private static Text ConnectionText(ConnectionState? state, DateTimeOffset? at, string? reason, DateTimeOffset now) => state switch
     {
-        null => new Text("unknown", Dim),
-        ConnectionState.Connected => new Text(
+        null => Shown("unknown", Dim),
+        ConnectionState.Connected => Shown(
             $"connected for {DashboardFormat.Duration(now - at!.Value)}" + (reason is { Length: > 0 } ? $" ({reason})" : string.Empty),
             Good),
-        ConnectionState.Connecting => new Text("connecting…", Warn),
-        _ => new Text(
+        ConnectionState.Connecting => Shown("connecting…", Warn),
+        _ => Shown(
             $"disconnected {DashboardFormat.Duration(now - at!.Value)} ago" + (reason is { Length: > 0 } ? $": {reason}" : string.Empty),
             Bad),
     };
 
     private static Text LifecycleText(LifecycleState? state) => state switch
     {
-        null => new Text("unknown", Dim),
-        LifecycleState.Ready => new Text("ready", Good),
+        null => Shown("unknown", Dim),
+        LifecycleState.Ready => Shown("ready", Good),
         LifecycleState.StartTimeout or LifecycleState.StartError or LifecycleState.ShutdownTimeout or LifecycleState.ShutdownError =>
-            new Text(Name(state.Value), Bad),
-        _ => new Text(Name(state.Value), Warn),
+            Shown(Name(state.Value), Bad),
+        _ => Shown(Name(state.Value), Warn),
     };
 
     private static Text HealthText(AppHealth health) => health switch
     {
-        AppHealth.Healthy => new Text("healthy", Good),
-        AppHealth.Unhealthy => new Text("unhealthy", Bad),
-        AppHealth.Initializing => new Text("initializing", Warn),
-        _ => new Text("disabled", Dim),
+        AppHealth.Healthy => Shown("healthy", Good),
+        AppHealth.Unhealthy => Shown("unhealthy", Bad),
+        AppHealth.Initializing => Shown("initializing", Warn),
+        _ => Shown("disabled", Dim),
     };
 
     /// <summary>The wire name of a state (<c>start_timeout</c>), as the control plane and Coder spell it.</summary>
@@ -196,13 +197,16 @@ public static class DashboardRenderer
     }
 
     private static Panel Section(string title, IRenderable body)
-        => new(body) { Header = new PanelHeader(Markup.Escape(title)), Expand = true, Border = BoxBorder.Rounded };
+        => new(body) { Header = new PanelHeader(Markup.Escape(TerminalText.Clean(title))), Expand = true, Border = BoxBorder.Rounded };
 
-    private static Text Nothing(string what) => new(what, Dim);
+    /// <summary>Text as it is, never read as markup, with control characters made visible (<see cref="TerminalText"/>).</summary>
+    private static Text Shown(string? text, Style? style = null) => new(TerminalText.Clean(text), style);
 
-    private static Text Label(string text) => new(text, Dim);
+    private static Text Nothing(string what) => Shown(what, Dim);
 
-    private static Text Value(string text) => new(text);
+    private static Text Label(string text) => Shown(text, Dim);
+
+    private static Text Value(string text) => Shown(text);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Monitor;
 
-/// <summary>A logger for command-line tools: one line per entry (<c>warn: ...</c>) on a writer, from a minimum level.</summary>
+/// <summary>
+/// A logger for command-line tools: one line per entry (<c>warn: ...</c>) on a writer, from a minimum level; control
+/// characters in messages (which can quote the control plane) are made visible (<see cref="TerminalText"/>).
+/// </summary>
 public sealed class TextWriterLogger : ILogger
 {
     private readonly TextWriter _writer;
@@ -35,10 +38,10 @@ public sealed class TextWriterLogger : ILogger
             LogLevel.Error => "fail",
             _ => "crit",
         };
-        var message = formatter(state, exception);
+        var message = TerminalText.Clean(formatter(state, exception));
         lock (_gate)
         {
-            _writer.WriteLine(exception is null ? $"{label}: {message}" : $"{label}: {message}: {exception.Message}");
+            _writer.WriteLine(exception is null ? $"{label}: {message}" : $"{label}: {message}: {TerminalText.Clean(exception.Message)}");
             _writer.Flush();
         }
     }

@@ -1,14 +1,21 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Text.RegularExpressions;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Cli;
+using Agent.Runtime.Monitor;
 using Agent.Specs.Fakes.Monitor;
+using Agent.Specs.Monitor;
+using Agent.Specs.Utilities;
+using Spectre.Console;
 
 namespace Agent.Specs.Cli;
 
-public sealed class MonitorCommandSpecs : IAsyncLifetime
+public sealed partial class MonitorCommandSpecs : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2024, 5, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -110,7 +117,49 @@ public sealed class MonitorCommandSpecs : IAsyncLifetime
         Assert.Matches("--url|--token", _error.ToString());
     }
 
+    [Fact]
+    public async Task Once_EventsCarryEscapeSequences_PrintsNoControlCharacter()
+    {
+        _server.Snapshot.AddRange(DashboardRendererSpecs.HostileEvents());
+
+        var exit = await InvokeAsync(NoEnvironment, "monitor", "--url", _server.BaseUrl.ToString(), "--token", FakeEventsServer.Token, "--once");
+
+        var text = _output.ToString();
+        Assert.True(exit == 0, _error.ToString());
+        DashboardRendererSpecs.AssertNoControlCharacters(text);
+        Assert.Contains("line ␛]52;c;aGVsbG8=␇", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Live_EventsCarryEscapeSequences_SendsNoneOfThemToTheTerminal()
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.TrueColor,
+            Interactive = InteractionSupport.Yes,
+        });
+        console.Profile.Width = 200;
+        console.Profile.Height = 200;
+        using var stop = new CancellationTokenSource();
+        var states = Observable.Return(DashboardRendererSpecs.HostileState()).Concat(Observable.Never<DashboardState>());
+
+        var live = MonitorCommand.ShowLiveAsync(console, states, "main", DefaultScheduler.Instance, stop.Token);
+        await Eventually.WaitAsync(() => output.ToString().Contains("not markup", StringComparison.Ordinal), "the live dashboard to draw the log line");
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => live);
+
+        // What is left once the dashboard's own sequences (colours, cursor moves, line erases) are taken out.
+        var drawn = SpectreOwnSequences().Replace(output.ToString(), string.Empty).Replace("\r", string.Empty, StringComparison.Ordinal);
+        DashboardRendererSpecs.AssertNoControlCharacters(drawn);
+    }
+
     private static string? NoEnvironment(string name) => null;
+
+    [GeneratedRegex(@"\u001b\[(?:[0-9;]*m|\?25[lh]|[0-9]*[ABCDK])")]
+    private static partial Regex SpectreOwnSequences();
 
     private Task<int> InvokeAsync(Func<string, string?> environment, params string[] args)
         => new RootCommand { MonitorCommand.Create(environment) }

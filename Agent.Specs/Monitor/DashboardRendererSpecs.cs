@@ -104,6 +104,44 @@ public sealed class DashboardRendererSpecs
         Assert.Contains("connected for 5.0 s (a newer relay from 127.0.0.1:4242 replaced the one from 127.0.0.1:4141)", text, StringComparison.Ordinal);
     }
 
+    /// <summary>Escape sequences a hostile workspace prints: OSC 52 (clipboard), clear screen, C1 CSI, DEL, CR.</summary>
+    internal const string Hostile = "\u001b]52;c;aGVsbG8=\u0007 \u001b[2J\u001b[H\u009b31m\u007f\rlogin: ";
+
+    [Fact]
+    public void Render_HostileTextEverywhere_PrintsNoControlCharacter()
+    {
+        var text = RenderText(HostileState(), T0.AddSeconds(5));
+
+        AssertNoControlCharacters(text);
+        Assert.Contains("␛]52;c;aGVsbG8=␇", text, StringComparison.Ordinal);
+        Assert.Contains("[red]not markup[/]", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every workspace-controlled string of the dashboard, carrying <see cref="Hostile"/>.</summary>
+    internal static AgentEvent[] HostileEvents() =>
+    [
+        new ConnectionChanged(T0, ConnectionState.Disconnected, "reason " + Hostile),
+        new RelayChanged(T0, ConnectionState.Disconnected, "relay " + Hostile),
+        new StartupReported(T0, "v" + Hostile, "/home/" + Hostile, "sub" + Hostile),
+        new MetadataCollected(T0, "key" + Hostile, "name" + Hostile, new MetadataResult(T0, 0, "value" + Hostile, "error" + Hostile)),
+        new StatsReported(T0, new Stats { ConnectionsByProto = new Dictionary<string, long> { ["proto" + Hostile] = 1 } }),
+        new LogLine(T0, "source" + Hostile, "line " + Hostile + "[red]not markup[/]", "error"),
+    ];
+
+    internal static DashboardState HostileState()
+        => HostileEvents().Aggregate(
+            DashboardState.Empty.Apply(new EventStreamStatus(T0, EventStreamState.Connected)),
+            (state, agentEvent) => state.Apply(agentEvent));
+
+    /// <summary>No C0 control but the line feed, no DEL, no C1: nothing a terminal would act on.</summary>
+    internal static void AssertNoControlCharacters(string text)
+    {
+        var index = Array.FindIndex(text.ToCharArray(), TerminalText.IsReplaced);
+        Assert.True(
+            index < 0,
+            index < 0 ? null : $"control character U+{(int)text[index]:X4} at {index}: ...{text[Math.Max(0, index - 40)..Math.Min(text.Length, index + 40)]}...");
+    }
+
     private static string RenderText(DashboardState state, DateTimeOffset now)
     {
         var output = new StringWriter();

@@ -137,6 +137,7 @@ internal sealed partial class AgentApiEndpoints
                 return;
             }
 
+            UnauthenticatedConnections.MarkAuthenticated(context);
             agent.Touch();
             await handler(context, agent);
         };

@@ -1,35 +1,38 @@
-using System.Text.Json;
-using System.Threading.Channels;
 using Agent.Reactive.Monitoring;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Runtime.ControlPlane.Dev;
 
 /// <summary>
 /// Writes an agent's events as Server-Sent Events: <c>event: &lt;type&gt;</c> and <c>data: &lt;one-line JSON&gt;</c>,
 /// the snapshot first, then live events, and a <c>: ping</c> comment whenever the stream was idle for the ping
-/// interval. A client that falls more than the queue length behind is told so and disconnected; it reconnects
-/// and starts again from a snapshot.
+/// interval. What waits for a slow client is bounded in bytes (<see cref="EventStreamQueue"/>: latest values are
+/// coalesced); a client that falls further behind is told so when it can still be written to and its connection
+/// closed (aborted when even that notice cannot go out), and it reconnects and starts again from a snapshot.
 /// </summary>
 internal static class AgentEventStream
 {
-    /// <summary>The SSE event name of each event type: the JSON type discriminator of <see cref="AgentEvent"/>.</summary>
-    private static readonly Dictionary<Type, string> EventNames =
-        (MonitoringJsonContext.Default.AgentEvent.PolymorphismOptions?.DerivedTypes ?? [])
-            .ToDictionary(derived => derived.DerivedType, derived => derived.TypeDiscriminator?.ToString() ?? "event");
+    /// <summary>How long the "too far behind" notice may take to go out before the connection is aborted.</summary>
+    private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(2);
 
     public static Task WriteAsync(HttpContext context, ControlPlaneAgent agent, ControlPlaneOptions options, CancellationToken stopping)
-        => WriteAsync(context, agent.Events, options.EventQueueLength, options.EventPingInterval, stopping);
+        => WriteAsync(context, agent.Events, options.EventQueueBytes, options.EventPingInterval, stopping);
 
     /// <summary>
-    /// Streams <paramref name="events"/> until the client leaves, <paramref name="stopping"/> fires or the events
-    /// complete (also the agent's own HTTP API, <c>GET /api/v0/events</c>).
+    /// Streams <paramref name="events"/> until the client leaves, <paramref name="stopping"/> fires, the events
+    /// complete or more than <paramref name="queueBytes"/> wait beyond the snapshot (also the agent's own HTTP API,
+    /// <c>GET /api/v0/events</c>).
     /// </summary>
-    public static async Task WriteAsync(HttpContext context, IObservable<AgentEvent> events, int queueLength, TimeSpan pingInterval, CancellationToken stopping)
+    public static async Task WriteAsync(HttpContext context, IObservable<AgentEvent> events, long queueBytes, TimeSpan pingInterval, CancellationToken stopping)
     {
+        using var queue = new EventStreamQueue(queueBytes);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        var cancellationToken = cancel.Token;
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, queue.GaveUp);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream";
@@ -37,76 +40,87 @@ internal static class AgentEventStream
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var queue = Channel.CreateBounded<AgentEvent>(new BoundedChannelOptions(queueLength)
+        using (var subscription = events.Subscribe(queue.Add, _ => queue.Complete(), queue.Complete))
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        var overflowed = 0;
-        using var subscription = events.Subscribe(
-            agentEvent =>
+            queue.SnapshotTaken();
+            try
             {
-                if (!queue.Writer.TryWrite(agentEvent))
-                {
-                    Volatile.Write(ref overflowed, 1);
-                    queue.Writer.TryComplete();
-                }
-            },
-            error => queue.Writer.TryComplete(error),
-            () => queue.Writer.TryComplete());
-
-        try
-        {
-            await response.StartAsync(cancellationToken);
-            await response.Body.FlushAsync(cancellationToken);
-            Task<bool>? waiting = null;
-            while (true)
-            {
-                var wrote = false;
-                while (queue.Reader.TryRead(out var agentEvent))
-                {
-                    await response.WriteAsync(Format(agentEvent), cancellationToken);
-                    wrote = true;
-                }
-
-                if (wrote)
-                    await response.Body.FlushAsync(cancellationToken);
-
-                waiting ??= queue.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                try
-                {
-                    if (!await waiting.WaitAsync(pingInterval, cancellationToken))
-                        break;
-                    waiting = null;
-                }
-                catch (TimeoutException)
-                {
-                    await response.WriteAsync(": ping\n\n", cancellationToken);
-                    await response.Body.FlushAsync(cancellationToken);
-                }
+                await response.StartAsync(writing.Token);
+                await response.Body.FlushAsync(writing.Token);
+                await PumpAsync(response, queue, pingInterval, cancel.Token, writing.Token);
             }
-
-            if (Volatile.Read(ref overflowed) == 1)
+            catch (OperationCanceledException) when (queue.GaveUp.IsCancellationRequested && !cancel.IsCancellationRequested)
             {
-                await response.WriteAsync(": too far behind, reconnect for a fresh snapshot\n\n", cancellationToken);
-                await response.Body.FlushAsync(cancellationToken);
+                // A write to the client was stuck when the queue gave up: Kestrel aborts the connection.
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away or the server is stopping: the stream simply ends.
+                return;
+            }
+            catch (IOException)
+            {
+                // The connection broke while writing.
+                return;
             }
         }
-        catch (OperationCanceledException)
+
+        if (queue.BytesWhenGivenUp > 0)
+            await GiveUpAsync(context, queue.BytesWhenGivenUp, queueBytes, cancel.Token);
+    }
+
+    private static async Task PumpAsync(HttpResponse response, EventStreamQueue queue, TimeSpan pingInterval, CancellationToken waiting, CancellationToken writing)
+    {
+        Task<bool>? ringing = null;
+        var ended = false;
+        while (true)
         {
-            // The client went away or the server is stopping: the stream simply ends.
-        }
-        catch (IOException)
-        {
-            // The connection broke while writing.
+            var wrote = false;
+            while (queue.TryTake(out var frame))
+            {
+                await response.Body.WriteAsync(frame, writing);
+                wrote = true;
+            }
+
+            if (wrote)
+                await response.Body.FlushAsync(writing);
+            if (ended)
+                return;
+
+            ringing ??= queue.WaitAsync(waiting).AsTask();
+            try
+            {
+                // A queue that ended is read to its end once more (it is empty when it gave up).
+                ended = !await ringing.WaitAsync(pingInterval, waiting);
+                queue.Acknowledge();
+                ringing = null;
+            }
+            catch (TimeoutException)
+            {
+                await response.WriteAsync(": ping\n\n", writing);
+                await response.Body.FlushAsync(writing);
+            }
         }
     }
 
-    /// <summary>One SSE event; the JSON is on one line because the serializer escapes every control character.</summary>
-    internal static string Format(AgentEvent agentEvent)
+    /// <summary>Logs the drop and tells the client, or aborts its connection when even the notice cannot go out.</summary>
+    private static async Task GiveUpAsync(HttpContext context, long behind, long budget, CancellationToken cancellationToken)
     {
-        var name = EventNames.GetValueOrDefault(agentEvent.GetType(), "event");
-        var json = JsonSerializer.Serialize(agentEvent, MonitoringJsonContext.Default.AgentEvent);
-        return $"event: {name}\ndata: {json}\n\n";
+        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(AgentEventStream)) ?? NullLogger.Instance;
+        EventStreamLog.ClientTooFarBehind(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unix socket", context.Request.Path, behind, budget);
+        using var notice = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        notice.CancelAfter(NoticeTimeout);
+        try
+        {
+            await context.Response.WriteAsync(
+                $": too far behind ({behind} bytes waiting, at most {budget}), reconnect for a fresh snapshot\n\n",
+                notice.Token);
+            await context.Response.Body.FlushAsync(notice.Token);
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+        }
+        catch (Exception failure) when (failure is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            context.Abort();
+        }
     }
 }

@@ -18,14 +18,29 @@ public sealed record ControlPlaneOptions
     /// <summary>How often an idle event stream sends a <c>: ping</c> comment.</summary>
     public TimeSpan EventPingInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Events queued per event-stream client; a client that falls further behind is disconnected.</summary>
-    public int EventQueueLength { get; init; } = 4096;
+    /// <summary>
+    /// Bytes of events that may wait for one event-stream client beyond its snapshot (latest values are coalesced);
+    /// a client that falls further behind is disconnected and reconnects for a fresh snapshot.
+    /// </summary>
+    public long EventQueueBytes { get; init; } = 4 << 20;
 
     /// <summary>Largest request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 << 20;
 
     /// <summary>Largest number of simultaneous connections.</summary>
     public long MaxConnections { get; init; } = 1024;
+
+    /// <summary>Time to send a request's headers (and, between requests, to start the next one) before the connection is closed.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle connection is kept open between requests.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connections from one source address (IPv6: one /64) that have not carried an authenticated request yet.</summary>
+    public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 128;
+
+    /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 512;
 
     /// <summary>The clock and the timers of the disconnection watch.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
@@ -41,8 +56,12 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueLength, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnectionsPerSource, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnections, MaxUnauthenticatedConnectionsPerSource);
     }
 }

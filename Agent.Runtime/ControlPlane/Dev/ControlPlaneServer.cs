@@ -70,13 +70,17 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, AgentJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(2, MonitoringJsonContext.Default);
         });
+        var unauthenticated = new ConnectionBudget(options.MaxUnauthenticatedConnectionsPerSource, options.MaxUnauthenticatedConnections);
+        var connectionLogger = loggerFactory.CreateLogger(typeof(UnauthenticatedConnections));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
-            listen.Apply(kestrel);
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            listen.Apply(kestrel, endpoint => UnauthenticatedConnections.Apply(endpoint, unauthenticated, connectionLogger, TimeProvider.System));
         });
 
         var app = builder.Build();

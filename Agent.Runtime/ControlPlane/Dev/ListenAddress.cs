@@ -36,13 +36,13 @@ internal sealed record ListenAddress(IPAddress? Ip, bool Localhost, int Port)
         throw new ArgumentException($"listen address \"{address}\": host must be an IP address, localhost or *", nameof(address));
     }
 
-    public void Apply(KestrelServerOptions kestrel)
+    public void Apply(KestrelServerOptions kestrel, Action<ListenOptions> configure)
     {
         if (Localhost)
-            kestrel.ListenLocalhost(Port);
+            kestrel.ListenLocalhost(Port, configure);
         else if (Ip is null)
-            kestrel.ListenAnyIP(Port);
+            kestrel.ListenAnyIP(Port, configure);
         else
-            kestrel.Listen(Ip, Port);
+            kestrel.Listen(Ip, Port, configure);
     }
 }

@@ -10,7 +10,11 @@ internal static class UserAccess
     {
         var token = SessionTokens.Find(context.Request);
         if (token is not null && store.IsUserToken(token))
+        {
+            UnauthenticatedConnections.MarkAuthenticated(context);
             return true;
+        }
+
         await ApiResponses.WriteErrorAsync(
             context,
             StatusCodes.Status401Unauthorized,

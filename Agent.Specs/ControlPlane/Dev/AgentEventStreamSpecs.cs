@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane.Dev;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.ControlPlane.Dev;
 
@@ -136,9 +137,43 @@ public sealed class AgentEventStreamSpecs
     }
 
     [Fact]
+    public async Task Events_ReaderStopsReadingWhileLogsFlood_IsDisconnectedPastTheByteBudget()
+    {
+        await using var harness = await ControlPlaneHarness.StartAsync(new ControlPlaneOptions { EventQueueBytes = 64 << 10 });
+        using var stalled = await StalledEventReader.OpenAsync(harness.Address, "main", ControlPlaneHarness.UserToken);
+        var agent = harness.Server.Store.FindByName("main")!;
+
+        // About 1 MB of log lines, far fewer than 4096 events, none of which the reader takes.
+        for (var batch = 0; batch < 10; batch++)
+            Assert.True(agent.AppendLogs(LogSources.Startup, [.. Enumerable.Range(0, 100).Select(i => new StartupLog(At, new string('x', 1000)))]));
+
+        await Eventually.WaitAsync(
+            () => harness.Logs.Messages.Any(message => message.Contains("fell too far behind", StringComparison.Ordinal)),
+            "the control plane to drop the stalled reader");
+        var received = await stalled.ReadToEndAsync(ControlPlaneHarness.Deadline);
+        Assert.InRange(received, 1, 900_000);
+    }
+
+    [Fact]
+    public async Task Events_ReaderStopsReadingWhileOneMetadataKeyFloods_StaysConnectedAndGetsTheNewestValue()
+    {
+        await using var harness = await ControlPlaneHarness.StartAsync(new ControlPlaneOptions { EventQueueBytes = 64 << 10 });
+        using var stalled = await StalledEventReader.OpenAsync(harness.Address, "main", ControlPlaneHarness.UserToken);
+        var agent = harness.Server.Store.FindByName("main")!;
+
+        for (var i = 0; i <= 10_000; i++)
+            Assert.True(agent.ReportMetadata("cpu", new MetadataResult(At, 0, $"{new string('x', 1000)}-{i}-", string.Empty)));
+        agent.ReportLifecycle(new LifecycleReport(LifecycleState.Ready, At));
+
+        var text = await stalled.ReadUntilAsync("\"ready\"", ControlPlaneHarness.Deadline);
+        Assert.Contains("-10000-", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("too far behind", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_Event_IsOneEventLineAndOneDataLine()
     {
-        var text = AgentEventStream.Format(new LogLine(At, "startup", "a\nb"));
+        var text = System.Text.Encoding.UTF8.GetString(EventStreamQueue.Format(new LogLine(At, "startup", "a\nb")));
 
         var lines = text.Split('\n');
         Assert.Equal("event: log", lines[0]);

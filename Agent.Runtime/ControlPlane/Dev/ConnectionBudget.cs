@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Agent.Runtime.ControlPlane.Dev;
+
+/// <summary>
+/// Counts the control plane's connections that have not carried an authenticated request yet (a user or agent
+/// token), per source address (IPv6 by /64) and in all, and refuses a new one past either cap. A connection
+/// leaves the count when a request on it authenticates, or when it closes. So clients that connect and never
+/// finish a request, or never log in, cannot take the slots of agents' relays and signed-in users; Kestrel's
+/// header and keep-alive timeouts close them.
+/// </summary>
+internal sealed class ConnectionBudget
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, int> _bySource = [];
+    private readonly int _perSource;
+    private readonly int _total;
+    private int _count;
+
+    public ConnectionBudget(int perSource, int total)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perSource, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(total, perSource);
+        _perSource = perSource;
+        _total = total;
+    }
+
+    /// <summary>Connections not authenticated yet.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _count;
+        }
+    }
+
+    /// <summary>
+    /// Counts a new connection from <paramref name="remote"/>; <c>null</c> when its source or everyone is at the cap
+    /// (<paramref name="sourceCount"/> says how many its source holds).
+    /// </summary>
+    public Lease? TryAdmit(EndPoint? remote, out IPAddress source, out int sourceCount)
+    {
+        source = SourceOf(remote);
+        lock (_gate)
+        {
+            sourceCount = _bySource.GetValueOrDefault(source);
+            if (sourceCount >= _perSource || _count >= _total)
+                return null;
+            _bySource[source] = sourceCount + 1;
+            _count++;
+            return new Lease(this, source);
+        }
+    }
+
+    /// <summary>The address a connection is counted under: IPv4 as is (also when mapped to IPv6), IPv6 by its /64.</summary>
+    internal static IPAddress SourceOf(EndPoint? remote)
+    {
+        if (remote is not IPEndPoint { Address: var address })
+            return IPAddress.None;
+        if (address.IsIPv4MappedToIPv6)
+            return address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return address;
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
+
+    private void Release(IPAddress source)
+    {
+        lock (_gate)
+        {
+            _count--;
+            var left = _bySource.GetValueOrDefault(source) - 1;
+            if (left <= 0)
+                _bySource.Remove(source);
+            else
+                _bySource[source] = left;
+        }
+    }
+
+    /// <summary>One counted connection: leaves the count at <see cref="Authenticated"/> or <see cref="Dispose"/>, once.</summary>
+    internal sealed class Lease : IDisposable
+    {
+        private readonly ConnectionBudget _budget;
+        private readonly IPAddress _source;
+        private int _released;
+
+        public Lease(ConnectionBudget budget, IPAddress source)
+        {
+            _budget = budget;
+            _source = source;
+        }
+
+        /// <summary>A request on this connection carried a valid token.</summary>
+        public void Authenticated() => Dispose();
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                _budget.Release(_source);
+        }
+    }
+}
