@@ -8,10 +8,11 @@ namespace Agent.Runtime.Ssh.Channels;
 /// One open channel (RFC 4254 section 5) with window accounting both ways. Incoming data is queued (the peer
 /// cannot send more than the window we granted) and credited back with WINDOW_ADJUST as the consumer reads
 /// it, so a slow consumer slows the peer down. The window starts at <see cref="SshChannelLimits.InitialWindow"/>
-/// and doubles (up to <see cref="SshChannelLimits.MaxWindow"/>) only when the window, not the consumer, is what
-/// holds the peer back: the peer used up nearly all its credit and the consumer then read everything queued and
-/// waits for more. A consumer that stops reading (a child that never reads stdin) keeps the channel at the window
-/// it has, so the bytes queued for it stay bounded by that window. Outgoing data waits for the peer's window and is split by its
+/// and doubles (up to <see cref="SshChannelLimits.MaxWindow"/>) only when the window, not the consumer, holds
+/// the peer back: the peer used up nearly all its credit, the consumer then read everything queued and waits for
+/// more, and it read <see cref="SshChannelLimits.GrowthEvidence"/> since the last growth. A consumer that stops
+/// reading (a child that never reads stdin) keeps the window it has, so what is queued for it stays within that
+/// window. Outgoing data waits for the peer's window and is split by its
 /// maximum packet size. EOF and CLOSE are each sent once, CLOSE after EOF; the channel number is freed when
 /// both sides have closed. Writes may come from many threads; reads from one consumer at a time.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class SshChannel
     private long _unacknowledged;
     private long _windowTarget = SshChannelLimits.InitialWindow;
     private bool _peerExhausted;
+    private long _consumedSinceGrowth;
     private TaskCompletionSource? _windowWaiter;
     private bool _eofSent;
     private bool _closeSent;
@@ -59,26 +61,6 @@ public sealed class SshChannel
 
     /// <summary>Cancelled when the peer closed the channel or the connection ended.</summary>
     public CancellationToken Closed => _closed.Token;
-
-    /// <summary>The receive window the channel grants now (it grows while the consumer keeps up).</summary>
-    public long WindowTarget
-    {
-        get
-        {
-            lock (_gate)
-                return _windowTarget;
-        }
-    }
-
-    /// <summary>Bytes received and not yet read by the consumer (at most <see cref="WindowTarget"/>).</summary>
-    public long Buffered
-    {
-        get
-        {
-            lock (_gate)
-                return _windowTarget - _localWindow - _unacknowledged;
-        }
-    }
 
     /// <summary>Whether the peer sent EOF or closed (no more data will arrive).</summary>
     public bool RemoteEof => _incoming.Reader.Completion.IsCompleted;
@@ -314,6 +296,7 @@ public sealed class SshChannel
         lock (_gate)
         {
             _unacknowledged += consumed;
+            _consumedSinceGrowth += consumed;
             if (_unacknowledged < _windowTarget / 2 || _closeSent || _remoteClosed)
                 return;
             adjust = (uint)_unacknowledged;
@@ -333,9 +316,10 @@ public sealed class SshChannel
         long window;
         lock (_gate)
         {
-            if (!_peerExhausted || _windowTarget >= SshChannelLimits.MaxWindow || _closeSent || _remoteClosed)
+            if (!_peerExhausted || _consumedSinceGrowth < SshChannelLimits.GrowthEvidence || _windowTarget >= SshChannelLimits.MaxWindow || _closeSent || _remoteClosed)
                 return;
             _peerExhausted = false;
+            _consumedSinceGrowth = 0;
             var growth = Math.Min(_windowTarget, SshChannelLimits.MaxWindow - _windowTarget);
             _windowTarget += growth;
             window = _windowTarget;

@@ -26,6 +26,13 @@ public sealed record SshChannelLimits(int MaxSessions = SshChannelLimits.Default
     /// <summary>The largest receive window a channel grows to (one stream filling a fast link).</summary>
     public const uint MaxWindow = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// What a consumer must have read since the window last grew before it grows again: more than a child's stdin
+    /// pipe (1 MiB) and one pending read hold, so bytes that only moved into the pipe of a child that never reads
+    /// do not count as a consumer keeping up.
+    /// </summary>
+    public const uint GrowthEvidence = 2 * 1024 * 1024;
+
     public static SshChannelLimits Default { get; } = new();
 
     internal static bool IsSession(string type) => string.Equals(type, SessionType, StringComparison.Ordinal);

@@ -10,7 +10,8 @@ namespace Agent.Runtime.Ssh.Channels;
 
 /// <summary>
 /// The connection protocol (RFC 4254) of one authenticated connection: the channel table (bounded per kind by
-/// <see cref="SshChannelLimits"/>: sessions as sshd's <c>MaxSessions</c>, forwarding channels apart), channel opens by type through registered <see cref="SshChannelOpenHandler"/>s,
+/// <see cref="SshChannelLimits"/>: sessions as sshd's <c>MaxSessions</c>, forwarding channels apart), channel
+/// opens by type through registered <see cref="SshChannelOpenHandler"/>s,
 /// global requests by name through registered <see cref="SshGlobalRequestHandler"/>s (anything unregistered,
 /// <c>keepalive@openssh.com</c> included, gets REQUEST_FAILURE when a reply is wanted), channel requests to
 /// each channel's <see cref="ISshChannelHandler"/> (FAILURE for what it declines), and channels the server
@@ -102,11 +103,12 @@ public sealed class SshChannelMultiplexer
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(createHandler);
         var waiter = new TaskCompletionSource<SshChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = Reserve(type, out _);
+        var channel = Reserve(type, out var refusal);
         if (channel is null)
         {
-            _logger.OutgoingChannelRefused(Id, RemoteEndPoint, type, _limits.MaxOtherChannels);
-            throw new SshChannelOpenException(ChannelOpenFailureReason.ResourceShortage, "too many channels");
+            if (refusal!.Reason != ChannelOpenFailureReason.ConnectFailed)
+                _logger.OutgoingChannelRefused(Id, RemoteEndPoint, type, _limits.MaxOtherChannels);
+            throw new SshChannelOpenException(refusal.Reason, refusal.Description);
         }
 
         lock (_gate)
@@ -370,11 +372,13 @@ public sealed class SshChannelMultiplexer
         var channel = Reserve(type, out var refusal);
         if (channel is null)
         {
-            if (SshChannelLimits.IsSession(type))
+            if (refusal!.Reason == ChannelOpenFailureReason.ConnectFailed)
+                _logger.LogDebug("Refusing a {Type} channel: the connection is ending", type);
+            else if (SshChannelLimits.IsSession(type))
                 _logger.SessionRefused(Id, RemoteEndPoint, _limits.MaxSessions);
             else
                 _logger.ChannelRefused(Id, RemoteEndPoint, type, _limits.MaxOtherChannels);
-            await SendOpenFailureAsync(sender, refusal!.Reason, refusal.Description, cancellationToken);
+            await SendOpenFailureAsync(sender, refusal.Reason, refusal.Description, cancellationToken);
             return;
         }
 
