@@ -20,10 +20,11 @@ public sealed class ServerSentEventsFuzzSpecs
     internal static FuzzTarget Target { get; } = new(
         "sse-events",
         [
-            Encoding.UTF8.GetBytes(
-                AgentEventStream.Format(new LifecycleChanged(At, LifecycleState.Ready))
-                + AgentEventStream.Format(new LogLine(At, "startup_script", "hello\u001b]52;c;AAAA\u0007"))
-                + AgentEventStream.Format(new MetadataCollected(At, "cpu", "CPU", new MetadataResult(At, 1, "0.5", string.Empty)))),
+            [
+                .. EventStreamQueue.Format(new LifecycleChanged(At, LifecycleState.Ready)),
+                .. EventStreamQueue.Format(new LogLine(At, "startup_script", "hello\u001b]52;c;AAAA\u0007")),
+                .. EventStreamQueue.Format(new MetadataCollected(At, "cpu", "CPU", new MetadataResult(At, 1, "0.5", string.Empty))),
+            ],
             Encoding.UTF8.GetBytes("\uFEFF: comment\r\nretry: 1000\r\nid: 7\r\nevent: lifecycle\r\ndata: {\"type\":\"lifecycle\",\r\ndata: \"at\":\"2026-12-04T16:00:00Z\",\"state\":\"off\"}\r\n\r\n"),
         ],
         (input, _) => Task.FromResult(Read(input)))
