@@ -27,11 +27,22 @@ public sealed class SshNetInteropSpecs
             "the startup report to carry the host keys");
         Assert.Contains(summary.GetProperty("ssh_host_keys").EnumerateArray(), line => line.GetString()!.StartsWith("ssh-ed25519 ", StringComparison.Ordinal));
 
-        // Async all the way: fifty blocking connects would starve the thread pool of the spec process itself.
+        // Async all the way: fifty blocking connects would starve the thread pool of the spec process itself. One
+        // source may have 10 connections at once before login, so the logins go 10 at a time; the sessions overlap.
+        using var logins = new SemaphoreSlim(10);
         var tasks = Enumerable.Range(0, 50).Select(async i =>
         {
             using var client = new SshClient(new ConnectionInfo("127.0.0.1", port, Environment.UserName, new PrivateKeyAuthenticationMethod(Environment.UserName, new PrivateKeyFile(key))));
-            await client.ConnectAsync(CancellationToken.None);
+            await logins.WaitAsync();
+            try
+            {
+                await client.ConnectAsync(CancellationToken.None);
+            }
+            finally
+            {
+                logins.Release();
+            }
+
             using var command = client.CreateCommand($"echo session-{i}; echo $PWD");
             await command.ExecuteAsync();
             Assert.Equal(0, command.ExitStatus);
