@@ -4,8 +4,10 @@ namespace Agent.Specs.Utilities;
 /// Another local user for the shared-host specs: made with <c>useradd</c> under a unique name (the specs run as root),
 /// acting through <c>setpriv</c>, removed with <c>userdel -r</c> when the spec ends.
 /// </summary>
-public sealed class SecondUser : IAsyncDisposable
+public sealed class SecondUser : IAsyncDisposable, IDisposable
 {
+    private int _removed;
+
     private SecondUser(string name, uint id)
     {
         Name = name;
@@ -30,6 +32,18 @@ public sealed class SecondUser : IAsyncDisposable
     public Task<ProcessRunner.Result> RunAsync(string script)
         => ProcessRunner.RunAsync("setpriv", ["--reuid", Name, "--regid", Name, "--init-groups", "--", "/bin/sh", "-c", script]);
 
+    /// <summary>Runs <paramref name="script"/> as this user and asserts that it succeeded.</summary>
+    public async Task RunCheckedAsync(string script)
+    {
+        var result = await RunAsync(script);
+        Assert.True(result.ExitCode == 0, $"{script} as {Name}: {result.Error}");
+    }
+
     public async ValueTask DisposeAsync()
-        => await ProcessRunner.RunAsync("userdel", ["-r", Name]);
+    {
+        if (Interlocked.Exchange(ref _removed, 1) == 0)
+            await ProcessRunner.RunAsync("userdel", ["-r", Name]);
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -78,10 +78,10 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
     [Fact]
     public async Task X11Forwarding_SocketDirectoryMadeByAnotherUser_IsRefusedWithTheReasonAndTheSessionGoesOn()
     {
-        var other = Track(await OtherUser.CreateAsync());
+        var other = Track(await SecondUser.CreateAsync());
         var shared = SharedTemp();
         var planted = Path.Join(shared, ".X11-unix");
-        await other.RunAsync("mkdir", "-m", "0777", planted);
+        await other.RunCheckedAsync($"mkdir -m 0777 '{planted}'");
         var (environment, _) = X11Environment(shared);
 
         var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]; echo still here"));
@@ -91,18 +91,18 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
         Assert.DoesNotContain("display=[:1", ssh.Stdout);
         Assert.Contains("still here", ssh.Stdout);
         Assert.Contains("X11 forwarding request failed", ssh.Stderr);
-        Assert.Contains($"X11 forwarding refused for session 0: {planted} belongs to uid {other.Uid.ToString(CultureInfo.InvariantCulture)}", ssh.Stderr);
+        Assert.Contains($"X11 forwarding refused for session 0: {planted} belongs to uid {other.Id.ToString(CultureInfo.InvariantCulture)}", ssh.Stderr);
         Assert.Empty(Directory.EnumerateFileSystemEntries(planted));
     }
 
     [Fact]
     public async Task X11Forwarding_SocketDirectoryASymbolicLinkByAnotherUser_IsRefusedAndNothingIsMadeWhereItPoints()
     {
-        var other = Track(await OtherUser.CreateAsync());
+        var other = Track(await SecondUser.CreateAsync());
         var shared = SharedTemp();
         var target = Path.Join(shared, "attacker");
-        await other.RunAsync("mkdir", "-m", "0777", target);
-        await other.RunAsync("ln", "-s", target, Path.Join(shared, ".X11-unix"));
+        await other.RunCheckedAsync($"mkdir -m 0777 '{target}'");
+        await other.RunCheckedAsync($"ln -s '{target}' '{Path.Join(shared, ".X11-unix")}'");
         var (environment, _) = X11Environment(shared);
 
         var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]"));
