@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Agent.Runtime.Net;
 
 namespace Agent.Runtime.ControlPlane.Dev;
 
@@ -13,7 +13,7 @@ namespace Agent.Runtime.ControlPlane.Dev;
 internal sealed class ConnectionBudget
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, int> _bySource = [];
+    private readonly SourceCounts _bySource = new();
     private readonly int _perSource;
     private readonly int _total;
     private int _count;
@@ -42,30 +42,16 @@ internal sealed class ConnectionBudget
     /// </summary>
     public Lease? TryAdmit(EndPoint? remote, out IPAddress source, out int sourceCount)
     {
-        source = SourceOf(remote);
+        source = SourceCounts.SourceOf(remote);
         lock (_gate)
         {
-            sourceCount = _bySource.GetValueOrDefault(source);
+            sourceCount = _bySource.Held(source);
             if (sourceCount >= _perSource || _count >= _total)
                 return null;
-            _bySource[source] = sourceCount + 1;
+            _bySource.Add(source);
             _count++;
             return new Lease(this, source);
         }
-    }
-
-    /// <summary>The address a connection is counted under: IPv4 as is (also when mapped to IPv6), IPv6 by its /64.</summary>
-    internal static IPAddress SourceOf(EndPoint? remote)
-    {
-        if (remote is not IPEndPoint { Address: var address })
-            return IPAddress.None;
-        if (address.IsIPv4MappedToIPv6)
-            return address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-            return address;
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
     }
 
     private void Release(IPAddress source)
@@ -73,11 +59,7 @@ internal sealed class ConnectionBudget
         lock (_gate)
         {
             _count--;
-            var left = _bySource.GetValueOrDefault(source) - 1;
-            if (left <= 0)
-                _bySource.Remove(source);
-            else
-                _bySource[source] = left;
+            _bySource.Remove(source);
         }
     }
 

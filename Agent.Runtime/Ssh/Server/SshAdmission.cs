@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Agent.Runtime.Net;
 
 namespace Agent.Runtime.Ssh.Server;
 
@@ -17,7 +17,7 @@ namespace Agent.Runtime.Ssh.Server;
 public sealed class SshAdmission
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, int> _perSource = [];
+    private readonly SourceCounts _perSource = new();
     private readonly Random _random;
     private int _unauthenticated;
     private int _authenticated;
@@ -53,31 +53,17 @@ public sealed class SshAdmission
         }
     }
 
-    /// <summary>The per-source key: an IPv4 address (IPv4-mapped ones too), an IPv6 /64; every other endpoint shares one.</summary>
-    public static IPAddress SourceOf(EndPoint? remote)
-    {
-        if (remote is not IPEndPoint { Address: var address })
-            return IPAddress.None;
-        if (address.IsIPv4MappedToIPv6)
-            return address.MapToIPv4();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-            return address;
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
-
     /// <summary>A slot for a new connection from <paramref name="remote"/>, or <c>null</c> with the reason.</summary>
     public SshAdmissionLease? TryAdmit(EndPoint? remote, out SshAdmissionRefusal refusal)
     {
-        var source = SourceOf(remote);
+        var source = SourceCounts.SourceOf(remote);
         lock (_gate)
         {
             refusal = Decide(source);
             if (refusal != SshAdmissionRefusal.None)
                 return null;
             _unauthenticated++;
-            _perSource[source] = _perSource.GetValueOrDefault(source) + 1;
+            _perSource.Add(source);
             return new SshAdmissionLease(this, source);
         }
     }
@@ -110,7 +96,7 @@ public sealed class SshAdmission
     {
         if (_authenticated >= Limits.MaxAuthenticated)
             return SshAdmissionRefusal.AuthenticatedFull;
-        if (_perSource.GetValueOrDefault(source) >= Limits.PerSource)
+        if (_perSource.Held(source) >= Limits.PerSource)
             return SshAdmissionRefusal.PerSource;
         if (_unauthenticated >= Limits.StartupsFull)
             return SshAdmissionRefusal.StartupsFull;
@@ -126,10 +112,6 @@ public sealed class SshAdmission
     private void ReleaseUnauthenticated(IPAddress source)
     {
         _unauthenticated--;
-        var held = _perSource[source] - 1;
-        if (held == 0)
-            _perSource.Remove(source);
-        else
-            _perSource[source] = held;
+        _perSource.Remove(source);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Runtime.Net;
 using Agent.Runtime.ControlPlane.Dev;
 
 namespace Agent.Specs.ControlPlane.Dev;
@@ -55,5 +56,5 @@ public sealed class ConnectionBudgetSpecs
     [InlineData("::ffff:10.0.0.7", "10.0.0.7")]
     [InlineData("10.0.0.7", "10.0.0.7")]
     public void SourceOf_Address_IsCountedByIPv4OrIPv6Slash64(string address, string source)
-        => Assert.Equal(IPAddress.Parse(source), ConnectionBudget.SourceOf(new IPEndPoint(IPAddress.Parse(address), 1)));
+        => Assert.Equal(IPAddress.Parse(source), SourceCounts.SourceOf(new IPEndPoint(IPAddress.Parse(address), 1)));
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Runtime.Net;
 using Agent.Runtime.Ssh.Server;
 
 namespace Agent.Specs.Ssh.Server;
@@ -122,8 +123,8 @@ public class SshAdmissionSpecs
     [InlineData("127.0.0.1", "127.0.0.2", false)]
     public void SourceOf_IPv6By64AndMappedIPv4_SameSourceWhenExpected(string a, string b, bool same)
     {
-        var sourceA = SshAdmission.SourceOf(new IPEndPoint(IPAddress.Parse(a), 1));
-        var sourceB = SshAdmission.SourceOf(new IPEndPoint(IPAddress.Parse(b), 2));
+        var sourceA = SourceCounts.SourceOf(new IPEndPoint(IPAddress.Parse(a), 1));
+        var sourceB = SourceCounts.SourceOf(new IPEndPoint(IPAddress.Parse(b), 2));
         Assert.Equal(same, sourceA.Equals(sourceB));
     }
 
