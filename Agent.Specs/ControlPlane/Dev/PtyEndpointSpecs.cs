@@ -13,14 +13,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.ControlPlane.Dev;
 
-public sealed class PtyEndpointSpecs : IAsyncDisposable
+public sealed class PtyEndpointSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly TerminalHarness _terminal = new(DefaultScheduler.Instance);
     private ControlPlaneHarness? _harness;
     private IRelayLink? _link;
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (or IDisposable), never through IAsyncDisposable:
+    // as IAsyncDisposable this never ran, and the agent it started outlived the run.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         if (_link is not null)
             await _link.DisposeAsync();

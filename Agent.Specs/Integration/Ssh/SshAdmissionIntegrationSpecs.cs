@@ -11,7 +11,7 @@ namespace Agent.Specs.Integration.Ssh;
 /// address, the OpenSSH client from the first, and a descriptor limit lowered on the running agent.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class SshAdmissionIntegrationSpecs : IAsyncDisposable
+public sealed class SshAdmissionIntegrationSpecs : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private readonly IntegrationHarness _harness = new();
@@ -22,7 +22,11 @@ public sealed class SshAdmissionIntegrationSpecs : IAsyncDisposable
         OpenSshClient.Prepare(_directory);
     }
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (or IDisposable), never through IAsyncDisposable:
+    // as IAsyncDisposable this never ran, and the agent it started outlived the run.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         await _harness.DisposeAsync();
         _directory.Dispose();

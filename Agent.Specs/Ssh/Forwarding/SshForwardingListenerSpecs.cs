@@ -6,7 +6,7 @@ using Agent.Specs.Utilities;
 namespace Agent.Specs.Ssh.Forwarding;
 
 /// <summary>Forwarding through <c>agent dev --ssh-address</c> (a real TCP listener), with the OpenSSH client.</summary>
-public sealed class SshForwardingListenerSpecs : IAsyncDisposable
+public sealed class SshForwardingListenerSpecs : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private readonly IntegrationHarness _harness = new();
@@ -17,7 +17,11 @@ public sealed class SshForwardingListenerSpecs : IAsyncDisposable
         OpenSshClient.Prepare(_directory);
     }
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class through IAsyncLifetime (or IDisposable), never through IAsyncDisposable:
+    // as IAsyncDisposable this never ran, and the agent it started outlived the run.
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var item in Enumerable.Reverse(_cleanup))
             item.Dispose();
