@@ -1,3 +1,4 @@
+using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -17,21 +18,14 @@ internal static class UnauthenticatedConnections
     /// <summary>Counts every connection of <paramref name="listen"/> against <paramref name="budget"/> until it authenticates.</summary>
     public static void Apply(ListenOptions listen, ConnectionBudget budget, ILogger logger, TimeProvider time)
     {
-        long lastWarning = long.MinValue;
-        var refused = 0;
+        var warnings = new LogThrottle(WarningEvery, time);
         listen.Use(next => async connection =>
         {
             using var lease = budget.TryAdmit(connection.RemoteEndPoint, out var source, out var held);
             if (lease is null)
             {
-                Interlocked.Increment(ref refused);
-                var now = time.GetTimestamp();
-                var last = Interlocked.Read(ref lastWarning);
-                if ((last == long.MinValue || time.GetElapsedTime(last, now) >= WarningEvery)
-                    && Interlocked.CompareExchange(ref lastWarning, now, last) == last)
-                {
-                    ConnectionLog.Refused(logger, source.ToString(), held, budget.Count, Interlocked.Exchange(ref refused, 0));
-                }
+                if (warnings.TryEnter(out var suppressed))
+                    ConnectionLog.Refused(logger, source.ToString(), held, budget.Count, suppressed + 1);
 
                 connection.Abort(new ConnectionAbortedException("too many connections that have not authenticated"));
                 return;

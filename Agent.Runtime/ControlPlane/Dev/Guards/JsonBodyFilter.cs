@@ -1,3 +1,4 @@
+using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -14,6 +15,7 @@ internal sealed class JsonBodyFilter
 {
     private readonly RequestDelegate _next;
     private readonly ILogger _logger;
+    private readonly LogThrottle _refusals = new(BrowserGuardLog.Interval);
 
     public JsonBodyFilter(RequestDelegate next, ILogger logger)
     {
@@ -32,7 +34,7 @@ internal sealed class JsonBodyFilter
         var carriesBody = HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method);
         if (!carriesBody || !request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || IsJson(request.ContentType))
             return _next(context);
-        _logger.BodyTypeRefused(context);
+        _logger.BodyTypeRefused(_refusals, context);
         return ApiResponses.WriteErrorAsync(
             context,
             StatusCodes.Status415UnsupportedMediaType,

@@ -1,3 +1,4 @@
+using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ internal sealed class LoopbackHostFilter
 {
     private readonly RequestDelegate _next;
     private readonly ILogger _logger;
+    private readonly LogThrottle _refusals = new(BrowserGuardLog.Interval);
 
     public LoopbackHostFilter(RequestDelegate next, ILogger logger)
     {
@@ -24,7 +26,7 @@ internal sealed class LoopbackHostFilter
     {
         if (context.Connection.LocalIpAddress is null || LoopbackHost.IsLoopback(context.Request.Host))
             return _next(context);
-        _logger.HostRefused(context);
+        _logger.HostRefused(_refusals, context);
         return ApiResponses.WriteErrorAsync(
             context,
             StatusCodes.Status421MisdirectedRequest,

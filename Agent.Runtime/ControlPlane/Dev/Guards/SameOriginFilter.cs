@@ -1,3 +1,4 @@
+using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ internal sealed class SameOriginFilter
 {
     private readonly RequestDelegate _next;
     private readonly ILogger _logger;
+    private readonly LogThrottle _refusals = new(BrowserGuardLog.Interval);
 
     public SameOriginFilter(RequestDelegate next, ILogger logger)
     {
@@ -36,7 +38,7 @@ internal sealed class SameOriginFilter
         var origin = context.Request.Headers.Origin;
         if (origin.Count == 0 || !IsGuarded(context) || (origin.Count == 1 && IsSameOrigin(origin.ToString(), context.Request.Host)))
             return _next(context);
-        _logger.CrossOriginRefused(context);
+        _logger.CrossOriginRefused(_refusals, context);
         return ApiResponses.WriteErrorAsync(
             context,
             StatusCodes.Status403Forbidden,

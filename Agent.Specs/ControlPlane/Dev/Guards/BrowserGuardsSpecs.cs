@@ -40,6 +40,15 @@ public sealed class BrowserGuardsSpecs : IAsyncLifetime
         Assert.DoesNotContain(ControlPlaneHarness.MainToken.ToString(), refusal, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WebSocketUpgrade_APageLoopingForeignOrigins_OneLogLineNotOnePerRequest()
+    {
+        for (var i = 0; i < 20; i++)
+            Assert.Equal(403, (await _harness.CurlAsync("/api/v2/workspaceagents/main/pty?reconnect=x", [.. Upgrade, "-H", $"Origin: {Evil}"])).Status);
+
+        Assert.Single(_harness.Logs.Messages, message => message.Contains("Refused GET", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("null")]
     [InlineData("file://")]

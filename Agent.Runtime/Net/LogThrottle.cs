@@ -1,4 +1,4 @@
-namespace Agent.Runtime.Ssh.Server;
+namespace Agent.Runtime.Net;
 
 /// <summary>
 /// Lets one event of a kind through per interval and counts the ones held back, so a flood (a client reopening
