@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Agent.Runtime.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Runtime.Ssh.Keys;
@@ -9,46 +10,41 @@ namespace Agent.Runtime.Ssh.Keys;
 /// Which file a path names and which version of it: device, inode, size, modification and change times (ns), from
 /// <c>statx</c> (Linux; one structure layout on every architecture). Two equal identities mean an unchanged file.
 /// </summary>
-internal readonly partial record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, long ChangedNanoseconds, bool IsRegularFile)
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, long ChangedNanoseconds, bool IsRegularFile)
 {
     private const int AtFdCwd = -100;
-    private const int AtEmptyPath = 0x1000;
-    private const uint StatxBasicStats = 0x7ff;
-    private const int StatxSize = 256;
     private const int Enoent = 2;
     private const int Enotdir = 20;
-    private const ushort FileTypeMask = 0xF000;
-    private const ushort RegularFile = 0x8000;
 
     /// <summary>The identity of what <paramref name="path"/> names (symbolic links followed); <c>null</c> when nothing is there.</summary>
     /// <exception cref="IOException">statx failed otherwise (e.g. a directory on the way is not searchable).</exception>
     public static unsafe FileIdentity? OfPath(string path)
     {
         var bytes = Encoding.UTF8.GetBytes(path + '\0');
-        var buffer = stackalloc byte[StatxSize];
+        var buffer = stackalloc byte[LibC.StatxSize];
         fixed (byte* p = bytes)
         {
-            if (Statx(AtFdCwd, p, 0, StatxBasicStats, buffer) != 0)
+            if (LibC.Statx(AtFdCwd, p, 0, LibC.STATX_BASIC_STATS, buffer) != 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
                 return errno is Enoent or Enotdir ? null : throw new IOException($"statx {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
         }
 
-        return From(new ReadOnlySpan<byte>(buffer, StatxSize));
+        return From(new ReadOnlySpan<byte>(buffer, LibC.StatxSize));
     }
 
     /// <summary>The identity of the open file <paramref name="handle"/>.</summary>
     public static unsafe FileIdentity Of(SafeFileHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        var buffer = stackalloc byte[StatxSize];
+        var buffer = stackalloc byte[LibC.StatxSize];
         byte empty = 0;
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Statx((int)handle.DangerousGetHandle(), &empty, AtEmptyPath, StatxBasicStats, buffer) != 0)
+            if (LibC.Statx((int)handle.DangerousGetHandle(), &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, buffer) != 0)
                 throw new IOException("statx: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
         }
         finally
@@ -57,7 +53,7 @@ internal readonly partial record struct FileIdentity(ulong Device, ulong Inode, 
                 handle.DangerousRelease();
         }
 
-        return From(new ReadOnlySpan<byte>(buffer, StatxSize));
+        return From(new ReadOnlySpan<byte>(buffer, LibC.StatxSize));
     }
 
     // struct statx: stx_mode u16 @28, stx_ino @32, stx_size @40, stx_ctime @96, stx_mtime @112 (tv_sec i64, tv_nsec u32),
@@ -68,11 +64,8 @@ internal readonly partial record struct FileIdentity(ulong Device, ulong Inode, 
         Size: BinaryPrimitives.ReadInt64LittleEndian(statx[40..]),
         ModifiedNanoseconds: Nanoseconds(statx[112..]),
         ChangedNanoseconds: Nanoseconds(statx[96..]),
-        IsRegularFile: (BinaryPrimitives.ReadUInt16LittleEndian(statx[28..]) & FileTypeMask) == RegularFile);
+        IsRegularFile: (BinaryPrimitives.ReadUInt16LittleEndian(statx[LibC.StatxModeOffset..]) & LibC.S_IFMT) == LibC.S_IFREG);
 
     private static long Nanoseconds(ReadOnlySpan<byte> timestamp)
         => (BinaryPrimitives.ReadInt64LittleEndian(timestamp) * 1_000_000_000) + BinaryPrimitives.ReadUInt32LittleEndian(timestamp[8..]);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static unsafe partial int Statx(int dirFd, byte* path, int flags, uint mask, byte* buffer);
 }
