@@ -42,28 +42,16 @@ public sealed class RedirectIntegrationSpecs
         Assert.DoesNotContain(elsewhere.Requests, head => head.Contains(UserToken, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Monitor_ControlPlaneRedirectsToAnotherOrigin_UserTokenNotSent()
+    [Theory]
+    [InlineData("monitor", "--once")]
+    [InlineData("proxy", "--agent", "main")]
+    public async Task ClientCommand_ControlPlaneRedirectsToAnotherOrigin_UserTokenNotSent(params string[] command)
     {
         await using var elsewhere = new RecordingHttpServer(RecordingHttpServer.Unauthorized);
         await using var redirector = new RecordingHttpServer(RecordingHttpServer.RedirectTo(elsewhere.Url));
         using var home = new TempDirectory();
 
-        var result = await RunClientAsync(home, redirector.Url, "monitor", "--once");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains(redirector.Requests, head => head.Contains(UserToken, StringComparison.Ordinal));
-        Assert.DoesNotContain(elsewhere.Requests, head => head.Contains(UserToken, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Proxy_ConnectRedirectedToAnotherOrigin_UserTokenNotSent()
-    {
-        await using var elsewhere = new RecordingHttpServer(RecordingHttpServer.Unauthorized);
-        await using var redirector = new RecordingHttpServer(RecordingHttpServer.RedirectTo(elsewhere.Url));
-        using var home = new TempDirectory();
-
-        var result = await RunClientAsync(home, redirector.Url, "proxy", "--agent", "main");
+        var result = await RunClientAsync(home, redirector.Url, command);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(redirector.Requests, head => head.Contains(UserToken, StringComparison.Ordinal));
