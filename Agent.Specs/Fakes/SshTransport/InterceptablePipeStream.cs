@@ -2,11 +2,17 @@ using System.IO.Pipelines;
 
 namespace Agent.Specs.Fakes.SshTransport;
 
-/// <summary>One end of an in-memory bidirectional byte stream whose writes a spec can rewrite (<see cref="OnWrite"/>: tampering, fuzzing); disposing ends the other side's reads.</summary>
+/// <summary>
+/// One end of an in-memory bidirectional byte stream whose writes a spec can rewrite (<see cref="OnWrite"/>: tampering,
+/// fuzzing); disposing ends the other side's reads. A write after disposal throws <see cref="ObjectDisposedException"/>,
+/// as a socket's stream does (the pipe's own stream throws <see cref="InvalidOperationException"/>, which no real
+/// transport throws: the fuzz run found the SSH transport's DISCONNECT racing the stream's disposal).
+/// </summary>
 public sealed class InterceptablePipeStream : Stream
 {
     private readonly Stream _input;
     private readonly Stream _output;
+    private volatile bool _disposed;
 
     private InterceptablePipeStream(Pipe incoming, Pipe outgoing)
     {
@@ -49,11 +55,17 @@ public sealed class InterceptablePipeStream : Stream
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (OnWrite is { } hook)
-            return _output.WriteAsync(hook(buffer.ToArray()), cancellationToken);
-        return _output.WriteAsync(buffer, cancellationToken);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            await _output.WriteAsync(OnWrite is { } hook ? hook(buffer.ToArray()) : buffer, cancellationToken);
+        }
+        catch (InvalidOperationException) when (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(InterceptablePipeStream));
+        }
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -64,6 +76,7 @@ public sealed class InterceptablePipeStream : Stream
     {
         if (disposing)
         {
+            _disposed = true;
             _input.Dispose();
             _output.Dispose();
         }
