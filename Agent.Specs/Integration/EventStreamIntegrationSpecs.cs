@@ -14,6 +14,7 @@ public sealed class EventStreamIntegrationSpecs
         harness.WriteWorkspace(Manifests.With(metadata: [Manifests.Metadata("k0", "true", 1), Manifests.Metadata("k1", "true", 1)]));
         var server = await harness.StartServerAsync();
         using var stalled = await StalledEventReader.OpenAsync(harness.Url, IntegrationHarness.AgentName, IntegrationHarness.UserToken);
+        await stalled.ReadUntilAsync("event: ", TimeSpan.FromSeconds(30)); // subscribed: the snapshot began, so the flood below queues for it
         using var agent = new HttpClient { BaseAddress = harness.Url, Timeout = TimeSpan.FromSeconds(10) };
         agent.DefaultRequestHeaders.Add("Coder-Session-Token", harness.AgentToken);
         var body = new JsonObject { ["collected_at"] = "2023-06-06T12:00:00Z", ["age"] = 0, ["value"] = new string('x', 32 << 10), ["error"] = string.Empty }.ToJsonString();
