@@ -2,6 +2,7 @@ using System.Text;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane.Dev;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.ControlPlane.Dev;
 
@@ -59,7 +60,7 @@ public sealed class EventStreamQueueSpecs
         for (var i = 0; i < 100; i++)
             queue.Add(new LogLine(At, LogSources.Startup, new string('x', 1000)));
 
-        await Task.Delay(Timeout.Infinite, queue.GaveUp).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(5));
+        await Eventually.WaitAsync(() => queue.GaveUp.IsCancellationRequested, "the queue to give up");
         Assert.InRange(queue.BytesWhenGivenUp, (16 << 10) + 1, (16 << 10) + 1100);
         Assert.Equal(0, queue.Bytes);
         Assert.False(queue.TryTake(out _));
