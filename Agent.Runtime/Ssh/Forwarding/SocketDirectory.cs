@@ -43,7 +43,7 @@ internal static class SocketDirectory
 
     private static string Refusal(string directory, SftpFileStatus status, SocketDirectoryKind kind)
     {
-        var uid = LibC.GetUid();
+        var uid = PrivateFile.CurrentUser;
         var mode = status.Mode & 0xFFF;
         var octal = Convert.ToString(mode, 8).PadLeft(4, '0');
         if (kind == SocketDirectoryKind.X11 && status.Uid == 0 && (mode & Sticky) != 0)
