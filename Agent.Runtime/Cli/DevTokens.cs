@@ -47,7 +47,7 @@ public sealed partial record DevTokens(string User, string Agent, string Directo
         if (TryRead(path) is { } kept && format.IsMatch(kept) && !PublishedTokens.Contains(kept))
             return kept;
         var token = create();
-        File.Delete(path); // AtomicFile keeps an existing file's mode; a new file gets 0600.
+        File.Delete(path); // Whatever was there goes: AtomicFile writes through a link and keeps an existing file's mode.
         await AtomicFile.WriteAsync(path, Encoding.ASCII.GetBytes(token + "\n"), OwnerOnly, cancellationToken);
         return token;
     }
