@@ -39,10 +39,19 @@ public sealed class SshServerInetdSpecs
         await using var stdio = new StdioStream(stdin, Stream.Null);
 
         var serving = server.ServeAsync(stdio, local: null, remote: null, CancellationToken.None);
-        peer.Write("\n"u8);
-        peer.Flush();
+        try
+        {
+            peer.Write("\n"u8);
+            peer.Flush();
 
-        await serving.WaitAsync(Bound);
+            await serving.WaitAsync(Bound);
+        }
+        finally
+        {
+            // EOF for the read the served connection left blocked: disposing a .NET pipe stream waits for its pending
+            // read to return, so the peer must close first or the spec hangs in its cleanup.
+            peer.Dispose();
+        }
     }
 
     // Like the stream of Console.OpenStandardInput(): a synchronous read(2) only; the base class runs it on the thread
