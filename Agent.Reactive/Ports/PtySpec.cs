@@ -10,10 +10,12 @@ namespace Agent.Reactive.Ports;
 /// When set, the process also gets this variable with its terminal's path (<c>SSH_TTY</c> for SSH sessions),
 /// which is known only once the terminal is open.
 /// </param>
+/// <param name="Modes">Terminal modes applied (in order) before the process starts, e.g. a client's <c>pty-req</c>; <c>null</c> keeps the system's defaults.</param>
 public sealed record PtySpec(
     string Command,
     string? WorkingDirectory,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
     ushort Columns,
     ushort Rows,
-    string? TerminalNameVariable = null);
+    string? TerminalNameVariable = null,
+    IReadOnlyList<TerminalMode>? Modes = null);

@@ -5,9 +5,9 @@ namespace Agent.Runtime.Interop;
 
 /// <summary>
 /// The libc calls for pseudo-terminals (Linux, glibc): opening the master side, the slave's name, the window
-/// size, polling and the wake-up eventfd. Blittable signatures only (NativeAOT); the variadic <c>ioctl</c> and
-/// <c>fcntl</c> are declared with the one argument they take here, which the x86-64 and AArch64 Linux calling
-/// conventions pass exactly like a fixed argument.
+/// size, the terminal attributes, polling and the wake-up eventfd. Blittable signatures only (NativeAOT); the
+/// variadic <c>ioctl</c> and <c>fcntl</c> are declared with the one argument they take here, which the x86-64 and
+/// AArch64 Linux calling conventions pass exactly like a fixed argument.
 /// </summary>
 [SuppressMessage("StyleCop.CSharp.NamingRules", "SA1310:FieldNamesMustNotContainUnderscore", Justification = "Constants keep their libc names.")]
 internal static unsafe partial class PtyInterop
@@ -35,6 +35,8 @@ internal static unsafe partial class PtyInterop
 
     public const uint TIOCSWINSZ = 0x5414;
 
+    public const int TCSANOW = 0;
+
     /// <summary>Bytes reserved for a slave path from <c>ptsname_r</c> (<c>/dev/pts/N</c>).</summary>
     public const int TerminalNameSize = 128;
 
@@ -55,6 +57,24 @@ internal static unsafe partial class PtyInterop
 
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int SetWindowSize(int fd, nuint request, WindowSize* size);
+
+    [LibraryImport(Library, EntryPoint = "tcgetattr", SetLastError = true)]
+    public static partial int GetAttributes(int fd, Termios* attributes);
+
+    [LibraryImport(Library, EntryPoint = "tcsetattr", SetLastError = true)]
+    public static partial int SetAttributes(int fd, int optionalActions, Termios* attributes);
+
+    [LibraryImport(Library, EntryPoint = "cfsetispeed", SetLastError = true)]
+    public static partial int SetInputSpeed(Termios* attributes, uint speed);
+
+    [LibraryImport(Library, EntryPoint = "cfsetospeed", SetLastError = true)]
+    public static partial int SetOutputSpeed(Termios* attributes, uint speed);
+
+    [LibraryImport(Library, EntryPoint = "cfgetispeed")]
+    public static partial uint GetInputSpeed(Termios* attributes);
+
+    [LibraryImport(Library, EntryPoint = "cfgetospeed")]
+    public static partial uint GetOutputSpeed(Termios* attributes);
 
     [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Control(int fd, int command, int argument);

@@ -11,7 +11,7 @@ namespace Agent.Runtime.Pty;
 /// <summary>
 /// Starts <c>&lt;login shell&gt; -l</c> (empty command) or <c>&lt;login shell&gt; -c &lt;command&gt;</c> on a new
 /// pseudo-terminal: <c>posix_openpt</c>, <c>grantpt</c>, <c>unlockpt</c>, the initial size set with
-/// <c>TIOCSWINSZ</c>, then <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that
+/// <c>TIOCSWINSZ</c>, the requested terminal modes with <c>tcsetattr</c> (<see cref="TerminalAttributes"/>), then <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that
 /// the child opens as fd 0 becomes its controlling terminal), every signal reset to its default (the agent
 /// ignores SIGPIPE, and an ignored signal survives exec) and nothing blocked; fds 1 and 2 duplicate fd 0. The
 /// environment is the agent's own overlaid by <see cref="PtySpec.Environment"/> (later entries win); the
@@ -56,6 +56,8 @@ public sealed class PtyLauncher : IPtyLauncher
         {
             wake = OpenWake();
             SetSize(master, spec.Columns, spec.Rows);
+            if (spec.Modes is { Count: > 0 } modes)
+                SetModes(master, terminalName, modes);
             pid = Spawn(_shell, arguments, environment, directory, terminalName);
         }
         catch
@@ -87,7 +89,8 @@ public sealed class PtyLauncher : IPtyLauncher
         }
     }
 
-    private static unsafe SafeFileHandle OpenMaster(out string terminalName)
+    /// <summary>Opens a new pseudo-terminal's master side (non-blocking, close-on-exec) and names its slave.</summary>
+    internal static unsafe SafeFileHandle OpenMaster(out string terminalName)
     {
         var fd = PtyInterop.OpenMaster(PtyInterop.O_RDWR | PtyInterop.O_NOCTTY | LibC.O_CLOEXEC);
         if (fd < 0)
@@ -179,6 +182,20 @@ public sealed class PtyLauncher : IPtyLauncher
             NativeMemory.Free(terminalBytes);
             NativeMemory.Free(directoryBytes);
             NativeMemory.Free(pathBytes);
+        }
+    }
+
+    // Before the process starts, as sshd does; a terminal whose modes cannot be set still starts, with the defaults.
+    private void SetModes(SafeFileHandle master, string terminalName, IReadOnlyList<TerminalMode> modes)
+    {
+        try
+        {
+            var ignored = TerminalAttributes.Set(master, modes);
+            _logger.TerminalModesApplied(terminalName, modes.Count, string.Join(' ', ignored));
+        }
+        catch (Win32Exception e)
+        {
+            _logger.TerminalModesNotApplied(terminalName, e.Message);
         }
     }
 }

@@ -14,9 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Runtime.Ssh.Session;
 
 /// <summary>
-/// A <c>session</c> channel (RFC 4254 section 6): collects <c>pty-req</c> and <c>env</c>, then runs one
-/// <c>shell</c>, <c>exec</c> or <c>subsystem</c>; passes <c>window-change</c>, <c>signal</c> and <c>break</c> to
-/// the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and CLOSE once the output was sent.
+/// A <c>session</c> channel (RFC 4254 section 6): collects <c>pty-req</c> (its terminal modes are applied to the
+/// PTY) and <c>env</c>, then runs one <c>shell</c>, <c>exec</c> or <c>subsystem</c>; passes <c>window-change</c>,
+/// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and CLOSE once the output was sent.
 /// When the shell exits but a background child keeps its output open, output is forwarded while it keeps
 /// coming and dropped after <see cref="OutputGracePeriod"/> of silence. The peer closing the channel or the
 /// connection kills a process that is still running.
@@ -166,9 +166,23 @@ internal sealed class SshSession : ISshChannelHandler
         reader.ReadUInt32();
         reader.ReadUInt32();
 
-        // The encoded modes are kept but not applied: the PTY starts with the system's sane defaults.
-        var modes = reader.ReadBinary().ToArray();
+        var encodedModes = reader.ReadBinary();
         reader.EnsureEnd("pty-req");
+
+        // A malformed modes blob refuses this request only: the client may go on without a terminal.
+        IReadOnlyList<TerminalMode> modes;
+        try
+        {
+            modes = TerminalModes.Parse(encodedModes, out var stoppedAt);
+            if (stoppedAt is { } opcode)
+                _logger.TerminalModesStopped(_channel.LocalId, opcode);
+        }
+        catch (FormatException e)
+        {
+            _logger.MalformedTerminalModes(_channel.LocalId, e.Message);
+            return false;
+        }
+
         lock (_gate)
         {
             if (_started || _pty is not null)
@@ -310,7 +324,7 @@ internal sealed class SshSession : ISshChannelHandler
             if (pty is not null)
             {
                 var motd = command.Length == 0 ? ReadMotd(snapshot) : null;
-                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY"));
+                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY", Modes: pty.Modes));
                 lock (_gate)
                     _terminal = terminal;
                 Running = RunTerminalAsync(terminal, motd, request.Answered, counted);

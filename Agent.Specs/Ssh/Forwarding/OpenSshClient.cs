@@ -47,17 +47,31 @@ public sealed class OpenSshClient : IDisposable
 
     /// <summary>Starts <c>ssh</c> towards an agent listening on 127.0.0.1:<paramref name="port"/> (<c>--ssh-address</c>), or through <c>ProxyCommand</c> when <c>null</c>.</summary>
     public static OpenSshClient Start(TempDirectory directory, int? port, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        => Start(directory, port, launcher: [], user: null, environment, arguments);
+
+    /// <summary>
+    /// Starts <c>ssh</c> as <paramref name="launcher"/> followed by <c>ssh ARGS</c> (a program that runs it, such as a
+    /// terminal wrapper), logging in as <paramref name="user"/> (<c>user@host</c>) when given.
+    /// </summary>
+    public static OpenSshClient Start(TempDirectory directory, int? port, IReadOnlyList<string> launcher, string? user, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         // ssh sends SIGHUP to its ProxyCommand when it exits; a server behind a network connection would only see the
         // connection end, so the agent ignores it here and ends the way it would over TCP: on end of input.
         var proxy = $"sh -c 'trap \"\" HUP; exec dotnet {AgentBinary.Path} ssh-server --inetd --log-level Debug --host-key-dir {directory.Combine("hostkeys")} --authorized-keys {directory.Combine("authorized_keys")}'";
-        var info = new ProcessStartInfo("ssh")
+        var info = new ProcessStartInfo(launcher.Count == 0 ? "ssh" : launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (launcher.Count > 0)
+        {
+            foreach (var argument in launcher.Skip(1))
+                info.ArgumentList.Add(argument);
+            info.ArgumentList.Add("ssh");
+        }
+
         foreach (var argument in new[]
         {
             "-F", "/dev/null", "-i", directory.Combine("id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
@@ -78,7 +92,8 @@ public sealed class OpenSshClient : IDisposable
         var hostIndex = Array.IndexOf(arguments, "--");
         foreach (var argument in hostIndex < 0 ? arguments : arguments[..hostIndex])
             info.ArgumentList.Add(argument);
-        info.ArgumentList.Add(port is null ? "workspace" : "127.0.0.1");
+        var host = port is null ? "workspace" : "127.0.0.1";
+        info.ArgumentList.Add(user is null ? host : $"{user}@{host}");
         if (hostIndex >= 0)
         {
             foreach (var argument in arguments[(hostIndex + 1)..])
