@@ -12,7 +12,8 @@ namespace Agent.Runtime.Cli;
 
 /// <summary>
 /// <c>agent ssh-server --inetd</c>: one SSH connection on stdin/stdout, like <c>sshd -i</c> (socket activation,
-/// <c>ProxyCommand</c>, specs). Logs go to stderr only: stdout carries the protocol.
+/// <c>ProxyCommand</c>, specs). Logs go to stderr only: stdout carries the protocol. Sessions see the socket's
+/// addresses in <c>SSH_CLIENT</c>/<c>SSH_CONNECTION</c>, or sshd's <c>UNKNOWN 65535</c> values on a pipe (<see cref="InetdPeer"/>).
 /// </summary>
 public static class SshServerCommand
 {
@@ -40,7 +41,8 @@ public static class SshServerCommand
             using var hostKeys = HostKeyStore.LoadOrCreateIn(keys, loggerFactory.CreateLogger("Agent.Ssh"));
             var settings = new SshServerSettings(
                 SshAuthenticationMode.PublicKey,
-                result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"));
+                result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"),
+                AddresslessClient: InetdPeer.UnknownAddresses);
             await using var server = SshServerFactory.Create(
                 settings,
                 hostKeys,
@@ -48,7 +50,8 @@ public static class SshServerCommand
                 counters: null,
                 loggerFactory);
             await using var stdio = new StdioStream(Console.OpenStandardInput(), Console.OpenStandardOutput());
-            await server.ServeAsync(stdio, local: null, remote: null, cancellationToken);
+            var peer = InetdPeer.OfStandardStreams();
+            await server.ServeAsync(stdio, peer?.Local, peer?.Remote, cancellationToken);
             return 0;
         });
         return command;

@@ -46,6 +46,12 @@ public sealed class SshConnectionOptions
     /// <summary>The current manifest, agent facts and token, read when a session starts.</summary>
     public required Func<SshSessionEnvironmentSnapshot> EnvironmentSource { get; init; }
 
+    /// <summary>
+    /// <c>SSH_CLIENT</c> and <c>SSH_CONNECTION</c> of sessions on a connection without IP addresses: <c>null</c> gives
+    /// Coder's placeholders (the relay); inetd mode on a pipe gives sshd's <c>UNKNOWN 65535 ...</c>.
+    /// </summary>
+    public (string Client, string Connection)? AddresslessClient { get; init; }
+
     /// <summary>The message of the day for login shells; <c>null</c> uses the manifest's <c>motd_file</c>.</summary>
     public string? MotdFile { get; init; }
 

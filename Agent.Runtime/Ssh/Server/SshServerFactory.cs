@@ -46,6 +46,7 @@ public static class SshServerFactory
             EnvironmentSource = environment,
             Counters = counters,
             MaxConnectionLifetime = settings.MaxConnectionLifetime,
+            AddresslessClient = settings.AddresslessClient,
             Subsystems = new Dictionary<string, SshSubsystemHandler>(StringComparer.Ordinal)
             {
                 [SftpSubsystem.Name] = SftpSubsystem.Create(() => environment().Environment.HomeDirectory, sftpLogger),

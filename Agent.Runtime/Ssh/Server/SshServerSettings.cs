@@ -6,7 +6,11 @@ namespace Agent.Runtime.Ssh.Server;
 /// <param name="Authentication">Public keys for direct listeners; trusted only behind the control plane's relay.</param>
 /// <param name="AuthorizedKeysFile">The keys that may log in (read at every attempt, like sshd).</param>
 /// <param name="MaxConnectionLifetime">Absolute lifetime of a connection (<c>--ssh-max-timeout</c>); <c>null</c> for none.</param>
+/// <param name="AddresslessClient">
+/// <c>SSH_CLIENT</c> and <c>SSH_CONNECTION</c> of sessions on a connection without IP addresses; <c>null</c> for Coder's placeholders.
+/// </param>
 public sealed record SshServerSettings(
     SshAuthenticationMode Authentication,
     string AuthorizedKeysFile,
-    TimeSpan? MaxConnectionLifetime = null);
+    TimeSpan? MaxConnectionLifetime = null,
+    (string Client, string Connection)? AddresslessClient = null);

@@ -358,7 +358,7 @@ internal sealed class SshSession : ISshChannelHandler
     private (string Client, string Connection)? ClientAddresses()
     {
         if (_channel.Connection.RemoteEndPoint is not IPEndPoint remote || _channel.Connection.LocalEndPoint is not IPEndPoint local)
-            return null;
+            return _options.AddresslessClient;
         return ($"{remote.Address} {remote.Port} {local.Port}", $"{remote.Address} {remote.Port} {local.Address} {local.Port}");
     }
 
