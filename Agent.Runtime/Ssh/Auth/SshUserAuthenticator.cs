@@ -10,8 +10,9 @@ namespace Agent.Runtime.Ssh.Auth;
 /// without a signature answers PK_OK for an authorized key; with a signature it verifies the signature over
 /// the session id and the request fields (section 7) and succeeds. Every other method fails. After
 /// <see cref="MaxAttempts"/> failures, or more than <see cref="MaxRequests"/> requests of any kind (public-key
-/// queries included, which sshd does not count), the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). Any
-/// user name is accepted (the agent runs everything as its own user) and recorded. On success the transport hears
+/// queries included, which sshd does not count), the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). The
+/// user name is read as sshd reads it (<c>user:style</c> is <c>user</c>; the signature covers the name as sent), checked
+/// by the authorizer and recorded. On success the transport hears
 /// of it (<see cref="ISshConnectionTransport.CompleteAuthentication"/>) before the client does.
 /// </summary>
 internal sealed class SshUserAuthenticator
@@ -131,7 +132,7 @@ internal sealed class SshUserAuthenticator
         var request = UserAuthRequest.Parse(payload);
         if (request.Service != ConnectionService)
             throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service {request.Service} is not available");
-        if (request.User.Length > MaxUserNameLength)
+        if (request.WireUser.Length > MaxUserNameLength)
             throw new SshProtocolException(DisconnectReason.IllegalUserName, "the user name is too long");
 
         if (_mode == SshAuthenticationMode.Trusted)
@@ -165,7 +166,7 @@ internal sealed class SshUserAuthenticator
             return null;
         }
 
-        var signed = SignedData(_transport.SessionId.Span, request.User, request.Service, key.Algorithm, key.Blob.Span);
+        var signed = SignedData(_transport.SessionId.Span, request.WireUser, request.Service, key.Algorithm, key.Blob.Span);
         if (!_verifySignature!(key.Blob, key.Algorithm, signed, signature))
             return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
 

@@ -3,8 +3,18 @@ using Agent.Runtime.Ssh.Wire;
 namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>A parsed SSH_MSG_USERAUTH_REQUEST (RFC 4252 section 5); the public-key fields for <c>publickey</c>.</summary>
-internal sealed record UserAuthRequest(string User, string Service, string Method, UserAuthPublicKey? PublicKey)
+/// <param name="WireUser">The user name as the client sent it (what a public-key signature covers).</param>
+/// <param name="Service">The service to start after authentication (<c>ssh-connection</c>).</param>
+/// <param name="Method">The authentication method (<c>none</c>, <c>publickey</c>, ...).</param>
+/// <param name="PublicKey">The key, and the signature if any, of a <c>publickey</c> request.</param>
+internal sealed record UserAuthRequest(string WireUser, string Service, string Method, UserAuthPublicKey? PublicKey)
 {
+    /// <summary>
+    /// The login name: a BSD authentication style after a colon is dropped (<c>user:style</c> is <c>user</c>), as sshd
+    /// reads it; the agent has no authentication styles.
+    /// </summary>
+    public string User => WireUser.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? WireUser[..colon] : WireUser;
+
     public static UserAuthRequest Parse(ReadOnlyMemory<byte> payload)
     {
         var reader = new SshReader(payload.Span);
