@@ -39,6 +39,9 @@ internal sealed record NegotiatedAlgorithms(
                 return name;
         }
 
-        throw new SshProtocolException(DisconnectReason.KeyExchangeFailed, $"no matching {what} algorithm (client offered: {string.Join(',', client)})");
+        var refused = RefusedAlgorithms.Explain(client);
+        throw new SshProtocolException(
+            DisconnectReason.KeyExchangeFailed,
+            $"no matching {what} algorithm (client offered: {string.Join(',', client)}; server offers: {string.Join(',', server)}){(refused.Length == 0 ? string.Empty : "; " + refused)}");
     }
 }
