@@ -11,11 +11,12 @@ namespace Agent.Runtime.Pty;
 /// <summary>
 /// Starts <c>&lt;login shell&gt; -l</c> (empty command) or <c>&lt;login shell&gt; -c &lt;command&gt;</c> on a new
 /// pseudo-terminal: <c>posix_openpt</c>, <c>grantpt</c>, <c>unlockpt</c>, the initial size set with
-/// <c>TIOCSWINSZ</c>, the requested terminal modes with <c>tcsetattr</c> (<see cref="TerminalAttributes"/>), then <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that
-/// the child opens as fd 0 becomes its controlling terminal), every signal reset to its default (the agent
-/// ignores SIGPIPE, and an ignored signal survives exec) and nothing blocked; fds 1 and 2 duplicate fd 0. The
-/// environment is the agent's own overlaid by <see cref="PtySpec.Environment"/> (later entries win); the
-/// working directory falls back to the home directory when missing. No fork from managed code.
+/// <c>TIOCSWINSZ</c>, the requested terminal modes with <c>tcsetattr</c> (<see cref="TerminalAttributes"/>), then
+/// <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that the child opens as fd 0
+/// becomes its controlling terminal), every signal reset to its default (the agent ignores SIGPIPE, and an ignored
+/// signal survives exec) and nothing blocked; fds 1 and 2 duplicate fd 0. The environment is the agent's own
+/// overlaid by <see cref="PtySpec.Environment"/> (later entries win); the working directory falls back to the home
+/// directory when missing. No fork from managed code.
 /// </summary>
 public sealed class PtyLauncher : IPtyLauncher
 {

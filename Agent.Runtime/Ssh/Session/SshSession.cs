@@ -16,10 +16,10 @@ namespace Agent.Runtime.Ssh.Session;
 /// <summary>
 /// A <c>session</c> channel (RFC 4254 section 6): collects <c>pty-req</c> (its terminal modes are applied to the
 /// PTY) and <c>env</c>, then runs one <c>shell</c>, <c>exec</c> or <c>subsystem</c>; passes <c>window-change</c>,
-/// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and CLOSE once the output was sent.
-/// When the shell exits but a background child keeps its output open, output is forwarded while it keeps
-/// coming and dropped after <see cref="OutputGracePeriod"/> of silence. The peer closing the channel or the
-/// connection kills a process that is still running.
+/// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and
+/// CLOSE once the output was sent. When the shell exits but a background child keeps its output open, output is
+/// forwarded while it keeps coming and dropped after <see cref="OutputGracePeriod"/> of silence. The peer closing the
+/// channel or the connection kills a process that is still running.
 /// </summary>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is observed by tasks that may outlive the session object; no timer or wait handle is held.")]
 internal sealed class SshSession : ISshChannelHandler
