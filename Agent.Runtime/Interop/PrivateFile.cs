@@ -126,6 +126,42 @@ public static unsafe class PrivateFile
         }
     }
 
+    /// <summary>
+    /// Why the open file must not hold a private key, as sshd judges host and identity keys (<c>sshkey_perm_ok</c>), or
+    /// null when it is a regular file of this user (or root) that group and others can neither read nor write. A key
+    /// another user could read is no longer secret; one another user owns could be swapped.
+    /// </summary>
+    public static string? NotOwnerOnly(SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var buffer = stackalloc byte[LibC.StatxSize];
+        byte empty = 0;
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            if (LibC.Statx((int)file.DangerousGetHandle(), &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, buffer) != 0)
+                return $"cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        }
+        finally
+        {
+            if (added)
+                file.DangerousRelease();
+        }
+
+        var status = new ReadOnlySpan<byte>(buffer, LibC.StatxSize);
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(status[LibC.StatxModeOffset..]);
+        var owner = BinaryPrimitives.ReadUInt32LittleEndian(status[LibC.StatxUidOffset..]);
+        if ((mode & LibC.S_IFMT) != LibC.S_IFREG)
+            return "is not a regular file";
+        if (owner != LibC.GetEffectiveUid() && owner != 0)
+            return $"belongs to user {owner}, not to this user ({LibC.GetEffectiveUid()}) or root";
+        const int GroupAndOthers = 0b000_111_111;
+        return (mode & GroupAndOthers) != 0
+            ? $"has mode {Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0')}: a private key must not be accessible by group or others (chmod 600)"
+            : null;
+    }
+
     // Why the open file must not be used, or null when it is this user's regular file with one link.
     private static string? Unsafe(int fd)
     {
