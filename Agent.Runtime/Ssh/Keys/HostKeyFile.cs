@@ -27,8 +27,8 @@ public static class HostKeyFile
         byte[] bytes;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (!OperatingSystem.IsWindows() && PrivateFile.NotOwnerOnly(stream.SafeFileHandle) is { } problem)
+            using var stream = new FileStream(PrivateFile.OpenForRead(path), FileAccess.Read);
+            if (PrivateFile.NotOwnerOnly(stream.SafeFileHandle) is { } problem)
                 throw new HostKeyFileException(path, problem);
             if (stream.Length > MaxBytes)
                 throw new HostKeyFileException(path, $"is {stream.Length} bytes, more than {MaxBytes}");

@@ -1,3 +1,4 @@
+using Agent.Runtime.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Keys;
@@ -165,11 +166,15 @@ public sealed class HostKeyStore : IDisposable
     {
         var line = key.ToOpenSshPublicKey();
         var info = new FileInfo(path);
-        if (info.Exists && info.Length <= HostKeyFile.MaxBytes && info.LinkTarget is null)
+        if (info.Exists && info.LinkTarget is null && info.Length <= HostKeyFile.MaxBytes)
         {
-            var fields = File.ReadAllText(path).Split((char[])[' ', '\t', '\n'], 3, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length >= 2 && fields[0] + " " + fields[1] == line)
-                return;
+            using var stream = new FileStream(PrivateFile.OpenForRead(path), FileAccess.Read);
+            if (PrivateFile.IsRegularFile(stream.SafeFileHandle))
+            {
+                var fields = new StreamReader(stream).ReadToEnd().Split((char[])[' ', '\t', '\n'], 3, StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length >= 2 && fields[0] + " " + fields[1] == line)
+                    return;
+            }
         }
 
         HostKeyFile.WritePublic(path, line);

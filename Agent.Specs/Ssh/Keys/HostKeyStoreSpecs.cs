@@ -114,6 +114,32 @@ public class HostKeyStoreSpecs
     }
 
     [Fact]
+    public void LoadOrCreate_FifoAtAKeyPath_IsRefusedWithoutWaitingForAWriter()
+    {
+        using var data = new TempDirectory();
+        Directory.CreateDirectory(data.Combine("ssh"));
+        Run("mkfifo", "-m", "600", data.Combine("ssh", "ssh_host_ed25519_key"));
+
+        var error = Assert.Throws<HostKeyFileException>(() => HostKeyStore.LoadOrCreate(data.Path, new RecordingLogger()));
+
+        Assert.Equal($"the SSH host key file {data.Combine("ssh", "ssh_host_ed25519_key")} is not a regular file", error.Message);
+    }
+
+    [Fact]
+    public void LoadOrCreate_FifoAtAPubPath_IsReplacedWithoutWaitingForAWriter()
+    {
+        using var data = new TempDirectory();
+        HostKeyStore.LoadOrCreate(data.Path, new RecordingLogger()).Dispose();
+        var pub = data.Combine("ssh", "ssh_host_rsa_key.pub");
+        File.Delete(pub);
+        Run("mkfifo", pub);
+
+        using var store = HostKeyStore.LoadOrCreate(data.Path, new RecordingLogger());
+
+        Assert.Equal(store.Keys[2].ToOpenSshPublicKey() + "\n", File.ReadAllText(pub));
+    }
+
+    [Fact]
     public void LoadOrCreateIn_ExistingDirectory_KeepsItsMode()
     {
         using var data = new TempDirectory();
