@@ -73,6 +73,19 @@ public class HostKeyFileSpecs
     }
 
     [Fact]
+    public void Read_KeyFileOfAnotherUser_IsRefused()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Combine("key");
+        HostKeyStoreSpecs.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", file);
+        HostKeyStoreSpecs.Run("chown", "4242", file);
+
+        var error = Assert.Throws<HostKeyFileException>(() => HostKeyFile.Read(file));
+
+        Assert.StartsWith($"the SSH host key file {file} belongs to user 4242, not to this user", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_MissingFile_ThrowsNamingTheFile()
     {
         using var directory = new TempDirectory();
