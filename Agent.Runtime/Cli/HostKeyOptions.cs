@@ -19,7 +19,7 @@ public sealed class HostKeyOptions
     public Option<string[]> Files { get; } = new("--host-key")
     {
         Description = "Serve exactly this host key file (repeatable, like sshd's HostKey; OpenSSH or PEM format, unencrypted, mode 0600), e.g. /etc/ssh/ssh_host_ed25519_key",
-        Arity = ArgumentArity.ZeroOrMore,
+        Arity = ArgumentArity.OneOrMore,
     };
 
     public void AddTo(Command command)

@@ -48,7 +48,7 @@ public static class HostKeyFile
                 ? OpenSshPrivateKeyFormat.Read(text)
                 : ReadPem(text);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
             throw new HostKeyFileException(path, e.Message, e);
         }
@@ -131,6 +131,7 @@ public static class HostKeyFile
                         "RSA PRIVATE KEY" => RsaHostKey.ImportRSAPrivateKey(der),
                         "EC PRIVATE KEY" => EcdsaHostKey.ImportECPrivateKey(der),
                         "ENCRYPTED PRIVATE KEY" => throw new InvalidDataException("is an encrypted PKCS#8 key: the agent cannot ask for a passphrase; serve an unencrypted key"),
+                        "DSA PRIVATE KEY" => throw new NotSupportedException("holds a DSA key, which the agent does not serve (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa)"),
                         _ => throw new InvalidDataException($"holds a PEM \"{label}\" block, not a private key"),
                     };
                 }
@@ -165,7 +166,7 @@ public static class HostKeyFile
             Ed25519Oid => Ed25519HostKey.ImportPkcs8PrivateKey(der),
             EcOid => EcdsaHostKey.ImportPkcs8PrivateKey(der),
             RsaOid => RsaHostKey.ImportPkcs8PrivateKey(der),
-            _ => throw new InvalidDataException($"holds a PKCS#8 key of algorithm {algorithm}, which the agent does not serve (Ed25519, ECDSA, RSA)"),
+            _ => throw new NotSupportedException($"holds a PKCS#8 key of algorithm {algorithm}, which the agent does not serve (Ed25519, ECDSA, RSA)"),
         };
     }
 

@@ -7,8 +7,19 @@ public sealed class HostKeyFileException : Exception
         : base($"the SSH host key file {path} {reason}", inner)
     {
         Path = path;
+        Reason = reason;
+        UnsupportedType = inner is NotSupportedException;
     }
 
     /// <summary>The key file.</summary>
     public string Path { get; }
+
+    /// <summary>Why it cannot be served.</summary>
+    public string Reason { get; }
+
+    /// <summary>
+    /// The file is a sound key of a type the agent deliberately does not serve (DSA, security keys): sshd would serve
+    /// it, so <c>--host-key</c> skips it with a warning instead of failing.
+    /// </summary>
+    public bool UnsupportedType { get; }
 }

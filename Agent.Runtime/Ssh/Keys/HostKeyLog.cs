@@ -13,4 +13,7 @@ internal static partial class HostKeyLog
 
     [LoggerMessage(EventId = 5302, Level = LogLevel.Debug, Message = "Wrote the public host key {Path}")]
     public static partial void PublicKeyWritten(this ILogger logger, string path);
+
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Warning, Message = "SSH host key file {Path} is not served: it {Reason}")]
+    public static partial void HostKeySkipped(this ILogger logger, string path, string reason);
 }

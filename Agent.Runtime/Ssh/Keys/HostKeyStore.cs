@@ -84,27 +84,43 @@ public sealed class HostKeyStore : IDisposable
 
     /// <summary>
     /// Loads exactly the key files <paramref name="files"/> (<c>--host-key</c>), creating none and writing nothing.
-    /// Two keys of one type are refused, as the client could not choose between them.
+    /// A sound key of a type the agent does not serve (DSA) is skipped with a warning, as sshd skips a key it cannot
+    /// load; any other problem fails. Two keys of one type are refused, as the client could not choose between them.
     /// </summary>
-    /// <exception cref="HostKeyFileException">A file cannot be served, or holds a key of a type served already.</exception>
+    /// <exception cref="HostKeyFileException">
+    /// A file cannot be served, holds a key of a type served already, or no file holds a key the agent serves.
+    /// </exception>
     public static HostKeyStore Load(IReadOnlyList<string> files, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(logger);
         if (files.Count == 0)
             throw new ArgumentException("at least one host key file is needed", nameof(files));
-        var paths = files.Select(Path.GetFullPath).ToList();
-        var keys = new List<IHostKey>(paths.Count);
+        var served = new List<string>(files.Count);
+        var keys = new List<IHostKey>(files.Count);
+        HostKeyFileException? skipped = null;
         try
         {
-            for (var i = 0; i < paths.Count; i++)
+            foreach (var path in files.Select(Path.GetFullPath))
             {
-                var key = HostKeyFile.Read(paths[i]);
+                IStoredHostKey key;
+                try
+                {
+                    key = HostKeyFile.Read(path);
+                }
+                catch (HostKeyFileException e) when (e.UnsupportedType)
+                {
+                    logger.HostKeySkipped(path, e.Reason);
+                    skipped ??= e;
+                    continue;
+                }
+
                 keys.Add(key);
+                served.Add(path);
                 var same = keys.FindIndex(k => k.KeyType == key.KeyType);
-                if (same != i)
-                    throw new HostKeyFileException(paths[i], $"holds a second {key.KeyType} key (the first is {paths[same]}): serve one key of each type");
-                logger.HostKeyLoaded(key.KeyType, key.Fingerprint, paths[i]);
+                if (same != keys.Count - 1)
+                    throw new HostKeyFileException(path, $"holds a second {key.KeyType} key (the first is {served[same]}): serve one key of each type");
+                logger.HostKeyLoaded(key.KeyType, key.Fingerprint, path);
             }
         }
         catch
@@ -113,7 +129,7 @@ public sealed class HostKeyStore : IDisposable
             throw;
         }
 
-        return new HostKeyStore(paths, keys);
+        return keys.Count > 0 ? new HostKeyStore(served, keys) : throw skipped!;
     }
 
     /// <summary>The key serving <paramref name="signatureAlgorithm"/>, or null.</summary>

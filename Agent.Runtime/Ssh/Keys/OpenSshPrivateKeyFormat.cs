@@ -20,7 +20,8 @@ public static class OpenSshPrivateKeyFormat
     private static readonly byte[] Magic = "openssh-key-v1\0"u8.ToArray();
 
     /// <summary>Reads the one key of <paramref name="text"/>.</summary>
-    /// <exception cref="InvalidDataException">The text is not an unencrypted OpenSSH key of a supported type; the message says why.</exception>
+    /// <exception cref="InvalidDataException">The text is not an unencrypted OpenSSH key; the message says why.</exception>
+    /// <exception cref="NotSupportedException">The key is of a type the agent does not serve (DSA, security keys).</exception>
     public static IStoredHostKey Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -114,7 +115,7 @@ public static class OpenSshPrivateKeyFormat
             Ed25519HostKey.Algorithm => Ed25519HostKey.ReadOpenSsh(ref inner),
             EcdsaHostKey.Nistp256 or EcdsaHostKey.Nistp384 or EcdsaHostKey.Nistp521 => EcdsaHostKey.ReadOpenSsh(type, ref inner),
             RsaHostKey.Type => RsaHostKey.ReadOpenSsh(ref inner),
-            _ => throw new InvalidDataException($"holds a key of type '{type}', which the agent does not serve (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa)"),
+            _ => throw new NotSupportedException($"holds a key of type '{type}', which the agent does not serve (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa)"),
         };
         try
         {

@@ -201,6 +201,34 @@ public class HostKeyStoreSpecs
     }
 
     [Fact]
+    public void Load_DsaKeyAmongOthers_IsSkippedWithAWarning()
+    {
+        using var data = new TempDirectory();
+        Run("ssh-keygen", "-q", "-t", "dsa", "-N", string.Empty, "-f", data.Combine("dsa"));
+        Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", data.Combine("ed"));
+        var logger = new RecordingLogger();
+
+        using var store = HostKeyStore.Load([data.Combine("dsa"), data.Combine("ed")], logger);
+
+        Assert.Equal(["ssh-ed25519"], store.Keys.Select(k => k.KeyType));
+        Assert.Equal([data.Combine("ed")], store.KeyFiles);
+        var warning = Assert.Single(logger.Warnings);
+        Assert.Contains($"{data.Combine("dsa")} is not served: it holds a key of type 'ssh-dss'", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_OnlyADsaKey_Throws()
+    {
+        using var data = new TempDirectory();
+        Run("ssh-keygen", "-q", "-t", "dsa", "-N", string.Empty, "-f", data.Combine("dsa"));
+
+        var error = Assert.Throws<HostKeyFileException>(() => HostKeyStore.Load([data.Combine("dsa")], new RecordingLogger()));
+
+        Assert.True(error.UnsupportedType);
+        Assert.Contains("'ssh-dss'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_TwoKeysOfOneType_ThrowsNamingBoth()
     {
         using var data = new TempDirectory();
