@@ -4,14 +4,19 @@ namespace Agent.Runtime.Ssh.Keys;
 public sealed class HostKeyFileException : Exception
 {
     public HostKeyFileException(string path, string reason, Exception? inner = null)
-        : base($"the SSH host key file {path} {reason}", inner)
+        : this("the SSH host key file", path, reason, inner)
+    {
+    }
+
+    private HostKeyFileException(string what, string path, string reason, Exception? inner)
+        : base($"{what} {path} {reason}", inner)
     {
         Path = path;
         Reason = reason;
         UnsupportedType = inner is NotSupportedException;
     }
 
-    /// <summary>The key file.</summary>
+    /// <summary>The key file (or the key directory).</summary>
     public string Path { get; }
 
     /// <summary>Why it cannot be served.</summary>
@@ -22,4 +27,7 @@ public sealed class HostKeyFileException : Exception
     /// it, so <c>--host-key</c> skips it with a warning instead of failing.
     /// </summary>
     public bool UnsupportedType { get; }
+
+    /// <summary>The host key directory cannot hold keys safely.</summary>
+    public static HostKeyFileException ForDirectory(string path, string reason) => new("the SSH host key directory", path, reason, null);
 }

@@ -45,9 +45,12 @@ public sealed class HostKeyStore : IDisposable
 
     /// <summary>
     /// Loads (or creates) the host keys directly in <paramref name="keyDirectory"/> (e.g. <c>--host-key-dir</c>),
-    /// which is created with mode 0700 when missing; an existing directory's mode is left alone.
+    /// which is created with mode 0700 when missing; an existing directory's mode is left alone, but one that group
+    /// or others may write is refused.
     /// </summary>
-    /// <exception cref="HostKeyFileException">A key file exists but cannot be served; the message names the file.</exception>
+    /// <exception cref="HostKeyFileException">
+    /// A key file exists but cannot be served, or the directory is writable by others; the message names the path.
+    /// </exception>
     public static HostKeyStore LoadOrCreateIn(string keyDirectory, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(keyDirectory);
@@ -59,6 +62,11 @@ public sealed class HostKeyStore : IDisposable
                 Directory.CreateDirectory(directory);
             else
                 Directory.CreateDirectory(directory, DirectoryMode);
+        }
+        else if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(directory) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            // Another user could plant a key file there (or a link to one of this user's private keys) for us to serve.
+            throw HostKeyFileException.ForDirectory(directory, $"is writable by group or others (mode {Convert.ToString((int)File.GetUnixFileMode(directory), 8)}): another user could plant keys there; use a directory only this user can write");
         }
 
         (string Name, string Kind, Func<IStoredHostKey> Generate)[] slots =

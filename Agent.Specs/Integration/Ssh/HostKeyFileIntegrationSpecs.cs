@@ -194,7 +194,7 @@ public sealed class HostKeyFileIntegrationSpecs
 
     private static async Task<string> KeygenAsync(string file, string type, string bits, string format = "RFC4716")
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var result = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", type, "-b", bits, "-m", format, "-N", string.Empty, "-C", "root@machine", "-f", file]);
         Assert.True(result.ExitCode == 0, result.Error);
         return file;

@@ -151,12 +151,29 @@ public class HostKeyStoreSpecs
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(data.Combine("keys")));
     }
 
+    [Theory]
+    [InlineData(0b111_111_111)]
+    [InlineData(0b1_111_111_111)]
+    [InlineData(0b111_111_101)]
+    public void LoadOrCreateIn_DirectoryOthersMayWrite_IsRefusedAndNothingWritten(int mode)
+    {
+        using var data = new TempDirectory();
+        var directory = data.Combine("keys");
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)mode);
+
+        var error = Assert.Throws<HostKeyFileException>(() => HostKeyStore.LoadOrCreateIn(directory, new RecordingLogger()));
+
+        Assert.StartsWith($"the SSH host key directory {directory} is writable by group or others", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(directory));
+    }
+
     [Fact]
     public void LoadOrCreateIn_SshKeygenKeys_ServesThemAndChangesNoFile()
     {
         using var data = new TempDirectory();
         var directory = data.Combine("keys");
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Run("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-C", "root@host", "-f", Path.Join(directory, "ssh_host_ed25519_key"));
         Run("ssh-keygen", "-q", "-t", "ecdsa", "-b", "384", "-N", string.Empty, "-C", "root@host", "-f", Path.Join(directory, "ssh_host_ecdsa_key"));
         Run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", string.Empty, "-C", "root@host", "-f", Path.Join(directory, "ssh_host_rsa_key"));
