@@ -134,6 +134,8 @@ public static unsafe class PrivateFile
     public static SafeFileHandle OpenForRead(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Private files need a POSIX file system.");
         var pathBytes = Utf8StringArray.Allocate(path);
         try
         {
