@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Agent.Runtime.ControlPlane.Dev;
 using Agent.Runtime.Ssh.Auth;
-using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Server;
 using Microsoft.Extensions.Logging;
 
@@ -27,15 +26,18 @@ public sealed class SshCliOptions
         Description = "Absolute lifetime of an SSH connection, e.g. 8h (env CODER_AGENT_SSH_MAX_TIMEOUT; default none)",
     };
 
+    public HostKeyOptions HostKeys { get; } = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Addresses);
         command.Options.Add(AuthorizedKeys);
         command.Options.Add(MaxTimeout);
+        HostKeys.AddTo(command);
     }
 
     /// <summary>
-    /// Reads the SSH options and loads (or makes) the host keys in <c>&lt;data dir&gt;/ssh</c>: SSH is always served
+    /// Reads the SSH options and loads the host keys (<see cref="HostKeyOptions"/>; default <c>&lt;data dir&gt;/ssh</c>): SSH is always served
     /// through the relay, and on the <c>--ssh-address</c> listeners when given. A bad option gives <paramref name="error"/> and <c>null</c>.
     /// </summary>
     public SshSetup? Prepare(ParseResult result, string dataDirectory, ILoggerFactory loggerFactory, out string? error)
@@ -71,7 +73,7 @@ public sealed class SshCliOptions
 
         var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var authorizedKeys = result.GetValue(AuthorizedKeys) ?? Path.Join(home, ".ssh", "authorized_keys");
-        var hostKeys = HostKeyStore.LoadOrCreate(dataDirectory, loggerFactory.CreateLogger("Agent.Ssh"));
-        return new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime));
+        var hostKeys = HostKeys.Load(result, Path.Join(dataDirectory, "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out error);
+        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime));
     }
 }

@@ -3,7 +3,6 @@ using Agent.Reactive.Protocol;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
-using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Server;
 using Microsoft.Extensions.Logging;
 using Serilog.Events;
@@ -20,13 +19,14 @@ public static class SshServerCommand
     public static Command Create()
     {
         var inetd = new Option<bool>("--inetd") { Description = "Serve one connection on stdin/stdout (required: the only mode of this command)" };
-        var hostKeyDirectory = new Option<string?>("--host-key-dir") { Description = "Directory of the host keys (created with new keys when missing; default <data dir>/ssh)" };
+        var hostKeys = new HostKeyOptions();
         var authorizedKeys = new Option<string?>("--authorized-keys") { Description = "Keys that may log in (default ~/.ssh/authorized_keys)" };
         var logLevel = new Option<LogEventLevel>("--log-level") { DefaultValueFactory = _ => LogEventLevel.Warning, Description = "Minimum level of the log on stderr" };
         var command = new Command("ssh-server", "Serve one SSH connection on stdin/stdout, like sshd -i.")
         {
-            inetd, hostKeyDirectory, authorizedKeys, logLevel,
+            inetd, authorizedKeys, logLevel,
         };
+        hostKeys.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (!result.GetValue(inetd))
@@ -37,15 +37,20 @@ public static class SshServerCommand
 
             using var loggerFactory = AgentLogging.Create(LogFormat.Human, result.GetValue(logLevel), logFile: null);
             var environment = AgentHost.Environment(Path.GetTempPath());
-            var keys = result.GetValue(hostKeyDirectory) ?? Path.Join(RunCommand.DefaultDataDirectory(), "ssh");
-            using var hostKeys = HostKeyStore.LoadOrCreateIn(keys, loggerFactory.CreateLogger("Agent.Ssh"));
+            using var keys = hostKeys.Load(result, Path.Join(RunCommand.DefaultDataDirectory(), "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out var keyError);
+            if (keys is null)
+            {
+                await Console.Error.WriteLineAsync($"agent ssh-server: {keyError}");
+                return 2;
+            }
+
             var settings = new SshServerSettings(
                 SshAuthenticationMode.PublicKey,
                 result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"),
                 AddresslessClient: InetdPeer.UnknownAddresses);
             await using var server = SshServerFactory.Create(
                 settings,
-                hostKeys,
+                keys,
                 () => new SshSessionEnvironmentSnapshot(new Manifest(), environment, string.Empty),
                 counters: null,
                 loggerFactory);

@@ -126,6 +126,82 @@ public static unsafe class PrivateFile
         }
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> for reading without waiting: <c>O_NONBLOCK</c>, so a FIFO planted at the path does
+    /// not hang the open (check what was opened, e.g. with <see cref="NotOwnerOnly"/>, before reading).
+    /// </summary>
+    /// <exception cref="IOException">The path cannot be opened; the message says why.</exception>
+    public static SafeFileHandle OpenForRead(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Private files need a POSIX file system.");
+        var pathBytes = Utf8StringArray.Allocate(path);
+        try
+        {
+            var fd = LibC.Open(pathBytes, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC, 0);
+            if (fd < 0)
+                throw Failure(path, "cannot be opened", Marshal.GetLastPInvokeError());
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    /// <summary>
+    /// Why the open file must not hold a private key, as sshd judges host and identity keys (<c>sshkey_perm_ok</c>), or
+    /// null when it is a regular file of this user (or root) that group and others can neither read nor write. A key
+    /// another user could read is no longer secret; one another user owns could be swapped.
+    /// </summary>
+    public static string? NotOwnerOnly(SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> status = stackalloc byte[LibC.StatxSize];
+        if (!TryStatus(file, status, out var error))
+            return $"cannot be examined: {Marshal.GetPInvokeErrorMessage(error)}";
+        var mode = BinaryPrimitives.ReadUInt16LittleEndian(status[LibC.StatxModeOffset..]);
+        var owner = BinaryPrimitives.ReadUInt32LittleEndian(status[LibC.StatxUidOffset..]);
+        if ((mode & LibC.S_IFMT) != LibC.S_IFREG)
+            return "is not a regular file";
+        if (owner != LibC.GetEffectiveUid() && owner != 0)
+            return $"belongs to user {owner}, not to this user ({LibC.GetEffectiveUid()}) or root";
+        const int GroupAndOthers = 0b000_111_111;
+        return (mode & GroupAndOthers) != 0
+            ? $"has mode {Convert.ToString(mode & 0xFFF, 8).PadLeft(4, '0')}: a private key must not be accessible by group or others (chmod 600)"
+            : null;
+    }
+
+    /// <summary>Whether the open file is a regular file (not a FIFO, device, socket or directory).</summary>
+    public static bool IsRegularFile(SafeFileHandle file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> status = stackalloc byte[LibC.StatxSize];
+        return TryStatus(file, status, out _) && (BinaryPrimitives.ReadUInt16LittleEndian(status[LibC.StatxModeOffset..]) & LibC.S_IFMT) == LibC.S_IFREG;
+    }
+
+    private static bool TryStatus(SafeFileHandle file, Span<byte> status, out int error)
+    {
+        var added = false;
+        byte empty = 0;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            fixed (byte* buffer = status)
+            {
+                var ok = LibC.Statx((int)file.DangerousGetHandle(), &empty, LibC.AT_EMPTY_PATH, LibC.STATX_BASIC_STATS, buffer) == 0;
+                error = ok ? 0 : Marshal.GetLastPInvokeError();
+                return ok;
+            }
+        }
+        finally
+        {
+            if (added)
+                file.DangerousRelease();
+        }
+    }
+
     // Why the open file must not be used, or null when it is this user's regular file with one link.
     private static string? Unsafe(int fd)
     {

@@ -7,7 +7,7 @@ namespace Agent.Runtime.Ssh.Keys;
 
 /// <summary>
 /// An ssh-ed25519 host key (RFC 8709): public blob <c>string "ssh-ed25519", string key(32)</c>, signature blob
-/// <c>string "ssh-ed25519", string signature(64)</c> (pure Ed25519, RFC 8032). Stored as PKCS#8 (RFC 8410).
+/// <c>string "ssh-ed25519", string signature(64)</c> (pure Ed25519, RFC 8032).
 /// </summary>
 public sealed class Ed25519HostKey : IStoredHostKey
 {
@@ -62,6 +62,40 @@ public sealed class Ed25519HostKey : IStoredHostKey
         if (der.Length != Pkcs8Prefix.Length + SeedSize || !der[..Pkcs8Prefix.Length].SequenceEqual(Pkcs8Prefix))
             throw new CryptographicException("not an unencrypted PKCS#8 Ed25519 private key");
         return new Ed25519HostKey(der[Pkcs8Prefix.Length..]);
+    }
+
+    /// <summary>
+    /// Reads the key fields of OpenSSH's private-key format after the key type: <c>string public(32), string
+    /// seed(32) ‖ public(32)</c>.
+    /// </summary>
+    /// <exception cref="CryptographicException">The fields are malformed, or the seed does not give the public key.</exception>
+    public static Ed25519HostKey ReadOpenSsh(ref SshReader reader)
+    {
+        var publicKey = reader.ReadBinary();
+        var both = reader.ReadBinary();
+        if (publicKey.Length != Ed25519PublicKeyParameters.KeySize || both.Length != SeedSize + Ed25519PublicKeyParameters.KeySize
+            || !both[SeedSize..].SequenceEqual(publicKey))
+            throw new CryptographicException("the ssh-ed25519 key fields are not a 32-byte public key and its 64-byte private key");
+        var key = new Ed25519HostKey(both[..SeedSize]);
+        if (!key._publicKeyBlob.AsSpan(key._publicKeyBlob.Length - publicKey.Length).SequenceEqual(publicKey))
+            throw new CryptographicException("the ssh-ed25519 private key does not belong to its public key");
+        return key;
+    }
+
+    public void WritePrivateKey(SshWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<byte> both = stackalloc byte[SeedSize + Ed25519PublicKeyParameters.KeySize];
+        try
+        {
+            _privateKey.Encode(both[..SeedSize]);
+            _privateKey.GeneratePublicKey().Encode(both[SeedSize..]);
+            writer.WriteString(Algorithm).WriteBinary(both[SeedSize..]).WriteBinary(both);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(both);
+        }
     }
 
     public byte[] ExportPkcs8PrivateKey()

@@ -44,7 +44,28 @@ public class EcdsaAndRsaHostKeySpecs
     [Fact]
     public void EcdsaHostKey_OtherCurve_Throws()
     {
-        Assert.Throws<CryptographicException>(() => new EcdsaHostKey(ECDsa.Create(ECCurve.NamedCurves.nistP384)));
+        Assert.Throws<CryptographicException>(() => new EcdsaHostKey(ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1)));
+    }
+
+    [Theory]
+    [InlineData(384, "ecdsa-sha2-nistp384", "nistp384", 97)]
+    [InlineData(521, "ecdsa-sha2-nistp521", "nistp521", 133)]
+    public void EcdsaHostKey_P384AndP521_SignWithTheirHashAndVerify(int bits, string algorithm, string curveName, int pointLength)
+    {
+        using var key = new EcdsaHostKey(ECDsa.Create(bits == 384 ? ECCurve.NamedCurves.nistP384 : ECCurve.NamedCurves.nistP521));
+        var data = RandomNumberGenerator.GetBytes(100);
+
+        var signature = key.Sign(algorithm, data);
+
+        Assert.Equal(algorithm, key.KeyType);
+        Assert.Equal([algorithm], key.SignatureAlgorithms);
+        var reader = new SshReader(key.PublicKeyBlob.Span);
+        Assert.Equal(algorithm, reader.ReadString());
+        Assert.Equal(curveName, reader.ReadString());
+        Assert.Equal(pointLength, reader.ReadBinary().Length);
+        Assert.True(SshPublicKey.Verify(key.PublicKeyBlob.Span, algorithm, data, signature));
+        Assert.False(SshPublicKey.Verify(key.PublicKeyBlob.Span, algorithm, [.. data, 0], signature));
+        Assert.Throws<ArgumentException>(() => key.Sign("ecdsa-sha2-nistp256", data));
     }
 
     [Theory]
