@@ -6,7 +6,12 @@ namespace Agent.Runtime.Ssh.Server;
 /// <param name="Authentication">Public keys for direct listeners; trusted only behind the control plane's relay.</param>
 /// <param name="AuthorizedKeysFile">The keys that may log in (read at every attempt, like sshd).</param>
 /// <param name="MaxConnectionLifetime">Absolute lifetime of a connection (<c>--ssh-max-timeout</c>); <c>null</c> for none.</param>
+/// <param name="TrustedUserCaKeysFile">
+/// CA keys whose user certificates may log in when a principal is the login user (<c>--trusted-user-ca-keys</c>, sshd's
+/// <c>TrustedUserCAKeys</c>; read at every attempt); <c>null</c> for none.
+/// </param>
 public sealed record SshServerSettings(
     SshAuthenticationMode Authentication,
     string AuthorizedKeysFile,
-    TimeSpan? MaxConnectionLifetime = null);
+    TimeSpan? MaxConnectionLifetime = null,
+    string? TrustedUserCaKeysFile = null);
