@@ -94,7 +94,9 @@ public sealed class AddressPatternList
             return false;
         }
 
-        return IPNetwork.TryParse(text, out network);
+        // IPNetwork.TryParse masks the host bits away; sshd refuses such a network, and so does this.
+        return IPNetwork.TryParse(text, out network) && IPAddress.TryParse(text[..text.IndexOf('/', StringComparison.Ordinal)], out var written)
+            && written.Equals(network.BaseAddress);
     }
 
     private sealed record Entry(bool Negated, IPNetwork? Network, string? Pattern);
