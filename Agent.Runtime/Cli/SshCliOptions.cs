@@ -13,7 +13,7 @@ public sealed class SshCliOptions
 {
     public Option<string[]> Addresses { get; } = new("--ssh-address")
     {
-        Description = "Serve SSH on HOST:PORT (repeatable; port 0 picks one). Only public-key authentication against --authorized-keys",
+        Description = "Serve SSH on HOST:PORT (repeatable; port 0 picks one). Only public keys (--authorized-keys, with their options) and certificates (cert-authority lines, --trusted-user-ca-keys)",
         Arity = ArgumentArity.ZeroOrMore,
     };
 

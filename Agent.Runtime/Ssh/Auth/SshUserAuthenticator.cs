@@ -159,7 +159,7 @@ internal sealed class SshUserAuthenticator
         var key = request.PublicKey!.Value;
         if (_authorizeUser is not null && !_authorizeUser(request.User))
             return await FailAsync(request, counts: true, "unknown user", cancellationToken);
-        if (_authorizeKey!(new SshKeyRequest(request.User, key.Algorithm, key.Blob, _transport.RemoteEndPoint)) is not { } restrictions)
+        if (_authorizeKey!(new SshKeyRequest(request.User, key.Algorithm, key.Blob, _transport.RemoteEndPoint, key.Signature is not null)) is not { } restrictions)
             return await FailAsync(request, counts: true, $"key ({key.Algorithm}) not authorized", cancellationToken);
         if (key.Signature is not { } signature)
         {

@@ -39,7 +39,7 @@ public sealed class UserKeyAuthorizer
         var address = (request.Remote as IPEndPoint)?.Address;
         var now = _time.GetUtcNow();
         return SshPublicKey.TypeIsCertificate(request.Blob.Span)
-            ? AuthorizeCertificate(request.User, request.Blob, address, now)
+            ? AuthorizeCertificate(request.User, request.Blob, address, now, request.Signed ? LogLevel.Information : LogLevel.Debug)
             : AuthorizeKey(request.User, request.Blob, address, now);
     }
 
@@ -116,7 +116,7 @@ public sealed class UserKeyAuthorizer
         return null;
     }
 
-    private LoginRestrictions? AuthorizeCertificate(string user, ReadOnlyMemory<byte> blob, IPAddress? address, DateTimeOffset now)
+    private LoginRestrictions? AuthorizeCertificate(string user, ReadOnlyMemory<byte> blob, IPAddress? address, DateTimeOffset now, LogLevel accepted)
     {
         if (!SshCertificate.TryParse(blob.Span, out var certificate, out var error))
         {
@@ -136,7 +136,7 @@ public sealed class UserKeyAuthorizer
         {
             if (ReferenceEquals(trusted.Options, AuthorizedKeyOptions.None))
             {
-                _logger.CertificateAccepted(certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_trustedCaKeys.Path} line {trusted.LineNumber}", restrictions.ToString());
+                _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_trustedCaKeys.Path} line {trusted.LineNumber}", restrictions.ToString());
                 return restrictions;
             }
 
@@ -166,7 +166,7 @@ public sealed class UserKeyAuthorizer
                 continue;
             }
 
-            _logger.CertificateAccepted(certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
+            _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
             return combined;
         }
 
