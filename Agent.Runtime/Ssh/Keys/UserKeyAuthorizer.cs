@@ -12,7 +12,9 @@ namespace Agent.Runtime.Ssh.Keys;
 /// <c>source-address</c>, which must admit the client), and a valid signature by a CA that is either in the trusted
 /// user CA keys (then a principal must be the login user) or on a <c>cert-authority</c> line that lets the client in
 /// (then a principal must be one of its <c>principals=</c>, or the login user without them). Its extensions grant
-/// what it may do (none: nothing), combined with the line's options, the most restrictive winning.
+/// what it may do (none: nothing), combined with the line's options, the most restrictive winning. The CA's signature
+/// is checked last, once a trusted CA signed it by its own account: a client cannot make the server verify signatures
+/// of keys nobody trusts.
 /// </summary>
 public sealed class UserKeyAuthorizer
 {
@@ -73,8 +75,6 @@ public sealed class UserKeyAuthorizer
             }
         }
 
-        if (!certificate.IsSignedByItsAuthority())
-            return Refuse($"the signature of CA {certificate.Authority.Fingerprint} does not verify", out reason);
         var extensions = certificate.Extensions;
         restrictions = restrictions with
         {
@@ -96,6 +96,14 @@ public sealed class UserKeyAuthorizer
 
     private static string Time(ulong seconds)
         => seconds >= (ulong)DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? "forever" : DateTimeOffset.FromUnixTimeSeconds((long)seconds).ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+
+    private bool IsSigned(SshCertificate certificate, string user)
+    {
+        if (certificate.IsSignedByItsAuthority())
+            return true;
+        _logger.CertificateRefused(user, $"\"{certificate.KeyId}\" (serial {certificate.Serial}): the signature of CA {certificate.Authority.Fingerprint} does not verify");
+        return false;
+    }
 
     private LoginRestrictions? AuthorizeKey(string user, ReadOnlyMemory<byte> blob, IPAddress? address, DateTimeOffset now)
     {
@@ -136,6 +144,8 @@ public sealed class UserKeyAuthorizer
         {
             if (ReferenceEquals(trusted.Options, AuthorizedKeyOptions.None))
             {
+                if (!IsSigned(certificate, user))
+                    return null;
                 _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_trustedCaKeys.Path} line {trusted.LineNumber}", restrictions.ToString());
                 return restrictions;
             }
@@ -166,6 +176,8 @@ public sealed class UserKeyAuthorizer
                 continue;
             }
 
+            if (!IsSigned(certificate, user))
+                return null;
             _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
             return combined;
         }

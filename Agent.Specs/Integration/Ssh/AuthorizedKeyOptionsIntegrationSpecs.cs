@@ -12,13 +12,16 @@ namespace Agent.Specs.Integration.Ssh;
 public sealed class AuthorizedKeyOptionsIntegrationSpecs(UserKeyFixture agent)
 {
     [Fact]
-    public async Task Command_RunsInsteadOfTheClientsCommand_WhichItFindsInSshOriginalCommand()
+    public async Task Command_RunsInsteadOfTheClientsCommandOrSubsystem_WhichItFindsInSshOriginalCommand()
     {
-        agent.Write(agent.AuthorizedKeys, $"command=\"echo \\\"forced, with\\\" $SSH_ORIGINAL_COMMAND\" {agent.Line(agent.UserKey)}\n");
+        agent.Write(agent.AuthorizedKeys, $"command=\"echo \\\"forced, with\\\" $SSH_ORIGINAL_COMMAND ${{SPEC_CLIENT:-unset}} ${{LC_SPEC:-unset}}\" {agent.Line(agent.UserKey)}\n");
 
-        var result = await agent.SshAsync("echo asked");
+        // The client's variables could change what the forced command does: only the locale passes.
+        var exec = await agent.SshAsync("echo asked", "-o", "SetEnv=SPEC_CLIENT=sent LC_SPEC=passed");
+        var subsystem = await agent.SshAsync("sftp", "-s");
 
-        Assert.Equal("forced, with echo asked\n", result.Text);
+        Assert.Equal("forced, with echo asked unset passed\n", exec.Text);
+        Assert.Equal("forced, with sftp unset unset\n", subsystem.Text);
     }
 
     [Fact]

@@ -196,6 +196,27 @@ public sealed class UserKeyAuthorizerSpecs : IDisposable
         Assert.NotNull(Authorize($"cert-authority {Line(ca)}", Certify(ca, key, User)));
     }
 
+    [Fact]
+    public void Authorize_MutatedOrTruncatedCertificates_AreRefusedWithoutThrowing()
+    {
+        var (ca, key) = (NewKey("ca"), NewKey("id"));
+        var certificate = Certify(ca, key, User);
+        var authorizer = Authorizer($"cert-authority {Line(ca)}", null);
+        var random = new Random(10);
+
+        for (var i = 0; i < 3000; i++)
+        {
+            var copy = (byte[])certificate.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+                copy[random.Next(copy.Length)] ^= (byte)random.Next(1, 256);
+            var blob = i % 3 == 0 ? copy.AsMemory(0, random.Next(copy.Length)) : copy;
+
+            Assert.Null(authorizer.Authorize(new SshKeyRequest(User, "any", blob, Loopback)));
+        }
+
+        Assert.NotNull(authorizer.Authorize(new SshKeyRequest(User, "any", certificate, Loopback)));
+    }
+
     private static string Line(string key) => File.ReadAllText(key + ".pub").Trim();
 
     private static byte[] Blob(string key) => Convert.FromBase64String(Line(key).Split(' ')[1]);
@@ -220,14 +241,16 @@ public sealed class UserKeyAuthorizerSpecs : IDisposable
         => AuthorizeFrom(authorizedKeys, blob, Loopback, trusted);
 
     private LoginRestrictions? AuthorizeFrom(string authorizedKeys, byte[] blob, IPEndPoint? remote, string? trusted = null)
+        => Authorizer(authorizedKeys, trusted).Authorize(new SshKeyRequest(User, "any", blob, remote));
+
+    private UserKeyAuthorizer Authorizer(string authorizedKeys, string? trusted)
     {
         var path = _directory.Combine("authorized_keys");
         File.WriteAllText(path, authorizedKeys);
-        var authorizer = new UserKeyAuthorizer(
+        return new UserKeyAuthorizer(
             new AuthorizedKeysFile(path, _logger),
             trusted is null ? null : new AuthorizedKeysFile(trusted, _logger),
             _time,
             _logger);
-        return authorizer.Authorize(new SshKeyRequest(User, "any", blob, remote));
     }
 }
