@@ -188,12 +188,18 @@ public sealed class UserKeyAuthorizerSpecs : IDisposable
         Assert.Null(Authorize($"cert-authority {Line(ca)}", certificate));
     }
 
-    [Fact]
-    public void Authorize_RsaCaAndEcdsaKey_AreAccepted()
+    [Theory]
+    [InlineData("rsa", "2048", "ecdsa", "256")]
+    [InlineData("ecdsa", "384", "ecdsa", "521")]
+    [InlineData("ecdsa", "521", "rsa", "3072")]
+    [InlineData("ed25519", "256", "ecdsa", "384")]
+    public void Authorize_EachCaAndKeyType_IsAccepted(string caType, string caBits, string keyType, string keyBits)
     {
-        var (ca, key) = (NewKey("ca", "rsa"), NewKey("id", "ecdsa"));
+        var (ca, key) = (NewKey("ca", caType, caBits), NewKey("id", keyType, keyBits));
+        var certificate = Certify(ca, key, User);
 
-        Assert.NotNull(Authorize($"cert-authority {Line(ca)}", Certify(ca, key, User)));
+        Assert.NotNull(Authorize($"cert-authority {Line(ca)}", certificate));
+        Assert.Equal($"{SshCertificate.TypeOf(Blob(key))}{SshCertificate.Suffix}", SshCertificate.TypeOf(certificate));
     }
 
     [Fact]
@@ -221,10 +227,10 @@ public sealed class UserKeyAuthorizerSpecs : IDisposable
 
     private static byte[] Blob(string key) => Convert.FromBase64String(Line(key).Split(' ')[1]);
 
-    private string NewKey(string name, string type = "ed25519")
+    private string NewKey(string name, string type = "ed25519", string bits = "256")
     {
         var path = _directory.Combine(name);
-        HostKeyStoreSpecs.Run("ssh-keygen", "-q", "-t", type, "-N", string.Empty, "-C", name, "-f", path);
+        HostKeyStoreSpecs.Run("ssh-keygen", "-q", "-t", type, "-b", bits, "-N", string.Empty, "-C", name, "-f", path);
         return path;
     }
 
