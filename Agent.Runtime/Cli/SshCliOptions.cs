@@ -12,7 +12,7 @@ public sealed class SshCliOptions
 {
     public Option<string[]> Addresses { get; } = new("--ssh-address")
     {
-        Description = "Serve SSH on HOST:PORT (repeatable; port 0 picks one). Only public-key authentication against --authorized-keys",
+        Description = "Serve SSH on HOST:PORT (repeatable; port 0 picks one). Only public keys (--authorized-keys, with their options) and certificates (cert-authority lines, --trusted-user-ca-keys)",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -21,6 +21,8 @@ public sealed class SshCliOptions
         Description = "Keys that may log in over SSH (default ~/.ssh/authorized_keys; read at every attempt)",
     };
 
+    public Option<string?> TrustedUserCaKeys { get; } = TrustedUserCaKeysOption();
+
     public Option<string?> MaxTimeout { get; } = new("--ssh-max-timeout")
     {
         Description = "Absolute lifetime of an SSH connection, e.g. 8h (env CODER_AGENT_SSH_MAX_TIMEOUT; default none)",
@@ -28,10 +30,29 @@ public sealed class SshCliOptions
 
     public HostKeyOptions HostKeys { get; } = new();
 
+    /// <summary><c>--trusted-user-ca-keys FILE</c> (sshd's <c>TrustedUserCAKeys</c>), shared with <c>agent ssh-server</c>.</summary>
+    public static Option<string?> TrustedUserCaKeysOption() => new("--trusted-user-ca-keys")
+    {
+        Description = "CA public keys whose user certificates may log in when a principal is the login user (like sshd's TrustedUserCAKeys; read at every attempt)",
+    };
+
+    /// <summary>The full path of <c>--trusted-user-ca-keys</c>, or <paramref name="error"/> when the file is not there.</summary>
+    public static string? TrustedUserCaKeysPath(string? value, out string? error)
+    {
+        error = null;
+        if (value is null)
+            return null;
+        var path = Path.GetFullPath(value);
+        if (!File.Exists(path))
+            error = $"--trusted-user-ca-keys: no file at {path}";
+        return path;
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Addresses);
         command.Options.Add(AuthorizedKeys);
+        command.Options.Add(TrustedUserCaKeys);
         command.Options.Add(MaxTimeout);
         HostKeys.AddTo(command);
     }
@@ -71,9 +92,12 @@ public sealed class SshCliOptions
             lifetime = timeout == TimeSpan.Zero ? null : timeout;
         }
 
+        var authorities = TrustedUserCaKeysPath(result.GetValue(TrustedUserCaKeys), out error);
+        if (error is not null)
+            return null;
         var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var authorizedKeys = result.GetValue(AuthorizedKeys) ?? Path.Join(home, ".ssh", "authorized_keys");
         var hostKeys = HostKeys.Load(result, Path.Join(dataDirectory, "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out error);
-        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime));
+        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime, TrustedUserCaKeysFile: authorities));
     }
 }

@@ -21,10 +21,11 @@ public static class SshServerCommand
         var inetd = new Option<bool>("--inetd") { Description = "Serve one connection on stdin/stdout (required: the only mode of this command)" };
         var hostKeys = new HostKeyOptions();
         var authorizedKeys = new Option<string?>("--authorized-keys") { Description = "Keys that may log in (default ~/.ssh/authorized_keys)" };
+        var trustedUserCaKeys = SshCliOptions.TrustedUserCaKeysOption();
         var logLevel = new Option<LogEventLevel>("--log-level") { DefaultValueFactory = _ => LogEventLevel.Warning, Description = "Minimum level of the log on stderr" };
         var command = new Command("ssh-server", "Serve one SSH connection on stdin/stdout, like sshd -i.")
         {
-            inetd, authorizedKeys, logLevel,
+            inetd, authorizedKeys, trustedUserCaKeys, logLevel,
         };
         hostKeys.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -32,6 +33,13 @@ public static class SshServerCommand
             if (!result.GetValue(inetd))
             {
                 await Console.Error.WriteLineAsync("agent ssh-server: only --inetd is supported (for listeners use agent run --ssh-address)");
+                return 2;
+            }
+
+            var authorities = SshCliOptions.TrustedUserCaKeysPath(result.GetValue(trustedUserCaKeys), out var error);
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent ssh-server: {error}");
                 return 2;
             }
 
@@ -47,7 +55,8 @@ public static class SshServerCommand
             var settings = new SshServerSettings(
                 SshAuthenticationMode.PublicKey,
                 result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"),
-                AddresslessClient: InetdPeer.UnknownAddresses);
+                AddresslessClient: InetdPeer.UnknownAddresses,
+                TrustedUserCaKeysFile: authorities);
             await using var server = SshServerFactory.Create(
                 settings,
                 keys,

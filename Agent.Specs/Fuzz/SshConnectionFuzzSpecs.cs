@@ -73,7 +73,7 @@ public sealed class SshConnectionFuzzSpecs
     private static SshConnectionOptions Options(byte mode, RecordingLogger logger, string home) => new()
     {
         AuthenticationMode = mode % 2 == PublicKey ? SshAuthenticationMode.PublicKey : SshAuthenticationMode.Trusted,
-        AuthorizeKey = blob => blob.Span.SequenceEqual(ClientKey.PublicKeyBlob.Span),
+        AuthorizeKey = request => request.Blob.Span.SequenceEqual(ClientKey.PublicKeyBlob.Span) ? LoginRestrictions.None : null,
         VerifySignature = (key, algorithm, data, signature) => SshPublicKey.Verify(key.Span, algorithm, data.Span, signature.Span),
         PtyLauncher = new FakePtyLauncher(),
         ProcessLauncher = new FuzzPipedProcessLauncher(),

@@ -12,7 +12,8 @@ namespace Agent.Runtime.Ssh.Auth;
 /// <see cref="MaxAttempts"/> failures, or more than <see cref="MaxRequests"/> requests of any kind (public-key
 /// queries included, which sshd does not count), the connection is dropped (NO_MORE_AUTH_METHODS_AVAILABLE). The
 /// user name is read as sshd reads it (<c>user:style</c> is <c>user</c>; the signature covers the name as sent), checked
-/// by the authorizer and recorded. On success the transport hears
+/// by the authorizer and recorded. The key authorizer gives the login's <see cref="LoginRestrictions"/>
+/// (authorized_keys options, certificate), which the result carries to the connection. On success the transport hears
 /// of it (<see cref="ISshConnectionTransport.CompleteAuthentication"/>) before the client does.
 /// </summary>
 internal sealed class SshUserAuthenticator
@@ -27,7 +28,7 @@ internal sealed class SshUserAuthenticator
 
     private readonly ISshConnectionTransport _transport;
     private readonly SshAuthenticationMode _mode;
-    private readonly Func<ReadOnlyMemory<byte>, bool>? _authorizeKey;
+    private readonly Func<SshKeyRequest, LoginRestrictions?>? _authorizeKey;
     private readonly SshSignatureVerifier? _verifySignature;
     private readonly Func<string, bool>? _authorizeUser;
     private readonly ILogger _logger;
@@ -38,7 +39,7 @@ internal sealed class SshUserAuthenticator
     public SshUserAuthenticator(
         ISshConnectionTransport transport,
         SshAuthenticationMode mode,
-        Func<ReadOnlyMemory<byte>, bool>? authorizeKey,
+        Func<SshKeyRequest, LoginRestrictions?>? authorizeKey,
         SshSignatureVerifier? verifySignature,
         int maxAttempts,
         ILogger logger,
@@ -68,8 +69,8 @@ internal sealed class SshUserAuthenticator
         => new SshWriter(128 + publicKey.Length).WriteBinary(sessionId).Write(MessageNumber.UserauthRequest).WriteString(user)
             .WriteString(service).WriteString(PublicKeyMethod).WriteBoolean(true).WriteString(algorithm).WriteBinary(publicKey).ToArray();
 
-    /// <summary>The authenticated user name; <c>null</c> when the peer left first. Violations throw <see cref="SshProtocolException"/>.</summary>
-    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    /// <summary>The authenticated login; <c>null</c> when the peer left first. Violations throw <see cref="SshProtocolException"/>.</summary>
+    public async Task<SshLogin?> RunAsync(CancellationToken cancellationToken)
     {
         var serviceAccepted = false;
         while (true)
@@ -120,8 +121,8 @@ internal sealed class SshUserAuthenticator
         await _transport.SendAsync(new SshWriter(32).Write(MessageNumber.ServiceAccept).WriteString(UserAuthService).ToArray(), cancellationToken);
     }
 
-    // Returns the user name on success.
-    private async ValueTask<string?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    // Returns the login on success.
+    private async ValueTask<SshLogin?> HandleRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (++_requests > MaxRequests)
         {
@@ -138,7 +139,7 @@ internal sealed class SshUserAuthenticator
         if (_mode == SshAuthenticationMode.Trusted)
         {
             _logger.LogInformation("SSH user {User} from {Remote} accepted (trusted connection, method {Method})", request.User, _transport.RemoteEndPoint, request.Method);
-            return await SucceedAsync(request, cancellationToken);
+            return await SucceedAsync(request, LoginRestrictions.None, cancellationToken);
         }
 
         switch (request.Method)
@@ -153,12 +154,12 @@ internal sealed class SshUserAuthenticator
         }
     }
 
-    private async ValueTask<string?> HandlePublicKeyAsync(UserAuthRequest request, CancellationToken cancellationToken)
+    private async ValueTask<SshLogin?> HandlePublicKeyAsync(UserAuthRequest request, CancellationToken cancellationToken)
     {
         var key = request.PublicKey!.Value;
         if (_authorizeUser is not null && !_authorizeUser(request.User))
             return await FailAsync(request, counts: true, "unknown user", cancellationToken);
-        if (!_authorizeKey!(key.Blob))
+        if (_authorizeKey!(new SshKeyRequest(request.User, key.Algorithm, key.Blob, _transport.RemoteEndPoint, key.Signature is not null)) is not { } restrictions)
             return await FailAsync(request, counts: true, $"key ({key.Algorithm}) not authorized", cancellationToken);
         if (key.Signature is not { } signature)
         {
@@ -171,19 +172,19 @@ internal sealed class SshUserAuthenticator
             return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
 
         _logger.LogInformation("SSH user {User} from {Remote} authenticated with a {Algorithm} key", request.User, _transport.RemoteEndPoint, key.Algorithm);
-        return await SucceedAsync(request, cancellationToken);
+        return await SucceedAsync(request, restrictions, cancellationToken);
     }
 
     // The transport learns first, so a listener frees the connection's unauthenticated slot before the client can
     // open its next connection.
-    private async ValueTask<string> SucceedAsync(UserAuthRequest request, CancellationToken cancellationToken)
+    private async ValueTask<SshLogin> SucceedAsync(UserAuthRequest request, LoginRestrictions restrictions, CancellationToken cancellationToken)
     {
         _transport.CompleteAuthentication();
         await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
-        return request.User;
+        return new SshLogin(request.User, restrictions);
     }
 
-    private async ValueTask<string?> FailAsync(UserAuthRequest request, bool counts, string why, CancellationToken cancellationToken)
+    private async ValueTask<SshLogin?> FailAsync(UserAuthRequest request, bool counts, string why, CancellationToken cancellationToken)
     {
         if (request.Method == "none")
             _firstNone = false;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Agent.Reactive.Statistics;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,7 @@ public sealed class SshChannelMultiplexer
 
     internal SshChannelMultiplexer(
         ISshConnectionTransport transport,
-        string userName,
+        SshLogin login,
         IReadOnlyDictionary<string, SshChannelOpenHandler> channelTypes,
         IReadOnlyDictionary<string, SshGlobalRequestHandler> globalRequests,
         AgentCounters? counters,
@@ -56,7 +57,8 @@ public sealed class SshChannelMultiplexer
         _transport = transport;
         _limits = limits;
         Id = Interlocked.Increment(ref _lastId);
-        UserName = userName;
+        UserName = login.User;
+        Restrictions = login.Restrictions;
         _channelTypes = channelTypes;
         _globalRequests = globalRequests;
         _counters = counters;
@@ -68,6 +70,9 @@ public sealed class SshChannelMultiplexer
 
     /// <summary>The user name the client authenticated with (the agent runs everything as its own user).</summary>
     public string UserName { get; }
+
+    /// <summary>What this login may do (authorized_keys options, certificate); session and forwarding handlers obey it.</summary>
+    public LoginRestrictions Restrictions { get; }
 
     public EndPoint? RemoteEndPoint => _transport.RemoteEndPoint;
 

@@ -32,13 +32,13 @@ public static class SshConnectionHandler
         {
             var authenticator = new SshUserAuthenticator(
                 transport, options.AuthenticationMode, options.AuthorizeKey, options.VerifySignature, options.MaxAuthenticationAttempts, logger, options.AuthorizeUser, options.MaxAuthenticationRequests);
-            string? user;
+            SshLogin? login;
             using (var authentication = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token))
             {
                 authentication.CancelAfter(options.AuthenticationTimeout);
                 try
                 {
-                    user = await authenticator.RunAsync(authentication.Token);
+                    login = await authenticator.RunAsync(authentication.Token);
                 }
                 catch (OperationCanceledException) when (authentication.IsCancellationRequested && !lifetime.IsCancellationRequested)
                 {
@@ -46,7 +46,7 @@ public static class SshConnectionHandler
                 }
             }
 
-            if (user is null)
+            if (login is null)
             {
                 logger.LogDebug("SSH client {Remote} left before authenticating", remote);
                 return;
@@ -56,7 +56,7 @@ public static class SshConnectionHandler
             {
                 [SessionChannelType] = (channel, data, _) => OpenSession(channel, data, options, logger),
             };
-            var connection = new SshChannelMultiplexer(transport, user, channelTypes, options.GlobalRequests, options.Counters, options.ChannelLimits, logger);
+            var connection = new SshChannelMultiplexer(transport, login, channelTypes, options.GlobalRequests, options.Counters, options.ChannelLimits, logger);
             using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
             var keeping = options.KeepAliveInterval is { } interval && interval > TimeSpan.Zero
                 ? KeepAliveAsync(transport, connection, interval, options.KeepAliveCountMax, logger, keepAlive.Token)

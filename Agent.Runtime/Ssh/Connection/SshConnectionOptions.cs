@@ -16,8 +16,11 @@ public sealed class SshConnectionOptions
 
     public required SshAuthenticationMode AuthenticationMode { get; init; }
 
-    /// <summary>Whether a client public key (SSH blob) may log in; required in <see cref="SshAuthenticationMode.PublicKey"/> mode.</summary>
-    public Func<ReadOnlyMemory<byte>, bool>? AuthorizeKey { get; init; }
+    /// <summary>
+    /// Whether a client key or certificate may log in, and with which restrictions (<c>null</c>: it may not); required in
+    /// <see cref="SshAuthenticationMode.PublicKey"/> mode.
+    /// </summary>
+    public Func<SshKeyRequest, LoginRestrictions?>? AuthorizeKey { get; init; }
 
     /// <summary>Checks userauth signatures; required in <see cref="SshAuthenticationMode.PublicKey"/> mode.</summary>
     public SshSignatureVerifier? VerifySignature { get; init; }

@@ -1,3 +1,4 @@
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Session;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,12 @@ internal static class AgentForwarding
     {
         new SshReader(request.Request.Data.Span).EnsureEnd("auth-agent-req@openssh.com");
         var channel = request.Channel;
+        if (!channel.Connection.Restrictions.AgentForwarding)
+        {
+            options.Logger.RefusedByRestrictions(channel.Connection.Id, channel.Connection.RemoteEndPoint, "auth-agent-req@openssh.com", "no-agent-forwarding");
+            return ValueTask.FromResult(false);
+        }
+
         var key = $"Agent.Ssh.Forwarding.AuthAgent.{channel.LocalId}";
         if (channel.Closed.IsCancellationRequested || !channel.Connection.Items.TryAdd(key, channel))
         {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ internal static class DirectForwarding
 
         if (port is 0 or > ushort.MaxValue || host.Length == 0)
             return ValueTask.FromResult(SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, $"invalid destination {host}:{port}"));
+        var restrictions = channel.Connection.Restrictions;
+        if (!restrictions.AllowsOpen(host, port))
+            return Prohibited(options, channel, $"direct-tcpip to {host}:{port}", restrictions.PortForwarding ? "permitopen" : "no-port-forwarding");
         options.Logger.LogDebug("direct-tcpip to {Host}:{Port} for channel {Channel}", host, port, channel.LocalId);
         return ConnectAsync(options, channel, $"{host}:{port}", ProtocolType.Tcp, (socket, ct) => socket.ConnectAsync(host, (int)port, ct), cancellationToken);
     }
@@ -44,6 +48,8 @@ internal static class DirectForwarding
 
         if (path.Length == 0)
             return ValueTask.FromResult(SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, "an empty socket path"));
+        if (!channel.Connection.Restrictions.PortForwarding)
+            return Prohibited(options, channel, $"direct-streamlocal to {path}", "no-port-forwarding");
         var resolved = options.ResolvePath(path);
         options.Logger.LogDebug("direct-streamlocal to {Path} for channel {Channel}", resolved, channel.LocalId);
         UnixDomainSocketEndPoint endPoint;
@@ -57,6 +63,12 @@ internal static class DirectForwarding
         }
 
         return ConnectAsync(options, channel, resolved, ProtocolType.Unspecified, (socket, ct) => socket.ConnectAsync(endPoint, ct), cancellationToken);
+    }
+
+    private static ValueTask<SshChannelOpenResult> Prohibited(SshForwardingOptions options, SshChannel channel, string what, string restriction)
+    {
+        options.Logger.RefusedByRestrictions(channel.Connection.Id, channel.Connection.RemoteEndPoint, what, restriction);
+        return ValueTask.FromResult(SshChannelOpenResult.Reject(ChannelOpenFailureReason.AdministrativelyProhibited, $"{restriction} forbids it"));
     }
 
     // The result is completed from the connect's continuation: the multiplexer's continuation (which sends the

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,8 @@ internal static class RemoteForwarding
         var (address, port) = ReadAddressAndPort(data, "tcpip-forward");
         if (port > ushort.MaxValue)
             return Failed(options, $"tcpip-forward to port {port}: not a port");
+        if (!connection.Restrictions.AllowsListen(address, port))
+            return Prohibited(options, connection, $"tcpip-forward on {address}:{port}", connection.Restrictions.PortForwarding ? "permitlisten" : "no-port-forwarding");
         var table = RemoteForwardTable.Of(connection, options.MaxListenersPerConnection);
         if (!table.HasRoom)
             return Failed(options, $"tcpip-forward refused: {options.MaxListenersPerConnection} listeners are open on this connection");
@@ -63,6 +66,8 @@ internal static class RemoteForwarding
         var requested = ReadPath(data, "streamlocal-forward@openssh.com");
         if (requested.Length == 0)
             return Failed(options, "streamlocal-forward refused: an empty path");
+        if (!connection.Restrictions.PortForwarding)
+            return Prohibited(options, connection, $"streamlocal-forward on {requested}", "no-port-forwarding");
         var path = Path.GetFullPath(options.ResolvePath(requested));
         var table = RemoteForwardTable.Of(connection, options.MaxListenersPerConnection);
         if (!table.HasRoom)
@@ -135,6 +140,12 @@ internal static class RemoteForwarding
     private static string TcpKey(string address, uint port) => $"tcp:{address}:{port}";
 
     private static string UnixKey(string path) => "unix:" + path;
+
+    private static ValueTask<SshGlobalRequestResult> Prohibited(SshForwardingOptions options, SshChannelMultiplexer connection, string what, string restriction)
+    {
+        options.Logger.RefusedByRestrictions(connection.Id, connection.RemoteEndPoint, what, restriction);
+        return ValueTask.FromResult(SshGlobalRequestResult.Failed);
+    }
 
     private static ValueTask<SshGlobalRequestResult> Failed(SshForwardingOptions options, string message)
     {

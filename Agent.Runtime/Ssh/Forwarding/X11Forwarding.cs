@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Session;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,12 @@ internal static class X11Forwarding
             cookie = reader.ReadString();
             screen = reader.ReadUInt32();
             reader.EnsureEnd("x11-req");
+        }
+
+        if (!request.Channel.Connection.Restrictions.X11Forwarding)
+        {
+            options.Logger.RefusedByRestrictions(request.Channel.Connection.Id, request.Channel.Connection.RemoteEndPoint, "x11-req", "no-X11-forwarding");
+            return ValueTask.FromResult(false);
         }
 
         byte[] cookieBytes;

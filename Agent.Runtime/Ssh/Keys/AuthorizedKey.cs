@@ -4,8 +4,8 @@ namespace Agent.Runtime.Ssh.Keys;
 /// <param name="Key">The parsed key (its <see cref="SshPublicKey.Blob"/> is what userauth compares).</param>
 /// <param name="Comment">The text after the key, or null.</param>
 /// <param name="LineNumber">The 1-based line it came from.</param>
-/// <param name="HadOptions">Whether the line carried options (which this server does not enforce).</param>
-public sealed record AuthorizedKey(SshPublicKey Key, string? Comment, int LineNumber, bool HadOptions)
+/// <param name="Options">The line's options (<see cref="AuthorizedKeyOptions.None"/> when it has none).</param>
+public sealed record AuthorizedKey(SshPublicKey Key, string? Comment, int LineNumber, AuthorizedKeyOptions Options)
 {
     /// <summary>Whether <paramref name="publicKeyBlob"/> is this key, byte for byte.</summary>
     public bool Matches(ReadOnlySpan<byte> publicKeyBlob) => Key.Blob.Span.SequenceEqual(publicKeyBlob);

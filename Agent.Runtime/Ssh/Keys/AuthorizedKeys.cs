@@ -6,10 +6,10 @@ namespace Agent.Runtime.Ssh.Keys;
 
 /// <summary>
 /// Reads an OpenSSH authorized_keys file (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): one key per line as
-/// <c>[options] type base64 [comment]</c>; blank lines and <c>#</c> comments skipped. Options are tolerated and
-/// ignored (logged), except <c>cert-authority</c>, whose key signs certificates and is not a login key: that line is
-/// skipped. A line that cannot be parsed (unknown or unsupported type, bad base64, a blob of another type, RSA
-/// under 2048 bits) is skipped with a warning naming the line; it never grants access.
+/// <c>[options] type base64 [comment]</c>; blank lines and <c>#</c> comments skipped. The options are parsed into
+/// <see cref="AuthorizedKeyOptions"/> and enforced at login. A line that cannot be parsed (unknown or unsupported
+/// type, bad base64, a blob of another type, RSA under 2048 bits, an unknown or malformed option) is skipped with a
+/// warning naming the line; it never grants access.
 /// </summary>
 public static class AuthorizedKeys
 {
@@ -76,8 +76,8 @@ public static class AuthorizedKeys
 
             if (TryParseLine(line, lineNumber, out var key, out var error))
             {
-                if (key!.HadOptions)
-                    logger.LogWarning("{Source} line {Line}: key options are not enforced by this server; the key is accepted without them", source, lineNumber);
+                if (key!.Options.Environment.Count > 0)
+                    logger.AuthorizedKeyEnvironmentIgnored(source, lineNumber, string.Join(", ", key.Options.Environment));
                 keys.Add(key);
             }
             else
@@ -95,17 +95,21 @@ public static class AuthorizedKeys
         ArgumentNullException.ThrowIfNull(line);
         key = null;
         var rest = line.Trim();
+        var options = AuthorizedKeyOptions.None;
         var hadOptions = false;
         if (!IsKeyTypeToken(FirstToken(rest)))
         {
-            if (!TrySplitOptions(rest, out var options, out rest, out error))
+            if (!TrySplitOptions(rest, out var optionsText, out rest, out error))
                 return false;
-            if (HasOption(options, "cert-authority"))
+            if (!AuthorizedKeyOptions.TryParse(optionsText, out var parsedOptions, out error))
             {
-                error = "a cert-authority key (certificates are not supported)";
+                // No key type after the first word: the first word was the type, one we do not know.
+                if (!IsKeyTypeToken(FirstToken(rest)))
+                    error = $"unsupported key type '{Truncate(FirstToken(line.Trim()))}'";
                 return false;
             }
 
+            options = parsedOptions!;
             hadOptions = true;
         }
 
@@ -141,7 +145,7 @@ public static class AuthorizedKeys
             return false;
         }
 
-        key = new AuthorizedKey(parsed, parts.Length > 2 ? parts[2] : null, lineNumber, hadOptions);
+        key = new AuthorizedKey(parsed, parts.Length > 2 ? parts[2] : null, lineNumber, options);
         return true;
     }
 
@@ -180,28 +184,6 @@ public static class AuthorizedKeys
         options = line;
         rest = string.Empty;
         error = quoted ? "an unterminated quote in the options" : "no key after the options";
-        return false;
-    }
-
-    private static bool HasOption(string options, string name)
-    {
-        // Options are comma-separated outside quotes; compare names case-insensitively as sshd does.
-        var quoted = false;
-        var start = 0;
-        for (var i = 0; i <= options.Length; i++)
-        {
-            if (i < options.Length && options[i] == '"')
-                quoted = !quoted;
-            if (i == options.Length || (!quoted && options[i] == ','))
-            {
-                var option = options[start..i];
-                var equals = option.IndexOf('=', StringComparison.Ordinal);
-                if (string.Equals(equals < 0 ? option : option[..equals], name, StringComparison.OrdinalIgnoreCase))
-                    return true;
-                start = i + 1;
-            }
-        }
-
         return false;
     }
 

@@ -24,6 +24,9 @@ public sealed class AuthorizedKeysFile
         _logger = logger;
     }
 
+    /// <summary>The file's path, for log lines.</summary>
+    public string Path => _path;
+
     /// <summary>How many times the file was read and parsed (for specs and measurements).</summary>
     public int Loads { get; private set; }
 

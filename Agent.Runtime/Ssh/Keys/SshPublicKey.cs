@@ -77,6 +77,9 @@ public sealed class SshPublicKey
         }
     }
 
+    /// <summary>Whether a blob names a certificate type (<c>*-cert-v01@openssh.com</c>).</summary>
+    public static bool TypeIsCertificate(ReadOnlySpan<byte> blob) => SshCertificate.TypeOf(blob) is { } type && SshCertificate.IsCertificateType(type);
+
     /// <summary>As <see cref="Parse"/>, false instead of an exception.</summary>
     public static bool TryParse(ReadOnlySpan<byte> blob, out SshPublicKey? key, out string? error)
     {

@@ -26,7 +26,11 @@ public static class SshServerFactory
         ArgumentNullException.ThrowIfNull(hostKeys);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
-        var authorizedKeys = new AuthorizedKeysFile(settings.AuthorizedKeysFile, logger);
+        var authorizer = new UserKeyAuthorizer(
+            new AuthorizedKeysFile(settings.AuthorizedKeysFile, logger),
+            settings.TrustedUserCaKeysFile is { } authorities ? new AuthorizedKeysFile(authorities, logger) : null,
+            TimeProvider.System,
+            logger);
         var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
         var forwarding = new SshForwardingOptions
         {
@@ -36,11 +40,11 @@ public static class SshServerFactory
         var connection = new SshConnectionOptions
         {
             AuthenticationMode = settings.Authentication,
-            AuthorizeKey = blob => IsAuthorized(authorizedKeys, blob),
+            AuthorizeKey = authorizer.Authorize,
 
             // The agent runs as one user: other names are refused (a typo, or someone probing), as sshd refuses unknown users.
             AuthorizeUser = user => string.Equals(user, environment().Environment.UserName, StringComparison.Ordinal),
-            VerifySignature = (key, algorithm, data, signature) => SshPublicKey.Verify(key.Span, algorithm, data.Span, signature.Span),
+            VerifySignature = (key, algorithm, data, signature) => SshCertificate.VerifyUserAuth(key.Span, algorithm, data.Span, signature.Span),
             PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
             ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
             EnvironmentSource = environment,
@@ -59,10 +63,4 @@ public static class SshServerFactory
         var transport = new SshServerOptions { HostKeys = hostKeys.Keys };
         return new SshServer(transport, connection, loggerFactory);
     }
-
-    // Looked at every attempt, as sshd does, so keys added later count without a restart (parsed again only when the
-    // file changed). Keys with options (from=, command=, ...) are refused: the agent does not enforce options, and
-    // ignoring one would widen access.
-    private static bool IsAuthorized(AuthorizedKeysFile file, ReadOnlyMemory<byte> blob)
-        => file.Keys().Any(key => !key.HadOptions && key.Matches(blob.Span));
 }

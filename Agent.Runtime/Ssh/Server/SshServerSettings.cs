@@ -9,8 +9,13 @@ namespace Agent.Runtime.Ssh.Server;
 /// <param name="AddresslessClient">
 /// <c>SSH_CLIENT</c> and <c>SSH_CONNECTION</c> of sessions on a connection without IP addresses; <c>null</c> for Coder's placeholders.
 /// </param>
+/// <param name="TrustedUserCaKeysFile">
+/// CA keys whose user certificates may log in when a principal is the login user (<c>--trusted-user-ca-keys</c>, sshd's
+/// <c>TrustedUserCAKeys</c>; read at every attempt); <c>null</c> for none.
+/// </param>
 public sealed record SshServerSettings(
     SshAuthenticationMode Authentication,
     string AuthorizedKeysFile,
     TimeSpan? MaxConnectionLifetime = null,
-    (string Client, string Connection)? AddresslessClient = null);
+    (string Client, string Connection)? AddresslessClient = null,
+    string? TrustedUserCaKeysFile = null);

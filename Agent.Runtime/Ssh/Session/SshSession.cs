@@ -6,6 +6,7 @@ using Agent.Reactive.Ports;
 using Agent.Reactive.Sessions;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Processes;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
@@ -19,7 +20,9 @@ namespace Agent.Runtime.Ssh.Session;
 /// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and
 /// CLOSE once the output was sent. When the shell exits but a background child keeps its output open, output is
 /// forwarded while it keeps coming and dropped after <see cref="OutputGracePeriod"/> of silence. The peer closing the
-/// channel or the connection kills a process that is still running.
+/// channel or the connection kills a process that is still running. The login's <see cref="Auth.LoginRestrictions"/>
+/// apply: without a PTY permission <c>pty-req</c> fails; a forced command runs instead of the shell, command or
+/// subsystem asked for, which it finds in <c>SSH_ORIGINAL_COMMAND</c>.
 /// </summary>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is observed by tasks that may outlive the session object; no timer or wait handle is held.")]
 internal sealed class SshSession : ISshChannelHandler
@@ -27,6 +30,7 @@ internal sealed class SshSession : ISshChannelHandler
     public const int MaxEnvironmentVariables = 1024;
     public const int MaxEnvironmentValueLength = 64 * 1024;
     public const int MaxMotdBytes = 64 * 1024;
+    public const string OriginalCommandVariable = "SSH_ORIGINAL_COMMAND";
     public static readonly TimeSpan OutputGracePeriod = TimeSpan.FromSeconds(1);
 
     private const int BufferSize = 256 * 1024;
@@ -71,11 +75,13 @@ internal sealed class SshSession : ISshChannelHandler
                 return ValueTask.FromResult(SetVariable(request.Data));
             case "shell":
                 EnsureEnd(request.Data, "shell");
-                return ValueTask.FromResult(Start(request, string.Empty));
+                return ValueTask.FromResult(StartForced(request, "shell", null) ?? Start(request, string.Empty));
             case "exec":
-                return ValueTask.FromResult(Start(request, ReadSingleString(request.Data, "exec")));
+                var command = ReadSingleString(request.Data, "exec");
+                return ValueTask.FromResult(StartForced(request, "exec", command) ?? Start(request, command));
             case "subsystem":
-                return ValueTask.FromResult(StartSubsystem(request, ReadSingleString(request.Data, "subsystem")));
+                var subsystem = ReadSingleString(request.Data, "subsystem");
+                return ValueTask.FromResult(StartForced(request, $"subsystem {subsystem}", subsystem) ?? StartSubsystem(request, subsystem));
             case "window-change":
                 return ValueTask.FromResult(ChangeWindow(request.Data));
             case "signal":
@@ -128,6 +134,11 @@ internal sealed class SshSession : ISshChannelHandler
         };
     }
 
+    // Under a forced command the client's variables could change what it runs (BASH_ENV, LD_PRELOAD, PATH): only the
+    // locale passes, as Debian's sshd AcceptEnv LANG LC_*.
+    private static List<KeyValuePair<string, string>> LocaleOnly(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
+        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == SessionEnvironment.SessionTypeVariable)];
+
     private static byte[] ToCrLf(byte[] text)
     {
         var result = new List<byte>(text.Length + 64);
@@ -157,6 +168,17 @@ internal sealed class SshSession : ISshChannelHandler
         return home;
     }
 
+    // A forced command (command= or a certificate's force-command) in place of what was asked; null when there is none.
+    // An empty one is run as "true", as sshd runs `sh -c ""`: an empty command here would be the login shell.
+    private bool? StartForced(SshChannelRequest request, string requested, string? original)
+    {
+        var restrictions = _channel.Connection.Restrictions;
+        if (restrictions.ForcedCommand is not { } forced)
+            return null;
+        _logger.ForcedCommandRuns(_channel.Connection.Id, _channel.Connection.RemoteEndPoint, requested);
+        return Start(request, forced.Trim().Length == 0 ? "true" : forced, forced: true, original);
+    }
+
     private bool RequestPty(ReadOnlyMemory<byte> data)
     {
         var reader = new SshReader(data.Span);
@@ -168,6 +190,11 @@ internal sealed class SshSession : ISshChannelHandler
 
         var encodedModes = reader.ReadBinary();
         reader.EnsureEnd("pty-req");
+        if (!_channel.Connection.Restrictions.Pty)
+        {
+            _logger.RefusedByRestrictions(_channel.Connection.Id, _channel.Connection.RemoteEndPoint, "pty-req", "no-pty");
+            return false;
+        }
 
         // A malformed modes blob refuses this request only: the client may go on without a terminal.
         IReadOnlyList<TerminalMode> modes;
@@ -300,7 +327,7 @@ internal sealed class SshSession : ISshChannelHandler
         return true;
     }
 
-    private bool Start(SshChannelRequest request, string command)
+    private bool Start(SshChannelRequest request, string command, bool forced = false, string? originalCommand = null)
     {
         PtyRequest? pty;
         lock (_gate)
@@ -313,8 +340,10 @@ internal sealed class SshSession : ISshChannelHandler
 
         var snapshot = _options.EnvironmentSource();
         var environment = new List<KeyValuePair<string, string>>(
-            SessionEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, _clientEnvironment, ClientAddresses()));
+            SessionEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(_clientEnvironment) : _clientEnvironment, ClientAddresses()));
         environment.AddRange(_extraEnvironment);
+        if (originalCommand is not null)
+            environment.Add(new KeyValuePair<string, string>(OriginalCommandVariable, originalCommand));
         if (pty is not null && pty.Term.Length > 0)
             environment.Add(new KeyValuePair<string, string>("TERM", pty.Term));
         var directory = WorkingDirectory(snapshot);

@@ -36,8 +36,8 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private const string ExtInfoServer = "ext-info-s";
     private const string UserAuthService = "ssh-userauth";
 
-    private static readonly string[] ServerSignatureAlgorithms =
-        ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256"];
+    // What userauth verifies (as sshd, the certificate algorithms too).
+    private static readonly string[] ServerSignatureAlgorithms = [.. Keys.SshPublicKey.SignatureAlgorithms, .. Keys.SshCertificate.SignatureAlgorithms];
 
     private static readonly TimeSpan DisconnectWriteTimeout = TimeSpan.FromSeconds(2);
 

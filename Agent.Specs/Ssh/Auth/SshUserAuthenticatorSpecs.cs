@@ -162,7 +162,7 @@ public class SshUserAuthenticatorSpecs
         => new(options => new Agent.Runtime.Ssh.Connection.SshConnectionOptions
         {
             AuthenticationMode = SshAuthenticationMode.PublicKey,
-            AuthorizeKey = blob => blob.Span.SequenceEqual(AuthorizedKey),
+            AuthorizeKey = request => request.Blob.Span.SequenceEqual(AuthorizedKey) ? LoginRestrictions.None : null,
             VerifySignature = (_, algorithm, data, signature) => algorithm == "ssh-ed25519" && signature.Span.SequenceEqual(SHA256.HashData(data.Span)),
             MaxAuthenticationAttempts = maxAttempts,
             PtyLauncher = options.PtyLauncher,

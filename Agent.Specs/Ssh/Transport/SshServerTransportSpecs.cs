@@ -38,7 +38,11 @@ public class SshServerTransportSpecs
         Assert.Equal(harness.Client.SessionId, harness.Server.SessionId.ToArray());
         Assert.StartsWith("SSH-2.0-Agent_", harness.Client.ServerVersion);
         Assert.Equal(SpecSshClient.Version, harness.Server.ClientVersion);
-        Assert.Equal("ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256", harness.Client.ServerSigAlgs);
+        Assert.Equal(
+            "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,"
+            + "ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384-cert-v01@openssh.com,"
+            + "ecdsa-sha2-nistp521-cert-v01@openssh.com,rsa-sha2-512-cert-v01@openssh.com,rsa-sha2-256-cert-v01@openssh.com",
+            harness.Client.ServerSigAlgs);
         Assert.Contains(cipher, harness.Server.NegotiatedSummary);
         var random = new Random(7);
         foreach (var size in new[] { 1, 15, 16, 17, 255, 1000, 32768, 100_000, SshServerTransport.MaxPayloadLength })
