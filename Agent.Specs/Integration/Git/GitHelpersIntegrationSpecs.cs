@@ -121,6 +121,18 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
         Assert.Empty(server.Credentials);
     }
 
+    [Fact]
+    public async Task Run_UrlGivenOnlyWithTheFlag_ScriptsGetItAsCoderAgentUrl()
+    {
+        _harness.WriteWorkspace(new JsonObject { ["startup_script"] = "echo \"url=$CODER_AGENT_URL\"" });
+        await _harness.StartServerAsync();
+
+        _harness.StartAgent(info => info.Environment.Remove("AGENT_URL"), "--url", _harness.Url.ToString());
+        await _harness.WaitForLifecycleAsync("ready");
+
+        Assert.Contains($"url={_harness.Url}", await _harness.LogLinesAsync());
+    }
+
     private void WriteWorkspace(JsonObject manifest, JsonObject? gitSshKey = null, JsonArray? gitAuth = null)
     {
         var workspace = new JsonObject
