@@ -79,6 +79,26 @@ public sealed class WorkspaceDefinitionGitSpecs
         Assert.True(started.Elapsed < GitAuthProviders.MatchTimeout * 10, $"took {started.Elapsed}");
     }
 
+    [Theory]
+    [InlineData("(a{1000}){1000}")]
+    [InlineData("((((a{50}){50}){50}){50})")]
+    [InlineData("(.*a.*b.*c.*d.*e.*f.*g.*h){100}")]
+    public void Parse_PatternsThatUnfoldHugely_RefusedOrReadyQuickly(string regex)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var workspace = WorkspaceDefinition.Parse(Json(new JsonArray(Provider("big", regex))));
+            _ = new GitAuthProviders(workspace.GitAuth).Find("https://" + new string('a', 2000), out _);
+        }
+        catch (WorkspaceDefinitionException refused)
+        {
+            Assert.Contains("is not usable", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+    }
+
     private static JsonObject Provider(string id, string regex)
         => new() { ["id"] = id, ["regex"] = regex, ["username"] = "user", ["password"] = "pass" };
 
