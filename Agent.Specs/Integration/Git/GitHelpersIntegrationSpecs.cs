@@ -21,7 +21,8 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
 
     private string Temporary => _harness.Combine("tmp");
 
-    private string Data => _harness.Combine("data");
+    // A space in the data directory puts one in the askpass wrapper's path (GIT_ASKPASS, run without a shell).
+    private string Data => _harness.Combine("data dir");
 
     public Task InitializeAsync()
     {
@@ -56,7 +57,12 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
             ["private_key"] = await File.ReadAllTextAsync(gitKey),
         });
         var sshPort = FreePort.Next();
-        var dev = await StartDevAsync(native, "--ssh-address", $"127.0.0.1:{sshPort}", "--authorized-keys", authorizedKeys);
+
+        // The agent runs from a folder with a space and a quote in its name: GIT_SSH_COMMAND must quote it for sh -c.
+        var agentCopy = _harness.Combine("it's my agent");
+        var copy = await ProcessRunner.RunAsync("cp", ["-a", Path.GetDirectoryName(AgentBinary.Path)!, agentCopy]);
+        Assert.True(copy.ExitCode == 0, copy.Error);
+        var dev = await StartDevAsync(native, Path.Join(agentCopy, "agent.dll"), "--ssh-address", $"127.0.0.1:{sshPort}", "--authorized-keys", authorizedKeys);
         var knownHosts = WriteKnownHosts($"[127.0.0.1]:{sshPort}", "agent.main");
 
         // The spec's own session goes through the relay (the control plane authenticated it); inside it, git over SSH.
@@ -92,7 +98,7 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
                 new JsonObject { ["id"] = "other", ["regex"] = "^https://github\\.com", ["username"] = "wrong", ["password"] = "wrong" },
                 new JsonObject { ["id"] = "spec", ["regex"] = $"^http://127\\.0\\.0\\.1:{server.Url.Port}$", ["username"] = HttpUser, ["password"] = HttpPassword }));
 
-        var dev = await StartDevAsync(native);
+        var dev = await StartDevAsync(native, AgentBinary.Path);
         await _harness.WaitForLifecycleAsync("ready");
 
         var logs = await _harness.LogLinesAsync();
@@ -113,7 +119,7 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
             new JsonObject { ["startup_script"] = script },
             gitAuth: new JsonArray(new JsonObject { ["id"] = "github", ["regex"] = "^https://github\\.com", ["username"] = "u", ["password"] = "p" }));
 
-        await StartDevAsync(native: false);
+        await StartDevAsync(native: false, AgentBinary.Path);
         await _harness.WaitForLifecycleAsync("start_error");
 
         var logs = string.Join('\n', await _harness.LogLinesAsync());
@@ -148,13 +154,14 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
     }
 
     /// <summary>
-    /// <c>agent dev</c> on the harness's workspace and port, as the apphost (<paramref name="native"/>) or as
-    /// <c>dotnet agent.dll</c>, with a temporary directory of its own; returns once the agent's relay is up.
+    /// <c>agent dev</c> of <paramref name="dll"/> on the harness's workspace and port, as the apphost beside it
+    /// (<paramref name="native"/>) or as <c>dotnet agent.dll</c>, with a temporary directory of its own; returns once
+    /// the agent's relay is up.
     /// </summary>
-    private async Task<RunningProcess> StartDevAsync(bool native, params string[] extra)
+    private async Task<RunningProcess> StartDevAsync(bool native, string dll, params string[] extra)
     {
         string[] arguments = ["dev", "--workspace", _harness.WorkspaceFile, "--address", $"127.0.0.1:{_harness.Port}", "--log-dir", _harness.LogDirectory, "--data-dir", Data, .. extra];
-        var info = native ? NativeStartInfo(arguments) : AgentBinary.StartInfo(arguments);
+        var info = native ? NativeStartInfo(Path.ChangeExtension(dll, null), arguments) : DotnetStartInfo(dll, arguments);
         info.Environment["HOME"] = _harness.Home;
         info.Environment["TMPDIR"] = Temporary;
         info.Environment.Remove("CODER_AGENT_URL");
@@ -168,9 +175,16 @@ public sealed class GitHelpersIntegrationSpecs : IAsyncLifetime
         return dev;
     }
 
-    private static ProcessStartInfo NativeStartInfo(string[] arguments)
+    private static ProcessStartInfo DotnetStartInfo(string dll, string[] arguments)
     {
-        var info = new ProcessStartInfo(Path.ChangeExtension(AgentBinary.Path, null))
+        var info = NativeStartInfo("dotnet", arguments);
+        info.ArgumentList.Insert(0, dll);
+        return info;
+    }
+
+    private static ProcessStartInfo NativeStartInfo(string program, string[] arguments)
+    {
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
