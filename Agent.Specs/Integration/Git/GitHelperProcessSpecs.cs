@@ -7,7 +7,8 @@ namespace Agent.Specs.Integration.Git;
 /// <summary>
 /// <c>agent gitssh</c> and the askpass mode as real processes against a recording control plane: the key file, the
 /// exit code, signals, and what reaches stdout and stderr. <c>ssh</c> here is a script on <c>PATH</c> that records
-/// how it was called (the real OpenSSH client runs in <see cref="GitHelpersIntegrationSpecs"/>).
+/// how it was called (the real OpenSSH client runs in <see cref="GitHelpersIntegrationSpecs"/>); when it waits, it reads
+/// stdin, which the spec holds, so it ends with the spec whatever happens.
 /// </summary>
 public sealed class GitHelperProcessSpecs : IDisposable
 {
@@ -30,7 +31,7 @@ public sealed class GitHelperProcessSpecs : IDisposable
             stat -c '%a' "$2" > "$out/mode"
             cat "$2" > "$out/key"
             touch "$out/started"
-            if [ -n "$SPEC_SSH_WAITS" ]; then exec sleep 60; fi
+            if [ -n "$SPEC_SSH_WAITS" ]; then exec cat > /dev/null; fi
             exit 7
 
             """);
