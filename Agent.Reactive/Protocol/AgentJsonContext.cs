@@ -19,4 +19,6 @@ namespace Agent.Reactive.Protocol;
 [JsonSerializable(typeof(Stats))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(GitSshKey))]
+[JsonSerializable(typeof(GitAuthResponse))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

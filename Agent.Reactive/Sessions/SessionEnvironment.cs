@@ -5,7 +5,9 @@ namespace Agent.Reactive.Sessions;
 
 /// <summary>
 /// The variables every command gets on top of the agent's own environment (Coder's <c>CreateCommand</c>,
-/// reference 1.14 entries 2–11), in order: later entries win when the list is applied.
+/// reference 1.14 entries 2–11), in order: later entries win when the list is applied. <c>CODER_AGENT_URL</c>, which
+/// Coder's children inherit from the agent's own environment, is set whenever the agent knows its URL (also when it
+/// got it from <c>--url</c>), so the git helpers reach the control plane.
 /// </summary>
 public static class SessionEnvironment
 {
@@ -37,10 +39,12 @@ public static class SessionEnvironment
             }
         }
 
-        var executable = environment.ExecutablePath.Replace('\\', '/');
+        var command = environment.ShellCommand ?? ShellWords.Quote(environment.ExecutablePath.Replace('\\', '/'));
         Add(result, "CODER", "true");
         Add(result, "USER", environment.UserName);
-        Add(result, "GIT_SSH_COMMAND", executable + " gitssh --");
+        Add(result, "GIT_SSH_COMMAND", command + " gitssh --");
+        if (environment.ControlPlaneUrl is { } url)
+            Add(result, "CODER_AGENT_URL", url.AbsoluteUri);
         Add(result, "CODER_AGENT_TOKEN", agentToken);
         var (client, connection) = clientAddresses ?? ("0.0.0.0 0 0", "0.0.0.0 0 0.0.0.0 0");
         Add(result, "SSH_CLIENT", client);

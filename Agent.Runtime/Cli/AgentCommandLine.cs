@@ -21,13 +21,17 @@ public static class AgentCommandLine
             ProxyCommand.Create(),
             PortForwardCommand.Create(),
             ConfigSshCommand.Create(),
+            GitSshCommand.Create(),
             SpeedtestCommand.Create(async (url, token, agent, port, cancellationToken) => await RelayDialer.ConnectAsync(url, token, agent, port, cancellationToken)),
         };
 
     /// <summary>
     /// Runs the command line. Signals are handled by the commands themselves (<see cref="ShutdownSignals"/>):
-    /// a graceful shutdown can take longer than System.CommandLine's termination timeout, so that is off.
+    /// a graceful shutdown can take longer than System.CommandLine's termination timeout, so that is off. A single
+    /// argument that is git's credential prompt runs the askpass mode (<see cref="GitAskPassMode"/>) instead.
     /// </summary>
     public static Task<int> RunAsync(string[] args)
-        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        => Git.AskPassPrompt.IsPrompt(args)
+            ? GitAskPassMode.RunAsync(args[0], Environment.GetEnvironmentVariable, Console.Out, Console.Error, CancellationToken.None)
+            : Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }

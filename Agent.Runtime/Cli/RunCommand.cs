@@ -123,7 +123,7 @@ public static class RunCommand
         ArgumentNullException.ThrowIfNull(services);
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
-        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys);
+        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys, services.DataDirectory);
         logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
         AgentServices running;

@@ -24,6 +24,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     /// <summary>Answers larger than this are refused rather than buffered.</summary>
     public const int MaxAnswerBytes = 16 << 20;
 
+    /// <summary>The git helpers' answers (a key pair, a user name and password) are small; larger ones are refused.</summary>
+    public const int MaxGitAnswerBytes = 64 << 10;
+
     private const string MePath = "api/v2/workspaceagents/me/";
     private const int MaxErrorBodyBytes = 64 << 10;
 
@@ -74,6 +77,17 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
 
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "report-stats", Json(stats, AgentJsonContext.Default.Stats), AgentJsonContext.Default.StatsResponse, cancellationToken);
+
+    /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
+    public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Get, "gitsshkey", null, AgentJsonContext.Default.GitSshKey, cancellationToken, MaxGitAnswerBytes);
+
+    /// <summary>The credentials for the git remote <paramref name="gitUrl"/> (<c>GET me/gitauth?url=</c>).</summary>
+    public Task<GitAuthResponse> GetGitAuthAsync(string gitUrl, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gitUrl);
+        return SendAsync(HttpMethod.Get, "gitauth?url=" + Uri.EscapeDataString(gitUrl), null, AgentJsonContext.Default.GitAuthResponse, cancellationToken, MaxGitAnswerBytes);
+    }
 
     private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
     {
@@ -130,9 +144,10 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     private async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
         => await ExchangeAsync(method, path, content, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> answer, CancellationToken cancellationToken, int answerLimit = MaxAnswerBytes)
     {
-        var body = await ExchangeAsync(method, path, content, cancellationToken);
+        var body = await ExchangeAsync(method, path, content, cancellationToken, answerLimit);
         var what = $"{method} me/{path}";
         try
         {
@@ -146,7 +161,7 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     }
 
     /// <summary>Sends one request and returns the body of a successful answer; the client's timeout covers the body too.</summary>
-    private async Task<byte[]> ExchangeAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<byte[]> ExchangeAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, int answerLimit = MaxAnswerBytes)
     {
         var what = $"{method} me/{path}";
         using var request = new HttpRequestMessage(method, new Uri(MePath + path, UriKind.Relative)) { Content = content };
@@ -159,7 +174,7 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             _logger.LogDebug("{Request} answered {Status}", what, (int)response.StatusCode);
             if (response.IsSuccessStatusCode)
-                return await ReadBoundedAsync(response.Content, MaxAnswerBytes, what, deadline.Token);
+                return await ReadBoundedAsync(response.Content, answerLimit, what, deadline.Token);
 
             byte[] body;
             try

@@ -30,11 +30,19 @@ public static class AgentHost
         }
     }
 
-    /// <summary>Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>.</summary>
-    public static WorkspaceAgent Create(Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, IReadOnlyList<string>? sshHostKeys = null)
+    /// <summary>
+    /// Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>; its children
+    /// get <paramref name="url"/> as <c>CODER_AGENT_URL</c>, and under <c>dotnet</c> the git askpass wrapper is written
+    /// in <paramref name="dataDirectory"/> (<see cref="AgentLauncher"/>).
+    /// </summary>
+    public static WorkspaceAgent Create(
+        Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, IReadOnlyList<string>? sshHostKeys = null, string? dataDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout, url);
-        var environment = Environment(logDirectory) with { SshHostKeys = sshHostKeys };
+        var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with { SshHostKeys = sshHostKeys, ControlPlaneUrl = url };
+        if (launcherProblem is not null)
+            loggerFactory.CreateLogger("Agent.Runtime.Run").LogWarning("{Problem}", launcherProblem);
         var ports = new AgentPorts(
             new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
@@ -44,12 +52,18 @@ public static class AgentHost
     }
 
     /// <summary>Reads the facts of this machine that the agent reports and passes to sessions.</summary>
-    public static AgentEnvironment Environment(string logDirectory)
+    public static AgentEnvironment Environment(string logDirectory) => Environment(logDirectory, null, out _);
+
+    /// <summary>
+    /// Reads the facts of this machine that the agent reports and passes to sessions; <paramref name="dataDirectory"/>
+    /// holds the git askpass wrapper under <c>dotnet</c>, and <paramref name="launcherProblem"/> says when it could not.
+    /// </summary>
+    public static AgentEnvironment Environment(string logDirectory, string? dataDirectory, out string? launcherProblem)
     {
         var home = System.Environment.GetEnvironmentVariable("HOME");
         if (string.IsNullOrEmpty(home))
             home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
-        var executable = System.Environment.ProcessPath ?? "agent";
+        var (executable, shellCommand) = AgentLauncher.Resolve(dataDirectory, out launcherProblem);
         return new AgentEnvironment(
             home,
             System.Environment.GetEnvironmentVariable,
@@ -57,7 +71,8 @@ public static class AgentHost
             System.Environment.GetEnvironmentVariable("CODER_AGENT_SUBSYSTEM") ?? string.Empty,
             logDirectory,
             executable,
-            System.Environment.UserName);
+            System.Environment.UserName,
+            ShellCommand: shellCommand);
     }
 
     /// <summary>

@@ -61,6 +61,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "posix_spawn")]
     public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
 
+    /// <summary><c>posix_spawn</c> that looks <paramref name="file"/> up in <c>PATH</c> when it holds no slash.</summary>
+    [LibraryImport(Library, EntryPoint = "posix_spawnp")]
+    public static partial int PosixSpawnSearchPath(int* pid, byte* file, void* fileActions, void* attributes, byte** argv, byte** envp);
+
     [LibraryImport(Library, EntryPoint = "posix_spawnattr_init")]
     public static partial int SpawnAttributesInit(void* attributes);
 

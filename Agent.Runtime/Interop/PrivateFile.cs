@@ -82,6 +82,40 @@ public static unsafe class PrivateFile
     }
 
     /// <summary>
+    /// Creates <paramref name="path"/>, which must not exist (<c>O_CREAT|O_EXCL|O_NOFOLLOW</c>: nothing already at the
+    /// path, a planted link included, is opened or followed), with mode 0600 from the start: no other user can open it
+    /// at any moment. For secrets written under a fresh random name in a shared directory.
+    /// </summary>
+    public static SafeFileHandle CreateNew(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Private files need a POSIX file system.");
+        var pathBytes = Utf8StringArray.Allocate(path);
+        try
+        {
+            var fd = LibC.Open(pathBytes, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, (uint)OwnerReadWrite);
+            if (fd < 0)
+                throw Failure(path, "cannot be created", Marshal.GetLastPInvokeError());
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+
+            // The umask can only take bits away; this makes the mode exact whatever it is.
+            if (LibC.Fchmod(fd, (uint)OwnerReadWrite) != 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                handle.Dispose();
+                throw Failure(path, "cannot be made private", error);
+            }
+
+            return handle;
+        }
+        finally
+        {
+            NativeMemory.Free(pathBytes);
+        }
+    }
+
+    /// <summary>
     /// Sets the mode of the directory <paramref name="path"/> on a descriptor opened with <c>O_NOFOLLOW</c>: a link in
     /// its place is refused (<see cref="IOException"/>), never followed.
     /// </summary>

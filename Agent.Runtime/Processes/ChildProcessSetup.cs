@@ -9,8 +9,8 @@ internal static class ChildProcessSetup
     /// <summary>
     /// The agent's own settings, which no child inherits: the URLs, tokens and token files of <c>agent run</c> and the
     /// client commands, and the agent's other <c>AGENT_*</c> options. Of the agent's settings a child sees only Coder's
-    /// contract: <c>CODER_AGENT_URL</c> as the agent got it and <c>CODER_AGENT_TOKEN</c>, which the session environment
-    /// sets (the git helpers need both). The overrides (session environment, manifest variables) may still set any name.
+    /// contract: <c>CODER_AGENT_URL</c> and <c>CODER_AGENT_TOKEN</c>, which the session environment sets from what the
+    /// agent uses (the git helpers need both). The overrides (session environment, manifest variables) may still set any name.
     /// </summary>
     public static readonly FrozenSet<string> WithheldVariables = FrozenSet.Create(
         StringComparer.Ordinal,

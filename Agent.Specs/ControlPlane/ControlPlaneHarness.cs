@@ -73,11 +73,11 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         ],
     };
 
-    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null)
+    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null, WorkspaceDefinition? workspace = null)
     {
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        var server = ControlPlaneServer.Create(Workspace(), (options ?? new ControlPlaneOptions()) with { Address = "127.0.0.1:0" }, loggerFactory);
+        var server = ControlPlaneServer.Create(workspace ?? Workspace(), (options ?? new ControlPlaneOptions()) with { Address = "127.0.0.1:0" }, loggerFactory);
         using var deadline = new CancellationTokenSource(Deadline);
         await server.StartAsync(deadline.Token);
         return new ControlPlaneHarness(server, loggerFactory, logs);

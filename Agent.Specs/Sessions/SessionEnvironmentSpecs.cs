@@ -82,5 +82,39 @@ public sealed class SessionEnvironmentSpecs
         Assert.Equal("GIT_ASKPASS", result[^1].Key);
     }
 
+    [Fact]
+    public void Build_AgentKnowsItsUrl_ChildrenGetCoderAgentUrlBeforeTheToken()
+    {
+        var result = SessionEnvironment.Build(Manifest, Environment with { ControlPlaneUrl = new Uri("http://127.0.0.1:7080") }, "t");
+
+        var url = result.ToList().FindIndex(pair => pair.Key == "CODER_AGENT_URL");
+        Assert.Equal("http://127.0.0.1:7080/", result[url].Value);
+        Assert.Equal("CODER_AGENT_TOKEN", result[url + 1].Key);
+    }
+
+    [Fact]
+    public void Build_AgentUnderDotnet_GitSshCommandIsTheQuotedHostAndDllAndAskPassTheWrapper()
+    {
+        var environment = Environment with
+        {
+            ExecutablePath = "/data dir/git-askpass",
+            ShellCommand = "/usr/share/dotnet/dotnet '/opt/my agent/agent.dll'",
+        };
+
+        var result = SessionEnvironment.Build(Manifest, environment, "t");
+
+        Assert.Contains(Pair("GIT_SSH_COMMAND", "/usr/share/dotnet/dotnet '/opt/my agent/agent.dll' gitssh --"), result);
+        Assert.Equal(Pair("GIT_ASKPASS", "/data dir/git-askpass"), result[^1]);
+    }
+
+    [Fact]
+    public void Build_BinaryPathWithASpace_GitSshCommandQuotesIt()
+    {
+        var result = SessionEnvironment.Build(Manifest, Environment with { ExecutablePath = "/opt/my tools/agent" }, "t");
+
+        Assert.Contains(Pair("GIT_SSH_COMMAND", "'/opt/my tools/agent' gitssh --"), result);
+        Assert.Equal(Pair("GIT_ASKPASS", "/opt/my tools/agent"), result[^1]);
+    }
+
     private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);
 }

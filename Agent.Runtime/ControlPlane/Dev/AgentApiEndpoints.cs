@@ -41,6 +41,8 @@ internal sealed partial class AgentApiEndpoints
         me.MapPost("/app-health", Authenticated(PostAppHealthAsync));
         me.MapPost("/report-stats", Authenticated(PostStatsAsync));
         me.MapGet("/relay", Authenticated(_relay.ServeAsync));
+        me.MapGet("/gitsshkey", Authenticated(GetGitSshKeyAsync));
+        me.MapGet("/gitauth", Authenticated(GetGitAuthAsync));
     }
 
     [GeneratedRegex(

@@ -20,6 +20,8 @@ public sealed class ControlPlaneStore : IDisposable
         ArgumentNullException.ThrowIfNull(scheduler);
         workspace = workspace.Checked();
         Agents = workspace.Agents.Select(definition => new ControlPlaneAgent(definition, scheduler, agentTimeout)).ToList();
+        GitSshKey = workspace.GitSshKey;
+        GitAuth = new GitAuthProviders(workspace.GitAuth);
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
         _byToken = Agents.ToDictionary(agent => agent.Token);
         _userTokens = workspace.UserTokens.Select(Encoding.UTF8.GetBytes).ToArray();
@@ -27,6 +29,12 @@ public sealed class ControlPlaneStore : IDisposable
 
     /// <summary>The agents, in the order of the workspace file.</summary>
     public IReadOnlyList<ControlPlaneAgent> Agents { get; }
+
+    /// <summary>The workspace owner's key for git over SSH, or <c>null</c> when the workspace file has none.</summary>
+    public GitSshKeyDefinition? GitSshKey { get; }
+
+    /// <summary>The credentials for git remotes over HTTP(S).</summary>
+    public GitAuthProviders GitAuth { get; }
 
     /// <summary>The agent called <paramref name="name"/>, or <c>null</c>.</summary>
     public ControlPlaneAgent? FindByName(string name) => _byName.GetValueOrDefault(name);

@@ -7,7 +7,8 @@ namespace Agent.Runtime.ControlPlane.Dev;
 /// <summary>
 /// The workspace file of the embedded control plane:
 /// <c>{"user_tokens": ["..."], "agents": [{"name": "main", "token": "&lt;uuid&gt;", "manifest": {...}}]}</c>.
-/// The manifest is Coder's wire manifest (durations in nanoseconds).
+/// The manifest is Coder's wire manifest (durations in nanoseconds). The optional <c>git_ssh_key</c> and
+/// <c>git_auth</c> are the workspace owner's git credentials, served to every agent of the workspace.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed partial record WorkspaceDefinition
@@ -24,6 +25,14 @@ public sealed partial record WorkspaceDefinition
 
     [JsonPropertyName("agents")]
     public IReadOnlyList<WorkspaceAgentDefinition> Agents { get; init; } = [];
+
+    /// <summary>The key <c>agent gitssh</c> uses (<c>GET me/gitsshkey</c>), or <c>null</c>.</summary>
+    [JsonPropertyName("git_ssh_key")]
+    public GitSshKeyDefinition? GitSshKey { get; init; }
+
+    /// <summary>Credentials for git remotes over HTTP(S) (<c>GET me/gitauth</c>); first match wins.</summary>
+    [JsonPropertyName("git_auth")]
+    public IReadOnlyList<GitAuthDefinition> GitAuth { get; init; } = [];
 
     /// <summary>Reads and validates the workspace file at <paramref name="path"/>.</summary>
     /// <exception cref="WorkspaceDefinitionException">The file is missing, unreadable or invalid; the message says which field of which agent.</exception>
@@ -86,7 +95,10 @@ public sealed partial record WorkspaceDefinition
     /// <exception cref="WorkspaceDefinitionException">Something is missing, malformed or repeated.</exception>
     public void Validate(string source = "workspace") => _ = Checked(source);
 
-    /// <summary>Validates, then returns a copy whose missing strings and collections are empty rather than <c>null</c>.</summary>
+    /// <summary>
+    /// Validates, then returns a copy whose missing strings and collections are empty rather than <c>null</c>; with
+    /// <c>git_auth</c> entries, every manifest's <c>git_auth_configs</c> is their count.
+    /// </summary>
     internal WorkspaceDefinition Checked(string source = "workspace")
     {
         var userTokens = UserTokens ?? [];
@@ -124,7 +136,12 @@ public sealed partial record WorkspaceDefinition
             ValidateManifest(agent, where);
         }
 
-        return this with { UserTokens = userTokens };
+        ValidateGitSshKey(GitSshKey, source);
+        var gitAuth = ValidateGitAuth(GitAuth ?? [], source);
+        var agents = gitAuth.Count == 0
+            ? Agents
+            : [.. Agents.Select(agent => agent with { Manifest = agent.Manifest with { GitAuthConfigs = gitAuth.Count } })];
+        return this with { UserTokens = userTokens, GitAuth = gitAuth, Agents = agents };
     }
 
     private static WorkspaceDefinition Deserialize(string json, string source)
@@ -143,6 +160,51 @@ public sealed partial record WorkspaceDefinition
         }
 
         return workspace ?? throw new WorkspaceDefinitionException($"{source}: the workspace file is JSON null, expected an object");
+    }
+
+    private static void ValidateGitSshKey(GitSshKeyDefinition? key, string source)
+    {
+        if (key is null)
+            return;
+        if (!Relay.Client.SshConfigEntries.TryKeyFields(key.PublicKey ?? string.Empty, out _, out _))
+            throw new WorkspaceDefinitionException($"{source}: git_ssh_key.public_key must be an OpenSSH public key line (ssh-ed25519 AAAA...)");
+        var privateKey = (key.PrivateKey ?? string.Empty).Trim();
+        if (!privateKey.StartsWith("-----BEGIN ", StringComparison.Ordinal) || !privateKey.EndsWith("PRIVATE KEY-----", StringComparison.Ordinal))
+            throw new WorkspaceDefinitionException($"{source}: git_ssh_key.private_key must be a private key in PEM form (-----BEGIN OPENSSH PRIVATE KEY----- ... -----END OPENSSH PRIVATE KEY-----)");
+    }
+
+    private static List<GitAuthDefinition> ValidateGitAuth(IReadOnlyList<GitAuthDefinition> entries, string source)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<GitAuthDefinition>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i] ?? throw new WorkspaceDefinitionException($"{source}: git_auth[{i}] is null");
+            var where = $"{source}: git_auth[{i}]";
+            if (string.IsNullOrWhiteSpace(entry.Id))
+                throw new WorkspaceDefinitionException($"{where} needs an id (for example \"github\")");
+            where = $"{where} (\"{entry.Id}\")";
+            if (!ids.Add(entry.Id))
+                throw new WorkspaceDefinitionException($"{where}: the id is used by another entry");
+            if (string.IsNullOrEmpty(entry.Regex))
+                throw new WorkspaceDefinitionException($"{where}: regex is missing (for example \"^https://github\\\\.com(/.*)?$\")");
+            if (entry.Regex.Length > GitAuthProviders.MaxPatternLength)
+                throw new WorkspaceDefinitionException($"{where}: regex is longer than {GitAuthProviders.MaxPatternLength} characters");
+            try
+            {
+                _ = GitAuthProviders.Compile(entry.Regex);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+            {
+                throw new WorkspaceDefinitionException($"{where}: regex \"{entry.Regex}\" is not usable: {ex.Message}", ex);
+            }
+
+            if (string.IsNullOrEmpty(entry.Username))
+                throw new WorkspaceDefinitionException($"{where}: username is missing (what git's \"Username for\" prompt is answered with)");
+            result.Add(entry with { Password = entry.Password ?? string.Empty });
+        }
+
+        return result;
     }
 
     private static void ValidateManifest(WorkspaceAgentDefinition agent, string where)
