@@ -1,0 +1,120 @@
+namespace Agent.Specs.Integration.CommandLine;
+
+/// <summary>
+/// Each variable README documents for <c>agent run</c>, on its own: the real binary gets that setting only from the
+/// variable (everything else on its command line) and works with it.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class RunEnvironmentIntegrationSpecs
+{
+    [Theory]
+    [InlineData("AGENT_URL")]
+    [InlineData("CODER_AGENT_URL")]
+    public async Task Run_UrlOnlyInTheVariable_ReachesReady(string variable)
+    {
+        await using var harness = await StartServerAsync();
+
+        harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { [variable] = harness.Url.ToString() },
+            ["--token", harness.AgentToken, .. Quick(harness)]);
+
+        Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
+    }
+
+    [Theory]
+    [InlineData("AGENT_TOKEN")]
+    [InlineData("CODER_AGENT_TOKEN")]
+    public async Task Run_TokenOnlyInTheVariable_ReachesReady(string variable)
+    {
+        await using var harness = await StartServerAsync();
+
+        harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { [variable] = harness.AgentToken },
+            ["--url", harness.Url.ToString(), .. Quick(harness)]);
+
+        Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
+    }
+
+    [Theory]
+    [InlineData("AGENT_TOKEN_FILE")]
+    [InlineData("CODER_AGENT_TOKEN_FILE")]
+    public async Task Run_TokenFileOnlyInTheVariable_ReachesReady(string variable)
+    {
+        await using var harness = await StartServerAsync();
+        var tokenFile = harness.WriteTokenFile("agent-token", harness.AgentToken);
+
+        var agent = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { [variable] = tokenFile },
+            ["--url", harness.Url.ToString(), .. Quick(harness)]);
+
+        Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
+        Assert.DoesNotContain(harness.AgentToken, await File.ReadAllTextAsync($"/proc/{agent.Id}/environ"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AGENT_LOG_DIR")]
+    [InlineData("CODER_AGENT_LOG_DIR")]
+    public async Task Run_LogDirectoryOnlyInTheVariable_ScriptLogIsThere(string variable)
+    {
+        await using var harness = await StartServerAsync("echo logged-where-the-variable-says");
+        var logs = harness.Combine("variable-logs");
+
+        harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { [variable] = logs },
+            "--url", harness.Url.ToString(), "--token", harness.AgentToken, "--poll-interval", "250ms");
+
+        await harness.WaitForLifecycleAsync("ready");
+        Assert.Equal("logged-where-the-variable-says\n", await File.ReadAllTextAsync(Path.Join(logs, "agent-startup-script.log")));
+        Assert.True(File.Exists(Path.Join(logs, "agent.log")));
+    }
+
+    [Fact]
+    public async Task Run_PollIntervalOnlyInTheVariable_IsReadAndCheckedByName()
+    {
+        await using var harness = await StartServerAsync();
+
+        var good = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { ["AGENT_POLL_INTERVAL"] = "250ms" },
+            "--url", harness.Url.ToString(), "--token", harness.AgentToken, "--log-dir", harness.LogDirectory);
+        await harness.WaitForLifecycleAsync("ready");
+        var bad = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { ["AGENT_POLL_INTERVAL"] = "soon" },
+            "--url", harness.Url.ToString(), "--token", harness.AgentToken, "--log-dir", harness.LogDirectory);
+
+        Assert.Equal(2, await bad.WaitForExitAsync());
+        Assert.Contains("AGENT_POLL_INTERVAL \"soon\" is not a positive duration", bad.Output, StringComparison.Ordinal);
+        Assert.False(good.HasExited);
+    }
+
+    [Fact]
+    public async Task Run_SshMaxTimeoutOnlyInTheVariable_IsReadAndCheckedByName()
+    {
+        await using var harness = await StartServerAsync();
+
+        var agent = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { ["CODER_AGENT_SSH_MAX_TIMEOUT"] = "forever" },
+            ["--url", harness.Url.ToString(), "--token", harness.AgentToken, .. Quick(harness)]);
+
+        Assert.Equal(2, await agent.WaitForExitAsync());
+        Assert.Contains("CODER_AGENT_SSH_MAX_TIMEOUT \"forever\" is not a duration", agent.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The options every start here gives besides the one a variable stands for: a quick poll and the harness's log directory.</summary>
+    internal static string[] Quick(IntegrationHarness harness) => ["--poll-interval", "250ms", "--log-dir", harness.LogDirectory];
+
+    internal static async Task<IntegrationHarness> StartServerAsync(string startupScript = "true")
+    {
+        var harness = new IntegrationHarness();
+        try
+        {
+            harness.WriteWorkspace(Manifests.With(startupScript: startupScript));
+            await harness.StartServerAsync();
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
+    }
+}
