@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Agent.Runtime.Cli;
+
+namespace Agent.Specs.Cli.Readme;
+
+/// <summary>
+/// What README promises about one command line, checked against the product's own parser: it parses without an error
+/// into the command it names, and that command's <c>--help</c> lists every option it uses.
+/// </summary>
+public static class ReadmeCommandLineCheck
+{
+    /// <summary>Every way <paramref name="example"/> and the command line disagree (empty when they agree).</summary>
+    public static IReadOnlyList<string> Problems(ReadmeExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        var problems = new List<string>();
+        var arguments = example.Arguments;
+        if (arguments.Count == 0)
+            return [$"{example}: no command"];
+        var parse = AgentCommandLine.Create().Parse([.. arguments]);
+        problems.AddRange(parse.Errors.Select(error => $"{example}: does not parse: {error.Message}"));
+        if (parse.CommandResult.Command.Name != arguments[0])
+        {
+            problems.Add($"{example}: \"{arguments[0]}\" is not a command of agent");
+            return problems;
+        }
+
+        var help = Help(arguments[0]);
+        foreach (var option in arguments.Where(argument => argument.StartsWith('-')).Select(argument => argument.Split('=')[0]).Distinct())
+        {
+            if (!Regex.IsMatch(help, $@"(?<![\w-]){Regex.Escape(option)}(?![\w-])"))
+                problems.Add($"{example}: `agent {arguments[0]} --help` does not show {option}");
+        }
+
+        return problems;
+    }
+
+    /// <summary>What <c>agent <paramref name="command"/> --help</c> prints, from the real parser.</summary>
+    public static string Help(string command)
+    {
+        using var output = new StringWriter();
+        AgentCommandLine.Create().Parse([command, "--help"]).Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return output.ToString();
+    }
+}
