@@ -1,3 +1,7 @@
+using System.Globalization;
+using Agent.Specs.Ssh.Forwarding;
+using Agent.Specs.Utilities;
+
 namespace Agent.Specs.Integration.CommandLine;
 
 /// <summary>
@@ -97,6 +101,32 @@ public sealed class RunEnvironmentIntegrationSpecs
 
         Assert.Equal(2, await agent.WaitForExitAsync());
         Assert.Contains("CODER_AGENT_SSH_MAX_TIMEOUT \"forever\" is not a duration", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SshMaxTimeoutOnlyInTheVariable_EndsTheConnectionAfterIt()
+    {
+        await using var harness = await StartServerAsync();
+        using var keys = new TempDirectory();
+        OpenSshClient.Prepare(keys);
+        var port = FreePort.Next();
+        var agent = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { ["CODER_AGENT_SSH_MAX_TIMEOUT"] = "2s" },
+            ["--url", harness.Url.ToString(), "--token", harness.AgentToken, .. Quick(harness),
+                "--ssh-address", $"127.0.0.1:{port}", "--authorized-keys", keys.Combine("authorized_keys")]);
+        await agent.WaitForOutputAsync($"SSH server listening on 127.0.0.1:{port}");
+
+        var session = await ProcessRunner.RunAsync(
+            "ssh",
+            [
+                "-F", "/dev/null", "-i", keys.Combine("id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1",
+                "echo in; sleep 30; echo survived",
+            ],
+            timeout: TimeSpan.FromSeconds(25));
+
+        Assert.Equal("in\n", session.Text);
+        Assert.Equal(255, session.ExitCode);
     }
 
     /// <summary>The options every start here gives besides the one a variable stands for: a quick poll and the harness's log directory.</summary>
