@@ -73,6 +73,22 @@ public sealed class RunEnvironmentIntegrationSpecs
     }
 
     [Fact]
+    public async Task Run_NoLogDirectoryButXdgStateHome_LogsInAPrivateDirectoryUnderIt()
+    {
+        await using var harness = await StartServerAsync("echo under-the-state-home");
+        var stateHome = harness.Combine("state-home");
+
+        harness.StartAgentWithEnvironment(
+            new Dictionary<string, string> { ["XDG_STATE_HOME"] = stateHome },
+            "--url", harness.Url.ToString(), "--token", harness.AgentToken, "--poll-interval", "250ms");
+
+        await harness.WaitForLifecycleAsync("ready");
+        var logs = Path.Join(stateHome, "agent", "logs");
+        Assert.Equal("under-the-state-home\n", await File.ReadAllTextAsync(Path.Join(logs, "agent-startup-script.log")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(logs));
+    }
+
+    [Fact]
     public async Task Run_PollIntervalOnlyInTheVariable_IsReadAndCheckedByName()
     {
         await using var harness = await StartServerAsync();
