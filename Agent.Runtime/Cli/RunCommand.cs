@@ -43,12 +43,12 @@ public static class RunCommand
         command.SetAction(async (result, _) =>
         {
             var controlPlane = result.GetValue(url);
-            if (controlPlane is null && EnvironmentDefaults.First("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
+            if (controlPlane is null && EnvironmentDefaults.FirstSet("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
             {
-                controlPlane = ParseUrl(fromEnvironment, out var urlProblem);
+                controlPlane = ParseUrl(fromEnvironment.Value, out var urlProblem);
                 if (controlPlane is null)
                 {
-                    await Console.Error.WriteLineAsync($"agent run: AGENT_URL/CODER_AGENT_URL: {urlProblem}");
+                    await Console.Error.WriteLineAsync($"agent run: {fromEnvironment.Name}: {urlProblem}");
                     return 2;
                 }
             }
@@ -74,11 +74,11 @@ public static class RunCommand
                 return 2;
             }
 
-            var poll = result.GetValue(pollInterval) ?? EnvironmentDefaults.First("AGENT_POLL_INTERVAL");
+            var poll = EnvironmentDefaults.OptionOrFirst("--poll-interval", result.GetValue(pollInterval), "AGENT_POLL_INTERVAL");
             var interval = SessionLoopOptions.Default.ManifestPollInterval;
-            if (poll is not null && (!GoDuration.TryParse(poll, out interval) || interval <= TimeSpan.Zero))
+            if (poll is { } given && (!GoDuration.TryParse(given.Value, out interval) || interval <= TimeSpan.Zero))
             {
-                await Console.Error.WriteLineAsync($"agent run: --poll-interval \"{poll}\" is not a positive duration (examples: 500ms, 10s)");
+                await Console.Error.WriteLineAsync($"agent run: {given.Source} \"{given.Value}\" is not a positive duration (examples: 500ms, 10s)");
                 return 2;
             }
 

@@ -23,7 +23,6 @@ public static class SftpServerCommand
         {
             directory, readOnly,
         };
-        command.Hidden = true;
         command.SetAction(async (result, cancellationToken) =>
         {
             var home = result.GetValue(directory)?.FullName ?? Environment.CurrentDirectory;

@@ -80,12 +80,11 @@ public sealed class SshCliOptions
         }
 
         TimeSpan? lifetime = null;
-        var timeoutText = result.GetValue(MaxTimeout) ?? EnvironmentDefaults.First("CODER_AGENT_SSH_MAX_TIMEOUT");
-        if (timeoutText is not null)
+        if (EnvironmentDefaults.OptionOrFirst("--ssh-max-timeout", result.GetValue(MaxTimeout), "CODER_AGENT_SSH_MAX_TIMEOUT") is { } given)
         {
-            if (!GoDuration.TryParse(timeoutText, out var timeout) || timeout < TimeSpan.Zero)
+            if (!GoDuration.TryParse(given.Value, out var timeout) || timeout < TimeSpan.Zero)
             {
-                error = $"--ssh-max-timeout \"{timeoutText}\" is not a duration (examples: 30m, 8h; 0 for none)";
+                error = $"{given.Source} \"{given.Value}\" is not a duration (examples: 30m, 8h; 0 for none)";
                 return null;
             }
 

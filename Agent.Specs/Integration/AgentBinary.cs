@@ -1,13 +1,35 @@
 using System.Diagnostics;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration;
 
-/// <summary>Finds the built <c>agent</c> (Agent.Runtime) of the same configuration as these specs.</summary>
+/// <summary>
+/// Finds the built <c>agent</c> (Agent.Runtime) of the same configuration as these specs and starts it with a command line
+/// only: every variable the agent reads its settings from is taken out of the child's environment, so what a spec
+/// gives is on its command line (as README documents it) or in a variable the spec sets on purpose.
+/// </summary>
 public static class AgentBinary
 {
+    /// <summary>The environment variables README documents as settings of the agent and its client commands.</summary>
+    public static readonly IReadOnlyList<string> SettingVariables =
+    [
+        "AGENT_URL", "AGENT_TOKEN", "AGENT_TOKEN_FILE", "AGENT_USER_TOKEN", "AGENT_LOG_DIR", "AGENT_POLL_INTERVAL",
+        "CODER_AGENT_URL", "CODER_AGENT_TOKEN", "CODER_AGENT_TOKEN_FILE", "CODER_AGENT_LOG_DIR", "CODER_AGENT_SSH_MAX_TIMEOUT",
+    ];
+
     private static readonly Lazy<string> Dll = new(Locate);
 
     public static string Path => Dll.Value;
+
+    /// <summary>Runs <c>agent <paramref name="arguments"/></c> to completion with only <paramref name="environment"/> added to a clean environment.</summary>
+    public static Task<ProcessRunner.Result> RunAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, byte[]? input = null, TimeSpan? timeout = null)
+    {
+        var info = StartInfo([.. arguments]);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+        return ProcessRunner.RunAsync(info, input, timeout);
+    }
 
     public static ProcessStartInfo StartInfo(params string[] arguments)
     {
@@ -21,6 +43,8 @@ public static class AgentBinary
         info.ArgumentList.Add(Path);
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
+        foreach (var variable in SettingVariables)
+            info.Environment.Remove(variable);
         return info;
     }
 

@@ -100,24 +100,51 @@ public sealed class IntegrationHarness : IAsyncDisposable
     public RunningProcess StartAgent(params string[] extra) => StartAgent(null, extra);
 
     /// <summary>
-    /// Starts <c>agent run</c> with this harness's URL and token in the environment (<c>AGENT_URL</c>, <c>AGENT_TOKEN</c>),
-    /// its log directory unless <paramref name="extra"/> names one, then lets <paramref name="configure"/> change the start.
+    /// Starts <c>agent run --url URL --token TOKEN --poll-interval 250ms --log-dir DIR</c> as README documents it, with each
+    /// of those options left out when <paramref name="extra"/> gives it (<c>--token-file</c> stands for <c>--token</c>), then
+    /// lets <paramref name="configure"/> change the start.
     /// </summary>
     public RunningProcess StartAgent(Action<ProcessStartInfo>? configure, params string[] extra)
     {
-        string[] logDirectory = extra.Contains("--log-dir") ? [] : ["--log-dir", LogDirectory];
-        var info = AgentBinary.StartInfo(["run", .. logDirectory, "--data-dir", Combine("data"), .. extra]);
+        List<string> arguments = [];
+        if (!extra.Contains("--url"))
+            arguments.AddRange(["--url", Url.ToString()]);
+        if (!extra.Contains("--token") && !extra.Contains("--token-file"))
+            arguments.AddRange(["--token", AgentToken]);
+        if (!extra.Contains("--poll-interval"))
+            arguments.AddRange(["--poll-interval", "250ms"]);
+        if (!extra.Contains("--log-dir"))
+            arguments.AddRange(["--log-dir", LogDirectory]);
+        return StartRun([.. arguments, .. extra], new Dictionary<string, string>(), configure);
+    }
+
+    /// <summary>
+    /// Starts <c>agent run</c> with exactly <paramref name="arguments"/> (and this harness's data directory) on its command
+    /// line and <paramref name="environment"/> as the only settings in its environment: how a spec runs a variable's path.
+    /// </summary>
+    public RunningProcess StartAgentWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        => StartRun(arguments, environment, configure: null);
+
+    private RunningProcess StartRun(string[] arguments, IReadOnlyDictionary<string, string> environment, Action<ProcessStartInfo>? configure)
+    {
+        var info = AgentBinary.StartInfo(["run", "--data-dir", Combine("data"), .. arguments]);
         info.Environment["HOME"] = Home;
-        info.Environment["AGENT_URL"] = Url.ToString();
-        info.Environment["AGENT_TOKEN"] = AgentToken;
-        info.Environment["AGENT_POLL_INTERVAL"] = "250ms";
-        info.Environment.Remove("CODER_AGENT_URL");
-        info.Environment.Remove("CODER_AGENT_TOKEN");
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         configure?.Invoke(info);
         var agent = RunningProcess.Start(info, "agent run");
         _processes.Add(agent);
         Agent = agent;
         return agent;
+    }
+
+    /// <summary>Writes <paramref name="token"/> to a private (0600) file in this harness's directory, as <c>--token-file</c> wants it.</summary>
+    public string WriteTokenFile(string name, string token)
+    {
+        var path = Combine(name);
+        File.WriteAllText(path, token + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
     }
 
     public async Task<JsonElement> GetAsync(string relative)

@@ -20,10 +20,7 @@ public sealed class MonitorIntegrationSpecs
         // --once prints what arrived until the stream was quiet for 300 ms; on a busy machine that can be before the
         // snapshot, so it is run again until the log panel shows the script's output.
         var monitor = await Eventually.WaitAsync(
-            () => ProcessRunner.RunAsync(
-                "dotnet",
-                [AgentBinary.Path, "monitor", "--url", harness.Url.ToString(), "--token", IntegrationHarness.UserToken, "--once"],
-                timeout: TimeSpan.FromSeconds(30))!,
+            () => AgentBinary.RunAsync(["monitor", "--url", harness.Url.ToString(), "--token", IntegrationHarness.UserToken, "--once"], timeout: TimeSpan.FromSeconds(30))!,
             run => run is { ExitCode: 0 } && run.Text.Contains("after", StringComparison.Ordinal),
             "agent monitor --once to show the startup script's output");
 

@@ -10,7 +10,7 @@ public static class ProcessRunner
         public string Text => System.Text.Encoding.UTF8.GetString(Output);
     }
 
-    public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, byte[]? input = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
+    public static Task<Result> RunAsync(string program, IEnumerable<string> arguments, byte[]? input = null, TimeSpan? timeout = null, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -23,25 +23,40 @@ public static class ProcessRunner
             info.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
+        return RunAsync(info, input, timeout);
+    }
 
+    /// <summary>Runs <paramref name="info"/> (its standard streams redirected) to completion.</summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo info, byte[]? input = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var program = info.FileName;
+        var arguments = info.ArgumentList;
         using var process = Process.Start(info)!;
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        var output = new MemoryStream();
-        var reading = process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
-        var error = process.StandardError.ReadToEndAsync(deadline.Token);
-        if (input is not null)
-            await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
-        process.StandardInput.Close();
         try
         {
+            var output = new MemoryStream();
+            var reading = process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
+            var error = process.StandardError.ReadToEndAsync(deadline.Token);
+            if (input is not null)
+                await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
+            process.StandardInput.Close();
             await Task.WhenAll(reading, error, process.WaitForExitAsync(deadline.Token));
+            return new Result(process.ExitCode, output.ToArray(), await error);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time");
         }
-
-        return new Result(process.ExitCode, output.ToArray(), await error);
+        finally
+        {
+            // On a timeout, or when feeding stdin failed: nothing a spec started outlives it.
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
     }
 }

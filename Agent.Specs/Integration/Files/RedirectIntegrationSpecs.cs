@@ -19,7 +19,7 @@ public sealed class RedirectIntegrationSpecs
         await using var redirector = new RecordingHttpServer(RecordingHttpServer.RedirectTo(elsewhere.Url));
         await using var harness = new IntegrationHarness();
 
-        harness.StartAgent(info => info.Environment["AGENT_URL"] = redirector.Url.ToString());
+        harness.StartAgent("--url", redirector.Url.ToString());
 
         // The agent retries after a failed session: a second request means the first redirect was dealt with.
         await Eventually.WaitAsync(() => redirector.Requests.Count >= 2, $"the agent to retry\n{harness.Agent!.Output}");
@@ -58,16 +58,9 @@ public sealed class RedirectIntegrationSpecs
         Assert.DoesNotContain(elsewhere.Requests, head => head.Contains(UserToken, StringComparison.Ordinal));
     }
 
-    // The token comes from AGENT_USER_TOKEN, which every client command reads.
     private static Task<ProcessRunner.Result> RunClientAsync(TempDirectory home, Uri url, params string[] arguments)
-        => ProcessRunner.RunAsync(
-            "dotnet",
-            [AgentBinary.Path, .. arguments, "--url", url.ToString()],
-            timeout: TimeSpan.FromSeconds(30),
-            environment: new Dictionary<string, string>
-            {
-                ["HOME"] = home.Path,
-                ["XDG_CONFIG_HOME"] = home.Combine("config"),
-                ["AGENT_USER_TOKEN"] = UserToken,
-            });
+        => AgentBinary.RunAsync(
+            [.. arguments, "--url", url.ToString(), "--token", UserToken],
+            new Dictionary<string, string> { ["HOME"] = home.Path, ["XDG_CONFIG_HOME"] = home.Combine("config") },
+            timeout: TimeSpan.FromSeconds(30));
 }

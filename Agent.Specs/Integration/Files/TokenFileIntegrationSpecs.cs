@@ -12,18 +12,9 @@ public sealed class TokenFileIntegrationSpecs
         await using var harness = new IntegrationHarness();
         harness.WriteWorkspace(Manifests.With(startupScript: "echo from-the-file"));
         await harness.StartServerAsync();
-        var tokenFile = PrivateTokenFile(harness, "agent-token", harness.AgentToken);
+        var tokenFile = harness.WriteTokenFile("agent-token", harness.AgentToken);
 
-        harness.StartAgent(
-            info =>
-            {
-                info.Environment.Remove("AGENT_URL");
-                info.Environment.Remove("AGENT_TOKEN");
-            },
-            "--url",
-            $"http://127.0.0.1:{harness.Port}",
-            "--token-file",
-            tokenFile);
+        harness.StartAgent("--url", $"http://127.0.0.1:{harness.Port}", "--token-file", tokenFile);
 
         Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
         Assert.DoesNotContain(await File.ReadAllTextAsync($"/proc/{harness.Agent!.Id}/cmdline"), harness.AgentToken, StringComparison.Ordinal);
@@ -37,7 +28,7 @@ public sealed class TokenFileIntegrationSpecs
         await harness.StartServerAsync();
         harness.StartAgent();
         await harness.WaitForLifecycleAsync("ready");
-        var tokenFile = PrivateTokenFile(harness, "user-token", IntegrationHarness.UserToken);
+        var tokenFile = harness.WriteTokenFile("user-token", IntegrationHarness.UserToken);
 
         var monitor = await RunAsync(harness, "monitor", "--once", "--url", harness.Url.ToString(), "--token-file", tokenFile);
         var speedtest = await Eventually.WaitAsync<ProcessRunner.Result>(
@@ -66,18 +57,6 @@ public sealed class TokenFileIntegrationSpecs
         Assert.Contains($"agent monitor: warning: the token file {tokenFile} can be read by other users", monitor.Error, StringComparison.Ordinal);
     }
 
-    private static string PrivateTokenFile(IntegrationHarness harness, string name, string token)
-    {
-        var path = harness.Combine(name);
-        File.WriteAllText(path, token + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return path;
-    }
-
     private static Task<ProcessRunner.Result> RunAsync(IntegrationHarness harness, params string[] arguments)
-        => ProcessRunner.RunAsync(
-            "dotnet",
-            [AgentBinary.Path, .. arguments],
-            timeout: TimeSpan.FromSeconds(30),
-            environment: new Dictionary<string, string> { ["HOME"] = harness.Home });
+        => AgentBinary.RunAsync(arguments, new Dictionary<string, string> { ["HOME"] = harness.Home }, timeout: TimeSpan.FromSeconds(30));
 }

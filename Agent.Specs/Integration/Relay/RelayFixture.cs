@@ -17,11 +17,15 @@ public sealed class RelayFixture : IAsyncLifetime
 
     public string KnownHosts => Harness.Combine("known_hosts");
 
-    public string ProxyCommand => $"dotnet {AgentBinary.Path} proxy --url {Harness.Url} --token {IntegrationHarness.UserToken} --agent {IntegrationHarness.AgentName}";
+    /// <summary>The user token in a private file, as README's <c>ProxyCommand</c> and <c>config-ssh</c> pass it.</summary>
+    public string UserTokenFile => Harness.Combine("user-token");
+
+    public string ProxyCommand => $"dotnet {AgentBinary.Path} proxy --url {Harness.Url} --token-file {UserTokenFile} --agent {IntegrationHarness.AgentName}";
 
     public async Task InitializeAsync()
     {
         Harness.WriteWorkspace(new JsonObject());
+        Harness.WriteTokenFile("user-token", IntegrationHarness.UserToken);
         await Harness.StartServerAsync();
         Harness.StartAgent();
         await WaitForRelayAsync();
@@ -58,11 +62,10 @@ public sealed class RelayFixture : IAsyncLifetime
 
     /// <summary>Runs an <c>agent</c> client command against the server with the user token.</summary>
     public Task<ProcessRunner.Result> AgentAsync(params string[] arguments)
-        => ProcessRunner.RunAsync(
-            "dotnet",
-            [AgentBinary.Path, .. arguments, "--url", Harness.Url.ToString(), "--token", IntegrationHarness.UserToken],
-            timeout: Deadline,
-            environment: new Dictionary<string, string> { ["HOME"] = Harness.Home, ["XDG_CONFIG_HOME"] = Harness.Combine("config") });
+        => AgentBinary.RunAsync(
+            [.. arguments, "--url", Harness.Url.ToString(), "--token", IntegrationHarness.UserToken],
+            new Dictionary<string, string> { ["HOME"] = Harness.Home, ["XDG_CONFIG_HOME"] = Harness.Combine("config") },
+            timeout: Deadline);
 
     /// <summary>Starts a long-running <c>agent</c> client command (port-forward).</summary>
     public RunningProcess StartAgentCommand(params string[] arguments)
@@ -72,7 +75,7 @@ public sealed class RelayFixture : IAsyncLifetime
     public static async Task<(RunningProcess Process, int Port)> StartHttpServerAsync(string bind, string directory)
     {
         var port = FreePort.Next();
-        var info = new ProcessStartInfo("python3")
+        var info = new ProcessStartInfo("/usr/bin/python3")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
