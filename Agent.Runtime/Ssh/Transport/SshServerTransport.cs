@@ -384,6 +384,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if (_ignoreGuessedPacket && inKex && number is >= (MessageNumber)30 and <= (MessageNumber)49)
         {
             _ignoreGuessedPacket = false;
+            _logger.GuessedPacketIgnored(RemoteEndPoint, (byte)number);
             return true;
         }
 
@@ -479,8 +480,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
         _clientKexInit = client;
         _negotiated = NegotiatedAlgorithms.Negotiate(client, server);
-        _ignoreGuessedPacket = client.FirstKexPacketFollows
-            && (client.KeyExchange.Count == 0 || client.KeyExchange[0] != _negotiated.KeyExchange || client.HostKey.Count == 0 || client.HostKey[0] != _negotiated.HostKey);
+        _ignoreGuessedPacket = FirstKexPacketGuess.MustIgnore(client, server);
     }
 
     private async ValueTask OnKexEcdhInitAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

@@ -10,6 +10,7 @@ public class SshServerTransportSpecs
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly Ed25519HostKey HostKey = Ed25519HostKey.Generate();
+    private static readonly EcdsaHostKey EcdsaHostKey = EcdsaHostKey.Generate();
 
     public static TheoryData<string, string> CipherMacPairs()
     {
@@ -211,6 +212,35 @@ public class SshServerTransportSpecs
         await using var harness = await Harness.StartAsync("aes128-gcm@openssh.com", "hmac-sha2-256");
         await harness.Client.SendAsync(new SshWriter().Write(MessageNumber.Disconnect).WriteUInt32(11).WriteString("bye").WriteString(string.Empty).ToArray());
         Assert.Null(await harness.Server.ReceiveAsync(default).AsTask().WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Accept_ClientGuessesKexRight_UsesTheGuessedPacket()
+    {
+        await using var harness = await GuessingHarnessAsync("curve25519-sha256", ecdsaHostKeyFirst: false);
+
+        Assert.Equal(1, harness.Client.EcdhInitsSent);
+        Assert.Contains("kex curve25519-sha256, host key ssh-ed25519", harness.Server.NegotiatedSummary, StringComparison.Ordinal);
+        await harness.Client.SendAsync([200, 1, 2, 3]);
+        Assert.Equal(new byte[] { 200, 1, 2, 3 }, await harness.ReceiveOnServerAsync());
+    }
+
+    /// <summary>
+    /// Dropbear's case: the client's first key exchange method (or host key algorithm) is one the server supports but
+    /// not the server's first, so the guess is wrong although it is what gets negotiated; the client sends its
+    /// KEX_ECDH_INIT again, and the server must have ignored the guessed one.
+    /// </summary>
+    [Theory]
+    [InlineData("mlkem768x25519-sha256", false)]
+    [InlineData("curve25519-sha256", true)]
+    public async Task Accept_ClientGuessesKexWrong_IgnoresTheGuessedPacket(string serverFirstKex, bool ecdsaHostKeyFirst)
+    {
+        await using var harness = await GuessingHarnessAsync(serverFirstKex, ecdsaHostKeyFirst);
+
+        Assert.Equal(2, harness.Client.EcdhInitsSent);
+        Assert.Contains("kex curve25519-sha256, host key ssh-ed25519", harness.Server.NegotiatedSummary, StringComparison.Ordinal);
+        await harness.Client.SendAsync([200, 4, 5, 6]);
+        Assert.Equal(new byte[] { 200, 4, 5, 6 }, await harness.ReceiveOnServerAsync());
     }
 
     [Fact]
@@ -416,11 +446,28 @@ public class SshServerTransportSpecs
 
     internal static SshServerOptions Options() => new() { HostKeys = [HostKey] };
 
+    /// <summary>A server that prefers <paramref name="firstKex"/> (and maybe an ECDSA host key), and a client that guesses curve25519-sha256 with ssh-ed25519.</summary>
+    private static async Task<Harness> GuessingHarnessAsync(string firstKex, bool ecdsaHostKeyFirst)
+    {
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
+        var kex = SshServerOptions.DefaultKeyExchangeAlgorithms;
+        var options = new SshServerOptions
+        {
+            HostKeys = ecdsaHostKeyFirst ? [EcdsaHostKey, HostKey] : [HostKey],
+            KeyExchangeAlgorithms = [.. kex.Where(k => k.Name == firstKex), .. kex.Where(k => k.Name != firstKex)],
+        };
+        var accept = SshServerTransport.AcceptAsync(serverStream, options, new RecordingLogger(), default);
+        var client = await SpecSshClient.StartAsync(clientStream).WaitAsync(Bound);
+        await client.KeyExchangeAsync(null, sendOurs: true, guess: true).WaitAsync(Bound);
+        await client.RequestServiceAsync("ssh-userauth").WaitAsync(Bound);
+        return new Harness(await accept.WaitAsync(Bound), client, clientStream);
+    }
+
     internal sealed record Rejection(SshProtocolException Exception, DisconnectReason? DisconnectReason);
 
     internal sealed class Harness : IAsyncDisposable
     {
-        private Harness(SshServerTransport server, SpecSshClient client, InterceptablePipeStream clientStream)
+        public Harness(SshServerTransport server, SpecSshClient client, InterceptablePipeStream clientStream)
         {
             Server = server;
             Client = client;
