@@ -12,7 +12,8 @@ namespace Agent.Runtime.Cli;
 
 /// <summary>
 /// <c>agent ssh-server --inetd</c>: one SSH connection on stdin/stdout, like <c>sshd -i</c> (socket activation,
-/// <c>ProxyCommand</c>, specs). Logs go to stderr only: stdout carries the protocol.
+/// <c>ProxyCommand</c>, specs). Logs go to stderr only: stdout carries the protocol. Exit status 0 when the
+/// connection ran its course, 255 when it failed, as sshd's.
 /// </summary>
 public static class SshServerCommand
 {
@@ -48,8 +49,9 @@ public static class SshServerCommand
                 counters: null,
                 loggerFactory);
             await using var stdio = new StdioStream(Console.OpenStandardInput(), Console.OpenStandardOutput());
-            await server.ServeAsync(stdio, local: null, remote: null, cancellationToken);
-            return 0;
+
+            // sshd -i exits 255 when the connection failed (a client that is no SSH 2.0 client, a failed exchange).
+            return await server.ServeAsync(stdio, local: null, remote: null, cancellationToken) ? 0 : 255;
         });
         return command;
     }

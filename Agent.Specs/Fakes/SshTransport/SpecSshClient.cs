@@ -22,8 +22,9 @@ internal sealed class SpecSshClient : IAsyncDisposable
     private readonly PacketWriter _writer;
     private readonly Queue<byte[]> _pending = new();
 
-    private SpecSshClient(Stream stream, string cipher, string mac, string kex, bool strict, bool extInfo)
+    private SpecSshClient(Stream stream, string cipher, string mac, string kex, bool strict, bool extInfo, string version)
     {
+        ClientVersion = version;
         _stream = stream;
         _reader = new PacketReader(stream);
         _writer = new PacketWriter(stream);
@@ -44,6 +45,9 @@ internal sealed class SpecSshClient : IAsyncDisposable
 
     public bool ExtInfo { get; }
 
+    /// <summary>Our identification line (<see cref="Version"/> unless the spec chose another).</summary>
+    public string ClientVersion { get; }
+
     public string ServerVersion { get; private set; } = string.Empty;
 
     public byte[]? SessionId { get; private set; }
@@ -62,10 +66,10 @@ internal sealed class SpecSshClient : IAsyncDisposable
         string kex = "curve25519-sha256",
         bool strict = true,
         bool extInfo = true,
-        string? preamble = null)
+        string version = Version)
     {
-        var client = new SpecSshClient(stream, cipher, mac, kex, strict, extInfo);
-        await client._writer.WriteRawAsync(Encoding.ASCII.GetBytes((preamble ?? string.Empty) + Version + "\r\n"), default);
+        var client = new SpecSshClient(stream, cipher, mac, kex, strict, extInfo, version);
+        await client._writer.WriteRawAsync(Encoding.ASCII.GetBytes(version + "\r\n"), default);
         client.ServerVersion = await client._reader.ReadLineAsync(255, default) ?? throw new IOException("no server version");
         return client;
     }
@@ -189,7 +193,7 @@ internal sealed class SpecSshClient : IAsyncDisposable
         var shared = new byte[32];
         X25519.ScalarMult(privateKey, 0, serverValue, 0, shared, 0);
         var secret = new SshWriter().WriteMpint(shared).ToArray();
-        var hash = KeyDerivation.ExchangeHash(HashAlgorithmName.SHA256, Version, ServerVersion, ours!.Payload, server.Payload, hostKey, publicKey, serverValue, secret);
+        var hash = KeyDerivation.ExchangeHash(HashAlgorithmName.SHA256, ClientVersion, ServerVersion, ours!.Payload, server.Payload, hostKey, publicKey, serverValue, secret);
         VerifyEd25519(hostKey, signature, hash);
         SessionId ??= hash;
         var sessionId = SessionId;
