@@ -13,6 +13,7 @@ namespace Agent.Runtime.Cli;
 /// <c>agent ssh-server --inetd</c>: one SSH connection on stdin/stdout, like <c>sshd -i</c> (socket activation,
 /// <c>ProxyCommand</c>, specs). Logs go to stderr only: stdout carries the protocol. Sessions see the socket's
 /// addresses in <c>SSH_CLIENT</c>/<c>SSH_CONNECTION</c>, or sshd's <c>UNKNOWN 65535</c> values on a pipe (<see cref="InetdPeer"/>).
+/// Exit status 0 when the connection ran its course, 255 when it failed, as sshd's.
 /// </summary>
 public static class SshServerCommand
 {
@@ -65,8 +66,9 @@ public static class SshServerCommand
                 loggerFactory);
             await using var stdio = new StdioStream(Console.OpenStandardInput(), Console.OpenStandardOutput());
             var peer = InetdPeer.OfStandardStreams();
-            await server.ServeAsync(stdio, peer?.Local, peer?.Remote, cancellationToken);
-            return 0;
+
+            // sshd -i exits 255 when the connection failed (a client that is no SSH 2.0 client, a failed exchange).
+            return await server.ServeAsync(stdio, peer?.Local, peer?.Remote, cancellationToken) ? 0 : 255;
         });
         return command;
     }

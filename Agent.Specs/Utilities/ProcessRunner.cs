@@ -39,9 +39,17 @@ public static class ProcessRunner
             var output = new MemoryStream();
             var reading = process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
             var error = process.StandardError.ReadToEndAsync(deadline.Token);
-            if (input is not null)
-                await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
-            process.StandardInput.Close();
+            try
+            {
+                if (input is not null)
+                    await process.StandardInput.BaseStream.WriteAsync(input, deadline.Token);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The program ended (or closed its input) before reading all of it: its exit code and stderr say why.
+            }
+
             await Task.WhenAll(reading, error, process.WaitForExitAsync(deadline.Token));
             return new Result(process.ExitCode, output.ToArray(), await error);
         }

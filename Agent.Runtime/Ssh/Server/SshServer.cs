@@ -42,21 +42,28 @@ public sealed class SshServer : IAsyncDisposable
         return listener.LocalEndPoint;
     }
 
-    /// <summary>Serves one connection on <paramref name="stream"/> until it ends.</summary>
-    public async Task ServeAsync(Stream stream, EndPoint? local, EndPoint? remote, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves one connection on <paramref name="stream"/> until it ends: <c>true</c> when it ran its course, <c>false</c>
+    /// when a protocol failure or a lost stream ended it (a refused identification line, a failed key exchange...),
+    /// which inetd mode reports as sshd does, with exit status 255.
+    /// </summary>
+    public async Task<bool> ServeAsync(Stream stream, EndPoint? local, EndPoint? remote, CancellationToken cancellationToken)
     {
         try
         {
             await using var transport = await SshServerTransport.AcceptAsync(stream, local, remote, _transport, _logger, cancellationToken);
             await RunConnectionAsync(transport, cancellationToken);
+            return true;
         }
         catch (SshProtocolException e)
         {
             _logger.LogWarning("SSH connection ended: {Reason}", e.Message);
+            return false;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             _logger.LogInformation("SSH connection lost: {Reason}", e.Message);
+            return false;
         }
     }
 

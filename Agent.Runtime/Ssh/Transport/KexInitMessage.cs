@@ -39,8 +39,16 @@ internal sealed record KexInitMessage(
         return new KexInitMessage(payload.ToArray(), kex, hostKey, cipherCs, cipherSc, macCs, macSc, compressionCs, compressionSc, follows);
     }
 
-    /// <summary>A KEXINIT with a random cookie, the same ciphers and MACs both ways and no compression.</summary>
-    public static KexInitMessage Create(IReadOnlyList<string> keyExchange, IReadOnlyList<string> hostKey, IReadOnlyList<string> ciphers, IReadOnlyList<string> macs)
+    /// <summary>
+    /// A KEXINIT with a random cookie, the same ciphers and MACs both ways and no compression; <paramref name="firstKexPacketFollows"/>
+    /// only for a client that sends a guessed key exchange packet (the server never guesses).
+    /// </summary>
+    public static KexInitMessage Create(
+        IReadOnlyList<string> keyExchange,
+        IReadOnlyList<string> hostKey,
+        IReadOnlyList<string> ciphers,
+        IReadOnlyList<string> macs,
+        bool firstKexPacketFollows = false)
     {
         Span<byte> cookie = stackalloc byte[16];
         RandomNumberGenerator.Fill(cookie);
@@ -50,8 +58,8 @@ internal sealed record KexInitMessage(
             .WriteNameList(macs).WriteNameList(macs)
             .WriteNameList(["none"]).WriteNameList(["none"])
             .WriteNameList([]).WriteNameList([])
-            .WriteBoolean(false).WriteUInt32(0);
+            .WriteBoolean(firstKexPacketFollows).WriteUInt32(0);
         string[] none = ["none"];
-        return new KexInitMessage(writer.ToArray(), keyExchange, hostKey, ciphers, ciphers, macs, macs, none, none, false);
+        return new KexInitMessage(writer.ToArray(), keyExchange, hostKey, ciphers, ciphers, macs, macs, none, none, firstKexPacketFollows);
     }
 }

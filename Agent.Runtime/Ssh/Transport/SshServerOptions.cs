@@ -48,9 +48,6 @@ public sealed class SshServerOptions
     /// <summary>Re-key after this much time.</summary>
     public TimeSpan RekeyInterval { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>How many lines the client may send before its <c>SSH-</c> line.</summary>
-    public int MaxPreambleLines { get; init; } = 32;
-
     /// <summary>How many received messages may wait for <see cref="SshServerTransport.ReceiveAsync"/> before reading pauses.</summary>
     public int ReceiveQueueCapacity { get; init; } = 256;
 
@@ -74,7 +71,7 @@ public sealed class SshServerOptions
             throw new ArgumentException("SoftwareVersion must be 1-200 printable ASCII characters without spaces or '-'", nameof(SoftwareVersion));
         if (PreAuthenticationTimeout <= TimeSpan.Zero || RekeyInterval <= TimeSpan.Zero)
             throw new ArgumentException("timeouts must be positive", nameof(PreAuthenticationTimeout));
-        if (RekeyBytes < 1024 || MaxPreambleLines < 0 || ReceiveQueueCapacity < 1 || SocketBufferSize < 4096)
+        if (RekeyBytes < 1024 || ReceiveQueueCapacity < 1 || SocketBufferSize < 4096)
             throw new ArgumentException("a limit is out of range", nameof(RekeyBytes));
     }
 

@@ -26,8 +26,6 @@ public sealed class SshServerTransport : ISshConnectionTransport
     /// <summary>The largest <c>packet_length</c> accepted: the payload, the padding length byte, padding and alignment.</summary>
     public const int MaxPacketLength = MaxPayloadLength + 1 + 255 + 16;
 
-    private const int MaxIdentificationLength = 255;
-
     /// <summary>Client-initiated re-keys allowed before authentication; one more ends the connection.</summary>
     private const int MaxRekeysBeforeAuthentication = 1;
     private const string StrictClient = "kex-strict-c-v00@openssh.com";
@@ -293,11 +291,11 @@ public sealed class SshServerTransport : ISshConnectionTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         try
         {
+            // As sshd: our line, the client's, then KEXINIT, so a peer that is no SSH client reads two lines of text.
             await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
             try
             {
                 await _writer.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token).ConfigureAwait(false);
-                await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
             }
             finally
             {
@@ -305,6 +303,16 @@ public sealed class SshServerTransport : ISshConnectionTransport
             }
 
             ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
+            await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             _logger.LogInformation("SSH connection {Remote}: {Client}; {Algorithms}", RemoteEndPoint, ClientVersion, NegotiatedSummary);
@@ -322,18 +330,56 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
     private async Task<string> ReadClientVersionAsync(CancellationToken cancellationToken)
     {
-        for (var lines = 0; lines <= _options.MaxPreambleLines; lines++)
+        string? line;
+        try
         {
-            var line = await _reader.ReadLineAsync(MaxIdentificationLength, cancellationToken).ConfigureAwait(false)
-                ?? throw new SshProtocolException(DisconnectReason.ConnectionLost, "the client closed the connection before its identification line");
-            if (!line.StartsWith("SSH-", StringComparison.Ordinal))
-                continue;
-            if (!line.StartsWith("SSH-2.0-", StringComparison.Ordinal) && !line.StartsWith("SSH-1.99-", StringComparison.Ordinal))
-                throw new SshProtocolException(DisconnectReason.ProtocolVersionNotSupported, $"unsupported protocol version in '{line}'");
-            return line;
+            line = await _reader.ReadLineAsync(ClientIdentification.MaxLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshProtocolException e)
+        {
+            throw await RefuseIdentificationAsync(ClientIdentification.Unreadable(e.Message)).ConfigureAwait(false);
         }
 
-        throw new SshProtocolException(DisconnectReason.ProtocolError, $"more than {_options.MaxPreambleLines} lines before the client's identification line");
+        if (line is null)
+            throw new SshProtocolException(DisconnectReason.ConnectionLost, "the client closed the connection before its identification line");
+        if (ClientIdentification.Judge(line) is { } refusal)
+            throw await RefuseIdentificationAsync(refusal).ConfigureAwait(false);
+        return line;
+    }
+
+    /// <summary>Answers a refused identification line as sshd does (a plain line, no DISCONNECT packet), closes, and returns the failure.</summary>
+    private async Task<SshProtocolException> RefuseIdentificationAsync(ClientIdentification.Refusal refusal)
+    {
+        var failure = new SshProtocolException(refusal.Reason, refusal.Why);
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+            return _failure ?? failure;
+        _failure = failure;
+        _logger.IdentificationRefused(RemoteEndPoint, refusal.Why, refusal.Reply);
+        try
+        {
+            if (await _writeLock.WaitAsync(DisconnectWriteTimeout).ConfigureAwait(false))
+            {
+                try
+                {
+                    using var timeout = new CancellationTokenSource(DisconnectWriteTimeout);
+                    await _writer.WriteRawAsync(Encoding.ASCII.GetBytes(refusal.Reply + "\r\n"), timeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
+        {
+            _logger.LogDebug("SSH connection {Remote}: the refusal was not sent: {Error}", RemoteEndPoint, e.Message);
+        }
+        finally
+        {
+            CloseStream();
+        }
+
+        return failure;
     }
 
     private async Task ReadLoopAsync()
@@ -384,6 +430,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if (_ignoreGuessedPacket && inKex && number is >= (MessageNumber)30 and <= (MessageNumber)49)
         {
             _ignoreGuessedPacket = false;
+            _logger.GuessedPacketIgnored(RemoteEndPoint, (byte)number);
             return true;
         }
 
@@ -479,8 +526,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
         _clientKexInit = client;
         _negotiated = NegotiatedAlgorithms.Negotiate(client, server);
-        _ignoreGuessedPacket = client.FirstKexPacketFollows
-            && (client.KeyExchange.Count == 0 || client.KeyExchange[0] != _negotiated.KeyExchange || client.HostKey.Count == 0 || client.HostKey[0] != _negotiated.HostKey);
+        _ignoreGuessedPacket = FirstKexPacketGuess.MustIgnore(client, server);
     }
 
     private async ValueTask OnKexEcdhInitAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

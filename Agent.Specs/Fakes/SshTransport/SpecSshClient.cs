@@ -22,8 +22,9 @@ internal sealed class SpecSshClient : IAsyncDisposable
     private readonly PacketWriter _writer;
     private readonly Queue<byte[]> _pending = new();
 
-    private SpecSshClient(Stream stream, string cipher, string mac, string kex, bool strict, bool extInfo)
+    private SpecSshClient(Stream stream, string cipher, string mac, string kex, bool strict, bool extInfo, string version)
     {
+        ClientVersion = version;
         _stream = stream;
         _reader = new PacketReader(stream);
         _writer = new PacketWriter(stream);
@@ -44,6 +45,9 @@ internal sealed class SpecSshClient : IAsyncDisposable
 
     public bool ExtInfo { get; }
 
+    /// <summary>Our identification line (<see cref="Version"/> unless the spec chose another).</summary>
+    public string ClientVersion { get; }
+
     public string ServerVersion { get; private set; } = string.Empty;
 
     public byte[]? SessionId { get; private set; }
@@ -62,10 +66,10 @@ internal sealed class SpecSshClient : IAsyncDisposable
         string kex = "curve25519-sha256",
         bool strict = true,
         bool extInfo = true,
-        string? preamble = null)
+        string version = Version)
     {
-        var client = new SpecSshClient(stream, cipher, mac, kex, strict, extInfo);
-        await client._writer.WriteRawAsync(Encoding.ASCII.GetBytes((preamble ?? string.Empty) + Version + "\r\n"), default);
+        var client = new SpecSshClient(stream, cipher, mac, kex, strict, extInfo, version);
+        await client._writer.WriteRawAsync(Encoding.ASCII.GetBytes(version + "\r\n"), default);
         client.ServerVersion = await client._reader.ReadLineAsync(255, default) ?? throw new IOException("no server version");
         return client;
     }
@@ -137,13 +141,25 @@ internal sealed class SpecSshClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a key exchange; <paramref name="server"/> when the server's KEXINIT was read already.</summary>
-    public async Task KeyExchangeAsync(KexInitMessage? server, bool sendOurs, KexInitMessage? ours = null)
+    /// <summary>KEX_ECDH_INIT packets sent so far (a wrong guess costs one more).</summary>
+    public int EcdhInitsSent { get; private set; }
+
+    /// <summary>
+    /// Runs a key exchange; <paramref name="server"/> when the server's KEXINIT was read already. With
+    /// <paramref name="guess"/> (and <paramref name="sendOurs"/>), as Dropbear does: KEXINIT says
+    /// <c>first_kex_packet_follows</c> and KEX_ECDH_INIT follows at once, before the server's KEXINIT is read; when
+    /// the guess turns out wrong (RFC 4253 section 7: the two sides' first key exchange or host key algorithms
+    /// differ), KEX_ECDH_INIT is sent again with a new key.
+    /// </summary>
+    public async Task KeyExchangeAsync(KexInitMessage? server, bool sendOurs, KexInitMessage? ours = null, bool guess = false)
     {
+        byte[]? guessedKey = null;
         if (sendOurs)
         {
-            ours = BuildKexInit();
+            ours = BuildKexInit(guess);
             await SendAsync(ours.Payload);
+            if (guess)
+                guessedKey = await SendEcdhInitAsync();
         }
 
         while (server is null)
@@ -159,10 +175,10 @@ internal sealed class SpecSshClient : IAsyncDisposable
         var strict = Strict && (SessionId is not null ? _strictNegotiated : server.KeyExchange.Contains("kex-strict-s-v00@openssh.com"));
         _strictNegotiated = strict;
 
-        var privateKey = RandomNumberGenerator.GetBytes(32);
+        var guessRight = ours!.KeyExchange[0] == server.KeyExchange[0] && ours.HostKey[0] == server.HostKey[0];
+        var privateKey = guessedKey is not null && guessRight ? guessedKey : await SendEcdhInitAsync();
         var publicKey = new byte[32];
         X25519.ScalarMultBase(privateKey, 0, publicKey, 0);
-        await SendAsync(new SshWriter().Write(MessageNumber.KexEcdhInit).WriteBinary(publicKey).ToArray());
         var reply = await ReadAsync() ?? throw new IOException("closed before KEX_ECDH_REPLY");
         if (reply[0] != (byte)MessageNumber.KexEcdhReply)
             throw new IOException($"expected KEX_ECDH_REPLY, got message {reply[0]}");
@@ -177,7 +193,7 @@ internal sealed class SpecSshClient : IAsyncDisposable
         var shared = new byte[32];
         X25519.ScalarMult(privateKey, 0, serverValue, 0, shared, 0);
         var secret = new SshWriter().WriteMpint(shared).ToArray();
-        var hash = KeyDerivation.ExchangeHash(HashAlgorithmName.SHA256, Version, ServerVersion, ours!.Payload, server.Payload, hostKey, publicKey, serverValue, secret);
+        var hash = KeyDerivation.ExchangeHash(HashAlgorithmName.SHA256, ClientVersion, ServerVersion, ours!.Payload, server.Payload, hostKey, publicKey, serverValue, secret);
         VerifyEd25519(hostKey, signature, hash);
         SessionId ??= hash;
         var sessionId = SessionId;
@@ -216,14 +232,25 @@ internal sealed class SpecSshClient : IAsyncDisposable
     private bool _strictNegotiated;
     private KexInitMessage? _lastKexInit;
 
-    private KexInitMessage BuildKexInit()
+    /// <summary>Sends KEX_ECDH_INIT with a new X25519 key and returns its private half.</summary>
+    private async Task<byte[]> SendEcdhInitAsync()
+    {
+        var privateKey = RandomNumberGenerator.GetBytes(32);
+        var publicKey = new byte[32];
+        X25519.ScalarMultBase(privateKey, 0, publicKey, 0);
+        await SendAsync(new SshWriter().Write(MessageNumber.KexEcdhInit).WriteBinary(publicKey).ToArray());
+        EcdhInitsSent++;
+        return privateKey;
+    }
+
+    private KexInitMessage BuildKexInit(bool guess = false)
     {
         var kex = new List<string> { Kex };
         if (SessionId is null && ExtInfo)
             kex.Add("ext-info-c");
         if (Strict)
             kex.Add("kex-strict-c-v00@openssh.com");
-        _lastKexInit = KexInitMessage.Create(kex, ["ssh-ed25519"], [Cipher], [Mac]);
+        _lastKexInit = KexInitMessage.Create(kex, ["ssh-ed25519"], [Cipher], [Mac], guess);
         return _lastKexInit;
     }
 

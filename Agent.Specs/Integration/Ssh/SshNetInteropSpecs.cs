@@ -1,10 +1,15 @@
 using System.Text;
+using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
+using Microsoft.Extensions.Logging.Abstractions;
 using Renci.SshNet;
 
 namespace Agent.Specs.Integration.Ssh;
 
-/// <summary>SSH.NET against <c>agent dev --ssh-address</c>: a real listener, a real agent, many sessions at once.</summary>
+/// <summary>
+/// SSH.NET against <c>agent dev --ssh-address</c> (a real listener, a real agent, many sessions at once) and against
+/// <c>agent ssh-server --inetd</c> started per connection by an inetd-like socket bridge.
+/// </summary>
 [Trait("Category", "Integration")]
 public sealed class SshNetInteropSpecs
 {
@@ -62,5 +67,42 @@ public sealed class SshNetInteropSpecs
         shell.ChangeWindowSize(120, 40, 0, 0);
         shell.WriteLine("stty size");
         await Eventually.WaitAsync(() => { lock (screen) return screen.ToString().Contains("40 120", StringComparison.Ordinal); }, $"stty size 40 120 after the resize; screen: {screen}");
+    }
+
+    [Fact]
+    public async Task Inetd_ExecSftpAndHostKey()
+    {
+        using var directory = new TempDirectory();
+        var key = directory.Combine("id_ed25519");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", key])).ExitCode);
+        File.Copy(key + ".pub", directory.Combine("authorized_keys"));
+        string[] hostKey;
+        using (var store = HostKeyStore.LoadOrCreateIn(directory.Combine("hostkeys"), NullLogger.Instance))
+            hostKey = store.Keys.Select(k => k.ToOpenSshPublicKey()).ToArray();
+        await using var bridge = new InetdSocketBridge(() => AgentBinary.StartInfo(
+            "ssh-server", "--inetd", "--host-key-dir", directory.Combine("hostkeys"), "--authorized-keys", directory.Combine("authorized_keys")));
+
+        using var client = new SftpClient(new ConnectionInfo("127.0.0.1", bridge.Port, Environment.UserName, new PrivateKeyAuthenticationMethod(Environment.UserName, new PrivateKeyFile(key))));
+        string? seen = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            seen = $"{e.HostKeyName} {Convert.ToBase64String(e.HostKey)}";
+            e.CanTrust = hostKey.Contains(seen);
+        };
+        await client.ConnectAsync(CancellationToken.None);
+        using var upload = new MemoryStream(Encoding.ASCII.GetBytes("over sftp\n"));
+        await Task.Run(() => client.UploadFile(upload, directory.Combine("uploaded.txt")));
+        client.Disconnect();
+
+        using var ssh = new SshClient(new ConnectionInfo("127.0.0.1", bridge.Port, Environment.UserName, new PrivateKeyAuthenticationMethod(Environment.UserName, new PrivateKeyFile(key))));
+        ssh.HostKeyReceived += (_, e) => e.CanTrust = hostKey.Contains($"{e.HostKeyName} {Convert.ToBase64String(e.HostKey)}");
+        await ssh.ConnectAsync(CancellationToken.None);
+        using var command = ssh.CreateCommand($"cat {directory.Combine("uploaded.txt")}; exit 4");
+        await command.ExecuteAsync();
+        ssh.Disconnect();
+
+        Assert.Contains(seen, hostKey);
+        Assert.Equal("over sftp\n", command.Result);
+        Assert.Equal(4, command.ExitStatus);
     }
 }

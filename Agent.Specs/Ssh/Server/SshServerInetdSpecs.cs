@@ -12,8 +12,9 @@ namespace Agent.Specs.Ssh.Server;
 
 /// <summary>
 /// One connection served on stdin/stdout (<c>agent ssh-server --inetd</c>), whose console streams block in
-/// <c>read</c> and ignore cancellation: here an OS pipe read the same way. The peer is what OpenSSH's regress test
-/// <c>multiplex</c> puts there (<c>echo "" | nc -U</c> through a forward): one empty line, then silence with its end open.
+/// <c>read</c> and ignore cancellation: here an OS pipe read the same way. The peers are what OpenSSH's regress test
+/// <c>multiplex</c> puts there (<c>echo "" | nc -U</c> through a forward: one empty line, then silence with its end
+/// open), and a peer that says nothing at all.
 /// </summary>
 public sealed class SshServerInetdSpecs
 {
@@ -32,19 +33,38 @@ public sealed class SshServerInetdSpecs
     [Fact]
     public async Task ServeAsync_SilentPeerOnBlockingStdin_EndsAtTheLoginDeadline()
     {
+        var served = await ServeAsync([], TimeSpan.FromMilliseconds(300), Stream.Null);
+
+        Assert.False(served);
+    }
+
+    [Fact]
+    public async Task ServeAsync_EmptyLineOnBlockingStdin_RefusedAtOnce()
+    {
+        using var stdout = new MemoryStream();
+
+        var served = await ServeAsync("\n"u8.ToArray(), TimeSpan.FromMinutes(10), stdout);
+
+        Assert.False(served);
+        Assert.EndsWith("\r\nInvalid SSH identification string.\r\n", System.Text.Encoding.ASCII.GetString(stdout.ToArray()), StringComparison.Ordinal);
+    }
+
+    /// <summary>Serves one connection whose peer writes <paramref name="sent"/> and then stays silent with its end open.</summary>
+    private static async Task<bool> ServeAsync(byte[] sent, TimeSpan loginTimeout, Stream stdout)
+    {
         using var peer = new AnonymousPipeServerStream(PipeDirection.Out);
         using var stdin = new BlockingReadStream(new AnonymousPipeClientStream(PipeDirection.In, peer.ClientSafePipeHandle));
-        var options = new SshServerOptions { HostKeys = [Ed25519HostKey.Generate()], PreAuthenticationTimeout = TimeSpan.FromMilliseconds(300) };
+        var options = new SshServerOptions { HostKeys = [Ed25519HostKey.Generate()], PreAuthenticationTimeout = loginTimeout };
         await using var server = new SshServer(options, BeforeLogin, NullLoggerFactory.Instance);
-        await using var stdio = new StdioStream(stdin, Stream.Null);
+        await using var stdio = new StdioStream(stdin, stdout);
 
         var serving = server.ServeAsync(stdio, local: null, remote: null, CancellationToken.None);
         try
         {
-            peer.Write("\n"u8);
+            peer.Write(sent);
             peer.Flush();
 
-            await serving.WaitAsync(Bound);
+            return await serving.WaitAsync(Bound);
         }
         finally
         {

@@ -10,6 +10,7 @@ public class SshServerTransportSpecs
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly Ed25519HostKey HostKey = Ed25519HostKey.Generate();
+    private static readonly EcdsaHostKey EcdsaHostKey = EcdsaHostKey.Generate();
 
     public static TheoryData<string, string> CipherMacPairs()
     {
@@ -218,44 +219,87 @@ public class SshServerTransportSpecs
     }
 
     [Fact]
-    public async Task Accept_PreambleLinesBeforeVersion_Accepted()
+    public async Task Accept_ClientGuessesKexRight_UsesTheGuessedPacket()
     {
-        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
-        var accept = SshServerTransport.AcceptAsync(serverStream, Options(), new RecordingLogger(), default);
-        await using var client = await SpecSshClient.StartAsync(clientStream, preamble: "hello there\r\nsecond line\n");
-        await client.KeyExchangeAsync(null, sendOurs: true);
-        await client.RequestServiceAsync("ssh-userauth");
-        await using var server = await accept.WaitAsync(Bound);
-        Assert.Equal(SpecSshClient.Version, server.ClientVersion);
+        await using var harness = await GuessingHarnessAsync("curve25519-sha256", ecdsaHostKeyFirst: false);
+
+        Assert.Equal(1, harness.Client.EcdhInitsSent);
+        Assert.Contains("kex curve25519-sha256, host key ssh-ed25519", harness.Server.NegotiatedSummary, StringComparison.Ordinal);
+        await harness.Client.SendAsync([200, 1, 2, 3]);
+        Assert.Equal(new byte[] { 200, 1, 2, 3 }, await harness.ReceiveOnServerAsync());
+    }
+
+    /// <summary>
+    /// Dropbear's case: the client's first key exchange method (or host key algorithm) is one the server supports but
+    /// not the server's first, so the guess is wrong although it is what gets negotiated; the client sends its
+    /// KEX_ECDH_INIT again, and the server must have ignored the guessed one.
+    /// </summary>
+    [Theory]
+    [InlineData("mlkem768x25519-sha256", false)]
+    [InlineData("curve25519-sha256", true)]
+    public async Task Accept_ClientGuessesKexWrong_IgnoresTheGuessedPacket(string serverFirstKex, bool ecdsaHostKeyFirst)
+    {
+        await using var harness = await GuessingHarnessAsync(serverFirstKex, ecdsaHostKeyFirst);
+
+        Assert.Equal(2, harness.Client.EcdhInitsSent);
+        Assert.Contains("kex curve25519-sha256, host key ssh-ed25519", harness.Server.NegotiatedSummary, StringComparison.Ordinal);
+        await harness.Client.SendAsync([200, 4, 5, 6]);
+        Assert.Equal(new byte[] { 200, 4, 5, 6 }, await harness.ReceiveOnServerAsync());
+    }
+
+    /// <summary>As sshd: no line before the identification, no other protocol; the answer is sshd's plain line, then the end.</summary>
+    [Theory]
+    [InlineData("GET / HTTP/1.0\r\n\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("hello there\r\nSSH-2.0-Late\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-2.0-\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-2.0\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-x.y-Client\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-2.0-Bad\0Nul\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-2.0-Lone\rCR\r\n", "Invalid SSH identification string.", DisconnectReason.ProtocolError)]
+    [InlineData("SSH-1.5-HALLO\n", "Protocol major versions differ.", DisconnectReason.ProtocolVersionNotSupported)]
+    [InlineData("SSH-1.0-Old\r\n", "Protocol major versions differ.", DisconnectReason.ProtocolVersionNotSupported)]
+    [InlineData("SSH-3.0-Future\r\n", "Protocol major versions differ.", DisconnectReason.ProtocolVersionNotSupported)]
+    public async Task Accept_BadIdentificationLine_AnswersAsSshdAndCloses(string sent, string answer, DisconnectReason reason)
+    {
+        var refusal = await RefuseIdentificationAsync(System.Text.Encoding.ASCII.GetBytes(sent));
+
+        Assert.Equal(reason, refusal.Exception.Reason);
+        Assert.Equal($"SSH-2.0-{Options().SoftwareVersion}\r\n{answer}\r\n", refusal.Output);
+        Assert.Contains(refusal.Logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains(answer, StringComparison.Ordinal));
     }
 
     [Theory]
-    [InlineData("SSH-1.5-Old\r\n", DisconnectReason.ProtocolVersionNotSupported)]
-    [InlineData("SSH-2.0-Bad\0Nul\r\n", DisconnectReason.ProtocolError)]
-    public async Task Accept_BadVersionLine_DisconnectsWithReason(string line, DisconnectReason reason)
+    [InlineData(600)]
+    [InlineData(255)]
+    public async Task Accept_IdentificationLongerThan255Bytes_AnswersInvalid(int length)
     {
-        var result = await Harness.RejectAsync(client => client.WriteAsync(System.Text.Encoding.ASCII.GetBytes(line)).AsTask());
-        Assert.Equal(reason, result.Exception.Reason);
-        Assert.Equal(reason, result.DisconnectReason);
+        var line = new byte[length + 2];
+        new Random(3).NextBytes(line);
+        for (var i = 0; i < line.Length; i++)
+            line[i] = (byte)('a' + (line[i] % 26));
+        "SSH-2.0-"u8.CopyTo(line);
+        line[^2] = (byte)'\r';
+        line[^1] = (byte)'\n';
+
+        var refusal = await RefuseIdentificationAsync(line);
+
+        Assert.EndsWith("\r\nInvalid SSH identification string.\r\n", refusal.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Accept_GarbageWithoutLineEnd_Disconnects()
+    [Theory]
+    [InlineData("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3")]
+    [InlineData("SSH-1.99-Compatible")]
+    [InlineData("SSH-2.0-x")]
+    public async Task Accept_GoodIdentificationLine_Accepted(string line)
     {
-        var garbage = new byte[600];
-        new Random(3).NextBytes(garbage);
-        garbage = garbage.Select(b => b == (byte)'\n' ? (byte)'x' : b).ToArray();
-        var result = await Harness.RejectAsync(client => client.WriteAsync(garbage).AsTask());
-        Assert.Equal(DisconnectReason.ProtocolError, result.Exception.Reason);
-        Assert.Equal(DisconnectReason.ProtocolError, result.DisconnectReason);
-    }
-
-    [Fact]
-    public async Task Accept_TooManyPreambleLines_Disconnects()
-    {
-        var lines = string.Concat(Enumerable.Repeat("noise\r\n", 40));
-        var result = await Harness.RejectAsync(client => client.WriteAsync(System.Text.Encoding.ASCII.GetBytes(lines)).AsTask());
-        Assert.Equal(DisconnectReason.ProtocolError, result.DisconnectReason);
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
+        var accept = SshServerTransport.AcceptAsync(serverStream, Options(), new RecordingLogger(), default);
+        await using var client = await SpecSshClient.StartAsync(clientStream, version: line);
+        await client.KeyExchangeAsync(null, sendOurs: true);
+        await client.RequestServiceAsync("ssh-userauth");
+        await using var server = await accept.WaitAsync(Bound);
+        Assert.Equal(line, server.ClientVersion);
     }
 
     [Theory]
@@ -420,11 +464,46 @@ public class SshServerTransportSpecs
 
     internal static SshServerOptions Options() => new() { HostKeys = [HostKey] };
 
+    /// <summary>A server that prefers <paramref name="firstKex"/> (and maybe an ECDSA host key), and a client that guesses curve25519-sha256 with ssh-ed25519.</summary>
+    private static async Task<Harness> GuessingHarnessAsync(string firstKex, bool ecdsaHostKeyFirst)
+    {
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
+        var kex = SshServerOptions.DefaultKeyExchangeAlgorithms;
+        var options = new SshServerOptions
+        {
+            HostKeys = ecdsaHostKeyFirst ? [EcdsaHostKey, HostKey] : [HostKey],
+            KeyExchangeAlgorithms = [.. kex.Where(k => k.Name == firstKex), .. kex.Where(k => k.Name != firstKex)],
+        };
+        var accept = SshServerTransport.AcceptAsync(serverStream, options, new RecordingLogger(), default);
+        var client = await SpecSshClient.StartAsync(clientStream).WaitAsync(Bound);
+        await client.KeyExchangeAsync(null, sendOurs: true, guess: true).WaitAsync(Bound);
+        await client.RequestServiceAsync("ssh-userauth").WaitAsync(Bound);
+        return new Harness(await accept.WaitAsync(Bound), client, clientStream);
+    }
+
     internal sealed record Rejection(SshProtocolException Exception, DisconnectReason? DisconnectReason);
+
+    internal sealed record IdentificationRefusal(SshProtocolException Exception, string Output, RecordingLogger Logger);
+
+    /// <summary>Sends <paramref name="bytes"/> as the client, expects the server to refuse, and reads all it wrote until it closed.</summary>
+    private static async Task<IdentificationRefusal> RefuseIdentificationAsync(byte[] bytes)
+    {
+        var (serverStream, clientStream) = InterceptablePipeStream.CreatePair();
+        await using (clientStream)
+        {
+            var logger = new RecordingLogger();
+            var accept = SshServerTransport.AcceptAsync(serverStream, Options(), logger, default);
+            await clientStream.WriteAsync(bytes);
+            var exception = await Assert.ThrowsAsync<SshProtocolException>(() => accept.WaitAsync(Bound));
+            using var output = new MemoryStream();
+            await clientStream.CopyToAsync(output).WaitAsync(Bound);
+            return new IdentificationRefusal(exception, System.Text.Encoding.Latin1.GetString(output.ToArray()), logger);
+        }
+    }
 
     internal sealed class Harness : IAsyncDisposable
     {
-        private Harness(SshServerTransport server, SpecSshClient client, InterceptablePipeStream clientStream)
+        public Harness(SshServerTransport server, SpecSshClient client, InterceptablePipeStream clientStream)
         {
             Server = server;
             Client = client;
