@@ -119,6 +119,7 @@ public sealed class ReadmeCommandLineSpecs
     [InlineData("port-forward --tcp [BIND:]LOCAL:REMOTE", "port-forward --tcp 8080:80", "port-forward --tcp 127.0.0.1:8080:80")]
     [InlineData("dev [--address ...] --ssh-address *:PORT", "dev --ssh-address *:2222", "dev --address 127.0.0.1:0 --ssh-address *:2222")]
     [InlineData("run ... --api-address 127.0.0.1:PORT", "run --api-address 127.0.0.1:2222")]
+    [InlineData("ssh-server [--host-key-dir DIR \\| --host-key FILE]", "ssh-server", "ssh-server --host-key-dir /tmp/dir", "ssh-server --host-key /tmp/file")]
     [InlineData("sftp-server [-d DIR] [-R]", "sftp-server -d /tmp/dir -R", "sftp-server -d /tmp/dir", "sftp-server -R", "sftp-server")]
     public void Template_OptionalsAlternativesAndPlaceholders_ExpandToEveryCommandLine(string template, params string[] expected)
     {

@@ -29,6 +29,7 @@ public static partial class CommandLineTemplate
         ["BIND"] = "127.0.0.1",
         ["LOCAL"] = "8080",
         ["REMOTE"] = "80",
+        ["ARGS"] = "git@example.com",
     };
 
     /// <summary>Values for options README shows with <c>...</c> as their value.</summary>
@@ -78,9 +79,9 @@ public static partial class CommandLineTemplate
                     inner.Add(string.Empty);
                 alternatives[^1] = [.. alternatives[^1].SelectMany(prefix => inner.Select(choice => prefix + choice))];
             }
-            else if (c == '|' && closing == ')' && position > 0 && text[position - 1] == ' ')
+            else if (c == '|' && closing is ')' or ']' && position > 0 && text[position - 1] == ' ')
             {
-                // " | " between blanks inside a group: the next alternative sequence.
+                // " | " between blanks inside a group (required or optional): the next alternative sequence.
                 position++;
                 alternatives.Add([string.Empty]);
             }
