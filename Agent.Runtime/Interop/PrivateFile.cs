@@ -60,20 +60,10 @@ public static unsafe class PrivateFile
             {
                 if (LibC.Unlink(pathBytes) != 0)
                     throw Failure(path, $"is {replaced} and cannot be removed", Marshal.GetLastPInvokeError());
-                fd = LibC.Open(pathBytes, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | (append ? LibC.O_APPEND : 0), (uint)OwnerReadWrite);
-                if (fd < 0)
-                    throw Failure(path, "cannot be created", Marshal.GetLastPInvokeError());
+                fd = CreateExclusive(path, pathBytes, append ? LibC.O_APPEND : 0);
             }
 
-            var handle = new SafeFileHandle(fd, ownsHandle: true);
-            if (LibC.Fchmod(fd, (uint)OwnerReadWrite) != 0 || (!append && LibC.Ftruncate(fd, 0) != 0))
-            {
-                var error = Marshal.GetLastPInvokeError();
-                handle.Dispose();
-                throw Failure(path, "cannot be made private", error);
-            }
-
-            return handle;
+            return MakePrivate(path, fd, truncate: !append);
         }
         finally
         {
@@ -94,20 +84,7 @@ public static unsafe class PrivateFile
         var pathBytes = Utf8StringArray.Allocate(path);
         try
         {
-            var fd = LibC.Open(pathBytes, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, (uint)OwnerReadWrite);
-            if (fd < 0)
-                throw Failure(path, "cannot be created", Marshal.GetLastPInvokeError());
-            var handle = new SafeFileHandle(fd, ownsHandle: true);
-
-            // The umask can only take bits away; this makes the mode exact whatever it is.
-            if (LibC.Fchmod(fd, (uint)OwnerReadWrite) != 0)
-            {
-                var error = Marshal.GetLastPInvokeError();
-                handle.Dispose();
-                throw Failure(path, "cannot be made private", error);
-            }
-
-            return handle;
+            return MakePrivate(path, CreateExclusive(path, pathBytes, 0), truncate: false);
         }
         finally
         {
@@ -213,6 +190,29 @@ public static unsafe class PrivateFile
         ArgumentNullException.ThrowIfNull(file);
         Span<byte> status = stackalloc byte[LibC.StatxSize];
         return TryStatus(file, status, out _) && (BinaryPrimitives.ReadUInt16LittleEndian(status[LibC.StatxModeOffset..]) & LibC.S_IFMT) == LibC.S_IFREG;
+    }
+
+    // O_CREAT|O_EXCL|O_NOFOLLOW with mode 0600: nothing already at the path is opened or followed.
+    private static int CreateExclusive(string path, byte* pathBytes, int flags)
+    {
+        var fd = LibC.Open(pathBytes, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC | flags, (uint)OwnerReadWrite);
+        if (fd < 0)
+            throw Failure(path, "cannot be created", Marshal.GetLastPInvokeError());
+        return fd;
+    }
+
+    // Owns fd from here on. The umask can only take bits away; fchmod makes the mode exact whatever it is.
+    private static SafeFileHandle MakePrivate(string path, int fd, bool truncate)
+    {
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (LibC.Fchmod(fd, (uint)OwnerReadWrite) != 0 || (truncate && LibC.Ftruncate(fd, 0) != 0))
+        {
+            var error = Marshal.GetLastPInvokeError();
+            handle.Dispose();
+            throw Failure(path, "cannot be made private", error);
+        }
+
+        return handle;
     }
 
     private static bool TryStatus(SafeFileHandle file, Span<byte> status, out int error)

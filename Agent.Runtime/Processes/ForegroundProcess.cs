@@ -13,8 +13,6 @@ namespace Agent.Runtime.Processes;
 /// </summary>
 internal sealed unsafe class ForegroundProcess
 {
-    private const int WaitThreadStackSize = 256 * 1024;
-
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ForegroundProcess(int id) => Id = id;
@@ -33,41 +31,21 @@ internal sealed unsafe class ForegroundProcess
             throw new ArgumentException("the program to run is missing", nameof(arguments));
         using var argv = new Utf8StringArray(arguments);
         using var envp = new Utf8StringArray(CurrentEnvironment());
+        using var spawn = SpawnBuffers.Create();
         var file = Utf8StringArray.Allocate(arguments[0]);
-        var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttributesSize);
-        var fileActions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
-        var signals = NativeMemory.AllocZeroed(LibC.SignalSetSize);
-        var attributesReady = false;
-        var fileActionsReady = false;
         try
         {
-            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
-            attributesReady = true;
-            SpawnSetup.Check(LibC.SpawnAttributesSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
-            _ = LibC.SignalFillSet(signals);
-            SpawnSetup.Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
-            _ = LibC.SignalEmptySet(signals);
-            SpawnSetup.Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
-            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-            fileActionsReady = true;
-            SpawnSetup.CloseInheritedDescriptors(fileActions);
+            SpawnSetup.DefaultSignals(spawn.Attributes, spawn.Signals, 0);
+            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
 
             int pid;
-            SpawnSetup.Check(LibC.PosixSpawnSearchPath(&pid, file, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawnp " + arguments[0]);
+            SpawnSetup.Check(LibC.PosixSpawnSearchPath(&pid, file, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer), "posix_spawnp " + arguments[0]);
             var process = new ForegroundProcess(pid);
-            var reaper = new Thread(process.Reap, WaitThreadStackSize) { IsBackground = true, Name = "waitpid " + pid };
-            reaper.Start();
+            ChildReaper.Start(pid, process._exited, LibC.DecodeWaitStatus);
             return process;
         }
         finally
         {
-            if (fileActionsReady)
-                _ = LibC.FileActionsDestroy(fileActions);
-            if (attributesReady)
-                _ = LibC.SpawnAttributesDestroy(attributes);
-            NativeMemory.Free(signals);
-            NativeMemory.Free(fileActions);
-            NativeMemory.Free(attributes);
             NativeMemory.Free(file);
         }
     }
@@ -87,25 +65,5 @@ internal sealed unsafe class ForegroundProcess
         }
 
         return result;
-    }
-
-    private void Reap()
-    {
-        int status;
-        while (true)
-        {
-            var result = LibC.WaitPid(Id, &status, 0);
-            if (result == Id)
-            {
-                _exited.TrySetResult(LibC.DecodeWaitStatus(status));
-                return;
-            }
-
-            var error = Marshal.GetLastPInvokeError();
-            if (result < 0 && error == LibC.EINTR)
-                continue;
-            _exited.TrySetException(new Win32Exception(error, "waitpid failed"));
-            return;
-        }
     }
 }

@@ -20,7 +20,6 @@ internal sealed class PipedProcess : IPipedProcess
     private const int SetPipeSize = 1031; // F_SETPIPE_SZ
     private const int PipeSize = 1 << 20;
 
-    private const int WaitThreadStackSize = 256 * 1024;
     private const int SignalHangUp = 1;
     private static readonly TimeSpan KillGracePeriod = TimeSpan.FromSeconds(2);
 
@@ -53,36 +52,27 @@ internal sealed class PipedProcess : IPipedProcess
         using var envp = new Utf8StringArray(environment);
         var pathBytes = Utf8StringArray.Allocate(path);
         var directoryBytes = Utf8StringArray.Allocate(workingDirectory);
-        var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttributesSize);
-        var fileActions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
-        var signals = NativeMemory.AllocZeroed(LibC.SignalSetSize);
 
         // [0,1] stdin (child reads 0), [2,3] stdout (child writes 3), [4,5] stderr (child writes 5).
         var fds = stackalloc int[6];
         var open = 0;
-        var attributesReady = false;
-        var fileActionsReady = false;
         var started = false;
         try
         {
             OpenPipes(fds, ref open);
 
-            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
-            attributesReady = true;
-            SpawnSetup.NewProcessGroup(attributes, signals);
-
-            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-            fileActionsReady = true;
+            using var spawn = SpawnBuffers.Create();
+            SpawnSetup.NewProcessGroup(spawn.Attributes, spawn.Signals);
 
             // Every pipe end is above 2 (OpenPipes), so no dup2 below overwrites a source still to be copied.
-            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[0], 0), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
-            SpawnSetup.CloseInheritedDescriptors(fileActions);
+            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[0], 0), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddChdir(spawn.FileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
 
             int pid;
-            SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
+            SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
             started = true;
 
             // The child holds its own copies now; the parent keeps stdin's write end and the two read ends.
@@ -90,7 +80,7 @@ internal sealed class PipedProcess : IPipedProcess
             _ = LibC.Close(fds[3]);
             _ = LibC.Close(fds[5]);
             var process = new PipedProcess(pid, fds[1], fds[2], fds[4], logger);
-            process.StartReaper();
+            ChildReaper.Start(pid, process._exited, Decode);
             return process;
         }
         finally
@@ -101,13 +91,6 @@ internal sealed class PipedProcess : IPipedProcess
                     _ = LibC.Close(fds[i]);
             }
 
-            if (fileActionsReady)
-                _ = LibC.FileActionsDestroy(fileActions);
-            if (attributesReady)
-                _ = LibC.SpawnAttributesDestroy(attributes);
-            NativeMemory.Free(signals);
-            NativeMemory.Free(fileActions);
-            NativeMemory.Free(attributes);
             NativeMemory.Free(directoryBytes);
             NativeMemory.Free(pathBytes);
         }
@@ -173,31 +156,5 @@ internal sealed class PipedProcess : IPipedProcess
         await Task.WhenAny(Exited, Task.Delay(KillGracePeriod, CancellationToken.None));
         if (Signal(LibC.SIGKILL))
             _logger.LogDebug("Process group {Pid} outlived SIGHUP; sent SIGKILL", ProcessId);
-    }
-
-    private void StartReaper()
-    {
-        var thread = new Thread(Reap, WaitThreadStackSize) { IsBackground = true, Name = "waitpid " + ProcessId };
-        thread.Start();
-    }
-
-    private unsafe void Reap()
-    {
-        int status;
-        while (true)
-        {
-            var result = LibC.WaitPid(ProcessId, &status, 0);
-            if (result == ProcessId)
-            {
-                _exited.TrySetResult(Decode(status));
-                return;
-            }
-
-            var error = Marshal.GetLastPInvokeError();
-            if (result < 0 && error == LibC.EINTR)
-                continue;
-            _exited.TrySetException(new Win32Exception(error, "waitpid failed"));
-            return;
-        }
     }
 }

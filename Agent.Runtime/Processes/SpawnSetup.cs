@@ -4,7 +4,7 @@ using Agent.Runtime.Interop;
 
 namespace Agent.Runtime.Processes;
 
-/// <summary>The <c>posix_spawn</c> attributes every piped child gets, and the error check of the spawn calls.</summary>
+/// <summary>The <c>posix_spawn</c> attributes and file actions every child gets, and the error check of the spawn calls.</summary>
 internal static unsafe class SpawnSetup
 {
     /// <summary>
@@ -14,8 +14,17 @@ internal static unsafe class SpawnSetup
     /// </summary>
     public static void NewProcessGroup(void* attributes, void* signals)
     {
-        Check(LibC.SpawnAttributesSetFlags(attributes, LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETPGROUP), "posix_spawnattr_setflags");
+        DefaultSignals(attributes, signals, LibC.POSIX_SPAWN_SETPGROUP);
         Check(LibC.SpawnAttributesSetProcessGroup(attributes, 0), "posix_spawnattr_setpgroup");
+    }
+
+    /// <summary>
+    /// Sets the flags of <paramref name="attributes"/> to <paramref name="flags"/> plus every signal back to its
+    /// default and nothing blocked. <paramref name="signals"/> is scratch space of <see cref="LibC.SignalSetSize"/> bytes.
+    /// </summary>
+    public static void DefaultSignals(void* attributes, void* signals, short flags)
+    {
+        Check(LibC.SpawnAttributesSetFlags(attributes, (short)(flags | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK)), "posix_spawnattr_setflags");
         _ = LibC.SignalFillSet(signals);
         Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
         _ = LibC.SignalEmptySet(signals);

@@ -139,47 +139,27 @@ public sealed class PtyLauncher : IPtyLauncher
         var pathBytes = Utf8StringArray.Allocate(path);
         var directoryBytes = Utf8StringArray.Allocate(workingDirectory);
         var terminalBytes = Utf8StringArray.Allocate(terminalName);
-        var attributes = NativeMemory.AllocZeroed(LibC.SpawnAttributesSize);
-        var fileActions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
-        var signals = NativeMemory.AllocZeroed(LibC.SignalSetSize);
-        var attributesReady = false;
-        var fileActionsReady = false;
         try
         {
-            SpawnSetup.Check(LibC.SpawnAttributesInit(attributes), "posix_spawnattr_init");
-            attributesReady = true;
-            SpawnSetup.Check(LibC.SpawnAttributesSetFlags(attributes, PtyInterop.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGDEF | LibC.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
-            _ = LibC.SignalFillSet(signals);
-            SpawnSetup.Check(LibC.SpawnAttributesSetSignalDefault(attributes, signals), "posix_spawnattr_setsigdefault");
-            _ = LibC.SignalEmptySet(signals);
-            SpawnSetup.Check(LibC.SpawnAttributesSetSignalMask(attributes, signals), "posix_spawnattr_setsigmask");
-
-            SpawnSetup.Check(LibC.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-            fileActionsReady = true;
+            using var spawn = SpawnBuffers.Create();
+            SpawnSetup.DefaultSignals(spawn.Attributes, spawn.Signals, PtyInterop.POSIX_SPAWN_SETSID);
 
             // glibc runs setsid() before the file actions: opening the slave without O_NOCTTY makes it the
             // controlling terminal of the new session.
-            SpawnSetup.Check(LibC.FileActionsAddOpen(fileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 1), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(fileActions, 0, 2), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddChdir(fileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
-            SpawnSetup.CloseInheritedDescriptors(fileActions);
+            SpawnSetup.Check(LibC.FileActionsAddOpen(spawn.FileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, 0, 1), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, 0, 2), "posix_spawn_file_actions_adddup2");
+            SpawnSetup.Check(LibC.FileActionsAddChdir(spawn.FileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
+            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
 
             int pid;
-            var error = LibC.PosixSpawn(&pid, pathBytes, fileActions, attributes, argv.Pointer, envp.Pointer);
+            var error = LibC.PosixSpawn(&pid, pathBytes, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer);
             if (error != 0)
                 throw new Win32Exception(error, $"Cannot start {path} on {terminalName}: posix_spawn failed: {Marshal.GetPInvokeErrorMessage(error)}");
             return pid;
         }
         finally
         {
-            if (fileActionsReady)
-                _ = LibC.FileActionsDestroy(fileActions);
-            if (attributesReady)
-                _ = LibC.SpawnAttributesDestroy(attributes);
-            NativeMemory.Free(signals);
-            NativeMemory.Free(fileActions);
-            NativeMemory.Free(attributes);
             NativeMemory.Free(terminalBytes);
             NativeMemory.Free(directoryBytes);
             NativeMemory.Free(pathBytes);

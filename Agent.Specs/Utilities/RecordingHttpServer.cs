@@ -7,21 +7,28 @@ namespace Agent.Specs.Utilities;
 
 /// <summary>
 /// A tiny HTTP/1.1 server on a loopback port: keeps the head (request line and headers) of every request and answers
-/// each with the response <c>answer</c> makes from the request's path, then closes the connection.
+/// each with the response <c>answer</c> makes from the request's path (or <c>respond</c> from its whole head), then
+/// closes the connection.
 /// </summary>
 public sealed class RecordingHttpServer : IAsyncDisposable
 {
     private const int MaxHeadBytes = 64 * 1024;
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Func<string, string> _answer;
+    private readonly Func<string, byte[]> _respond;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Task _accepting;
 
     public RecordingHttpServer(Func<string, string> answer)
+        : this(head => Encoding.Latin1.GetBytes(answer(PathOf(head))))
     {
-        _answer = answer;
+    }
+
+    /// <summary>A server that answers each request with the bytes <paramref name="respond"/> makes from its head.</summary>
+    public RecordingHttpServer(Func<string, byte[]> respond)
+    {
+        _respond = respond;
         _listener.Start();
         Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync();
@@ -87,13 +94,18 @@ public sealed class RecordingHttpServer : IAsyncDisposable
 
                 var text = head.ToString();
                 _requests.Enqueue(text);
-                var requestLine = text[..text.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
-                await stream.WriteAsync(Encoding.Latin1.GetBytes(_answer(requestLine.Length > 1 ? requestLine[1] : "/")), _stop.Token);
+                await stream.WriteAsync(_respond(text), _stop.Token);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or FormatException)
             {
-                // The client went away or the server stops.
+                // The client went away, sent garbage, or the server stops.
             }
         }
+    }
+
+    private static string PathOf(string head)
+    {
+        var requestLine = head[..head.IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
+        return requestLine.Length > 1 ? requestLine[1] : "/";
     }
 }

@@ -292,27 +292,9 @@ public sealed class SshServerTransport : ISshConnectionTransport
         try
         {
             // As sshd: our line, the client's, then KEXINIT, so a peer that is no SSH client reads two lines of text.
-            await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
-            try
-            {
-                await _writer.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
+            await UnderWriteLockAsync(() => _writer.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token), linked.Token).ConfigureAwait(false);
             ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
-            await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
-            try
-            {
-                await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-
+            await UnderWriteLockAsync(BeginKeyExchangeLockedAsync, linked.Token).ConfigureAwait(false);
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             _logger.LogInformation("SSH connection {Remote}: {Client}; {Algorithms}", RemoteEndPoint, ClientVersion, NegotiatedSummary);
@@ -355,30 +337,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             return _failure ?? failure;
         _failure = failure;
         _logger.IdentificationRefused(RemoteEndPoint, refusal.Why, refusal.Reply);
-        try
-        {
-            if (await _writeLock.WaitAsync(DisconnectWriteTimeout).ConfigureAwait(false))
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(DisconnectWriteTimeout);
-                    await _writer.WriteRawAsync(Encoding.ASCII.GetBytes(refusal.Reply + "\r\n"), timeout.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
-        {
-            _logger.LogDebug("SSH connection {Remote}: the refusal was not sent: {Error}", RemoteEndPoint, e.Message);
-        }
-        finally
-        {
-            CloseStream();
-        }
-
+        await WriteLastAndCloseAsync(token => _writer.WriteRawAsync(Encoding.ASCII.GetBytes(refusal.Reply + "\r\n"), token), "the refusal").ConfigureAwait(false);
         return failure;
     }
 
@@ -641,18 +600,10 @@ public sealed class SshServerTransport : ISshConnectionTransport
         await _writer.WritePacketAsync(message.Payload, _lifetime.Token).ConfigureAwait(false);
     }
 
-    private async ValueTask StartOurKeyExchangeAsync(CancellationToken cancellationToken)
+    private ValueTask StartOurKeyExchangeAsync(CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _logger.LogDebug("SSH connection {Remote}: re-keying", RemoteEndPoint);
-            await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        _logger.LogDebug("SSH connection {Remote}: re-keying", RemoteEndPoint);
+        return UnderWriteLockAsync(BeginKeyExchangeLockedAsync, cancellationToken);
     }
 
     /// <summary>Whether we should start a re-key: only after authentication, by bytes in one direction or by time.</summary>
@@ -661,12 +612,15 @@ public sealed class SshServerTransport : ISshConnectionTransport
             && (bytesSinceKeyChange >= _options.RekeyBytes || _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastKexTimestamp)) >= _options.RekeyInterval);
 
     /// <summary>Sends a transport message at once (also during a key exchange).</summary>
-    private async ValueTask SendTransportAsync(byte[] payload, CancellationToken cancellationToken)
+    private ValueTask SendTransportAsync(byte[] payload, CancellationToken cancellationToken)
+        => UnderWriteLockAsync(() => _writer.WritePacketAsync(payload, _lifetime.Token), cancellationToken);
+
+    private async ValueTask UnderWriteLockAsync(Func<ValueTask> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _writer.WritePacketAsync(payload, _lifetime.Token).ConfigureAwait(false);
+            await write().ConfigureAwait(false);
         }
         finally
         {
@@ -736,7 +690,13 @@ public sealed class SshServerTransport : ISshConnectionTransport
         await SendDisconnectAndCloseAsync(exception.Reason, exception.Message).ConfigureAwait(false);
     }
 
-    private async Task SendDisconnectAndCloseAsync(DisconnectReason reason, string description)
+    private Task SendDisconnectAndCloseAsync(DisconnectReason reason, string description)
+        => WriteLastAndCloseAsync(
+            token => _writer.WritePacketAsync(Encode(w => w.Write(MessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty)), token),
+            "DISCONNECT");
+
+    // The last write of a connection, then the close: skipped when the write lock stays busy, bounded in time.
+    private async Task WriteLastAndCloseAsync(Func<CancellationToken, ValueTask> write, string what)
     {
         try
         {
@@ -745,8 +705,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 try
                 {
                     using var timeout = new CancellationTokenSource(DisconnectWriteTimeout);
-                    var message = Encode(w => w.Write(MessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty));
-                    await _writer.WritePacketAsync(message, timeout.Token).ConfigureAwait(false);
+                    await write(timeout.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -756,7 +715,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
         {
-            _logger.LogDebug("SSH connection {Remote}: DISCONNECT not sent: {Error}", RemoteEndPoint, e.Message);
+            _logger.LogDebug("SSH connection {Remote}: {What} was not sent: {Error}", RemoteEndPoint, what, e.Message);
         }
         finally
         {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Git;
 
@@ -12,25 +11,19 @@ namespace Agent.Specs.Integration.Git;
 /// </summary>
 public sealed class GitHttpServer : IAsyncDisposable
 {
-    private const int MaxHeadBytes = 64 * 1024;
-
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string _root;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _credentials = new();
-    private readonly Task _accepting;
+    private readonly RecordingHttpServer _server;
 
     public GitHttpServer(string root, string user, string password)
     {
         _root = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
         User = user;
         Password = password;
-        _listener.Start();
-        Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _accepting = AcceptAsync();
+        _server = new RecordingHttpServer(Respond);
     }
 
-    public Uri Url { get; }
+    public Uri Url => _server.Url;
 
     public string User { get; }
 
@@ -39,65 +32,20 @@ public sealed class GitHttpServer : IAsyncDisposable
     /// <summary>Every <c>user:password</c> sent in an <c>Authorization: Basic</c> header, in order.</summary>
     public IReadOnlyCollection<string> Credentials => _credentials;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private byte[] Respond(string head)
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accepting;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            // Stopped.
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                var head = new StringBuilder();
-                var buffer = new byte[4096];
-                while (head.Length < MaxHeadBytes && !head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var read = await stream.ReadAsync(buffer, _stop.Token);
-                    if (read == 0)
-                        return;
-                    head.Append(Encoding.Latin1.GetString(buffer, 0, read));
-                }
-
-                var lines = head.ToString().Split("\r\n");
-                var target = lines[0].Split(' ') is [_, var path, ..] ? path : "/";
-                var authorization = lines.FirstOrDefault(line => line.StartsWith("Authorization: Basic ", StringComparison.OrdinalIgnoreCase));
-                var credentials = authorization is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Authorization: Basic ".Length..].Trim()));
-                if (credentials is not null)
-                    _credentials.Enqueue(credentials);
-                var (status, body) = credentials == $"{User}:{Password}" ? Serve(target) : ("401 Unauthorized", "authentication required\n"u8.ToArray());
-                var extra = status.StartsWith("401", StringComparison.Ordinal) ? "WWW-Authenticate: Basic realm=\"spec\"\r\n" : string.Empty;
-                var response = $"HTTP/1.1 {status}\r\n{extra}Content-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-                await stream.WriteAsync(Encoding.Latin1.GetBytes(response), _stop.Token);
-                await stream.WriteAsync(body, _stop.Token);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or FormatException)
-            {
-                // The client went away, sent garbage, or the server stops.
-            }
-        }
+        var lines = head.Split("\r\n");
+        var target = lines[0].Split(' ') is [_, var path, ..] ? path : "/";
+        var authorization = lines.FirstOrDefault(line => line.StartsWith("Authorization: Basic ", StringComparison.OrdinalIgnoreCase));
+        var credentials = authorization is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Authorization: Basic ".Length..].Trim()));
+        if (credentials is not null)
+            _credentials.Enqueue(credentials);
+        var (status, body) = credentials == $"{User}:{Password}" ? Serve(target) : ("401 Unauthorized", "authentication required\n"u8.ToArray());
+        var extra = status.StartsWith("401", StringComparison.Ordinal) ? "WWW-Authenticate: Basic realm=\"spec\"\r\n" : string.Empty;
+        var response = $"HTTP/1.1 {status}\r\n{extra}Content-Type: application/octet-stream\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        return [.. Encoding.Latin1.GetBytes(response), .. body];
     }
 
     private (string Status, byte[] Body) Serve(string target)
