@@ -55,5 +55,11 @@ public sealed class HostKeyOptions
             error = e.Message;
             return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The directory cannot be made or read, or a .pub cannot be written: a clear error, never a stack trace.
+            error = $"the SSH host keys in {directory ?? (files.Length > 0 ? string.Join(", ", files) : defaultDirectory)}: {e.Message}";
+            return null;
+        }
     }
 }

@@ -35,7 +35,7 @@ public sealed record AskPassPrompt(bool ForPassword, string Url, string User)
         }
 
         // As Coder (and VS Code's askpass) read it: the quotes around the URL and the colon after it go.
-        var text = prompt[UsernamePrefix.Length..].Trim().TrimStart('"', '\'').TrimEnd(' ', ':', '"', '\'');
+        var text = prompt[(forPassword ? PasswordPrefix : UsernamePrefix).Length..].Trim().TrimStart('"', '\'').TrimEnd(' ', ':', '"', '\'');
         if (text.Length == 0 || text.Length > GitRemoteUrl.MaxLength)
         {
             error = $"the prompt names no URL of 1-{GitRemoteUrl.MaxLength} characters";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Wire;
 
 namespace Agent.Runtime.Ssh.Keys;
 
@@ -79,7 +80,7 @@ public sealed record AuthorizedKeyOptions
                         restrictions = restrictions with { UserRc = flag == "user-rc" };
                         break;
                     default:
-                        error = IsValueOption(flag) ? $"option {name} needs a quoted value" : $"unknown option \"{Shorten(name)}\"";
+                        error = IsValueOption(flag) ? $"option {name} needs a quoted value" : $"unknown option \"{LogText.Printable(name)}\"";
                         return false;
                 }
             }
@@ -101,7 +102,7 @@ public sealed record AuthorizedKeyOptions
                         break;
                     case "expiry-time":
                         if (!TryParseExpiry(value, out var expiry))
-                            return Fail($"expiry-time=\"{Shorten(value)}\" is not YYYYMMDD[HHMM[SS]][Z]", out error);
+                            return Fail($"expiry-time=\"{LogText.Printable(value)}\" is not YYYYMMDD[HHMM[SS]][Z]", out error);
                         result = result with { ExpiryTime = result.ExpiryTime is { } earlier && earlier < expiry ? earlier : expiry };
                         break;
                     case "principals":
@@ -125,7 +126,7 @@ public sealed record AuthorizedKeyOptions
                         environment.Add(value[..equals]);
                         break;
                     default:
-                        error = IsFlag(flag) ? $"option {name} takes no value" : $"unknown option \"{Shorten(name)}\"";
+                        error = IsFlag(flag) ? $"option {name} takes no value" : $"unknown option \"{LogText.Printable(name)}\"";
                         return false;
                 }
             }
@@ -175,8 +176,6 @@ public sealed record AuthorizedKeyOptions
         error = message;
         return false;
     }
-
-    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "...";
 
     // One option at `position`: a name of letters, digits and dashes, then optionally ="value". Stops at the comma
     // after it or at the end.

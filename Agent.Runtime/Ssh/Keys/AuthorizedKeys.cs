@@ -1,4 +1,5 @@
 using System.Text;
+using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -105,7 +106,7 @@ public static class AuthorizedKeys
             {
                 // No key type after the first word: the first word was the type, one we do not know.
                 if (!IsKeyTypeToken(FirstToken(rest)))
-                    error = $"unsupported key type '{Truncate(FirstToken(line.Trim()))}'";
+                    error = $"unsupported key type '{LogText.Printable(FirstToken(line.Trim()))}'";
                 return false;
             }
 
@@ -122,7 +123,7 @@ public static class AuthorizedKeys
 
         if (!IsKeyTypeToken(parts[0]))
         {
-            error = $"unsupported key type '{Truncate(hadOptions ? FirstToken(line.Trim()) : parts[0])}'";
+            error = $"unsupported key type '{LogText.Printable(hadOptions ? FirstToken(line.Trim()) : parts[0])}'";
             return false;
         }
 
@@ -186,6 +187,4 @@ public static class AuthorizedKeys
         error = quoted ? "an unterminated quote in the options" : "no key after the options";
         return false;
     }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";
 }

@@ -193,7 +193,7 @@ public sealed class HostKeyStore : IDisposable
         if (info.Exists && info.LinkTarget is null && info.Length <= HostKeyFile.MaxBytes)
         {
             using var stream = new FileStream(PrivateFile.OpenForRead(path), FileAccess.Read);
-            if (PrivateFile.IsRegularFile(stream.SafeFileHandle))
+            if (PrivateFile.IsRegularFile(stream.SafeFileHandle) && stream.Length <= HostKeyFile.MaxBytes)
             {
                 var fields = new StreamReader(stream).ReadToEnd().Split((char[])[' ', '\t', '\n'], 3, StringSplitOptions.RemoveEmptyEntries);
                 if (fields.Length >= 2 && fields[0] + " " + fields[1] == line)

@@ -115,7 +115,7 @@ public sealed class SshCertificate
             var reader = new SshReader(blob);
             var type = reader.ReadString();
             if (!KeyTypes.Contains(type, StringComparer.Ordinal))
-                throw new FormatException($"unsupported certificate type '{type}'");
+                throw new FormatException($"unsupported certificate type '{LogText.Printable(type)}'");
             var plainType = type[..^Suffix.Length];
             reader.ReadBinary(); // The nonce.
             var keyStart = blob.Length - reader.Remaining;

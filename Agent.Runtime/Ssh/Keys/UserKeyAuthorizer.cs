@@ -1,5 +1,6 @@
 using System.Net;
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Keys;
@@ -134,7 +135,7 @@ public sealed class UserKeyAuthorizer
 
         if (!TryCertificateRestrictions(certificate!, address, now, out var restrictions, out var reason))
         {
-            _logger.CertificateRefused(user, $"\"{certificate!.KeyId}\" (serial {certificate.Serial}): {reason}");
+            _logger.CertificateRefused(user, $"\"{LogText.Printable(certificate!.KeyId)}\" (serial {certificate.Serial}): {reason}");
             return null;
         }
 
@@ -146,7 +147,7 @@ public sealed class UserKeyAuthorizer
             {
                 if (!IsSigned(certificate, user))
                     return null;
-                _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_trustedCaKeys.Path} line {trusted.LineNumber}", restrictions.ToString());
+                _logger.CertificateAccepted(accepted, LogText.Printable(certificate.KeyId), certificate.Serial, user, authority.Fingerprint, $"{_trustedCaKeys.Path} line {trusted.LineNumber}", restrictions.ToString());
                 return restrictions;
             }
 
@@ -166,7 +167,7 @@ public sealed class UserKeyAuthorizer
             IReadOnlyList<string> principals = line.Options.Principals ?? [user];
             if (!certificate.Principals.Any(p => principals.Contains(p, StringComparer.Ordinal)))
             {
-                _logger.AuthorizedKeyLineRefused(authority.Fingerprint, user, _authorizedKeys.Path, line.LineNumber, $"no principal of \"{certificate.KeyId}\" is {string.Join(" or ", principals)}");
+                _logger.AuthorizedKeyLineRefused(authority.Fingerprint, user, _authorizedKeys.Path, line.LineNumber, $"no principal of \"{LogText.Printable(certificate.KeyId)}\" is {string.Join(" or ", principals)}");
                 continue;
             }
 
@@ -178,11 +179,11 @@ public sealed class UserKeyAuthorizer
 
             if (!IsSigned(certificate, user))
                 return null;
-            _logger.CertificateAccepted(accepted, certificate.KeyId, certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
+            _logger.CertificateAccepted(accepted, LogText.Printable(certificate.KeyId), certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
             return combined;
         }
 
-        _logger.CertificateRefused(user, $"\"{certificate.KeyId}\": CA {authority.Fingerprint} is not trusted for this user");
+        _logger.CertificateRefused(user, $"\"{LogText.Printable(certificate.KeyId)}\": CA {authority.Fingerprint} is not trusted for this user");
         return null;
     }
 }

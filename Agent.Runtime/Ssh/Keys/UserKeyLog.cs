@@ -19,7 +19,4 @@ internal static partial class UserKeyLog
 
     [LoggerMessage(EventId = 5404, Message = "SSH certificate \"{KeyId}\" (serial {Serial}) of user {User} signed by CA {Authority} ({From}); restrictions: {Restrictions}")]
     public static partial void CertificateAccepted(this ILogger logger, LogLevel level, string keyId, ulong serial, string user, string authority, string from, string restrictions);
-
-    [LoggerMessage(EventId = 5405, Level = LogLevel.Warning, Message = "Trusted user CA keys {Path} line {Line}: {Error}; skipped")]
-    public static partial void TrustedCaLineSkipped(this ILogger logger, string path, int line, string error);
 }

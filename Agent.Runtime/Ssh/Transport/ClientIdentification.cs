@@ -37,17 +37,10 @@ internal static class ClientIdentification
             return Invalid("malformed identification line", line);
         if (major == 2 || (major == 1 && minor == 99))
             return null;
-        return new Refusal(MismatchReply, DisconnectReason.ProtocolVersionNotSupported, $"unsupported protocol version {major}.{minor} in '{Printable(line)}'");
+        return new Refusal(MismatchReply, DisconnectReason.ProtocolVersionNotSupported, $"unsupported protocol version {major}.{minor} in '{LogText.Printable(line)}'");
     }
 
-    private static Refusal Invalid(string why, string line) => new(InvalidReply, DisconnectReason.ProtocolError, $"{why}: '{Printable(line)}'");
-
-    /// <summary>At most 64 characters of <paramref name="line"/> with control characters escaped, for the log.</summary>
-    private static string Printable(string line)
-    {
-        var shown = line.Length > 64 ? line[..64] + "…" : line;
-        return string.Concat(shown.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
-    }
+    private static Refusal Invalid(string why, string line) => new(InvalidReply, DisconnectReason.ProtocolError, $"{why}: '{LogText.Printable(line)}'");
 
     /// <summary>Why a line was refused: the words for the peer, and the reason for the log and the exception.</summary>
     public sealed record Refusal(string Reply, DisconnectReason Reason, string Why);

@@ -112,6 +112,20 @@ public sealed class HostKeyFileIntegrationSpecs
     }
 
     [Fact]
+    public async Task HostKeyDirThatCannotBeMade_ExitsWithAClearErrorNotAStackTrace()
+    {
+        using var directory = new TempDirectory();
+        var file = directory.Combine("a-file");
+        await File.WriteAllTextAsync(file, "not a directory");
+
+        var result = await ProcessRunner.RunAsync("dotnet", [AgentBinary.Path, "ssh-server", "--inetd", "--host-key-dir", Path.Join(file, "keys")], []);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"agent ssh-server: the SSH host keys in {Path.Join(file, "keys")}: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HostKeyAndHostKeyDir_Together_AreRefused()
     {
         using var directory = new TempDirectory();

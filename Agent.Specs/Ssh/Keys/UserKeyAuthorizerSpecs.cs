@@ -75,6 +75,20 @@ public sealed class UserKeyAuthorizerSpecs : IDisposable
     }
 
     [Fact]
+    public void Authorize_CertificateWhoseKeyIdForgesALogLine_IsLoggedEscapedAndShort()
+    {
+        var (ca, key) = (NewKey("ca"), NewKey("id"));
+        var keyId = "innocent\n2026-01-02 00:00:00 [INF] SSH user root authenticated" + new string('x', 4000);
+
+        Assert.Null(Authorize(Line(NewKey("other")), Certify(ca, key, User, "-I", keyId)));
+
+        var refusal = Assert.Single(_logger.Warnings, w => w.Contains("innocent", StringComparison.Ordinal));
+        Assert.DoesNotContain("\n", refusal, StringComparison.Ordinal);
+        Assert.Contains("innocent\\x0a2026", refusal, StringComparison.Ordinal);
+        Assert.True(refusal.Length < 400, refusal);
+    }
+
+    [Fact]
     public void Authorize_CertificateWithoutExtensions_PermitsNothing()
     {
         var (ca, key) = (NewKey("ca"), NewKey("id"));
