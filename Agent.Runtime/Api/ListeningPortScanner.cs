@@ -6,7 +6,8 @@ namespace Agent.Runtime.Api;
 /// Finds the TCP ports workspace processes listen on: the LISTEN rows of <c>net/tcp</c> and <c>net/tcp6</c> under
 /// the proc root (both, unlike Coder, which misses IPv6 listeners), each socket's process found through the
 /// <c>socket:[inode]</c> links of <c>PID/fd</c> and named by <c>PID/comm</c>. Ports below
-/// <see cref="MinimumPort"/> and sockets of the agent's own process are left out; one entry per port, sorted.
+/// <see cref="MinimumPort"/> and sockets of the agent's own process (even when a child holds them too) are left out;
+/// one entry per port, sorted.
 /// </summary>
 public sealed class ListeningPortScanner
 {
@@ -116,6 +117,14 @@ public sealed class ListeningPortScanner
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return owners;
+        }
+
+        // The agent's own sockets first: a child between fork and exec holds them too, and once PIDs wrap around it can
+        // come before the agent in the listing.
+        foreach (var inode in SocketInodes(Path.Join(_procRoot, _ownProcessId.ToString(CultureInfo.InvariantCulture))))
+        {
+            if (inodes.Contains(inode))
+                owners.TryAdd(inode, (_ownProcessId, string.Empty));
         }
 
         var seen = 0;

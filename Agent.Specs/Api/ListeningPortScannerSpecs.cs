@@ -48,6 +48,17 @@ public sealed class ListeningPortScannerSpecs : IDisposable
     }
 
     [Fact]
+    public void Scan_OwnListenerAlsoHeldByAChildWithALowerPid_IsLeftOut()
+    {
+        // Between fork and exec a child holds the agent's sockets too; once PIDs wrap around it can come first in /proc.
+        Process(7, "agent", 52001, 61236);
+
+        var ports = new ListeningPortScanner(_proc.Path, OwnPid).Scan();
+
+        Assert.DoesNotContain(ports, port => port.Port is 8080 or 8082);
+    }
+
+    [Fact]
     public void Scan_PortsBelowNine_AreLeftOut()
     {
         Process(600, "echo-server", 17001);
