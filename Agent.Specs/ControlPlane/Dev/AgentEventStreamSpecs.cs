@@ -152,8 +152,12 @@ public sealed class AgentEventStreamSpecs
         await Eventually.WaitAsync(
             () => harness.Logs.Messages.Any(message => message.Contains("fell too far behind", StringComparison.Ordinal)),
             "the control plane to drop the stalled reader");
+
+        // The server ends the stream (ReadToEndAsync fails past the deadline otherwise). How much arrived says little:
+        // on loopback the kernel's send buffer grows to megabytes and may take most of the flood before the queue fills
+        // (a CI run received 1,007,506 of about 1,010,000 bytes), so only the drop itself is asserted.
         var received = Encoding.UTF8.GetByteCount(first) + await stalled.ReadToEndAsync(ControlPlaneHarness.Deadline);
-        Assert.InRange(received, 1, 900_000);
+        Assert.True(received > 0);
     }
 
     [Fact]
