@@ -23,6 +23,8 @@ public sealed class SshCliOptions
 
     public Option<string?> TrustedUserCaKeys { get; } = TrustedUserCaKeysOption();
 
+    public Option<bool> PermitUserEnvironment { get; } = PermitUserEnvironmentOption();
+
     public Option<string?> MaxTimeout { get; } = new("--ssh-max-timeout")
     {
         Description = "Absolute lifetime of an SSH connection, e.g. 8h (env CODER_AGENT_SSH_MAX_TIMEOUT; default none)",
@@ -34,6 +36,12 @@ public sealed class SshCliOptions
     public static Option<string?> TrustedUserCaKeysOption() => new("--trusted-user-ca-keys")
     {
         Description = "CA public keys whose user certificates may log in when a principal is the login user (like sshd's TrustedUserCAKeys; read at every attempt)",
+    };
+
+    /// <summary><c>--permit-user-environment</c> (sshd's <c>PermitUserEnvironment yes</c>), shared with <c>agent ssh-server</c>.</summary>
+    public static Option<bool> PermitUserEnvironmentOption() => new("--permit-user-environment")
+    {
+        Description = "Apply the environment=\"NAME=value\" options of authorized_keys lines (like sshd's PermitUserEnvironment; off by default)",
     };
 
     /// <summary>The full path of <c>--trusted-user-ca-keys</c>, or <paramref name="error"/> when the file is not there.</summary>
@@ -53,6 +61,7 @@ public sealed class SshCliOptions
         command.Options.Add(Addresses);
         command.Options.Add(AuthorizedKeys);
         command.Options.Add(TrustedUserCaKeys);
+        command.Options.Add(PermitUserEnvironment);
         command.Options.Add(MaxTimeout);
         HostKeys.AddTo(command);
     }
@@ -97,6 +106,6 @@ public sealed class SshCliOptions
         var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var authorizedKeys = result.GetValue(AuthorizedKeys) ?? Path.Join(home, ".ssh", "authorized_keys");
         var hostKeys = HostKeys.Load(result, Path.Join(dataDirectory, "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out error);
-        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime, TrustedUserCaKeysFile: authorities));
+        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime, TrustedUserCaKeysFile: authorities, PermitUserEnvironment: result.GetValue(PermitUserEnvironment)));
     }
 }

@@ -23,10 +23,11 @@ public static class SshServerCommand
         var hostKeys = new HostKeyOptions();
         var authorizedKeys = new Option<string?>("--authorized-keys") { Description = "Keys that may log in (default ~/.ssh/authorized_keys)" };
         var trustedUserCaKeys = SshCliOptions.TrustedUserCaKeysOption();
+        var permitUserEnvironment = SshCliOptions.PermitUserEnvironmentOption();
         var logLevel = new Option<LogEventLevel>("--log-level") { DefaultValueFactory = _ => LogEventLevel.Warning, Description = "Minimum level of the log on stderr" };
         var command = new Command("ssh-server", "Serve one SSH connection on stdin/stdout, like sshd -i.")
         {
-            inetd, authorizedKeys, trustedUserCaKeys, logLevel,
+            inetd, authorizedKeys, trustedUserCaKeys, permitUserEnvironment, logLevel,
         };
         hostKeys.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -57,7 +58,8 @@ public static class SshServerCommand
                 SshAuthenticationMode.PublicKey,
                 result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"),
                 AddresslessClient: InetdPeer.UnknownAddresses,
-                TrustedUserCaKeysFile: authorities);
+                TrustedUserCaKeysFile: authorities,
+                PermitUserEnvironment: result.GetValue(permitUserEnvironment));
             await using var server = SshServerFactory.Create(
                 settings,
                 keys,

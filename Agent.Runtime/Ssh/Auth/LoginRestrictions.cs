@@ -43,6 +43,12 @@ public sealed record LoginRestrictions
     /// <summary>Where <c>ssh -R</c> may listen (<c>permitlisten</c>); <c>null</c> is anywhere.</summary>
     public IReadOnlyList<PermittedEndpoint>? PermitListen { get; init; }
 
+    /// <summary>
+    /// Variables the key's <c>environment=</c> options set, over the client's (only with <c>--permit-user-environment</c>,
+    /// sshd's <c>PermitUserEnvironment</c>; empty otherwise).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+
     /// <summary>Whether a <c>direct-tcpip</c> channel to <paramref name="host"/>:<paramref name="port"/> is permitted.</summary>
     public bool AllowsOpen(string host, uint port)
         => PortForwarding && (PermitOpen is null || PermitOpen.Any(p => p.MatchesOpen(host, port)));
@@ -70,6 +76,7 @@ public sealed record LoginRestrictions
             UserRc = UserRc && other.UserRc,
             PermitOpen = Both(PermitOpen, other.PermitOpen),
             PermitListen = Both(PermitListen, other.PermitListen),
+            Environment = other.Environment.Count == 0 ? Environment : Environment.Count == 0 ? other.Environment : [.. Environment, .. other.Environment],
         };
     }
 

@@ -35,8 +35,8 @@ public sealed record AuthorizedKeyOptions
     /// <summary>With <c>cert-authority</c>: the names a certificate must hold one of (instead of the login user).</summary>
     public IReadOnlyList<string>? Principals { get; init; }
 
-    /// <summary>The <c>environment=</c> options, which this agent does not apply (sshd's <c>PermitUserEnvironment no</c>).</summary>
-    public IReadOnlyList<string> Environment { get; init; } = [];
+    /// <summary>The <c>environment=</c> options, applied only with <c>--permit-user-environment</c> (sshd's <c>PermitUserEnvironment</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
 
     /// <summary>Parses the options text (everything before the key type).</summary>
     public static bool TryParse(string text, out AuthorizedKeyOptions? options, out string? error)
@@ -47,7 +47,7 @@ public sealed record AuthorizedKeyOptions
         var restrictions = LoginRestrictions.None;
         List<PermittedEndpoint>? permitOpen = null;
         List<PermittedEndpoint>? permitListen = null;
-        List<string> environment = [];
+        List<KeyValuePair<string, string>> environment = [];
         var position = 0;
         while (true)
         {
@@ -123,7 +123,7 @@ public sealed record AuthorizedKeyOptions
                         var equals = value.IndexOf('=', StringComparison.Ordinal);
                         if (equals <= 0)
                             return Fail("environment= is not NAME=value", out error);
-                        environment.Add(value[..equals]);
+                        environment.Add(new KeyValuePair<string, string>(value[..equals], value[(equals + 1)..]));
                         break;
                     default:
                         error = IsFlag(flag) ? $"option {name} takes no value" : $"unknown option \"{LogText.Printable(name)}\"";

@@ -78,7 +78,7 @@ public static class AuthorizedKeys
             if (TryParseLine(line, lineNumber, out var key, out var error))
             {
                 if (key!.Options.Environment.Count > 0)
-                    logger.AuthorizedKeyEnvironmentIgnored(source, lineNumber, string.Join(", ", key.Options.Environment));
+                    logger.AuthorizedKeyEnvironmentIgnored(source, lineNumber, string.Join(", ", key.Options.Environment.Select(pair => pair.Key)));
                 keys.Add(key);
             }
             else

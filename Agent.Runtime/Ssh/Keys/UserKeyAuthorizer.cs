@@ -23,8 +23,14 @@ public sealed class UserKeyAuthorizer
     private readonly AuthorizedKeysFile? _trustedCaKeys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly bool _permitUserEnvironment;
 
-    public UserKeyAuthorizer(AuthorizedKeysFile authorizedKeys, AuthorizedKeysFile? trustedCaKeys, TimeProvider time, ILogger logger)
+    /// <param name="authorizedKeys">The user's authorized_keys (plain keys and <c>cert-authority</c> lines).</param>
+    /// <param name="trustedCaKeys">The trusted user CA keys (<c>--trusted-user-ca-keys</c>), or <c>null</c>.</param>
+    /// <param name="time">The clock for <c>expiry-time=</c> and certificate validity.</param>
+    /// <param name="logger">Where refusals and logins are logged.</param>
+    /// <param name="permitUserEnvironment">Whether a line's <c>environment=</c> options are applied (sshd's <c>PermitUserEnvironment</c>).</param>
+    public UserKeyAuthorizer(AuthorizedKeysFile authorizedKeys, AuthorizedKeysFile? trustedCaKeys, TimeProvider time, ILogger logger, bool permitUserEnvironment = false)
     {
         ArgumentNullException.ThrowIfNull(authorizedKeys);
         ArgumentNullException.ThrowIfNull(time);
@@ -33,6 +39,7 @@ public sealed class UserKeyAuthorizer
         _trustedCaKeys = trustedCaKeys;
         _time = time;
         _logger = logger;
+        _permitUserEnvironment = permitUserEnvironment;
     }
 
     /// <summary>The restrictions of the login, or <c>null</c> when the key may not log in.</summary>
@@ -119,7 +126,7 @@ public sealed class UserKeyAuthorizer
             }
 
             _logger.AuthorizedKeyLineMatched(line.Key.Fingerprint, user, _authorizedKeys.Path, line.LineNumber, line.Options.Restrictions.ToString());
-            return line.Options.Restrictions;
+            return WithEnvironment(line.Options.Restrictions, line);
         }
 
         return null;
@@ -180,10 +187,13 @@ public sealed class UserKeyAuthorizer
             if (!IsSigned(certificate, user))
                 return null;
             _logger.CertificateAccepted(accepted, LogText.Printable(certificate.KeyId), certificate.Serial, user, authority.Fingerprint, $"{_authorizedKeys.Path} line {line.LineNumber}", combined.ToString());
-            return combined;
+            return WithEnvironment(combined, line);
         }
 
         _logger.CertificateRefused(user, $"\"{LogText.Printable(certificate.KeyId)}\": CA {authority.Fingerprint} is not trusted for this user");
         return null;
     }
+
+    private LoginRestrictions WithEnvironment(LoginRestrictions restrictions, AuthorizedKey line)
+        => _permitUserEnvironment && line.Options.Environment.Count > 0 ? restrictions with { Environment = line.Options.Environment } : restrictions;
 }

@@ -5,7 +5,7 @@ namespace Agent.Runtime.Ssh.Keys;
 /// <summary>Log events of authorized_keys options and user certificates (event ids 5400-5429).</summary>
 internal static partial class UserKeyLog
 {
-    [LoggerMessage(EventId = 5400, Level = LogLevel.Warning, Message = "{Source} line {Line}: environment= ({Names}) is not applied (like sshd's PermitUserEnvironment no); the key is used without it")]
+    [LoggerMessage(EventId = 5400, Level = LogLevel.Information, Message = "{Source} line {Line}: environment= ({Names}) is applied only with --permit-user-environment (sshd's PermitUserEnvironment)")]
     public static partial void AuthorizedKeyEnvironmentIgnored(this ILogger logger, string source, int line, string names);
 
     [LoggerMessage(EventId = 5401, Level = LogLevel.Warning, Message = "SSH key {Fingerprint} of user {User}: {Source} line {Line} does not let it in: {Reason}")]

@@ -30,7 +30,8 @@ public static class SshServerFactory
             new AuthorizedKeysFile(settings.AuthorizedKeysFile, logger),
             settings.TrustedUserCaKeysFile is { } authorities ? new AuthorizedKeysFile(authorities, logger) : null,
             TimeProvider.System,
-            logger);
+            logger,
+            settings.PermitUserEnvironment);
         var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
         var forwarding = new SshForwardingOptions
         {

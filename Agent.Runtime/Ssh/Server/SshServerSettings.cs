@@ -13,9 +13,11 @@ namespace Agent.Runtime.Ssh.Server;
 /// CA keys whose user certificates may log in when a principal is the login user (<c>--trusted-user-ca-keys</c>, sshd's
 /// <c>TrustedUserCAKeys</c>; read at every attempt); <c>null</c> for none.
 /// </param>
+/// <param name="PermitUserEnvironment">Whether authorized_keys <c>environment=</c> options are applied (sshd's <c>PermitUserEnvironment</c>).</param>
 public sealed record SshServerSettings(
     SshAuthenticationMode Authentication,
     string AuthorizedKeysFile,
     TimeSpan? MaxConnectionLifetime = null,
     (string Client, string Connection)? AddresslessClient = null,
-    string? TrustedUserCaKeysFile = null);
+    string? TrustedUserCaKeysFile = null,
+    bool PermitUserEnvironment = false);

@@ -341,6 +341,7 @@ internal sealed class SshSession : ISshChannelHandler
         var snapshot = _options.EnvironmentSource();
         var environment = new List<KeyValuePair<string, string>>(
             SessionEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(_clientEnvironment) : _clientEnvironment, ClientAddresses()));
+        environment.AddRange(_channel.Connection.Restrictions.Environment); // the key's environment=, over the client's (as sshd)
         environment.AddRange(_extraEnvironment);
         if (originalCommand is not null)
             environment.Add(new KeyValuePair<string, string>(OriginalCommandVariable, originalCommand));

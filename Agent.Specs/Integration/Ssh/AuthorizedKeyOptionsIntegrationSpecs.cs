@@ -142,6 +142,27 @@ public sealed class AuthorizedKeyOptionsIntegrationSpecs(UserKeyFixture agent)
         Assert.Equal(255, unknown.ExitCode);
         Assert.Contains("line 1: unknown option \"frobnicate\"", agent.Agent.Output, StringComparison.Ordinal);
         Assert.Equal("unset\n", environment.Text);
-        Assert.Contains("environment= (SPEC_VARIABLE) is not applied", agent.Agent.Output, StringComparison.Ordinal);
+        Assert.Contains("environment= (SPEC_VARIABLE) is applied only with --permit-user-environment", agent.Agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SshServerInetd_PermitUserEnvironment_SetsTheKeysVariablesOverTheClients()
+    {
+        using var directory = new TempDirectory();
+        var authorizedKeys = directory.Combine("authorized_keys");
+        File.WriteAllText(authorizedKeys, $"environment=\"SPEC_VARIABLE=from-the-key\",environment=\"LANG=C.UTF-8\" {agent.Line(agent.UserKey)}\n");
+        var proxy = $"dotnet {AgentBinary.Path} ssh-server --inetd --host-key-dir {directory.Combine("host-keys")} --authorized-keys {authorizedKeys} --permit-user-environment";
+
+        var result = await ProcessRunner.RunAsync(
+            "ssh",
+            [
+                "-F", "/dev/null", "-i", agent.UserKey, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "SetEnv=LANG=POSIX", "-o", $"ProxyCommand={proxy}",
+                "workspace", "echo $SPEC_VARIABLE $LANG",
+            ],
+            [],
+            TimeSpan.FromSeconds(60));
+
+        Assert.Equal("from-the-key C.UTF-8\n", result.Text);
     }
 }

@@ -1,6 +1,7 @@
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Ssh.Keys;
 
@@ -98,11 +99,11 @@ public class AuthorizedKeyOptionsSpecs
     }
 
     [Fact]
-    public void TryParse_Environment_IsCollectedNotApplied()
+    public void TryParse_Environment_IsCollectedNotARestriction()
     {
-        var options = Parse("environment=\"A=1\",environment=\"B=x,y\"");
+        var options = Parse("environment=\"A=1\",environment=\"B=x,y=z\"");
 
-        Assert.Equal(["A", "B"], options.Environment);
+        Assert.Equal([new KeyValuePair<string, string>("A", "1"), new KeyValuePair<string, string>("B", "x,y=z")], options.Environment);
         Assert.Equal(LoginRestrictions.None, options.Restrictions);
     }
 
@@ -149,7 +150,7 @@ public class AuthorizedKeyOptionsSpecs
     }
 
     [Fact]
-    public void Parse_Environment_IsLoggedAsNotApplied()
+    public void Parse_Environment_IsLoggedAsAppliedOnlyWhenPermitted()
     {
         var key = Ed25519HostKey.Generate();
         var logger = new RecordingLogger();
@@ -157,7 +158,7 @@ public class AuthorizedKeyOptionsSpecs
         var keys = AuthorizedKeys.Parse($"environment=\"PATH=/evil\" {key.ToOpenSshPublicKey()}\n", logger, "ak");
 
         Assert.Single(keys);
-        Assert.Contains("environment= (PATH) is not applied", logger.Warnings.Single(), StringComparison.Ordinal);
+        Assert.Contains("environment= (PATH) is applied only with --permit-user-environment", logger.At(LogLevel.Information).Single(), StringComparison.Ordinal);
     }
 
     [Fact]
