@@ -17,17 +17,14 @@ public static class LeftoverProcesses
     /// <summary>Waits up to <see cref="Grace"/> for every process of this run to end; returns those still running.</summary>
     public static async Task<IReadOnlyList<LeftoverProcess>> WaitForNoneAsync()
     {
-        var deadline = DateTime.UtcNow + Grace;
-        var delay = TimeSpan.FromMilliseconds(20);
-        var found = Find();
-        while (found.Count > 0 && DateTime.UtcNow < deadline)
+        try
         {
-            await Task.Delay(delay);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
-            found = Find();
+            return await Eventually.WaitAsync(() => Task.FromResult<IReadOnlyList<LeftoverProcess>?>(Find()), found => found!.Count == 0, "the run's processes to end", Grace);
         }
-
-        return found;
+        catch (TimeoutException)
+        {
+            return Find();
+        }
     }
 
     /// <summary>The processes of this run that are running now.</summary>
