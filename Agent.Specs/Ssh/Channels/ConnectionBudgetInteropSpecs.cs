@@ -14,7 +14,7 @@ namespace Agent.Specs.Ssh.Channels;
 public sealed class ConnectionBudgetInteropSpecs : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly List<IDisposable> _cleanup = [];
+    private readonly DisposeStack _cleanup = new();
 
     public ConnectionBudgetInteropSpecs()
     {
@@ -25,8 +25,7 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
 
     public void Dispose()
     {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-            item.Dispose();
+        _cleanup.Dispose();
         _directory.Dispose();
     }
 
@@ -37,7 +36,7 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
         var sessions = new List<OpenSshClient>();
         for (var i = 0; i < SshChannelLimits.DefaultMaxSessions; i++)
         {
-            var session = Track(OpenSshClient.Start(_directory, null, "-S", Control, "--", $"echo ready-{i}; exec sleep 60"));
+            var session = _cleanup.Push(OpenSshClient.Start(_directory, null, "-S", Control, "--", $"echo ready-{i}; exec sleep 60"));
             await session.WaitForStdoutAsync($"ready-{i}");
             sessions.Add(session);
         }
@@ -129,7 +128,7 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
 
     private async Task<OpenSshClient> StartMasterAsync()
     {
-        var master = Track(OpenSshClient.Start(_directory, null, "-N", "-M", "-S", Control));
+        var master = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-M", "-S", Control));
         await master.WithOutputAsync(Eventually.WaitAsync(() => File.Exists(Control), "the control master to listen"));
         return master;
     }
@@ -146,17 +145,10 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
             ArgumentList = { "-F", "/dev/null", "-S", Control, "-s", "workspace", "sftp" },
         };
         var process = Process.Start(info)!;
-        _cleanup.Add(new Killed(process));
+        _cleanup.Push(new Killed(process));
         _ = process.StandardError.ReadToEndAsync();
         var exited = process.WaitForExitAsync().ContinueWith(_ => process.ExitCode, TaskScheduler.Default);
         return await SftpTestClient.ConnectAsync(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, exited);
-    }
-
-    private T Track<T>(T item)
-        where T : IDisposable
-    {
-        _cleanup.Add(item);
-        return item;
     }
 
     private sealed class Killed(Process process) : IDisposable

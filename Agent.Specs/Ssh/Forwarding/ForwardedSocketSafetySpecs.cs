@@ -14,7 +14,7 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
 {
     private const UnixFileMode Mode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly TempDirectory _directory = new();
-    private readonly List<IDisposable> _cleanup = [];
+    private readonly DisposeStack _cleanup = new();
 
     public ForwardedSocketSafetySpecs()
     {
@@ -23,8 +23,7 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
 
     public void Dispose()
     {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-            item.Dispose();
+        _cleanup.Dispose();
         _directory.Dispose();
     }
 
@@ -34,7 +33,7 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
         var local = _directory.Combine("client.sock");
         var remote = _directory.Combine("forwarded.sock");
         using var echo = EchoServer.Unix(local);
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
 
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "mode"));
 
@@ -46,13 +45,13 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
     public async Task AgentForwarding_TheSocket_IsMode0600InA0700Directory()
     {
         var agentSocket = _directory.Combine("agent.sock");
-        Track(Agent.Specs.Integration.RunningProcess.Start(
+        _cleanup.Push(Agent.Specs.Integration.RunningProcess.Start(
             new ProcessStartInfo("ssh-agent") { ArgumentList = { "-D", "-a", agentSocket }, RedirectStandardOutput = true, RedirectStandardError = true },
             "ssh-agent"));
         await Eventually.WaitAsync(() => File.Exists(agentSocket), "ssh-agent to listen");
         var environment = new Dictionary<string, string> { ["SSH_AUTH_SOCK"] = agentSocket };
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-A", "--", "stat -c 'socket=%a' \"$SSH_AUTH_SOCK\"; stat -c 'directory=%a' \"$(dirname \"$SSH_AUTH_SOCK\")\""));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-A", "--", "stat -c 'socket=%a' \"$SSH_AUTH_SOCK\"; stat -c 'directory=%a' \"$(dirname \"$SSH_AUTH_SOCK\")\""));
         var exit = await ssh.WaitForExitAsync();
 
         Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
@@ -67,7 +66,7 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
         Directory.CreateDirectory(temp);
         var socket = Path.Join(temp, ".X11-unix", "X10");
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", $"echo display=$DISPLAY; stat -c 'socket=%a' {socket}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-Y", "--", $"echo display=$DISPLAY; stat -c 'socket=%a' {socket}"));
         var exit = await ssh.WaitForExitAsync();
 
         Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
@@ -78,13 +77,13 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
     [Fact]
     public async Task X11Forwarding_SocketDirectoryMadeByAnotherUser_IsRefusedWithTheReasonAndTheSessionGoesOn()
     {
-        var other = Track(await SecondUser.CreateAsync());
+        var other = _cleanup.Push(await SecondUser.CreateAsync());
         var shared = SharedTemp();
         var planted = Path.Join(shared, ".X11-unix");
         await other.RunCheckedAsync($"mkdir -m 0777 '{planted}'");
         var (environment, _) = X11Environment(shared);
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]; echo still here"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]; echo still here"));
         var exit = await ssh.WaitForExitAsync();
 
         Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
@@ -98,14 +97,14 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
     [Fact]
     public async Task X11Forwarding_SocketDirectoryASymbolicLinkByAnotherUser_IsRefusedAndNothingIsMadeWhereItPoints()
     {
-        var other = Track(await SecondUser.CreateAsync());
+        var other = _cleanup.Push(await SecondUser.CreateAsync());
         var shared = SharedTemp();
         var target = Path.Join(shared, "attacker");
         await other.RunCheckedAsync($"mkdir -m 0777 '{target}'");
         await other.RunCheckedAsync($"ln -s '{target}' '{Path.Join(shared, ".X11-unix")}'");
         var (environment, _) = X11Environment(shared);
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-Y", "--", "echo display=[$DISPLAY]"));
         var exit = await ssh.WaitForExitAsync();
 
         Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
@@ -138,12 +137,5 @@ public sealed class ForwardedSocketSafetySpecs : IDisposable
             ["HOME"] = home,
             ["TMPDIR"] = temp,
         }, temp);
-    }
-
-    private T Track<T>(T item)
-        where T : IDisposable
-    {
-        _cleanup.Add(item);
-        return item;
     }
 }

@@ -14,7 +14,7 @@ namespace Agent.Specs.Ssh.Forwarding;
 public sealed class SshForwardingInteropSpecs : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly List<IDisposable> _cleanup = [];
+    private readonly DisposeStack _cleanup = new();
 
     public SshForwardingInteropSpecs()
     {
@@ -23,8 +23,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
 
     public void Dispose()
     {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-            item.Dispose();
+        _cleanup.Dispose();
         _directory.Dispose();
     }
 
@@ -33,7 +32,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     {
         using var echo = EchoServer.Tcp();
         var port = FreePort.Next();
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-L", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
 
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(endPoint, "hello"));
@@ -50,7 +49,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     {
         using var echo = EchoServer.Tcp();
         var port = FreePort.Next();
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
 
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new IPEndPoint(IPAddress.Loopback, port), "from the workspace"));
 
@@ -61,7 +60,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     public async Task RemoteForward_PortZero_ReplyCarriesTheAllocatedPortAndTheListenerEndsWithTheConnection()
     {
         using var echo = EchoServer.Tcp();
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"0:127.0.0.1:{echo.Port}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"0:127.0.0.1:{echo.Port}"));
 
         var line = await ssh.WaitForStderrAsync("Allocated port");
         var port = int.Parse(Regex.Match(line, @"Allocated port (\d+)").Groups[1].Value);
@@ -77,7 +76,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     {
         var closed = FreePort.Next();
         var port = FreePort.Next();
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-L", $"127.0.0.1:{port}:127.0.0.1:{closed}", "--", "read line; echo alive $line"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-L", $"127.0.0.1:{port}:127.0.0.1:{closed}", "--", "read line; echo alive $line"));
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
 
         // ssh accepts locally, the agent's connect is refused: the local connection is closed without data.
@@ -98,7 +97,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var arguments = new List<string> { "-N", "-o", "ExitOnForwardFailure=no" };
         for (var i = 0; i < 33; i++)
             arguments.AddRange(["-R", $"0:127.0.0.1:{20000 + i}"]);
-        var ssh = Track(OpenSshClient.Start(_directory, null, [.. arguments]));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, [.. arguments]));
 
         await ssh.WaitForStderrAsync("remote port forwarding failed");
         await ssh.WithOutputAsync(Eventually.WaitAsync(() => Regex.Matches(ssh.Stderr, "Allocated port").Count == 32, "32 allocated ports"));
@@ -112,7 +111,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         using var echo = EchoServer.Tcp();
         var control = _directory.Combine("control");
         var port = FreePort.Next();
-        var master = Track(OpenSshClient.Start(_directory, null, "-N", "-M", "-S", control, "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
+        var master = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-M", "-S", control, "-R", $"127.0.0.1:{port}:127.0.0.1:{echo.Port}"));
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
         Assert.Equal("echo:before", await EchoServer.RoundTripWhenReadyAsync(endPoint, "before"));
 
@@ -128,7 +127,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var remote = _directory.Combine("remote.sock");
         var local = _directory.Combine("local.sock");
         using var echo = EchoServer.Unix(remote);
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{remote}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{remote}"));
 
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(local), "over unix"));
 
@@ -141,7 +140,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var local = _directory.Combine("client.sock");
         var remote = _directory.Combine("made", "by", "agent.sock");
         using var echo = EchoServer.Unix(local);
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
 
         var reply = await ssh.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "reverse"));
         var mode = File.GetUnixFileMode(_directory.Combine("made", "by"));
@@ -158,10 +157,10 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         var local = _directory.Combine("client.sock");
         var remote = _directory.Combine("shared.sock");
         using var echo = EchoServer.Unix(local);
-        var first = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        var first = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
         Assert.Equal("echo:first", await first.WithOutputAsync(EchoServer.RoundTripWhenReadyAsync(new UnixDomainSocketEndPoint(remote), "first")));
 
-        var second = Track(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
+        var second = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-R", $"{remote}:{local}"));
         var exit = await second.WaitForExitAsync();
 
         Assert.Equal(255, exit);
@@ -173,7 +172,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     public async Task UnixLocalForward_ToAMissingSocket_OpenFailsWithConnectFailed()
     {
         var local = _directory.Combine("local.sock");
-        var ssh = Track(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{_directory.Combine("nobody-listens.sock")}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, null, "-N", "-L", $"{local}:{_directory.Combine("nobody-listens.sock")}"));
 
         await ssh.WithOutputAsync(EchoServer.ClosedWithoutDataAsync(new UnixDomainSocketEndPoint(local)));
         var failure = await ssh.WaitForStderrAsync("open failed");
@@ -186,7 +185,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
     public async Task AgentForwarding_WithARealSshAgent_SessionListsTheKeyAndTheSocketGoesAway()
     {
         var agentSocket = _directory.Combine("agent.sock");
-        var agent = Track(Agent.Specs.Integration.RunningProcess.Start(
+        var agent = _cleanup.Push(Agent.Specs.Integration.RunningProcess.Start(
             new System.Diagnostics.ProcessStartInfo("ssh-agent") { ArgumentList = { "-D", "-a", agentSocket }, RedirectStandardOutput = true, RedirectStandardError = true },
             "ssh-agent"));
         await Eventually.WaitAsync(() => File.Exists(agentSocket), "ssh-agent to listen");
@@ -194,7 +193,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
         OpenSshClient.Run(environment, "ssh-add", _directory.Combine("id"));
         var fingerprint = OpenSshClient.Run("ssh-keygen", "-l", "-f", _directory.Combine("id.pub")).Split(' ')[1];
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-A", "--", "echo sock=$SSH_AUTH_SOCK; ssh-add -l"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-A", "--", "echo sock=$SSH_AUTH_SOCK; ssh-add -l"));
         var exit = await ssh.WaitForExitAsync();
 
         Assert.True(exit == 0, $"ssh exited {exit}\n{ssh.Stdout}\n{ssh.Stderr}");
@@ -225,7 +224,7 @@ public sealed class SshForwardingInteropSpecs : IDisposable
             ["TMPDIR"] = temp,
         };
 
-        var ssh = Track(OpenSshClient.Start(_directory, environment, "-Y", "--", $"echo display=$DISPLAY; xauth -f ~/.Xauthority list; python3 {script}"));
+        var ssh = _cleanup.Push(OpenSshClient.Start(_directory, environment, "-Y", "--", $"echo display=$DISPLAY; xauth -f ~/.Xauthority list; python3 {script}"));
         var exit = await ssh.WaitForExitAsync();
         var (name, dataLength) = await xserver.Setup.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -273,11 +272,4 @@ public sealed class SshForwardingInteropSpecs : IDisposable
             reply += chunk
         print("reply=" + reply.decode().strip())
         """;
-
-    private T Track<T>(T item)
-        where T : IDisposable
-    {
-        _cleanup.Add(item);
-        return item;
-    }
 }

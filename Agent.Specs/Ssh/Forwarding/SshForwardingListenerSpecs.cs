@@ -10,7 +10,7 @@ public sealed class SshForwardingListenerSpecs : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();
     private readonly IntegrationHarness _harness = new();
-    private readonly List<IDisposable> _cleanup = [];
+    private readonly DisposeStack _cleanup = new();
 
     public SshForwardingListenerSpecs()
     {
@@ -23,8 +23,7 @@ public sealed class SshForwardingListenerSpecs : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-            item.Dispose();
+        _cleanup.Dispose();
         await _harness.DisposeAsync();
         _directory.Dispose();
     }
@@ -40,7 +39,7 @@ public sealed class SshForwardingListenerSpecs : IAsyncLifetime
         using var unixEcho = EchoServer.Unix(_directory.Combine("client.sock"));
         var localPort = FreePort.Next();
         var remoteSocket = _directory.Combine("workspace", "forwarded.sock");
-        var ssh = Track(OpenSshClient.Start(
+        var ssh = _cleanup.Push(OpenSshClient.Start(
             _directory,
             sshPort,
             null,
@@ -58,12 +57,5 @@ public sealed class SshForwardingListenerSpecs : IAsyncLifetime
         Assert.Equal("echo:remote", remote);
         await Eventually.WaitAsync(() => !File.Exists(remoteSocket), $"the forwarded socket to be removed\n{agent.Output}");
         Assert.False(agent.HasExited);
-    }
-
-    private T Track<T>(T item)
-        where T : IDisposable
-    {
-        _cleanup.Add(item);
-        return item;
     }
 }
