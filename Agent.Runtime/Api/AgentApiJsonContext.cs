@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

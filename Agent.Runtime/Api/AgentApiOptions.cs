@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using Agent.Reactive.Monitoring;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

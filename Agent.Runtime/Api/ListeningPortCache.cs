@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

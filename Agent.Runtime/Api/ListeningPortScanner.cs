@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

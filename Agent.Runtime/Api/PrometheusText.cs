@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -3,12 +3,13 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Agent.Reactive;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Apps;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Interop;
+using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Hosting.Effects;
 using Agent.Runtime.Net;
-using Agent.Runtime.Processes;
-using Agent.Runtime.Workspace;
+using Agent.Runtime.Os.Interop;
+using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Relay.Splice;
+using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Hosting;

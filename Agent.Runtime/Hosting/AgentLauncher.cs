@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Agent.Reactive.Sessions;
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;

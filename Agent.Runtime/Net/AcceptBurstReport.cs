@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Relay.Splice;
+using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Net;
 

@@ -1,4 +1,7 @@
 using System.Net;
+using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Relay.Splice;
+using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Net;

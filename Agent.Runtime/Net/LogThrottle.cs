@@ -1,3 +1,6 @@
+using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Relay.Splice;
+using Agent.Runtime.Relay.WebSockets;
 namespace Agent.Runtime.Net;
 
 /// <summary>

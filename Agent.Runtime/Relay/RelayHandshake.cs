@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Agent.Runtime.Relay.Endpoint;
 
 namespace Agent.Runtime.Relay;
 

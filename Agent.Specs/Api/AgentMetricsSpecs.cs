@@ -2,6 +2,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Api;
+using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

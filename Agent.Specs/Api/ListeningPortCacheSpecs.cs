@@ -1,4 +1,5 @@
 using Agent.Runtime.Api;
+using Agent.Runtime.Http;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Api;

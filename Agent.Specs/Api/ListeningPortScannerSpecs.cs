@@ -1,4 +1,5 @@
 using Agent.Runtime.Api;
+using Agent.Runtime.Http;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Api;

@@ -1,5 +1,6 @@
 using System.Net;
 using Agent.Runtime.Api;
+using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

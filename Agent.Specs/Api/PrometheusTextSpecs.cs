@@ -1,4 +1,5 @@
 using Agent.Runtime.Api;
+using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Runtime.Apps;
+using Agent.Runtime.Hosting.Effects;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.ControlPlane;
@@ -92,7 +94,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     public HttpClient User(string token = UserToken)
     {
         var http = NewHttpClient();
-        http.DefaultRequestHeaders.Add(HttpControlPlaneClient.SessionTokenHeader, token);
+        http.DefaultRequestHeaders.Add(SessionTokenHeader.Name, token);
         return http;
     }
 
@@ -103,7 +105,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
     /// <summary><c>curl</c> with the main agent's token in the session header.</summary>
     public Task<CurlResult> CurlAsAgentAsync(string method, string path, string? json = null, Guid? token = null)
     {
-        var arguments = new List<string> { "-X", method, "-H", $"{HttpControlPlaneClient.SessionTokenHeader}: {token ?? MainToken}" };
+        var arguments = new List<string> { "-X", method, "-H", $"{SessionTokenHeader.Name}: {token ?? MainToken}" };
         if (json is not null)
             arguments.AddRange(["-H", "Content-Type: application/json", "--data-binary", json]);
         return CurlAsync(path, [.. arguments]);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Specs.Fakes.ControlPlane;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -155,7 +155,7 @@ public sealed class HttpControlPlaneClientSpecs
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal("/api/v2/workspaceagents/me/metadata/disk%20%2Fhome", request.RequestUri!.AbsolutePath);
-        Assert.Equal("agent-token", Assert.Single(request.Headers.GetValues(HttpControlPlaneClient.SessionTokenHeader)));
+        Assert.Equal("agent-token", Assert.Single(request.Headers.GetValues(SessionTokenHeader.Name)));
     }
 
     [Fact]

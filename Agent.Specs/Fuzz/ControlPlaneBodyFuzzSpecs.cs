@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Specs.ControlPlane;
 
 namespace Agent.Specs.Fuzz;
@@ -33,7 +33,7 @@ public sealed class ControlPlaneBodyFuzzSpecs
     {
         await using var plane = await ControlPlaneHarness.StartAsync();
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = plane.Address, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Add(HttpControlPlaneClient.SessionTokenHeader, ControlPlaneHarness.MainToken.ToString());
+        http.DefaultRequestHeaders.Add(SessionTokenHeader.Name, ControlPlaneHarness.MainToken.ToString());
         await FuzzSpec.RunAsync(Target(http));
     }
 

@@ -1,5 +1,5 @@
 using Agent.Reactive.Ports;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 
 namespace Agent.Specs.Fuzz;
 

@@ -2,8 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
-using Agent.Runtime.Monitor;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Fuzz;
 

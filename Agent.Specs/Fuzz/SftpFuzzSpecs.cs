@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Agent.Runtime.Ssh.Sftp;
+using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fuzz;

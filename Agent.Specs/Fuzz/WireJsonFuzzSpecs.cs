@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Terminal;
 using Agent.Specs.ControlPlane;
 

@@ -1,4 +1,4 @@
-using Agent.Runtime.Git;
+using Agent.Runtime.Commands.Git;
 
 namespace Agent.Specs.Git;
 

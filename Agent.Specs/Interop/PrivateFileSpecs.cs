@@ -1,4 +1,4 @@
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Interop;

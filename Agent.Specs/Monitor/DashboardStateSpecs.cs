@@ -1,6 +1,7 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Monitor;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Monitor;
 

@@ -3,7 +3,8 @@ using System.Reactive.Subjects;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Monitor;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Monitor;
 

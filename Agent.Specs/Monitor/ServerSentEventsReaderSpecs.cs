@@ -1,5 +1,6 @@
 using System.Text;
-using Agent.Runtime.Monitor;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Monitor;
 

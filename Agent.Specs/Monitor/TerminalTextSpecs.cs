@@ -1,4 +1,5 @@
-using Agent.Runtime.Monitor;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Monitor;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 
 namespace Agent.Specs.Processes;
 

@@ -1,5 +1,5 @@
 using Agent.Reactive.Ports;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Processes;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Processes;

@@ -1,6 +1,6 @@
 using System.Text;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Pty;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 

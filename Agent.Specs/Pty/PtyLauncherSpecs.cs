@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Processes;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Os.Pty;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Pty;
 using Agent.Specs.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Interop;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Interop;
+using Agent.Runtime.Os.Pty;
 
 namespace Agent.Specs.Pty;
 

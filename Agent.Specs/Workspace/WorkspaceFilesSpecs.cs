@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Agent.Runtime.Workspace;
+using Agent.Runtime.Hosting.Effects;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 

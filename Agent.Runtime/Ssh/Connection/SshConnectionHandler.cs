@@ -1,8 +1,9 @@
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
-using Agent.Runtime.Ssh.Session;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Server;
+using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Connection;

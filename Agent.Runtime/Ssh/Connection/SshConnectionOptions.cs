@@ -1,9 +1,9 @@
 using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
-using Agent.Runtime.Ssh.Session;
+using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Connection;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Runtime.Ssh.Keys;

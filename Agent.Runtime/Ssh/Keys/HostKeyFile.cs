@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Ssh.Keys;
 

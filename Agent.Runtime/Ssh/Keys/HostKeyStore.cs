@@ -1,4 +1,4 @@
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Keys;

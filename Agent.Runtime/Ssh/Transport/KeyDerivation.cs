@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -1,4 +1,5 @@
 using Agent.Runtime.Ssh.Algorithms;
+using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -1,5 +1,6 @@
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -1,3 +1,4 @@
+using Agent.Runtime.Sshd.Server;
 namespace Agent.Runtime.Ssh.Transport;
 
 /// <summary>

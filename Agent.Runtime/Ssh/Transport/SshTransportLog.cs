@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Transport;

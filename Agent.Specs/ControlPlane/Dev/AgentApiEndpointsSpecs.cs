@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.ControlPlane.Dev;

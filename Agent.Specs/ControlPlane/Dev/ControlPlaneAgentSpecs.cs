@@ -1,6 +1,8 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.ControlPlane.Dev;

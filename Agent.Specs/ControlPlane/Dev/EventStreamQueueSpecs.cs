@@ -1,7 +1,9 @@
 using System.Text;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.ControlPlane.Dev;

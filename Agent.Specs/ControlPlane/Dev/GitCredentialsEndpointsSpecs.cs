@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

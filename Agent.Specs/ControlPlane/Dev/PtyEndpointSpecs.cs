@@ -5,6 +5,7 @@ using System.Text;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;
 using Agent.Specs.Terminal;

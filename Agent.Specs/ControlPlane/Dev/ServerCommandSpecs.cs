@@ -3,7 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agent.Runtime.Cli;
+using Agent.Runtime.Commands;
+using Agent.Runtime.Commands.ConfigSsh;
+using Agent.Runtime.Commands.Git;
+using Agent.Runtime.Commands.Monitor;
+using Agent.Runtime.Commands.PortForward;
+using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.ControlPlane.Dev;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using DuplexWebSocketStream = Agent.Runtime.Net.DuplexWebSocketStream;
+using DuplexWebSocketStream = Agent.Runtime.Relay.WebSockets.DuplexWebSocketStream;
 
 namespace Agent.Specs.Fakes.Relay;
 

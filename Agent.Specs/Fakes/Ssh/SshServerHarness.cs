@@ -1,9 +1,10 @@
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.Processes;
+using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Terminal;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;

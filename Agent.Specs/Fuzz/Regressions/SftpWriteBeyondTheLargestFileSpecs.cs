@@ -1,4 +1,4 @@
-using Agent.Runtime.Ssh.Sftp;
+using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Ssh.Sftp;
 using Agent.Specs.Utilities;
 

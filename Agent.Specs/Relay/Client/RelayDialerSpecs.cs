@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
-using Agent.Runtime.Relay.Client;
+using Agent.Runtime.Commands.ConfigSsh;
+using Agent.Runtime.Commands.PortForward;
+using Agent.Runtime.Relay.Dialer;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
 
@@ -156,6 +158,6 @@ public sealed class RelayDialerSpecs : IAsyncLifetime
         return all.ToArray();
     }
 
-    private Task<Agent.Runtime.Net.DuplexWebSocketStream> ConnectAsync(int port)
+    private Task<Agent.Runtime.Relay.WebSockets.DuplexWebSocketStream> ConnectAsync(int port)
         => RelayDialer.ConnectAsync(_server.BaseUrl, FakeRelayServer.Token, FakeRelayServer.AgentName, port, CancellationToken.None);
 }

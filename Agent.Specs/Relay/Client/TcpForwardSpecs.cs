@@ -1,5 +1,7 @@
 using System.Net;
-using Agent.Runtime.Relay.Client;
+using Agent.Runtime.Commands.ConfigSsh;
+using Agent.Runtime.Commands.PortForward;
+using Agent.Runtime.Relay.Dialer;
 
 namespace Agent.Specs.Relay.Client;
 

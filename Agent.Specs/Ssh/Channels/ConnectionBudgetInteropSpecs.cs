@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Agent.Runtime.Ssh.Channels;
-using Agent.Runtime.Ssh.Sftp;
+using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Ssh.Forwarding;
 using Agent.Specs.Ssh.Sftp;
 using Agent.Specs.Utilities;
@@ -75,7 +75,7 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
             for (var i = 0; i < 40; i++)
             {
                 var reply = await client.OpenAsync(file, SftpOpenFlags.Read);
-                if (reply.Type == Agent.Runtime.Ssh.Sftp.SftpPacketType.Handle)
+                if (reply.Type == Agent.Runtime.Sshd.Sftp.SftpPacketType.Handle)
                     handles.Add((client, reply.Handle));
                 else
                     refusals.Add($"{reply.Status}: {reply.Message}");
@@ -92,8 +92,8 @@ public sealed class ConnectionBudgetInteropSpecs : IDisposable
 
         // Nothing else broke: a closed handle on one channel lets another channel open a file.
         var (owner, handle) = handles[0];
-        Assert.Equal(SftpStatusCode.Ok, (await owner.HandleRequestAsync(Agent.Runtime.Ssh.Sftp.SftpPacketType.Close, handle)).Status);
-        Assert.Equal(Agent.Runtime.Ssh.Sftp.SftpPacketType.Handle, (await clients[^1].OpenAsync(file, SftpOpenFlags.Read)).Type);
+        Assert.Equal(SftpStatusCode.Ok, (await owner.HandleRequestAsync(Agent.Runtime.Sshd.Sftp.SftpPacketType.Close, handle)).Status);
+        Assert.Equal(Agent.Runtime.Sshd.Sftp.SftpPacketType.Handle, (await clients[^1].OpenAsync(file, SftpOpenFlags.Read)).Type);
         foreach (var client in clients)
             await client.DisposeAsync();
     }

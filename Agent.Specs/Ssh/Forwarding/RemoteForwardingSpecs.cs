@@ -1,5 +1,5 @@
 using System.Net;
-using Agent.Runtime.Ssh.Forwarding;
+using Agent.Runtime.Sshd.Forwarding;
 
 namespace Agent.Specs.Ssh.Forwarding;
 

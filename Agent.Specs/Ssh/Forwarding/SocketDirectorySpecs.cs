@@ -1,4 +1,4 @@
-using Agent.Runtime.Ssh.Forwarding;
+using Agent.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Forwarding;

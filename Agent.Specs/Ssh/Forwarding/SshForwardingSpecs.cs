@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
-using Agent.Runtime.Ssh.Forwarding;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Forwarding;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Ssh.Forwarding;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Agent.Runtime.Ssh.Forwarding;
+using Agent.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Forwarding;

@@ -1,6 +1,9 @@
 using System.Net;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Ssh.Server;
+using Agent.Runtime.Relay.Splice;
+using Agent.Runtime.Relay.WebSockets;
+using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Specs.Ssh.Server;
 

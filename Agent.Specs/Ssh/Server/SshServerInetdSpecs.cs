@@ -1,11 +1,12 @@
 using System.IO.Pipes;
-using Agent.Runtime.Processes;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
-using Agent.Runtime.Ssh.Server;
 using Agent.Runtime.Ssh.Transport;
+using Agent.Runtime.Sshd.Server;
+using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Ssh.Server;

@@ -1,6 +1,7 @@
 using System.Text;
-using Agent.Runtime.Pty;
+using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Connection;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
 

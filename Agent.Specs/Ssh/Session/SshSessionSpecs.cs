@@ -266,7 +266,7 @@ public class SshSessionSpecs
             EnvironmentSource = options.EnvironmentSource,
             Counters = options.Counters,
             LoggerFactory = options.LoggerFactory,
-            Subsystems = new Dictionary<string, Agent.Runtime.Ssh.Session.SshSubsystemHandler> { [name] = (_, input, output, ct) => handler(input, output, ct) },
+            Subsystems = new Dictionary<string, Agent.Runtime.Sshd.Session.SshSubsystemHandler> { [name] = (_, input, output, ct) => handler(input, output, ct) },
         };
 
     private static bool IsAlive(int pid)

@@ -1,5 +1,5 @@
 using Agent.Reactive.Ports;
-using Agent.Runtime.Ssh.Session;
+using Agent.Runtime.Sshd.Session;
 
 namespace Agent.Specs.Ssh.Session;
 

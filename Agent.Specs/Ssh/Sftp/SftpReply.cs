@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Agent.Runtime.Ssh.Sftp;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Sftp;
 
 namespace Agent.Specs.Ssh.Sftp;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Agent.Runtime.Ssh.Sftp;
+using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Sftp;
@@ -109,7 +109,7 @@ public sealed class SftpServerSpecs : IDisposable
 
         Assert.Equal(1234ul, attributes.Size);
         Assert.Equal(0x81A0u, attributes.Permissions);
-        Assert.Equal(Agent.Runtime.Interop.LibC.GetUid(), attributes.Uid);
+        Assert.Equal(Agent.Runtime.Os.Interop.LibC.GetUid(), attributes.Uid);
         Assert.Equal((uint)new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero).ToUnixTimeSeconds(), attributes.ModificationTime);
         Assert.True(attributes.Has(SftpAttributeFlags.UidGid | SftpAttributeFlags.AccessModificationTime));
     }

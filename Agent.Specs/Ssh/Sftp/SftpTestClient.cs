@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Text;
-using Agent.Runtime.Ssh.Sftp;
 using Agent.Runtime.Ssh.Wire;
+using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Sftp;

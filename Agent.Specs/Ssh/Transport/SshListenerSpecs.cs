@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Agent.Runtime.Ssh.Keys;
-using Agent.Runtime.Ssh.Server;
 using Agent.Runtime.Ssh.Transport;
+using Agent.Runtime.Sshd.Server;
 using Agent.Specs.Fakes.SshTransport;
 using Agent.Specs.Utilities;
 

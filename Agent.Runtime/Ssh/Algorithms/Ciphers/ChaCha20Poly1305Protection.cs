@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Agent.Runtime.Interop;
+using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Ssh.Wire;
 
 namespace Agent.Runtime.Ssh.Algorithms.Ciphers;

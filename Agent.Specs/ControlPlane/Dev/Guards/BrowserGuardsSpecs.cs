@@ -1,5 +1,7 @@
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane.Dev;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev.Guards;
 

@@ -1,6 +1,0 @@
-using Agent.Runtime.Speedtest;
-
-namespace Agent.Runtime.Cli;
-
-/// <summary>The checked options of <c>agent speedtest</c>.</summary>
-public sealed record SpeedtestOptions(Uri Url, string Token, string Agent, SpeedtestDirection Direction, TimeSpan Duration);

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Protocol;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>What the user API says about an agent (<c>GET /api/v2/workspaceagents/{name}</c>).</summary>
+public sealed record AgentSummary
+{
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary><c>connected</c> when the agent called the API within the agent timeout, else <c>disconnected</c>.</summary>
+    [JsonPropertyName("status")]
+    public ConnectionState Status { get; init; } = ConnectionState.Disconnected;
+
+    /// <summary><c>connected</c> while the agent's relay is up: only then can clients reach it.</summary>
+    [JsonPropertyName("relay")]
+    public ConnectionState Relay { get; init; } = ConnectionState.Disconnected;
+
+    /// <summary>The last reported state; <c>created</c> until the agent reports one.</summary>
+    [JsonPropertyName("lifecycle_state")]
+    public LifecycleState LifecycleState { get; init; } = LifecycleState.Created;
+
+    [JsonPropertyName("version")]
+    public string Version { get; init; } = string.Empty;
+
+    [JsonPropertyName("expanded_directory")]
+    public string ExpandedDirectory { get; init; } = string.Empty;
+
+    [JsonPropertyName("subsystem")]
+    public string Subsystem { get; init; } = string.Empty;
+
+    /// <summary>The agent's SSH host keys (OpenSSH public-key lines) for known_hosts; empty when it serves no SSH.</summary>
+    [JsonPropertyName("ssh_host_keys")]
+    public IReadOnlyList<string> SshHostKeys { get; init; } = [];
+
+    /// <summary>The manifest's apps with their current health.</summary>
+    [JsonPropertyName("apps")]
+    public IReadOnlyList<WorkspaceApp> Apps { get; init; } = [];
+
+    /// <summary>The last stats window with connection data, or <c>null</c>.</summary>
+    [JsonPropertyName("last_stats")]
+    public Stats? LastStats { get; init; }
+
+    /// <summary>Server time of the agent's last API call, or <c>null</c> if it never called.</summary>
+    [JsonPropertyName("last_seen_at")]
+    public DateTimeOffset? LastSeenAt { get; init; }
+
+    /// <summary>Set once a log batch was refused because the agent's logs reached the size limit.</summary>
+    [JsonPropertyName("startup_logs_overflowed")]
+    public bool StartupLogsOverflowed { get; init; }
+}

@@ -1,0 +1,69 @@
+using System.Reactive.Concurrency;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
+using Agent.Runtime.Relay.Yamux;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>Settings of the embedded control plane.</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary><c>host:port</c> to listen on (port 0 picks a free port); <c>localhost</c> listens on both loopbacks.</summary>
+    public string Address { get; init; } = "127.0.0.1:7080";
+
+    /// <summary>An agent is <c>connected</c> while its last API call is more recent than this.</summary>
+    public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>report_interval</c> answered to <c>POST me/report-stats</c>.</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle event stream sends a <c>: ping</c> comment.</summary>
+    public TimeSpan EventPingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Bytes of events that may wait for one event-stream client beyond its snapshot (latest values are coalesced);
+    /// a client that falls further behind is disconnected and reconnects for a fresh snapshot.
+    /// </summary>
+    public long EventQueueBytes { get; init; } = 4 << 20;
+
+    /// <summary>Largest request body accepted.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 4 << 20;
+
+    /// <summary>Largest number of simultaneous connections.</summary>
+    public long MaxConnections { get; init; } = 1024;
+
+    /// <summary>Time to send a request's headers (and, between requests, to start the next one) before the connection is closed.</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle connection is kept open between requests.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connections from one source address (IPv6: one /64) that have not carried an authenticated request yet.</summary>
+    public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 128;
+
+    /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
+    public int MaxUnauthenticatedConnections { get; init; } = 512;
+
+    /// <summary>The clock and the timers of the disconnection watch.</summary>
+    public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>The multiplexer of the agents' relays (window, stream limit, keepalive).</summary>
+    public YamuxOptions Relay { get; init; } = new();
+
+    /// <summary>Throws when a value is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(Address);
+        ArgumentNullException.ThrowIfNull(Scheduler);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnectionsPerSource, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnections, MaxUnauthenticatedConnectionsPerSource);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using Agent.Reactive.Protocol;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>
+/// One metadata item of an agent for the user API. <see cref="Result"/> is <c>null</c> until the agent
+/// reports the key; its <c>age</c> is seconds since the server received the value.
+/// </summary>
+public sealed record MetadataEntry(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("result")] MetadataResult? Result);

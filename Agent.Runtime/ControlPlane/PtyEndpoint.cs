@@ -1,0 +1,94 @@
+using System.Globalization;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Endpoint;
+using Agent.Runtime.Relay.Sse;
+using Agent.Runtime.Relay.Yamux;
+using Agent.Runtime.Terminal;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>
+/// <c>GET /api/v2/workspaceagents/{name}/pty?reconnect=&amp;width=&amp;height=&amp;command=</c> as a WebSocket for a
+/// user token (Coder's web terminal endpoint): the init frame is built from the query, then client messages (text
+/// or binary) carry the JSON requests and server binary messages the raw output. It reaches the agent's port 2 through the relay.
+/// </summary>
+internal sealed class PtyEndpoint
+{
+    private readonly ControlPlaneStore _store;
+    private readonly RelayHub _hub;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+
+    public PtyEndpoint(ControlPlaneStore store, RelayHub hub, ILogger logger, CancellationToken stopping)
+    {
+        _store = store;
+        _hub = hub;
+        _logger = logger;
+        _stopping = stopping;
+    }
+
+    public void Map(IEndpointRouteBuilder routes) => routes.MapGet("/api/v2/workspaceagents/{name}/pty", ServeAsync);
+
+    private static bool TryParseSize(string value, out ushort size)
+    {
+        size = 0;
+        return value.Length == 0 || ushort.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out size);
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var agent = await UserAccess.FindAgentAsync(context, _store);
+        if (agent is null)
+            return;
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Expected a WebSocket upgrade.");
+            return;
+        }
+
+        var query = context.Request.Query;
+        var reconnect = query["reconnect"].ToString();
+        if (reconnect.Length == 0 || !TryParseSize(query["width"].ToString(), out var width) || !TryParseSize(query["height"].ToString(), out var height))
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid query: reconnect is required; width and height are numbers from 0 to 65535");
+            return;
+        }
+
+        byte[] frame;
+        try
+        {
+            frame = ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = reconnect, Width = width, Height = height, Command = query["command"].ToString() });
+        }
+        catch (ArgumentException e)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, $"Invalid query: {e.Message}");
+            return;
+        }
+
+        YamuxStream stream;
+        try
+        {
+            stream = await _hub.OpenAsync(agent.Name, RelayPorts.ReconnectingPty, context.RequestAborted);
+            await stream.WriteAsync(frame, context.RequestAborted);
+        }
+        catch (RelayOpenException e)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, e.StatusCode, e.Message);
+            return;
+        }
+        catch (IOException e)
+        {
+            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"agent {agent.Name} closed the connection: {e.Message}");
+            return;
+        }
+
+        _logger.LogInformation("Web terminal {Id} of agent {Agent} connected", reconnect, agent.Name);
+        await ConnectEndpoint.SpliceAsync(context, stream, $"Web terminal {reconnect} of agent {agent.Name}", _logger, _stopping);
+        _logger.LogInformation("Web terminal {Id} of agent {Agent} disconnected", reconnect, agent.Name);
+    }
+}

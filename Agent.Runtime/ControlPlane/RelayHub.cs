@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Reactive.Disposables;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay;
+using Agent.Runtime.Relay.Endpoint;
+using Agent.Runtime.Relay.Sse;
+using Agent.Runtime.Relay.Yamux;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>
+/// The connected relays by agent name, and the one way to reach an agent: open a stream to one of its ports.
+/// A newer relay of the same agent replaces the older one (which is closed: it belonged to a lost connection).
+/// </summary>
+public sealed class RelayHub
+{
+    /// <summary>How long an agent has to answer a new stream.</summary>
+    public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, AttachedRelay> _sessions = new(StringComparer.Ordinal);
+    private readonly ILogger _logger;
+
+    public RelayHub(ILogger logger) => _logger = logger;
+
+    /// <summary>Whether agent <paramref name="name"/> has a relay now.</summary>
+    public bool IsConnected(string name) => _sessions.ContainsKey(name);
+
+    /// <summary>
+    /// Makes <paramref name="session"/> (from <paramref name="remote"/>) the relay of <paramref name="name"/> until the
+    /// result is disposed. A relay it replaces is closed, logged as a warning and told to <paramref name="replaced"/>
+    /// (with the older relay's address): the agent reconnected after losing its connection, or someone else holds its token.
+    /// </summary>
+    public IDisposable Attach(string name, YamuxSession session, string remote, Action<string> replaced)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(replaced);
+        var relay = new AttachedRelay(session, remote);
+        AttachedRelay? previous = null;
+        _sessions.AddOrUpdate(name, relay, (_, old) =>
+        {
+            previous = old;
+            return relay;
+        });
+        if (previous is not null)
+        {
+            _logger.RelayReplaced(name, remote, previous.Remote);
+            replaced(previous.Remote);
+            _ = previous.Session.DisposeAsync().AsTask();
+        }
+
+        return Disposable.Create(() => _sessions.TryRemove(new KeyValuePair<string, AttachedRelay>(name, relay)));
+    }
+
+    /// <summary>
+    /// An HTTP client of agent <paramref name="name"/>'s API (port 4): each connection is a new relayed stream, none
+    /// is pooled across relays that come and go. The address's host is ignored.
+    /// </summary>
+    public HttpClient ApiClient(string name, TimeSpan timeout)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) => await OpenAsync(name, RelayPorts.HttpApi, cancellationToken),
+            PooledConnectionLifetime = TimeSpan.Zero,
+        };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = timeout };
+    }
+
+    /// <summary>
+    /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> and waits for the agent's answer.
+    /// </summary>
+    /// <exception cref="RelayOpenException">The agent is not connected, refused, or did not answer in time.</exception>
+    public async Task<YamuxStream> OpenAsync(string name, int port, CancellationToken cancellationToken)
+    {
+        if (!_sessions.TryGetValue(name, out var relay))
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} is not connected to the relay");
+
+        YamuxStream stream;
+        try
+        {
+            stream = await relay.Session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} cannot take a new connection: {e.Message}", e);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReplyTimeout);
+        try
+        {
+            await RelayHandshake.WriteRequestAsync(stream, port, timeout.Token).ConfigureAwait(false);
+            var (status, message) = await RelayHandshake.ReadReplyAsync(stream, timeout.Token).ConfigureAwait(false);
+            if (status == RelayStatus.Connected)
+                return stream;
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, message.Length > 0 ? message : $"agent {name} refused port {port} ({status})");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            stream.Reset();
+            throw new RelayOpenException(StatusCodes.Status504GatewayTimeout, $"agent {name} did not answer within {ReplyTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException)
+        {
+            stream.Reset();
+            throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} closed the connection: {e.Message}", e);
+        }
+        catch (RelayOpenException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private sealed record AttachedRelay(YamuxSession Session, string Remote);
+}

@@ -1,0 +1,40 @@
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>
+/// The web terminal at <c>/terminal?agent=main&amp;token=…</c>: xterm.js and its fit addon, bundled into the
+/// binary at build time (no CDN), and a small script that opens <c>/pty</c> on the same origin.
+/// </summary>
+internal static class TerminalPage
+{
+    private static readonly (string Path, string Resource, string ContentType)[] Files =
+    [
+        ("/terminal", "terminal/index.html", "text/html; charset=utf-8"),
+        ("/terminal/terminal.js", "terminal/terminal.js", "text/javascript; charset=utf-8"),
+        ("/terminal/xterm.js", "terminal/xterm.js", "text/javascript; charset=utf-8"),
+        ("/terminal/xterm.css", "terminal/xterm.css", "text/css; charset=utf-8"),
+        ("/terminal/addon-fit.js", "terminal/addon-fit.js", "text/javascript; charset=utf-8"),
+    ];
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        foreach (var (path, resource, contentType) in Files)
+        {
+            routes.MapGet(path, async context =>
+            {
+                await using var content = typeof(TerminalPage).Assembly.GetManifestResourceStream(resource)
+                    ?? throw new InvalidOperationException($"the web terminal's {resource} is not embedded in the build");
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = contentType;
+                context.Response.Headers.CacheControl = "no-cache";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                await content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            });
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Agent.Reactive.Protocol;
+using Agent.Runtime.Http;
+using Agent.Runtime.Relay.Sse;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Agent.Runtime.ControlPlane;
+
+/// <summary>
+/// The user side of the API (<c>/api/v2/workspaceagents</c>, the list, and <c>/api/v2/workspaceagents/{name}/...</c>): status, lifecycle history, logs,
+/// metadata and the live event stream, for a user token of the workspace file.
+/// </summary>
+internal sealed class UserApiEndpoints
+{
+    private readonly ControlPlaneStore _store;
+    private readonly ControlPlaneOptions _options;
+    private readonly CancellationToken _stopping;
+
+    public UserApiEndpoints(ControlPlaneStore store, ControlPlaneOptions options, CancellationToken stopping)
+    {
+        _store = store;
+        _options = options;
+        _stopping = stopping;
+    }
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v2/workspaceagents", ListAsync);
+        var agent = routes.MapGroup("/api/v2/workspaceagents/{name}");
+        agent.MapGet(string.Empty, Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Summary(), ControlPlaneJsonContext.Default.AgentSummary)));
+        agent.MapGet("/lifecycle", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Lifecycle(), ControlPlaneJsonContext.Default.IReadOnlyListLifecycleReport)));
+        agent.MapGet("/startup-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Startup), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
+        agent.MapGet("/shutdown-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Shutdown), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
+        agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
+        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)))
+            .WithMetadata(EventStreamEndpoint.Instance);
+    }
+
+    // Every agent of the workspace file, sorted by name (agent config-ssh writes one Host entry each).
+    private async Task ListAsync(HttpContext context)
+    {
+        if (!await UserAccess.IsUserAsync(context, _store))
+            return;
+        IReadOnlyList<AgentSummary> agents = [.. _store.Agents.Select(agent => agent.Summary()).OrderBy(summary => summary.Name, StringComparer.Ordinal)];
+        await ApiResponses.WriteJsonAsync(context, agents, ControlPlaneJsonContext.Default.IReadOnlyListAgentSummary);
+    }
+
+    private RequestDelegate Authorized(Func<HttpContext, ControlPlaneAgent, Task> handler)
+        => async context =>
+        {
+            if (await UserAccess.FindAgentAsync(context, _store) is { } agent)
+                await handler(context, agent);
+        };
+}

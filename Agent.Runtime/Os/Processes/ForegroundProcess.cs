@@ -1,0 +1,69 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Agent.Runtime.Os.Interop;
+
+namespace Agent.Runtime.Os.Processes;
+
+/// <summary>
+/// A program a client command runs in its place, as a shell would: looked up in <c>PATH</c>, on the command's own
+/// standard streams and in its process group (a terminal's ^C reaches both), with this process's environment,
+/// signals back to their defaults, nothing blocked and descriptors 0–2 only. A dedicated thread reaps it with
+/// <c>waitpid</c>.
+/// </summary>
+internal sealed unsafe class ForegroundProcess
+{
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ForegroundProcess(int id) => Id = id;
+
+    public int Id { get; }
+
+    /// <summary>Completes with the exit code (128 + signal for a signal death) once the child is reaped.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>Starts <paramref name="arguments"/>[0] with <paramref name="arguments"/> as its argv.</summary>
+    /// <exception cref="Win32Exception">The program cannot be started (not found, not executable).</exception>
+    public static ForegroundProcess Start(IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Count == 0)
+            throw new ArgumentException("the program to run is missing", nameof(arguments));
+        using var argv = new Utf8StringArray(arguments);
+        using var envp = new Utf8StringArray(CurrentEnvironment());
+        using var spawn = SpawnBuffers.Create();
+        var file = Utf8StringArray.Allocate(arguments[0]);
+        try
+        {
+            SpawnSetup.DefaultSignals(spawn.Attributes, spawn.Signals, 0);
+            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
+
+            int pid;
+            SpawnSetup.Check(LibC.PosixSpawnSearchPath(&pid, file, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer), "posix_spawnp " + arguments[0]);
+            var process = new ForegroundProcess(pid);
+            ChildReaper.Start(pid, process._exited, LibC.DecodeWaitStatus);
+            return process;
+        }
+        finally
+        {
+            NativeMemory.Free(file);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the child; false when it is gone.</summary>
+    public bool Signal(int signal) => !_exited.Task.IsCompleted && LibC.Kill(Id, signal) == 0;
+
+    private static List<string> CurrentEnvironment()
+    {
+        var result = new List<string>();
+        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            var value = (string?)entry.Value ?? string.Empty;
+            if (name.Length > 0 && !name.Contains('=', StringComparison.Ordinal) && !name.Contains('\0', StringComparison.Ordinal) && !value.Contains('\0', StringComparison.Ordinal))
+                result.Add(name + "=" + value);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,16 @@
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.Http;
+namespace Agent.Runtime.Relay.Sse;
+
+/// <summary>
+/// Endpoint metadata (<c>.WithMetadata(EventStreamEndpoint.Instance)</c>): this endpoint answers Server-Sent Events,
+/// which a browser's <c>EventSource</c> may open from any page, so <see cref="SameOriginFilter"/> guards it like a WebSocket.
+/// </summary>
+internal sealed class EventStreamEndpoint
+{
+    private EventStreamEndpoint()
+    {
+    }
+
+    public static EventStreamEndpoint Instance { get; } = new();
+}

@@ -1,6 +1,0 @@
-using Agent.Reactive.Ports;
-
-namespace Agent.Runtime.Ssh.Session;
-
-/// <summary>A <c>pty-req</c> (RFC 4254 section 6.2): terminal type, size in cells, decoded terminal modes.</summary>
-internal sealed record PtyRequest(string Term, ushort Columns, ushort Rows, IReadOnlyList<TerminalMode> Modes);
