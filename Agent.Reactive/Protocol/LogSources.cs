@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Agent.Reactive.Protocol;
 
 /// <summary>Names of the two script log streams.</summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Net;
 using Agent.Reactive.Monitoring;
-using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Http;
 using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;

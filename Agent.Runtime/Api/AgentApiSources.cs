@@ -2,7 +2,6 @@ using System.Reactive.Concurrency;
 using Agent.Reactive;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Runtime.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Api;

@@ -1,5 +1,4 @@
 using System.Reactive.Concurrency;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

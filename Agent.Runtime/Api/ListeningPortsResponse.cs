@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

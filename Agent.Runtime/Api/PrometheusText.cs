@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Api;
 

@@ -5,7 +5,6 @@ using Agent.Runtime.Commands.Monitor;
 using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Relay.Dialer;
-using Microsoft.Extensions.Logging;
 using Serilog.Events;
 
 namespace Agent.Runtime.Commands;

@@ -1,9 +1,4 @@
 using System.CommandLine;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 
 namespace Agent.Runtime.Commands;
 

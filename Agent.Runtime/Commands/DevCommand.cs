@@ -1,18 +1,9 @@
 using System.CommandLine;
-using System.Reactive.Disposables;
 using Agent.Reactive;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Terminal;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
-using Agent.Runtime.Terminal;
-using Microsoft.Extensions.Logging;
+using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Commands;
 
@@ -56,7 +47,7 @@ public static class DevCommand
         {
             var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
             var name = result.GetValue(agentName);
-            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? RunCommand.DefaultDataDirectory());
+            var data = PrivateDirectory.Ensure(result.GetValue(dataDirectory) ?? RunCommand.DefaultDataDirectory());
             DevTokens tokens;
             WorkspaceDefinition definition;
             try

@@ -1,9 +1,5 @@
 using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Relay.Dialer;
+using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Commands;
 
@@ -20,7 +16,7 @@ public static class DevSsh
     {
         ArgumentNullException.ThrowIfNull(controlPlane);
         ArgumentNullException.ThrowIfNull(hostKeys);
-        var directory = AgentHost.EnsurePrivateDirectory(Path.Join(dataDirectory, "dev"));
+        var directory = PrivateDirectory.Ensure(Path.Join(dataDirectory, "dev"));
         var alias = SshConfigEntries.HostName(agent);
         var knownHosts = Path.Join(directory, "known_hosts");
         await AtomicFile.WriteAsync(knownHosts, System.Text.Encoding.UTF8.GetBytes(string.Concat(hostKeys.Select(key => $"{alias} {key}\n"))), OwnerOnly, CancellationToken.None);

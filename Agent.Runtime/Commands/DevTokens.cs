@@ -3,14 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Dialer;
-using Agent.Runtime.Relay.Sse;
+using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Commands;
 
@@ -36,7 +30,7 @@ public sealed partial record DevTokens(string User, string Agent, string Directo
     /// <exception cref="UnauthorizedAccessException">The data directory is not ours to write.</exception>
     public static async Task<DevTokens> LoadOrCreateAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var directory = AgentHost.EnsurePrivateDirectory(Path.Join(dataDirectory, "dev"));
+        var directory = PrivateDirectory.Ensure(Path.Join(dataDirectory, "dev"));
         var user = await LoadOrCreateAsync(Path.Join(directory, UserFile), UserToken(), NewUserToken, cancellationToken);
         var agent = await LoadOrCreateAsync(Path.Join(directory, AgentFile), AgentToken(), NewAgentToken, cancellationToken);
         return new DevTokens(user, agent, directory);

@@ -1,8 +1,4 @@
 using System.CommandLine;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Events;

@@ -1,10 +1,6 @@
 using System.CommandLine;
 using System.Net.WebSockets;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
 using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Runtime.Relay.Dialer;
 using DuplexWebSocketStream = Agent.Runtime.Relay.WebSockets.DuplexWebSocketStream;
 

@@ -1,14 +1,9 @@
 using System.CommandLine;
 using Agent.Reactive;
 using Agent.Reactive.Connection;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
+using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Commands;
@@ -91,7 +86,7 @@ public static class RunCommand
             var options = AgentOptions.Default with { Session = SessionLoopOptions.Default with { ManifestPollInterval = interval } };
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
-            var data = AgentHost.EnsurePrivateDirectory(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
+            var data = PrivateDirectory.Ensure(result.GetValue(dataDirectory) ?? DefaultDataDirectory());
             using var sshSetup = ssh.Prepare(result, data, loggerFactory, out var sshError);
             if (sshSetup is null)
             {

@@ -1,13 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Commands;

@@ -1,10 +1,5 @@
 using System.CommandLine;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
 using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Sshd.Sftp;
 using Microsoft.Extensions.Logging;
 

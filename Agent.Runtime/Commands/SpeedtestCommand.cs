@@ -2,14 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reactive;
 using System.Reactive.Concurrency;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Speedtest;
 
 namespace Agent.Runtime.Commands;

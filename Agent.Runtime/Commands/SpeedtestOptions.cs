@@ -1,8 +1,3 @@
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Runtime.Speedtest;
 
 namespace Agent.Runtime.Commands;

@@ -1,13 +1,7 @@
 using System.CommandLine;
 using System.Net;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;

@@ -1,15 +1,9 @@
 using System.CommandLine;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Ssh.Auth;
-using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Sshd.Server;
 using Agent.Runtime.Sshd.Session;
-using Microsoft.Extensions.Logging;
 using Serilog.Events;
 
 namespace Agent.Runtime.Commands;

@@ -1,7 +1,5 @@
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Commands.Git;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

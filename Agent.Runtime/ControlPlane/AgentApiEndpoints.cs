@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.ControlPlane;
 

@@ -1,11 +1,7 @@
 using System.Globalization;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Http;
-using Agent.Runtime.Net;
 using Agent.Runtime.Relay;
-using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Builder;

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.ControlPlane;
 

@@ -1,6 +1,4 @@
 using System.Reactive.Concurrency;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Relay.Yamux;
 
 namespace Agent.Runtime.ControlPlane;

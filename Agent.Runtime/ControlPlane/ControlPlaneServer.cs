@@ -1,7 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;

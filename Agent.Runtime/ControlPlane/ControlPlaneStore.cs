@@ -1,8 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.ControlPlane;
 

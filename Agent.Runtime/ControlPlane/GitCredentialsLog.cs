@@ -1,5 +1,3 @@
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane;

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.ControlPlane;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Agent.Runtime.Api;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Agent.Runtime.ControlPlane;

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Net.Http.Json;
 using Agent.Runtime.Api;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

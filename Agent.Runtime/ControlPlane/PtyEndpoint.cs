@@ -1,8 +1,5 @@
 using System.Globalization;
-using Agent.Runtime.Http;
 using Agent.Runtime.Relay;
-using Agent.Runtime.Relay.Endpoint;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;
 using Microsoft.AspNetCore.Builder;

@@ -1,10 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Http;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
 using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;

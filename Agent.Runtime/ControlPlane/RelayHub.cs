@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reactive.Disposables;
-using Agent.Runtime.Http;
 using Agent.Runtime.Relay;
-using Agent.Runtime.Relay.Endpoint;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

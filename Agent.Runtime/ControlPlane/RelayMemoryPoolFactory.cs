@@ -1,6 +1,4 @@
 using System.Buffers;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Connections;
 
 namespace Agent.Runtime.ControlPlane;

@@ -1,5 +1,3 @@
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>A relayed stream could not be opened; <see cref="StatusCode"/> is the HTTP status that tells the client.</summary>

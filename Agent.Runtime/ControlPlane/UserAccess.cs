@@ -1,6 +1,5 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.ControlPlane;

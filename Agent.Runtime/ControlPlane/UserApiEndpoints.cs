@@ -33,7 +33,7 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/startup-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Startup), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
         agent.MapGet("/shutdown-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Shutdown), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
         agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
-        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found, _options, _stopping)))
+        agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found.Events, _options.EventQueueBytes, _options.EventPingInterval, _stopping)))
             .WithMetadata(EventStreamEndpoint.Instance);
     }
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Ssh.Keys;
 
 namespace Agent.Runtime.ControlPlane;

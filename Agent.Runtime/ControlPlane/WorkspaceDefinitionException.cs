@@ -1,5 +1,3 @@
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>A workspace file could not be read or does not describe a usable workspace; the message says where.</summary>

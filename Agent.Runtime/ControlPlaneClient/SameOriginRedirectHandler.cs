@@ -1,7 +1,4 @@
 using System.Net;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.ControlPlaneClient;
 

@@ -1,6 +1,3 @@
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 namespace Agent.Runtime.ControlPlaneClient;
 
 /// <summary>

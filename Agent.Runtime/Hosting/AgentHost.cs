@@ -5,11 +5,7 @@ using Agent.Reactive;
 using Agent.Reactive.Ports;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting.Effects;
-using Agent.Runtime.Net;
-using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Os.Processes;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Hosting;
@@ -74,28 +70,6 @@ public static class AgentHost
             executable,
             System.Environment.UserName,
             ShellCommand: shellCommand);
-    }
-
-    /// <summary>
-    /// Creates <paramref name="path"/> (and parents) with mode 0700 when it does not exist yet. With
-    /// <paramref name="requireOwner"/> an existing directory must belong to this user (else <see cref="IOException"/>).
-    /// </summary>
-    public static string EnsurePrivateDirectory(string path, bool requireOwner = false)
-    {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
-        {
-            if (requireOwner && !OperatingSystem.IsWindows() && PrivateFile.Owner(full) is { } owner && owner != PrivateFile.CurrentUser)
-                throw new IOException($"{full} belongs to user {owner}, not to this user ({PrivateFile.CurrentUser})");
-            return full;
-        }
-
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(full);
-        else
-            Directory.CreateDirectory(full, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        return full;
     }
 
     /// <summary>Sessions can call the agent binary by name, as Coder's can call <c>coder</c>.</summary>

@@ -1,3 +1,4 @@
+using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
@@ -40,7 +41,7 @@ public static class AgentLogging
         {
             try
             {
-                AgentHost.EnsurePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!, requireOwner: ownDirectory);
+                PrivateDirectory.Ensure(Path.GetDirectoryName(Path.GetFullPath(logFile))!, requireOwner: ownDirectory);
                 var sink = PrivateLogFileSink.Open(new CompactJsonFormatter(), logFile, FileSizeLimit, out replaced);
                 configuration = configuration.WriteTo.Sink(sink);
             }

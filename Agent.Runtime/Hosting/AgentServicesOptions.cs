@@ -1,11 +1,6 @@
 using System.Net;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Terminal;
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Relay.Yamux;
 
 namespace Agent.Runtime.Hosting;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Agent.Runtime.Api;
 
 namespace Agent.Runtime.Http;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.Http;

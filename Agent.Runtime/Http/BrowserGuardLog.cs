@@ -1,9 +1,4 @@
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.Sse;
-using Agent.Runtime.Relay.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

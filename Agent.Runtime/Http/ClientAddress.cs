@@ -1,5 +1,3 @@
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.Http;

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Runtime.Api;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.Http;

@@ -1,5 +1,3 @@
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Hosting;
 
 namespace Agent.Runtime.Http;

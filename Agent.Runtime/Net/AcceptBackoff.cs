@@ -1,9 +1,6 @@
 using System.Net.Sockets;
 using System.Reactive.Concurrency;
 using Agent.Reactive;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Net;
 

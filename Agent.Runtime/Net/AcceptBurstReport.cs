@@ -1,7 +1,4 @@
 using System.Net.Sockets;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Net;
 

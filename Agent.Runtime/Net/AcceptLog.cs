@@ -1,7 +1,4 @@
 using System.Net;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Net;

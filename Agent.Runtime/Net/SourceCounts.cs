@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Net;
 

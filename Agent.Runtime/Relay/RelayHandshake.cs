@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using Agent.Runtime.Relay.Endpoint;
 
 namespace Agent.Runtime.Relay;
 

@@ -1,4 +1,3 @@
-using Agent.Runtime.Relay.Endpoint;
 namespace Agent.Runtime.Relay;
 
 /// <summary>The agent's ports on the relay, as Coder numbers them on its tailnet (reference §1.2).</summary>

@@ -1,4 +1,3 @@
-using Agent.Runtime.Relay.Endpoint;
 namespace Agent.Runtime.Relay;
 
 /// <summary>The agent's answer to a relayed stream's request (docs/relay-protocol.md).</summary>

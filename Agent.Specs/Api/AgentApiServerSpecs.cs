@@ -7,7 +7,6 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -2,7 +2,6 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

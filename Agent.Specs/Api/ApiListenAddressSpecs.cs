@@ -2,11 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Agent.Runtime.Api;
 using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;

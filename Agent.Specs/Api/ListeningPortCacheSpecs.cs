@@ -1,5 +1,4 @@
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Api;

@@ -1,5 +1,4 @@
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Api;

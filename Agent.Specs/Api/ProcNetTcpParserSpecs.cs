@@ -1,6 +1,5 @@
 using System.Net;
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

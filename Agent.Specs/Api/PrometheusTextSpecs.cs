@@ -1,5 +1,4 @@
 using Agent.Runtime.Api;
-using Agent.Runtime.Http;
 
 namespace Agent.Specs.Api;
 

@@ -2,7 +2,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Agent.Reactive.Apps;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Apps;
 using Agent.Specs.Utilities;

@@ -1,15 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using Agent.Runtime.Commands;
 using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Dialer;
-using Agent.Runtime.Relay.Sse;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
 

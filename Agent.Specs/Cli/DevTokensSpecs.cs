@@ -1,10 +1,5 @@
 using System.Text.RegularExpressions;
 using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Cli;

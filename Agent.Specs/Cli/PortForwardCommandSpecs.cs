@@ -2,12 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
 using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
 

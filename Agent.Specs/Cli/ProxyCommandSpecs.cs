@@ -3,11 +3,6 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
 

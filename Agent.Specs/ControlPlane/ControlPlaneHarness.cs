@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.ControlPlane;

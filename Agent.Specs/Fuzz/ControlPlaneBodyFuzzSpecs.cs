@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Specs.ControlPlane;
 
 namespace Agent.Specs.Fuzz;

@@ -2,9 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
 using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Fuzz;

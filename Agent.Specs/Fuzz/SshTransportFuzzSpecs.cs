@@ -2,7 +2,6 @@ using System.Text;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Agent.Specs.Fakes.SshTransport;
 using Agent.Specs.Ssh.Transport;
 using Agent.Specs.Utilities;

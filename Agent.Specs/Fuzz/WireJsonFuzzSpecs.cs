@@ -3,8 +3,6 @@ using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Runtime.Terminal;
 using Agent.Specs.ControlPlane;
 

@@ -1,3 +1,4 @@
+using Agent.Reactive.Protocol;
 using Agent.Runtime.Commands.Git;
 
 namespace Agent.Specs.Git;

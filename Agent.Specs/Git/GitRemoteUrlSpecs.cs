@@ -1,4 +1,4 @@
-using Agent.Runtime.Commands.Git;
+using Agent.Reactive.Protocol;
 
 namespace Agent.Specs.Git;
 

@@ -1,5 +1,4 @@
 using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.Monitor;
 

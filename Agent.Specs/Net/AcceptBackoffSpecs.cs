@@ -1,8 +1,5 @@
 using System.Net.Sockets;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Net;

@@ -1,7 +1,4 @@
 using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Net;

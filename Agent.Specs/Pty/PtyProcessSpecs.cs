@@ -1,4 +1,3 @@
-using System.Text;
 using Agent.Reactive.Ports;
 using Agent.Specs.Processes;
 using Agent.Specs.Utilities;

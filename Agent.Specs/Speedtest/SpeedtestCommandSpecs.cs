@@ -1,11 +1,6 @@
 using System.CommandLine;
 using System.Reactive.Concurrency;
 using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Runtime.Speedtest;
 using Agent.Specs.Fakes.Speedtest;
 using Agent.Specs.Utilities;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Concurrency;
 using Agent.Runtime.Speedtest;
-using Agent.Specs.Fakes.Speedtest;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 

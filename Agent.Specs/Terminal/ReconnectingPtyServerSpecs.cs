@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Reactive.Concurrency;
 using System.Text;
-using Agent.Reactive.Terminal;
 using Agent.Runtime.Terminal;
-using Agent.Specs.Fakes.Terminal;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Terminal;

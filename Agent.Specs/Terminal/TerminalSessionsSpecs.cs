@@ -3,7 +3,6 @@ using System.Text;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Terminal;
-using Microsoft.Extensions.Logging;
 using Microsoft.Reactive.Testing;
 using static Agent.Specs.Terminal.TerminalHarness;
 

@@ -1,5 +1,3 @@
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Relay.Dialer;
 namespace Agent.Runtime.Commands.ConfigSsh;
 
 /// <summary>The absolute path that starts this agent binary again, for the <c>ProxyCommand</c> lines of config-ssh.</summary>

@@ -1,5 +1,3 @@
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Relay.Dialer;
 namespace Agent.Runtime.Commands.ConfigSsh;
 
 /// <summary>

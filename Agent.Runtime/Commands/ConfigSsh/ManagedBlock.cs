@@ -1,6 +1,4 @@
 using System.Text;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Relay.Dialer;
 
 namespace Agent.Runtime.Commands.ConfigSsh;
 

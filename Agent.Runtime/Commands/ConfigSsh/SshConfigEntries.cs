@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Relay.Dialer;
 using Agent.Runtime.Ssh.Keys;
 

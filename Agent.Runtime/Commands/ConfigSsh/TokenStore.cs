@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Relay.Dialer;
 

@@ -1,9 +1,4 @@
 using Agent.Reactive.Ports;
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 
 namespace Agent.Runtime.Commands.Git;
 

@@ -1,12 +1,4 @@
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Hosting;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Runtime.Commands.Git;

@@ -2,11 +2,6 @@ using System.CommandLine;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Agent.Reactive.Ports;
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Processes;
 
 namespace Agent.Runtime.Commands.Git;

@@ -1,5 +1,4 @@
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.Commands.Monitor;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Runtime.Commands.Monitor;
 

@@ -1,4 +1,3 @@
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Commands.Monitor;

@@ -1,9 +1,5 @@
 using System.CommandLine;
 using System.Net.Sockets;
-using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Relay.Dialer;
 

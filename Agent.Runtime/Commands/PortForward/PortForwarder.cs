@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Dialer;
 using Agent.Runtime.Relay.Splice;
 using Agent.Runtime.Relay.WebSockets;
 

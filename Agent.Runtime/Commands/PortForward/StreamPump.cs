@@ -1,5 +1,3 @@
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Relay.Dialer;
 namespace Agent.Runtime.Commands.PortForward;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Relay.Dialer;
 
 namespace Agent.Runtime.Commands.PortForward;
 

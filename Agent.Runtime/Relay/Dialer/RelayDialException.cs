@@ -1,5 +1,3 @@
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.PortForward;
 namespace Agent.Runtime.Relay.Dialer;
 
 /// <summary>

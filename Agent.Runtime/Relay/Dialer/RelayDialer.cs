@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
 using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Relay.Dialer;

@@ -1,8 +1,4 @@
 using Agent.Reactive.Ports;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay;
-using Agent.Runtime.Relay.Splice;
 using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.Extensions.Logging;

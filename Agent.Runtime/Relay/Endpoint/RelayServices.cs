@@ -1,4 +1,3 @@
-using Agent.Runtime.Relay;
 namespace Agent.Runtime.Relay.Endpoint;
 
 /// <summary>What the agent serves on its relay ports (docs/relay-protocol.md); a missing service answers "unavailable".</summary>

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
 using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;
 

@@ -1,6 +1,4 @@
 using Agent.Reactive.Monitoring;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -21,9 +19,6 @@ internal static class AgentEventStream
 {
     /// <summary>How long the "too far behind" notice may take to go out before the connection is aborted.</summary>
     private static readonly TimeSpan NoticeTimeout = TimeSpan.FromSeconds(2);
-
-    public static Task WriteAsync(HttpContext context, ControlPlaneAgent agent, ControlPlaneOptions options, CancellationToken stopping)
-        => WriteAsync(context, agent.Events, options.EventQueueBytes, options.EventPingInterval, stopping);
 
     /// <summary>
     /// Streams <paramref name="events"/> until the client leaves, <paramref name="stopping"/> fires, the events

@@ -1,4 +1,3 @@
-using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Http;
 namespace Agent.Runtime.Relay.Sse;
 

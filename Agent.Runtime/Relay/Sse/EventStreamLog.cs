@@ -1,5 +1,3 @@
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Relay.Sse;

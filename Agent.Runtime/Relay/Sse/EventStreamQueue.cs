@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Agent.Reactive.Monitoring;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
 
 namespace Agent.Runtime.Relay.Sse;
 

@@ -1,4 +1,3 @@
-using Agent.Runtime.Commands.Monitor;
 namespace Agent.Runtime.Relay.Sse;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using Agent.Runtime.Commands.Monitor;
 
 namespace Agent.Runtime.Relay.Sse;
 

@@ -1,7 +1,4 @@
 using System.Net.WebSockets;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
 
 namespace Agent.Runtime.Relay.WebSockets;
 

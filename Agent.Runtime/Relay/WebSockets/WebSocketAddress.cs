@@ -1,6 +1,3 @@
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
 namespace Agent.Runtime.Relay.WebSockets;
 
 /// <summary>WebSocket addresses below a control plane's URL.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Runtime.CompilerServices;
 

@@ -1,6 +1,5 @@
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Auth;

@@ -5,7 +5,6 @@ using Agent.Reactive.Statistics;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Channels;

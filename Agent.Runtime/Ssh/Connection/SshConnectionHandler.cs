@@ -2,7 +2,6 @@ using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging;
 

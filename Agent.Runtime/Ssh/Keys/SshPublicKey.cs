@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Wire;
 using Org.BouncyCastle.Crypto.Parameters;

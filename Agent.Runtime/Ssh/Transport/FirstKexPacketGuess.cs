@@ -1,4 +1,3 @@
-using Agent.Runtime.Sshd.Server;
 namespace Agent.Runtime.Ssh.Transport;
 
 /// <summary>

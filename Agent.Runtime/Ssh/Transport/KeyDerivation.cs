@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -1,5 +1,4 @@
 using Agent.Runtime.Ssh.Algorithms;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -1,6 +1,5 @@
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Runtime.Ssh.Transport;
 

@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Transport;

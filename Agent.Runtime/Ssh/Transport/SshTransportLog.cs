@@ -1,5 +1,4 @@
 using System.Net;
-using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Ssh.Transport;

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Ssh.Channels;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Wire;
@@ -78,7 +79,7 @@ internal static class RemoteForwarding
         try
         {
             if (Path.GetDirectoryName(path) is { } parent)
-                Hosting.AgentHost.EnsurePrivateDirectory(parent);
+                PrivateDirectory.Ensure(parent);
             listener = ForwardListener.ListenUnix(
                 path,
                 connection,

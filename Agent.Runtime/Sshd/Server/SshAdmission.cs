@@ -1,8 +1,5 @@
 using System.Net;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Runtime.Sshd.Server;
 

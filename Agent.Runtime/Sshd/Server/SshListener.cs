@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Concurrency;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using System.Net;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Sshd.Server;

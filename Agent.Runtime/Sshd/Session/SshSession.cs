@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using System.Text;
 using System.Threading.Channels;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Sessions;

@@ -1,6 +1,5 @@
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Ssh.Connection;
 
 namespace Agent.Runtime.Sshd.Session;
 

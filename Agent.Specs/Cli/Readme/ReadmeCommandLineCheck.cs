@@ -3,11 +3,6 @@ using System.CommandLine.Parsing;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Agent.Runtime.Commands;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.Git;
-using Agent.Runtime.Commands.Monitor;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Hosting;
 
 namespace Agent.Specs.Cli.Readme;
 

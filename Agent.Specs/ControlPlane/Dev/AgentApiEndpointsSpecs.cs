@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

@@ -1,11 +1,6 @@
 using System.Net;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.ControlPlaneClient;
-using Agent.Runtime.Http;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.Sse;
-using Agent.Runtime.Relay.WebSockets;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

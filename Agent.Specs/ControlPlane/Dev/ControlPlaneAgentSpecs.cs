@@ -1,8 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.ControlPlane.Dev;

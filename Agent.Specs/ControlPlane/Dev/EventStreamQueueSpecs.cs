@@ -1,8 +1,6 @@
 using System.Text;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
 using Agent.Runtime.Relay.Sse;
 using Agent.Specs.Utilities;
 

@@ -1,6 +1,4 @@
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 
 namespace Agent.Specs.ControlPlane.Dev;
 

@@ -4,7 +4,6 @@ using System.Reactive.Concurrency;
 using System.Text;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
-using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;

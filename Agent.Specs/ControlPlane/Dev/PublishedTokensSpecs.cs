@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Agent.Specs.Integration;
 
 namespace Agent.Specs.ControlPlane.Dev;

@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
-using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

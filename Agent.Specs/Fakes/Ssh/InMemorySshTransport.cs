@@ -2,7 +2,6 @@ using System.Net;
 using System.Threading.Channels;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Specs.Fakes.Ssh;
 

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Relay;
 

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Relay;

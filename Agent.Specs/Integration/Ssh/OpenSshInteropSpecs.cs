@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Ssh;

@@ -1,7 +1,5 @@
 using System.Text;
 using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.PortForward;
-using Agent.Runtime.Relay.Dialer;
 
 namespace Agent.Specs.Relay.Client;
 

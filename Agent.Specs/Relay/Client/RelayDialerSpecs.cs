@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using Agent.Runtime.Commands.ConfigSsh;
-using Agent.Runtime.Commands.PortForward;
 using Agent.Runtime.Relay.Dialer;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;

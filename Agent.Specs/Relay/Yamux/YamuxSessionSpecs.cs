@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Agent.Runtime.Relay.Yamux;
-using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
-using Microsoft.Extensions.Logging;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Relay.Yamux;

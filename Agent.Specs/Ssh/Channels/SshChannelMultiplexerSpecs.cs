@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Ssh.Channels;

@@ -1,6 +1,5 @@
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Ssh.Connection;

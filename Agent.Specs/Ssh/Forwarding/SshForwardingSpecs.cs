@@ -6,7 +6,6 @@ using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
 using Agent.Runtime.Sshd.Forwarding;
-using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Ssh.Forwarding;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using Agent.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;

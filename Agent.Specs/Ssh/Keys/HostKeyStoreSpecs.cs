@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;

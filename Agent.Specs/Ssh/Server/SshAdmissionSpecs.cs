@@ -1,8 +1,5 @@
 using System.Net;
-using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Net;
-using Agent.Runtime.Relay.Splice;
-using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Sshd.Server;
 
 namespace Agent.Specs.Ssh.Server;

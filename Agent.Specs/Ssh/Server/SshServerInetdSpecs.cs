@@ -6,7 +6,6 @@ using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Sshd.Server;
-using Agent.Runtime.Sshd.Session;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Ssh.Server;

@@ -1,7 +1,6 @@
 using System.Text;
 using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Connection;
-using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
 

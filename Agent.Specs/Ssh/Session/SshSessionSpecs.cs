@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Ssh.Wire;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Ssh.Session;

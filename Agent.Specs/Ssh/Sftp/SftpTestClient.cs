@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using System.Text;
 using Agent.Runtime.Ssh.Wire;
 using Agent.Runtime.Sshd.Sftp;
 using Agent.Specs.Utilities;

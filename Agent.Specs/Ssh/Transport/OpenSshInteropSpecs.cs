@@ -5,7 +5,6 @@ using Agent.Runtime.Ssh.Algorithms.KeyExchange;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Ssh.Transport;

@@ -2,7 +2,6 @@ using Agent.Runtime.Ssh.Algorithms.KeyExchange;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Agent.Specs.Ssh.Forwarding;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
-using Agent.Runtime.Sshd.Server;
 using Agent.Specs.Fakes.SshTransport;
 using Agent.Specs.Utilities;
 

@@ -1,6 +1,4 @@
-using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Http;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.AspNetCore.Http;
 
 namespace Agent.Specs.ControlPlane.Dev.Guards;

@@ -9,10 +9,9 @@ using Agent.Reactive;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
-using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Commands.Monitor;
+namespace Agent.Runtime.Relay.Sse;
 
 /// <summary>
 /// Reads an agent's events from the control plane (<c>GET /api/v2/workspaceagents/{name}/events</c>,

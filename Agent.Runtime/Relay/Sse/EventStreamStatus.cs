@@ -1,5 +1,4 @@
-using Agent.Runtime.Relay.Sse;
-namespace Agent.Runtime.Commands.Monitor;
+namespace Agent.Runtime.Relay.Sse;
 
 /// <summary>
 /// A change of the monitor's event stream: <see cref="Reason"/> says why it was lost or failed, and

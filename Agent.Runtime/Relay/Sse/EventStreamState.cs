@@ -1,5 +1,4 @@
-using Agent.Runtime.Relay.Sse;
-namespace Agent.Runtime.Commands.Monitor;
+namespace Agent.Runtime.Relay.Sse;
 
 /// <summary>Where the monitor's own event stream from the control plane stands.</summary>
 public enum EventStreamState

@@ -1,9 +1,8 @@
 using Agent.Runtime.Ssh.Algorithms.Ciphers;
 using Agent.Runtime.Ssh.Algorithms.KeyExchange;
 using Agent.Runtime.Ssh.Keys;
-using Agent.Runtime.Ssh.Transport;
 
-namespace Agent.Runtime.Sshd.Server;
+namespace Agent.Runtime.Ssh.Transport;
 
 /// <summary>What an <see cref="SshServerTransport"/> offers and its limits.</summary>
 public sealed class SshServerOptions

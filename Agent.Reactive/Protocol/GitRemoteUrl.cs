@@ -1,4 +1,4 @@
-namespace Agent.Runtime.Commands.Git;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>The URL of a git remote as the credential endpoints match it: without its user part.</summary>
 public static class GitRemoteUrl
