@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Protocol;
-using Agent.Specs.ControlPlane;
+using Agent.Specs.Runtime.ControlPlane;
 
 namespace Agent.Specs.Fuzz;
 

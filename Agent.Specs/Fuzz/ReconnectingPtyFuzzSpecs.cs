@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Text;
 using System.Text.Json;
 using Agent.Runtime.Terminal;
-using Agent.Specs.Terminal;
+using Agent.Specs.Fakes.Terminal;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 

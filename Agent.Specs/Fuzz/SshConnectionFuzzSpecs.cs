@@ -10,7 +10,7 @@ using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 using Agent.Specs.Fakes.SshTransport;
 using Agent.Specs.Fakes.Terminal;
-using Agent.Specs.Ssh.Transport;
+using Agent.Specs.Runtime.Ssh.Transport;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 

@@ -3,7 +3,7 @@ using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
 using Agent.Specs.Fakes.SshTransport;
-using Agent.Specs.Ssh.Transport;
+using Agent.Specs.Runtime.Ssh.Transport;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fuzz;

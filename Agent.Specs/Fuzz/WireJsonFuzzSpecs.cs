@@ -4,7 +4,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Terminal;
-using Agent.Specs.ControlPlane;
+using Agent.Specs.Runtime.ControlPlane;
 
 namespace Agent.Specs.Fuzz;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Agent.Specs.Api;
-using Agent.Specs.ControlPlane.Dev;
+using Agent.Specs.Runtime.Api;
+using Agent.Specs.Runtime.ControlPlane;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration;

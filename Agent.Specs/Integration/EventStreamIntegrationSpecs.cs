@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Agent.Specs.ControlPlane.Dev;
+using Agent.Specs.Runtime.ControlPlane;
 
 namespace Agent.Specs.Integration;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Agent.Specs.Api;
+using Agent.Specs.Runtime.Api;
 
 namespace Agent.Specs.Integration;
 

@@ -1,4 +1,5 @@
-using Agent.Specs.Monitor;
+
+using Agent.Specs.Runtime.Commands.Monitor;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration;

@@ -1,3 +1,4 @@
+
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration;

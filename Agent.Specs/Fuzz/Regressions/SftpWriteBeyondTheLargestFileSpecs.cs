@@ -1,5 +1,5 @@
 using Agent.Runtime.Sshd.Sftp;
-using Agent.Specs.Ssh.Sftp;
+using Agent.Specs.Runtime.Sshd.Sftp;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fuzz.Regressions;

@@ -1,3 +1,4 @@
+
 using Agent.Specs.Integration.Relay;
 using Agent.Specs.Utilities;
 

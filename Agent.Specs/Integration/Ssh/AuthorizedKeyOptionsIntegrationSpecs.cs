@@ -1,5 +1,5 @@
 using System.Text;
-using Agent.Specs.Ssh.Forwarding;
+using Agent.Specs.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Ssh;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Agent.Specs.Ssh.Forwarding;
+using Agent.Specs.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Ssh;
