@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Agent.Reactive;
 using Agent.Reactive.Terminal;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Interop;

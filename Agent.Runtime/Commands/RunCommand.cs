@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Agent.Reactive;
 using Agent.Reactive.Connection;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Interop;
@@ -46,7 +47,7 @@ public static class RunCommand
             var controlPlane = result.GetValue(url);
             if (controlPlane is null && EnvironmentDefaults.FirstSet("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
             {
-                controlPlane = ParseUrl(fromEnvironment.Value, out var urlProblem);
+                controlPlane = ControlPlaneUrl.Parse(fromEnvironment.Value, out var urlProblem);
                 if (controlPlane is null)
                 {
                     await Console.Error.WriteLineAsync($"agent run: {fromEnvironment.Name}: {urlProblem}");
@@ -166,20 +167,11 @@ public static class RunCommand
         return Path.Join(dataHome, "agent");
     }
 
-    /// <summary>An absolute http(s) URL, or null with <paramref name="problem"/> saying what is wrong with it.</summary>
-    internal static Uri? ParseUrl(string value, out string problem)
-    {
-        problem = string.Empty;
-        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            return uri;
-        problem = $"\"{value}\" is not an http(s) URL (for example http://127.0.0.1:7080)";
-        return null;
-    }
-
+    /// <summary>The <c>--url</c> option's parser: an absolute http(s) URL, or an error on the option.</summary>
     private static Uri? ParseUrlOption(System.CommandLine.Parsing.ArgumentResult result)
     {
         var value = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        var uri = ParseUrl(value, out var problem);
+        var uri = ControlPlaneUrl.Parse(value, out var problem);
         if (uri is null)
             result.AddError($"--url: {problem}");
         return uri;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reactive;
 using System.Reactive.Concurrency;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Speedtest;
 

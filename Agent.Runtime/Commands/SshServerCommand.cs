@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Sshd.Server;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Relay.Dialer;

@@ -1,3 +1,4 @@
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlaneClient;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,7 +40,7 @@ internal static class GitHelperConnection
             return false;
         }
 
-        if (RunCommand.ParseUrl(urlText, out var problem) is not { } parsed)
+        if (ControlPlaneUrl.Parse(urlText, out var problem) is not { } parsed)
         {
             error = $"the control plane URL {problem}";
             return false;

@@ -3,6 +3,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Agent.Reactive.Ports;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Relay.Sse;
 using Microsoft.Extensions.Logging;

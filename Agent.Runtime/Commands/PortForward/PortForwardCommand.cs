@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Sockets;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Relay.Dialer;
 

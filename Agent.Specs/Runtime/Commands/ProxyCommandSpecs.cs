@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Runtime.Commands;
+using Agent.Runtime.Commands.Options;
+using Agent.Runtime.Commands.PortForward;
 using Agent.Specs.Fakes.Relay;
 using Agent.Specs.Utilities;
 

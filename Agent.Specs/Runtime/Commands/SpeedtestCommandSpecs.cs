@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reactive.Concurrency;
 using Agent.Runtime.Commands;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.Speedtest;
 using Agent.Specs.Fakes.Speedtest;
 using Agent.Specs.Utilities;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Agent.Runtime.Api;
-using Agent.Runtime.Commands;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.Http;
 
 namespace Agent.Specs.Runtime.Http;

@@ -1,4 +1,4 @@
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>
 /// How every command gets its token: <c>--token-file</c>, else <c>--token</c>, else the environment's token, else the

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Net.WebSockets;
-using Agent.Runtime.Commands.PortForward;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.Relay.Dialer;
 using DuplexWebSocketStream = Agent.Runtime.Relay.WebSockets.DuplexWebSocketStream;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.PortForward;
 
 /// <summary>
 /// <c>agent proxy --url URL (--token T | --token-file F) --agent NAME [--port 1]</c>: joins stdin and stdout to a

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>
 /// <c>--url</c>, <c>--token</c> and <c>--token-file</c> of the client commands (proxy, port-forward, config-ssh, monitor),
@@ -59,7 +59,7 @@ public sealed class ClientConnectionOptions
         }
 
         url = parsed;
-        if (!Commands.TokenFile.TryResolve(result.GetValue(Token), result.GetValue(TokenFile), Environment(TokenVariable), null, out token, out error, out var warning))
+        if (!Options.TokenFile.TryResolve(result.GetValue(Token), result.GetValue(TokenFile), Environment(TokenVariable), null, out token, out error, out var warning))
             return false;
         if (warning is not null)
         {

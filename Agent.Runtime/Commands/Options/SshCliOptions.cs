@@ -6,7 +6,7 @@ using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Sshd.Server;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>The SSH options of <c>agent run</c> and <c>agent dev</c>.</summary>
 public sealed class SshCliOptions

@@ -1,5 +1,4 @@
-using Agent.Runtime.Http;
-namespace Agent.Runtime.Relay.Sse;
+namespace Agent.Runtime.Http;
 
 /// <summary>
 /// Endpoint metadata (<c>.WithMetadata(EventStreamEndpoint.Instance)</c>): this endpoint answers Server-Sent Events,

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Agent.Runtime.Http;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>The HTTP API options of <c>agent run</c> and <c>agent dev</c>.</summary>
 public sealed class ApiCliOptions

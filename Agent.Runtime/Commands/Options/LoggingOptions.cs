@@ -3,7 +3,7 @@ using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Events;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>The logging options shared by the long-running commands.</summary>
 public sealed class LoggingOptions

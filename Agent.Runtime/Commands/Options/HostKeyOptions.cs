@@ -2,7 +2,7 @@ using System.CommandLine;
 using Agent.Runtime.Ssh.Keys;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>
 /// <c>--host-key-dir</c> and <c>--host-key</c> of <c>agent run</c>, <c>agent dev</c> and <c>agent ssh-server</c>. As

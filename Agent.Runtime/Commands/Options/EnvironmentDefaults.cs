@@ -1,4 +1,4 @@
-namespace Agent.Runtime.Commands;
+namespace Agent.Runtime.Commands.Options;
 
 /// <summary>Reads option defaults from the environment (ours first, then Coder's names).</summary>
 public static class EnvironmentDefaults

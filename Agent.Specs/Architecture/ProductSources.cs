@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+using Agent.Specs.Integration;
+
+namespace Agent.Specs.Architecture;
+
+/// <summary>The product's C# sources (Agent.Reactive, Agent.Runtime) in this checkout, without build output.</summary>
+public static partial class ProductSources
+{
+    public static readonly string[] Projects = ["Agent.Reactive", "Agent.Runtime"];
+
+    /// <summary>Each source file: its path from the checkout's root, its lines, and the namespace it declares.</summary>
+    public static IEnumerable<(string Path, string[] Lines, string? Namespace)> Files()
+    {
+        var root = AgentBinary.RepositoryRoot;
+        foreach (var project in Projects)
+        {
+            var directory = Path.Join(root, project);
+            foreach (var file in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var relative = Path.GetRelativePath(root, file);
+                if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+                    continue;
+                var lines = File.ReadAllLines(file);
+                var declared = lines.Select(line => FileScopedNamespace().Match(line)).FirstOrDefault(match => match.Success)?.Groups[1].Value;
+                yield return (relative, lines, declared);
+            }
+        }
+    }
+
+    /// <summary>The namespace a file's folder stands for: <c>Agent.Runtime/Ssh/Wire/X.cs</c> is <c>Agent.Runtime.Ssh.Wire</c>.</summary>
+    public static string FolderNamespace(string relativePath)
+        => Path.GetDirectoryName(relativePath)!.Replace(Path.DirectorySeparatorChar, '.');
+
+    /// <summary>The folders of Agent.Runtime as namespaces.</summary>
+    public static IEnumerable<string> RuntimeFolders()
+        => Directory.EnumerateDirectories(Path.Join(AgentBinary.RepositoryRoot, "Agent.Runtime"), "*", SearchOption.AllDirectories)
+            .Select(directory => Path.GetRelativePath(AgentBinary.RepositoryRoot, directory))
+            .Where(relative => !relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Select(relative => relative.Replace(Path.DirectorySeparatorChar, '.'));
+
+    [GeneratedRegex(@"^namespace ([\w.]+);")]
+    private static partial Regex FileScopedNamespace();
+}
