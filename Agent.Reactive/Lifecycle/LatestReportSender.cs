@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 

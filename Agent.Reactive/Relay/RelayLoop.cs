@@ -1,8 +1,8 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;
 

@@ -2,8 +2,8 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 

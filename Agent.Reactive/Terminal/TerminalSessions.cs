@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Text;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Reactive.Terminal;

@@ -1,8 +1,8 @@
 using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Specs.Fakes.Scripts;

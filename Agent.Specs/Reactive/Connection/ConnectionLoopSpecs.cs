@@ -1,8 +1,8 @@
 using System.Reactive;
 using Agent.Reactive;
 using Agent.Reactive.Connection;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Connection;
 using Agent.Specs.Utilities;
@@ -11,7 +11,7 @@ using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Reactive.Connection;
 
-public sealed class SessionLoopSpecs
+public sealed class ConnectionLoopSpecs
 {
     private const string Home = "/home/coder";
 
@@ -19,25 +19,25 @@ public sealed class SessionLoopSpecs
         Home, name => name == "HOME" ? Home : null, "v0.24.0", "envbox", "/tmp/agent-logs", "/usr/bin/agent", "coder");
 
     // No jitter, so the retry times are exact.
-    private static readonly SessionLoopOptions Options = SessionLoopOptions.Default with { Backoff = BackoffPolicy.Reconnect with { Jitter = 0 } };
+    private static readonly ConnectionLoopOptions Options = ConnectionLoopOptions.Default with { Backoff = BackoffPolicy.Reconnect with { Jitter = 0 } };
 
     private readonly TestScheduler _scheduler = new();
     private readonly FakeControlPlane _plane;
     private readonly List<AgentEvent> _events = [];
-    private readonly List<AgentSession> _sessions = [];
+    private readonly List<ControlPlaneConnection> _connections = [];
     private readonly RecordingLogger _logger = new();
 
-    public SessionLoopSpecs() => _plane = new FakeControlPlane(_scheduler);
+    public ConnectionLoopSpecs() => _plane = new FakeControlPlane(_scheduler);
 
     [Fact]
     public void Options_Default_Polls10sAndReconnectsWithTheReconnectPolicy()
     {
-        Assert.Equal(TimeSpan.FromSeconds(10), SessionLoopOptions.Default.ManifestPollInterval);
-        Assert.Same(BackoffPolicy.Reconnect, SessionLoopOptions.Default.Backoff);
+        Assert.Equal(TimeSpan.FromSeconds(10), ConnectionLoopOptions.Default.ManifestPollInterval);
+        Assert.Same(BackoffPolicy.Reconnect, ConnectionLoopOptions.Default.Backoff);
     }
 
     [Fact]
-    public void Sessions_NotSubscribed_DoesNothing()
+    public void Connections_NotSubscribed_DoesNothing()
     {
         _ = Loop();
         _scheduler.AdvanceTo(Seconds(30));
@@ -47,38 +47,38 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_ControlPlaneAnswers_EmitsOneSessionAndReportsTheExpandedDirectory()
+    public void Connections_ControlPlaneAnswers_EmitsOneConnectionAndReportsTheExpandedDirectory()
     {
         using var subscription = Subscribe();
         _scheduler.AdvanceTo(Seconds(65));
 
-        var session = Assert.Single(_sessions);
-        Assert.Equal(FakeControlPlane.SessionToken, session.SessionToken);
-        Assert.Equal("/home/coder/project", session.Manifest.Directory);
-        Assert.Equal(At(0), session.ConnectedAt);
+        var connection = Assert.Single(_connections);
+        Assert.Equal(FakeControlPlane.SessionToken, connection.SessionToken);
+        Assert.Equal("/home/coder/project", connection.Manifest.Directory);
+        Assert.Equal(At(0), connection.ConnectedAt);
         Assert.Equal([new StartupRequest("v0.24.0", "/home/coder/project", "envbox")], _plane.Startups);
         Assert.Single(_plane.TokenExchanges);
         Assert.Equal([0, 10, 20, 30, 40, 50, 60], _plane.ManifestFetches.Select(ToSeconds));
     }
 
     [Fact]
-    public void Sessions_ManifestChangesWhileConnected_EmitsASecondSessionOnTheSameConnection()
+    public void Connections_ManifestChangesWhileConnected_EmitsASecondOneOnTheSameConnection()
     {
         using var subscription = Subscribe();
         _scheduler.AdvanceTo(Seconds(15));
         _plane.Manifest = _plane.Manifest with { Directory = "$HOME/other", StartupScript = "make" };
         _scheduler.AdvanceTo(Seconds(45));
 
-        Assert.Equal(2, _sessions.Count);
-        Assert.Equal("/home/coder/other", _sessions[1].Manifest.Directory);
-        Assert.Equal("make", _sessions[1].Manifest.StartupScript);
-        Assert.Equal(At(0), _sessions[1].ConnectedAt);
+        Assert.Equal(2, _connections.Count);
+        Assert.Equal("/home/coder/other", _connections[1].Manifest.Directory);
+        Assert.Equal("make", _connections[1].Manifest.StartupScript);
+        Assert.Equal(At(0), _connections[1].ConnectedAt);
         Assert.Single(_plane.TokenExchanges);
         Assert.Single(_plane.Startups);
     }
 
     [Fact]
-    public void Sessions_ManifestReplacedByAnEqualOne_EmitsNothingNew()
+    public void Connections_ManifestReplacedByAnEqualOne_EmitsNothingNew()
     {
         _plane.Manifest = new Manifest
         {
@@ -98,23 +98,23 @@ public sealed class SessionLoopSpecs
         };
         _scheduler.AdvanceTo(Seconds(35));
 
-        Assert.Single(_sessions);
+        Assert.Single(_connections);
         Assert.Equal(4, _plane.ManifestFetches.Count); // at 0 (connect), 10, 20, 30
     }
 
     [Fact]
-    public void Sessions_ControlPlaneDown_RetriesAfter100ms200ms400msUpTo10s()
+    public void Connections_ControlPlaneDown_RetriesAfter100ms200ms400msUpTo10s()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         using var subscription = Subscribe();
         _scheduler.AdvanceTo(Seconds(35));
 
-        Assert.Empty(_sessions);
+        Assert.Empty(_connections);
         Assert.Equal([0, 0.1, 0.3, 0.7, 1.5, 3.1, 6.3, 12.7, 22.7, 32.7], _plane.TokenExchanges.Select(ToSeconds));
     }
 
     [Fact]
-    public void Sessions_HealthyForOverAMinuteThenFailure_BackoffRestartsAt100ms()
+    public void Connections_HealthyForOverAMinuteThenFailure_BackoffRestartsAt100ms()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         using var subscription = Subscribe();
@@ -129,7 +129,7 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_HealthyForLessThanAMinuteThenFailure_BackoffKeepsGrowing()
+    public void Connections_HealthyForLessThanAMinuteThenFailure_BackoffKeepsGrowing()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         using var subscription = Subscribe();
@@ -143,7 +143,7 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_ControlPlaneDrops_ReconnectsWithANewTokenAndSession()
+    public void Connections_ControlPlaneDrops_ReconnectsWithANewTokenAndConnection()
     {
         using var subscription = Subscribe();
         _scheduler.AdvanceTo(Seconds(25));
@@ -153,14 +153,14 @@ public sealed class SessionLoopSpecs
         _scheduler.AdvanceTo(Seconds(45));
 
         Assert.Equal([0, 30.1], _plane.TokenExchanges.Select(ToSeconds));
-        Assert.Equal(2, _sessions.Count);
-        Assert.Equal(At(30.1), _sessions[1].ConnectedAt);
+        Assert.Equal(2, _connections.Count);
+        Assert.Equal(At(30.1), _connections[1].ConnectedAt);
         Assert.Equal(2, _plane.Startups.Count);
         Assert.Equal([0, 10, 20, 30, 30.1, 40.1], _plane.ManifestFetches.Select(ToSeconds));
     }
 
     [Fact]
-    public void Sessions_Disposed_StopsPolling()
+    public void Connections_Disposed_StopsPolling()
     {
         var subscription = Subscribe();
         _scheduler.AdvanceTo(Seconds(25));
@@ -172,7 +172,7 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_DisposedDuringACall_CancelsIt()
+    public void Connections_DisposedDuringACall_CancelsIt()
     {
         _plane.HangExchange = true;
         var subscription = Subscribe();
@@ -184,11 +184,11 @@ public sealed class SessionLoopSpecs
         Assert.Equal(1, _plane.Cancellations);
         _scheduler.AdvanceTo(Seconds(60));
         Assert.Single(_plane.TokenExchanges);
-        Assert.Empty(_sessions);
+        Assert.Empty(_connections);
     }
 
     [Fact]
-    public void Sessions_DisposedWhileWaitingToReconnect_NeverCallsAgain()
+    public void Connections_DisposedWhileWaitingToReconnect_NeverCallsAgain()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         var subscription = Subscribe();
@@ -200,7 +200,7 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_FailConnectDrop_PublishesTheConnectionEventsInOrder()
+    public void Connections_FailConnectDrop_PublishesTheConnectionEventsInOrder()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         using var subscription = Subscribe();
@@ -223,7 +223,7 @@ public sealed class SessionLoopSpecs
     }
 
     [Fact]
-    public void Sessions_FailuresAndReconnects_LogTheReasonButNeverTheToken()
+    public void Connections_FailuresAndReconnects_LogTheReasonButNeverTheToken()
     {
         _plane.Failure = new HttpRequestException("connection refused");
         using var subscription = Subscribe();
@@ -240,7 +240,7 @@ public sealed class SessionLoopSpecs
         Assert.Contains(entries, entry => entry.Level == LogLevel.Warning && entry.Text.Contains("connection reset", StringComparison.Ordinal));
         Assert.Contains(entries, entry => entry.Level == LogLevel.Information && entry.Text.Contains("/home/coder/project", StringComparison.Ordinal));
         Assert.DoesNotContain(entries, entry => entry.Text.Contains(FakeControlPlane.SessionToken, StringComparison.Ordinal));
-        Assert.DoesNotContain(FakeControlPlane.SessionToken, _sessions[0].ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeControlPlane.SessionToken, _connections[0].ToString(), StringComparison.Ordinal);
     }
 
     private static long Seconds(double seconds) => TimeSpan.FromSeconds(seconds).Ticks;
@@ -249,8 +249,8 @@ public sealed class SessionLoopSpecs
 
     private static double ToSeconds(DateTimeOffset at) => Math.Round(TimeSpan.FromTicks(at.UtcTicks).TotalSeconds, 6);
 
-    private IObservable<AgentSession> Loop()
-        => SessionLoop.Sessions(_plane, Environment, Options, Observer.Create<AgentEvent>(_events.Add), _scheduler, _logger);
+    private IObservable<ControlPlaneConnection> Loop()
+        => ConnectionLoop.Connections(_plane, Environment, Options, Observer.Create<AgentEvent>(_events.Add), _scheduler, _logger);
 
-    private IDisposable Subscribe() => Loop().Subscribe(_sessions.Add);
+    private IDisposable Subscribe() => Loop().Subscribe(_connections.Add);
 }

@@ -1,6 +1,6 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
-/// <summary>Runs commands through the user's login shell with the session environment.</summary>
+/// <summary>Runs commands through the user's login shell with the shell environment.</summary>
 public interface IProcessLauncher
 {
     /// <summary>

@@ -1,9 +1,9 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 
 namespace Agent.Reactive;
 
 /// <summary>The effects a <see cref="WorkspaceAgent"/> needs from its host.</summary>
-public sealed record AgentPorts(
+public sealed record AgentEffects(
     IControlPlaneClient ControlPlane,
     IProcessLauncher Launcher,
     IHttpProbe Probe,

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>The control plane answered, but not with success.</summary>
 public sealed class ControlPlaneException : Exception

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Agent.Reactive.Sessions;
+namespace Agent.Reactive.Shell;
 
 /// <summary>
 /// Go's <c>os.ExpandEnv</c>: replaces <c>$NAME</c> and <c>${NAME}</c> with the variable's value, an unset

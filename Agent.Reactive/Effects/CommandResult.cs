@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>The result of <see cref="IProcessLauncher.CaptureAsync"/>.</summary>
 /// <param name="ExitCode">The process's exit code (128 + n when killed by signal n).</param>

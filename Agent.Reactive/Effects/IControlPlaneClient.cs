@@ -1,6 +1,6 @@
 using Agent.Reactive.Protocol;
 
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>
 /// The agent side of the control-plane API (Coder's agent REST API of mid-2023). Every call either

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>Starts processes on new pseudo-terminals (SSH sessions with a PTY, the reconnecting terminal).</summary>
 public interface IPtyLauncher

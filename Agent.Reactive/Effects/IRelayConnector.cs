@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>Opens the agent's relay to the control plane: the one outbound connection that carries every client connection.</summary>
 public interface IRelayConnector

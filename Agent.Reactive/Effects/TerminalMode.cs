@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>
 /// One encoded terminal mode (RFC 4254 section 8): an opcode (1–159, e.g. 3 is VERASE, 53 is ECHO, 128 and 129 are

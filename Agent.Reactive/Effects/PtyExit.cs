@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>How a process ended: with an exit code, or killed by a signal.</summary>
 /// <param name="ExitCode">The exit code when it exited normally.</param>

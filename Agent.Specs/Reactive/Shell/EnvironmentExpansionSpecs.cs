@@ -1,6 +1,6 @@
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 
-namespace Agent.Specs.Reactive.Sessions;
+namespace Agent.Specs.Reactive.Shell;
 
 public sealed class EnvironmentExpansionSpecs
 {

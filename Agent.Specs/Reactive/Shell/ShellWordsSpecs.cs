@@ -1,7 +1,7 @@
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 using Agent.Specs.Utilities;
 
-namespace Agent.Specs.Reactive.Sessions;
+namespace Agent.Specs.Reactive.Shell;
 
 public sealed class ShellWordsSpecs
 {

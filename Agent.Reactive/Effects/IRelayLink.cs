@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>A connected relay. Disposing it closes the connection and every stream on it.</summary>
 public interface IRelayLink : IAsyncDisposable

@@ -1,7 +1,7 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 
-namespace Agent.Reactive.Sessions;
+namespace Agent.Reactive.Shell;
 
 /// <summary>
 /// The variables every command gets on top of the agent's own environment (Coder's <c>CreateCommand</c>,
@@ -9,7 +9,7 @@ namespace Agent.Reactive.Sessions;
 /// Coder's children inherit from the agent's own environment, is set whenever the agent knows its URL (also when it
 /// got it from <c>--url</c>), so the git helpers reach the control plane.
 /// </summary>
-public static class SessionEnvironment
+public static class ShellEnvironment
 {
     /// <summary>The client-sent variable that names the IDE; counted by the SSH server, never passed on.</summary>
     public const string SessionTypeVariable = "CODER_SSH_SESSION_TYPE";

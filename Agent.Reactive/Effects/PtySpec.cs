@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>What to start on a pseudo-terminal.</summary>
 /// <param name="Command">Script for the user's login shell <c>-c</c>; empty starts the login shell itself (<c>-l</c>).</param>

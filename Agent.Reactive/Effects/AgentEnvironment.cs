@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>Facts about the machine the agent runs on, read once at start.</summary>
 /// <param name="HomeDirectory">The user's home directory.</param>

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>
 /// A process running on a pseudo-terminal. <see cref="Output"/> carries owned chunks (never a reused buffer):

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Agent.Reactive.Sessions;
+namespace Agent.Reactive.Shell;
 
 /// <summary>Quoting for POSIX shells (<c>sh -c</c>, which git uses to run <c>GIT_SSH_COMMAND</c>).</summary>
 public static class ShellWords

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>The few file-system effects the core decides on but does not perform itself.</summary>
 public interface IWorkspaceFiles

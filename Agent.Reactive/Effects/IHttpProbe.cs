@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>Issues the GET of an app health check.</summary>
 public interface IHttpProbe

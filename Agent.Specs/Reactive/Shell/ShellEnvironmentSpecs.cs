@@ -1,10 +1,10 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 
-namespace Agent.Specs.Reactive.Sessions;
+namespace Agent.Specs.Reactive.Shell;
 
-public sealed class SessionEnvironmentSpecs
+public sealed class ShellEnvironmentSpecs
 {
     private static readonly Dictionary<string, string> AgentVariables = new() { ["HOME"] = "/home/coder", ["GOPATH"] = "/go" };
 
@@ -30,7 +30,7 @@ public sealed class SessionEnvironmentSpecs
     [Fact]
     public void Build_NoClient_ListsEntriesInReferenceOrder()
     {
-        var result = SessionEnvironment.Build(Manifest, Environment, "token-1");
+        var result = ShellEnvironment.Build(Manifest, Environment, "token-1");
 
         Assert.Equal(
             [
@@ -54,7 +54,7 @@ public sealed class SessionEnvironmentSpecs
     {
         var client = new[] { Pair("LANG", "C.UTF-8"), Pair("CODER_SSH_SESSION_TYPE", "vscode"), Pair("CODER", "false") };
 
-        var result = SessionEnvironment.Build(Manifest, Environment, "t", client);
+        var result = ShellEnvironment.Build(Manifest, Environment, "t", client);
 
         Assert.Equal([Pair("LANG", "C.UTF-8"), Pair("CODER", "false"), Pair("CODER", "true")], result.Take(3));
         Assert.DoesNotContain(result, pair => pair.Key == "CODER_SSH_SESSION_TYPE");
@@ -63,7 +63,7 @@ public sealed class SessionEnvironmentSpecs
     [Fact]
     public void Build_ClientAddresses_ReplacePlaceholders()
     {
-        var result = SessionEnvironment.Build(Manifest, Environment, "t", null, ("10.0.0.2 5000 22", "10.0.0.2 5000 10.0.0.1 22"));
+        var result = ShellEnvironment.Build(Manifest, Environment, "t", null, ("10.0.0.2 5000 22", "10.0.0.2 5000 10.0.0.1 22"));
 
         Assert.Contains(Pair("SSH_CLIENT", "10.0.0.2 5000 22"), result);
         Assert.Contains(Pair("SSH_CONNECTION", "10.0.0.2 5000 10.0.0.1 22"), result);
@@ -75,7 +75,7 @@ public sealed class SessionEnvironmentSpecs
     {
         var manifest = Manifest with { EnvironmentVariables = new Dictionary<string, string> { ["CODER"] = "custom" } };
 
-        var result = SessionEnvironment.Build(manifest, Environment, "t");
+        var result = ShellEnvironment.Build(manifest, Environment, "t");
 
         var coder = result.Where(pair => pair.Key == "CODER").Select(pair => pair.Value).ToList();
         Assert.Equal(["true", "custom"], coder);
@@ -85,7 +85,7 @@ public sealed class SessionEnvironmentSpecs
     [Fact]
     public void Build_AgentKnowsItsUrl_ChildrenGetCoderAgentUrlBeforeTheToken()
     {
-        var result = SessionEnvironment.Build(Manifest, Environment with { ControlPlaneUrl = new Uri("http://127.0.0.1:7080") }, "t");
+        var result = ShellEnvironment.Build(Manifest, Environment with { ControlPlaneUrl = new Uri("http://127.0.0.1:7080") }, "t");
 
         var url = result.ToList().FindIndex(pair => pair.Key == "CODER_AGENT_URL");
         Assert.Equal("http://127.0.0.1:7080/", result[url].Value);
@@ -101,7 +101,7 @@ public sealed class SessionEnvironmentSpecs
             ShellCommand = "/usr/share/dotnet/dotnet '/opt/my agent/agent.dll'",
         };
 
-        var result = SessionEnvironment.Build(Manifest, environment, "t");
+        var result = ShellEnvironment.Build(Manifest, environment, "t");
 
         Assert.Contains(Pair("GIT_SSH_COMMAND", "/usr/share/dotnet/dotnet '/opt/my agent/agent.dll' gitssh --"), result);
         Assert.Equal(Pair("GIT_ASKPASS", "/data dir/git-askpass"), result[^1]);
@@ -110,7 +110,7 @@ public sealed class SessionEnvironmentSpecs
     [Fact]
     public void Build_BinaryPathWithASpace_GitSshCommandQuotesIt()
     {
-        var result = SessionEnvironment.Build(Manifest, Environment with { ExecutablePath = "/opt/my tools/agent" }, "t");
+        var result = ShellEnvironment.Build(Manifest, Environment with { ExecutablePath = "/opt/my tools/agent" }, "t");
 
         Assert.Contains(Pair("GIT_SSH_COMMAND", "'/opt/my tools/agent' gitssh --"), result);
         Assert.Equal(Pair("GIT_ASKPASS", "/opt/my tools/agent"), result[^1]);

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Ports;
+namespace Agent.Reactive.Effects;
 
 /// <summary>What to run: a script for the login shell's <c>-c</c>, where, with which extra environment.</summary>
 /// <param name="Script">The script text passed to <c>$SHELL -c</c>.</param>

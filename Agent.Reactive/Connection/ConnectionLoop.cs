@@ -1,29 +1,29 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Text.Json;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive.Connection;
 
 /// <summary>
-/// Coder's <c>runLoop</c> as a stream of sessions: connect (token, manifest, startup report), then hold
-/// the connection by fetching the manifest every <see cref="SessionLoopOptions.ManifestPollInterval"/>;
-/// any failure disconnects and the loop reconnects with <see cref="SessionLoopOptions.Backoff"/>.
+/// Coder's <c>runLoop</c> as a stream of connections: connect (token, manifest, startup report), then hold
+/// the connection by fetching the manifest every <see cref="ConnectionLoopOptions.ManifestPollInterval"/>;
+/// any failure disconnects and the loop reconnects with <see cref="ConnectionLoopOptions.Backoff"/>.
 /// </summary>
-public static class SessionLoop
+public static class ConnectionLoop
 {
     /// <summary>
-    /// A cold stream of sessions: one per successful connection, and one more each time the manifest of a
+    /// A cold stream of connections: one per successful connection, and one more each time the manifest of a
     /// held connection changes. It never ends on its own; disposing the subscription stops polling and
     /// cancels the call in flight. Connection changes and the startup report go to <paramref name="events"/>.
     /// </summary>
-    public static IObservable<AgentSession> Sessions(
+    public static IObservable<ControlPlaneConnection> Connections(
         IControlPlaneClient client,
         AgentEnvironment environment,
-        SessionLoopOptions options,
+        ConnectionLoopOptions options,
         IObserver<AgentEvent> events,
         IScheduler scheduler,
         ILogger logger)
@@ -42,7 +42,7 @@ public static class SessionLoop
                 events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting));
                 return Observable
                     .FromAsync(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken))
-                    .SelectMany(session => Hold(session, client, environment, options.ManifestPollInterval, scheduler, logger));
+                    .SelectMany(connection => Hold(connection, client, environment, options.ManifestPollInterval, scheduler, logger));
             })
             .RetryWithBackoff(
                 options.Backoff,
@@ -61,7 +61,7 @@ public static class SessionLoop
                 });
     }
 
-    private static async Task<AgentSession> ConnectAsync(
+    private static async Task<ControlPlaneConnection> ConnectAsync(
         IControlPlaneClient client,
         AgentEnvironment environment,
         IObserver<AgentEvent> events,
@@ -78,13 +78,13 @@ public static class SessionLoop
         events.OnNext(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
         events.OnNext(new ConnectionChanged(now, ConnectionState.Connected));
         logger.LogInformation("Connected to the control plane (version {Version}, directory {Directory})", startup.Version, startup.ExpandedDirectory);
-        return new AgentSession(token, manifest, now);
+        return new ControlPlaneConnection(token, manifest, now);
     }
 
-    // The session itself, then one more per manifest that differs from the last one seen. A failed fetch
+    // The connection itself, then one more per manifest that differs from the last one seen. A failed fetch
     // ends the connection with that error. The next fetch is armed only once the previous one answered.
-    private static IObservable<AgentSession> Hold(
-        AgentSession session,
+    private static IObservable<ControlPlaneConnection> Hold(
+        ControlPlaneConnection connection,
         IControlPlaneClient client,
         AgentEnvironment environment,
         TimeSpan pollInterval,
@@ -98,16 +98,16 @@ public static class SessionLoop
             .Select(manifest => Expand(manifest, environment));
 
         // Records hold their lists by reference, so "unchanged" is decided on the wire form.
-        return Observable.Return(session.Manifest)
+        return Observable.Return(connection.Manifest)
             .Concat(polls)
             .Select(manifest => (Manifest: manifest, Json: JsonSerializer.Serialize(manifest, AgentJsonContext.Default.Manifest)))
             .DistinctUntilChanged(seen => seen.Json, StringComparer.Ordinal)
             .Select((seen, index) =>
             {
                 if (index == 0)
-                    return session;
+                    return connection;
                 logger.LogInformation("The manifest changed (directory {Directory})", seen.Manifest.Directory);
-                return session with { Manifest = seen.Manifest };
+                return connection with { Manifest = seen.Manifest };
             });
     }
 
