@@ -31,7 +31,7 @@ namespace Agent.Reactive;
 /// </remarks>
 public sealed class WorkspaceAgent : IDisposable
 {
-    private readonly AgentEffects _ports;
+    private readonly AgentEffects _effects;
     private readonly AgentEnvironment _environment;
     private readonly AgentOptions _options;
     private readonly IScheduler _scheduler;
@@ -47,9 +47,9 @@ public sealed class WorkspaceAgent : IDisposable
     private Task? _shutdown;
     private bool _started;
 
-    public WorkspaceAgent(AgentEffects ports, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
+    public WorkspaceAgent(AgentEffects effects, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
     {
-        _ports = ports;
+        _effects = effects;
         _environment = environment;
         _options = options;
         _scheduler = scheduler;
@@ -111,14 +111,14 @@ public sealed class WorkspaceAgent : IDisposable
         _remainUntilEnd.Add(_lifecycle.Changes.Subscribe(r => _feed.Publish(new LifecycleChanged(r.ChangedAt, r.State))));
 
         var connections = ConnectionLoop
-            .Connections(_ports.ControlPlane, _environment, _options.Connection, events, _scheduler, Logger("Agent.Connection"))
+            .Connections(_effects.ControlPlane, _environment, _options.Connection, events, _scheduler, Logger("Agent.Connection"))
             .Publish();
         var manifests = connections.Select(s => s.Manifest);
 
         // A new connection may be a control plane that lost its memory: tell it the current state again.
         var reports = _lifecycle.Changes.Merge(connections.Skip(1).SelectMany(_ => _lifecycle.Changes.Take(1)));
         var acknowledged = LifecycleReporting
-            .Acknowledged(reports, _ports.ControlPlane, _scheduler, Logger("Agent.Lifecycle"))
+            .Acknowledged(reports, _effects.ControlPlane, _scheduler, Logger("Agent.Lifecycle"))
             .Replay(1);
         _acknowledged = acknowledged;
         _remainUntilEnd.Add(acknowledged.Connect());
@@ -131,15 +131,15 @@ public sealed class WorkspaceAgent : IDisposable
                 e => Failed("startup script", e)));
 
         _stopOnGraceful.Add(manifests
-            .Select(m => AppHealthReporting.Run(m.Apps, _ports.Probe, _ports.ControlPlane, _scheduler, Logger("Agent.Apps")))
+            .Select(m => AppHealthReporting.Run(m.Apps, _effects.Probe, _effects.ControlPlane, _scheduler, Logger("Agent.Apps")))
             .Switch()
             .Subscribe(_feed.Publish, e => Failed("app health", e)));
         _stopOnGraceful.Add(MetadataReporting
-            .Run(manifests, (m, script) => Command(m, script, null), _ports.Launcher, _ports.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
+            .Run(manifests, (m, script) => Command(m, script, null), _effects.Launcher, _effects.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
             .Subscribe(_feed.Publish, e => Failed("metadata", e)));
         _stopOnGraceful.Add(manifests.Subscribe(m => _feed.RetainMetadata(m.Metadata.Select(item => item.Key).ToHashSet(StringComparer.Ordinal))));
         _stopOnGraceful.Add(connections.Take(1)
-            .SelectMany(_ => StatsReporting.Run(Counters, _ports.ControlPlane, _scheduler, Logger("Agent.Stats")))
+            .SelectMany(_ => StatsReporting.Run(Counters, _effects.ControlPlane, _scheduler, Logger("Agent.Stats")))
             .Subscribe(_feed.Publish, e => Failed("stats", e)));
 
         _remainUntilEnd.Add(connections.Connect());
@@ -201,7 +201,7 @@ public sealed class WorkspaceAgent : IDisposable
     {
         _lifecycle.TrySet(LifecycleState.Starting);
         var gitAuth = manifest.GitAuthConfigs > 0
-            ? Observable.FromAsync(ct => _ports.Files.OverrideVsCodeGitAuthAsync(ct))
+            ? AgentObservable.FromTask(_effects.Files.OverrideVsCodeGitAuthAsync, _scheduler)
                 .Catch<Unit, Exception>(e =>
                 {
                     _logger.LogWarning(e, "Could not override the VS Code Git authentication settings");
@@ -218,8 +218,8 @@ public sealed class WorkspaceAgent : IDisposable
             script,
             timeout,
             Command(manifest, script, Path.Join(_environment.LogDirectory, logFile)),
-            _ports.Launcher,
-            _ports.ControlPlane,
+            _effects.Launcher,
+            _effects.ControlPlane,
             _lifecycle.TrySet,
             Observer.Create<AgentEvent>(_feed.Publish),
             _scheduler,

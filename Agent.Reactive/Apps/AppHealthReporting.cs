@@ -91,8 +91,8 @@ public static class AppHealthReporting
             {
                 if (!Uri.TryCreate(app.Healthcheck.Url, UriKind.Absolute, out var url))
                     return Observable.Throw<bool>(new UriFormatException("not an absolute URL: " + app.Healthcheck.Url));
-                return Observable
-                    .FromAsync(cancellation => probe.GetStatusAsync(url, timeout, cancellation), scheduler)
+                return AgentObservable
+                    .FromTask(cancellation => probe.GetStatusAsync(url, timeout, cancellation), scheduler)
                     .Timeout(timeout, scheduler)
                     .Select(status => status < 500);
             })
@@ -104,8 +104,8 @@ public static class AppHealthReporting
 
     private static IObservable<AppHealthChanged> Post(
         IReadOnlyDictionary<Guid, AppHealth> map, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
-        => Observable
-            .FromAsync(cancellation => client.PostAppHealthAsync(new AppHealthRequest(map), cancellation), scheduler)
+        => AgentObservable
+            .FromTask(cancellation => client.PostAppHealthAsync(new AppHealthRequest(map), cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .Select(_ => new AppHealthChanged(scheduler.Now, map))
             .Catch((Exception error) =>

@@ -40,8 +40,8 @@ public static class ConnectionLoop
             .Defer(() =>
             {
                 events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting));
-                return Observable
-                    .FromAsync(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken))
+                return AgentObservable
+                    .FromTask(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken), scheduler)
                     .SelectMany(connection => Hold(connection, client, environment, options.ManifestPollInterval, scheduler, logger));
             })
             .RetryWithBackoff(
@@ -93,7 +93,7 @@ public static class ConnectionLoop
     {
         var polls = Observable
             .Timer(pollInterval, scheduler)
-            .SelectMany(_ => Observable.FromAsync(client.GetManifestAsync))
+            .SelectMany(_ => AgentObservable.FromTask(client.GetManifestAsync, scheduler))
             .Repeat()
             .Select(manifest => Expand(manifest, environment));
 

@@ -86,8 +86,8 @@ internal sealed class LatestReportSender : IDisposable
         // the next step they start must not be replaced by this one afterwards.
         var step = new SingleAssignmentDisposable();
         _step.Disposable = step;
-        step.Disposable = Observable
-            .FromAsync(cancellationToken => _client.PostLifecycleAsync(report, cancellationToken))
+        step.Disposable = AgentObservable
+            .FromTask(cancellationToken => _client.PostLifecycleAsync(report, cancellationToken), _scheduler)
             .Subscribe(_ => Posted(report), error => Failed(report, error));
     }
 

@@ -67,8 +67,8 @@ internal sealed class MetadataReporter(
     private IObservable<CollectedMetadata> Collect(Manifest manifest, MetadataDescription item) => Observable.Defer(() =>
     {
         var startedAt = scheduler.Now;
-        return Observable
-            .FromAsync(
+        return AgentObservable
+            .FromTask(
                 cancellation => launcher.CaptureAsync(
                     commandFor(manifest, item.Script), MetadataResults.MaxOutputBytes, cancellation),
                 scheduler)
@@ -84,8 +84,8 @@ internal sealed class MetadataReporter(
         _schedule.MarkCollected(key, collected.Result.CollectedAt);
         var age = (long)Math.Max(0, (scheduler.Now - collected.Result.CollectedAt).TotalSeconds);
         var result = collected.Result with { Age = age };
-        return Observable
-            .FromAsync(cancellation => client.PostMetadataAsync(key, result, cancellation), scheduler)
+        return AgentObservable
+            .FromTask(cancellation => client.PostMetadataAsync(key, result, cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .Select(_ => new MetadataCollected(scheduler.Now, key, collected.Item.DisplayName, result))
             .Catch((Exception error) =>

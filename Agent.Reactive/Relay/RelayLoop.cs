@@ -34,7 +34,7 @@ public static class RelayLoop
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero);
 
         return Observable.Create<RelayChanged>(observer => AgentObservable
-            .FromTask(connector.ConnectAsync)
+            .FromTask(connector.ConnectAsync, scheduler)
             .SelectMany(link => Hold(link, options, counters, scheduler, logger))
             .RetryWithBackoff(
                 options.Backoff,
@@ -61,7 +61,7 @@ public static class RelayLoop
                 var pings = Observable
                     .Interval(options.PingInterval, scheduler)
                     .Select(_ => AgentObservable
-                        .FromTask(link.PingAsync)
+                        .FromTask(link.PingAsync, scheduler)
                         .Timeout(options.PingTimeout, scheduler)
                         .Do(counters.AddLatency)
                         .Catch<TimeSpan, Exception>(e =>
@@ -73,7 +73,7 @@ public static class RelayLoop
                     .IgnoreElements()
                     .Select(_ => default(RelayChanged)!);
                 var end = AgentObservable
-                    .FromTask(link.Completion)
+                    .FromTask(_ => link.Completion, scheduler)
                     .SelectMany(_ => Observable.Throw<RelayChanged>(new IOException("the control plane closed the relay")));
                 return Observable.Return(new RelayChanged(scheduler.Now, ConnectionState.Connected)).Concat(pings.Merge(end));
             });

@@ -119,7 +119,7 @@ public static class LifecycleScript
             }
 
             logger.LogInformation("Running the {Source} script", source);
-            var run = Observable.FromAsync(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
+            var run = AgentObservable.FromTask(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
                 exitCode =>
                 {
                     if (exitCode == 0)

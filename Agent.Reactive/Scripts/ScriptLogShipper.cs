@@ -129,7 +129,7 @@ internal sealed class ScriptLogShipper : IDisposable
 
     /// <summary>Every error but the log limit is retried, so the only error that ends a send is a 413.</summary>
     private IDisposable Send(ScriptLogBatch batch)
-        => Observable.FromAsync(cancellation => _client.PatchStartupLogsAsync(batch.Request, cancellation), _scheduler)
+        => AgentObservable.FromTask(cancellation => _client.PatchStartupLogsAsync(batch.Request, cancellation), _scheduler)
             .RetryWithBackoff(
                 ScriptLogs.RetryPolicy,
                 _scheduler,

@@ -85,8 +85,8 @@ public static class StatsReporting
 
     private static IObservable<StatsResponse> Post(
         Protocol.Stats stats, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
-        => Observable
-            .FromAsync(cancellation => client.PostStatsAsync(stats, cancellation), scheduler)
+        => AgentObservable
+            .FromTask(cancellation => client.PostStatsAsync(stats, cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .RetryWithBackoff(
                 Retry,
