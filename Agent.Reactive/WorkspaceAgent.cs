@@ -127,7 +127,7 @@ public sealed class WorkspaceAgent : IDisposable
         _remainUntilEnd.Add(connections.Take(1)
             .SelectMany(first => RunStartup(first.Manifest))
             .Subscribe(
-                state => _logger.LogInformation("Startup finished in state {State}", state),
+                _logger.StartupFinished,
                 e => Failed("startup script", e)));
 
         _stopOnGraceful.Add(manifests
@@ -192,7 +192,7 @@ public sealed class WorkspaceAgent : IDisposable
             .Timeout(_options.FinalReportWait, _scheduler)
             .Catch<Unit, TimeoutException>(_ =>
             {
-                _logger.LogWarning("The control plane did not acknowledge the final state {State} within {Wait}", final, _options.FinalReportWait);
+                _logger.FinalStateUnacknowledged(final, _options.FinalReportWait);
                 return Observable.Return(Unit.Default);
             });
     });
@@ -204,7 +204,7 @@ public sealed class WorkspaceAgent : IDisposable
             ? AgentObservable.FromTask(_effects.Files.OverrideVsCodeGitAuthAsync, _scheduler)
                 .Catch<Unit, Exception>(e =>
                 {
-                    _logger.LogWarning(e, "Could not override the VS Code Git authentication settings");
+                    _logger.GitAuthOverrideFailed(e);
                     return Observable.Return(Unit.Default);
                 })
             : Observable.Return(Unit.Default);
@@ -232,7 +232,7 @@ public sealed class WorkspaceAgent : IDisposable
         outputFile);
 
     private void Failed(string routine, Exception error)
-        => _logger.LogError(error, "The {Routine} routine stopped", routine);
+        => _logger.RoutineStopped(error, routine);
 
     private ILogger Logger(string category) => _loggerFactory.CreateLogger(category);
 }

@@ -98,7 +98,7 @@ public static class AppHealthReporting
             })
             .Catch((Exception error) =>
             {
-                logger.LogDebug(error, "health check of app {Slug} failed", app.Slug);
+                logger.ProbeFailed(error, app.Slug);
                 return Observable.Return(false);
             });
 
@@ -110,7 +110,7 @@ public static class AppHealthReporting
             .Select(_ => new AppHealthChanged(scheduler.Now, map))
             .Catch((Exception error) =>
             {
-                logger.LogError(error, "failed to report app health");
+                logger.PostFailed(error);
                 return Observable.Empty<AppHealthChanged>();
             });
 

@@ -53,11 +53,7 @@ public static class ConnectionLoop
 
                     // A refusal or an unreachable control plane is expected weather: its message says it all.
                     // Anything else is a bug worth its stack trace.
-                    logger.LogWarning(
-                        error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error,
-                        "Lost the control plane: {Reason}; reconnecting in {Delay}",
-                        error.Message,
-                        delay);
+                    logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
                 });
     }
 
@@ -77,7 +73,7 @@ public static class ConnectionLoop
         var now = scheduler.Now;
         events.OnNext(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
         events.OnNext(new ConnectionChanged(now, ConnectionState.Connected));
-        logger.LogInformation("Connected to the control plane (version {Version}, directory {Directory})", startup.Version, startup.ExpandedDirectory);
+        logger.Connected(startup.Version, startup.ExpandedDirectory);
         return new ControlPlaneConnection(token, manifest, now);
     }
 
@@ -106,7 +102,7 @@ public static class ConnectionLoop
             {
                 if (index == 0)
                     return connection;
-                logger.LogInformation("The manifest changed (directory {Directory})", seen.Manifest.Directory);
+                logger.ManifestChanged(seen.Manifest.Directory);
                 return connection with { Manifest = seen.Manifest };
             });
     }

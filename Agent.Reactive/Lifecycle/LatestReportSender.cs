@@ -128,12 +128,12 @@ internal sealed class LatestReportSender : IDisposable
 
         if (delay == TimeSpan.Zero)
         {
-            _logger.LogWarning("Reporting lifecycle {State} failed: {Reason}; a newer state replaces it", report.State, error.Message);
+            _logger.ReportReplaced(report.State, error.Message);
             Post();
             return;
         }
 
-        _logger.LogWarning("Reporting lifecycle {State} failed: {Reason}; retrying in {Delay}", report.State, error.Message, delay);
+        _logger.ReportRetrying(report.State, error.Message, delay);
         _step.Disposable = _scheduler.Schedule(delay, Post);
     }
 }

@@ -31,10 +31,7 @@ internal sealed class MetadataReporter(
         _schedule.Retain(items.Select(item => item.Key));
         if (items.Count > MetadataReporting.MaxItems)
         {
-            logger.LogError(
-                "metadata limit exceeded: the manifest has {Count} metadata items, at most {Max} are allowed; none is collected",
-                items.Count,
-                MetadataReporting.MaxItems);
+            logger.TooManyItems(items.Count, MetadataReporting.MaxItems);
             return Observable.Empty<MetadataCollected>();
         }
 
@@ -56,7 +53,7 @@ internal sealed class MetadataReporter(
     {
         if (waiting > 0)
         {
-            logger.LogDebug("metadata collection backpressured: {QueueLength} results wait to be posted", waiting);
+            logger.Backpressured(waiting);
             return [];
         }
 
@@ -90,7 +87,7 @@ internal sealed class MetadataReporter(
             .Select(_ => new MetadataCollected(scheduler.Now, key, collected.Item.DisplayName, result))
             .Catch((Exception error) =>
             {
-                logger.LogError(error, "failed to report metadata {Key}; the result is dropped", key);
+                logger.PostFailed(error, key);
                 return Observable.Empty<MetadataCollected>();
             });
     });

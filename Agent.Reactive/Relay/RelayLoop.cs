@@ -42,9 +42,8 @@ public static class RelayLoop
                 onRetry: (error, delay) =>
                 {
                     observer.OnNext(new RelayChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
-                    logger.LogWarning(
+                    logger.Lost(
                         error is IOException or HttpRequestException or TimeoutException or System.Net.WebSockets.WebSocketException ? null : error,
-                        "Relay to the control plane lost: {Reason}; reconnecting in {Delay}",
                         error.Message,
                         delay);
                 })
@@ -57,7 +56,7 @@ public static class RelayLoop
             () => Disposable.Create(() => Close(link, logger)),
             _ =>
             {
-                logger.LogInformation("Relay to the control plane connected");
+                logger.Connected();
                 var pings = Observable
                     .Interval(options.PingInterval, scheduler)
                     .Select(_ => AgentObservable
@@ -66,7 +65,7 @@ public static class RelayLoop
                         .Do(counters.AddLatency)
                         .Catch<TimeSpan, Exception>(e =>
                         {
-                            logger.LogDebug("Relay ping failed: {Reason}", e.Message);
+                            logger.PingFailed(e.Message);
                             return Observable.Empty<TimeSpan>();
                         }))
                     .Concat()
@@ -80,7 +79,7 @@ public static class RelayLoop
 
     private static void Close(IRelayLink link, ILogger logger)
         => link.DisposeAsync().AsTask().ContinueWith(
-            task => logger.LogDebug(task.Exception, "Closing the relay failed"),
+            task => logger.CloseFailed(task.Exception),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

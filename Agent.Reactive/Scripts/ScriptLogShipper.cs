@@ -51,10 +51,7 @@ internal sealed class ScriptLogShipper : IDisposable
 
         if (warn)
         {
-            _logger.LogWarning(
-                "More than {Max} lines of the {Source} script wait for the control plane, dropping the oldest",
-                ScriptLogs.MaxPendingLines,
-                _source);
+            _logger.LogsOverflowing(ScriptLogs.MaxPendingLines, _source);
         }
 
         Drain();
@@ -133,8 +130,7 @@ internal sealed class ScriptLogShipper : IDisposable
             .RetryWithBackoff(
                 ScriptLogs.RetryPolicy,
                 _scheduler,
-                onRetry: (error, delay) => _logger.LogWarning(
-                    error, "Sending {Source} script logs failed, retrying in {Delay}", _source, delay),
+                onRetry: (error, delay) => _logger.LogsRetrying(error, _source, delay),
                 shouldRetry: error => !IsLogLimit(error))
             .Subscribe(_ => { }, _ => Refused(batch), () => Accepted(batch));
 
@@ -155,8 +151,7 @@ internal sealed class ScriptLogShipper : IDisposable
     {
         lock (_gate)
             _pending.Refused(batch);
-        _logger.LogWarning(
-            "Log limit of the control plane reached, dropped {Count} lines of the {Source} script", batch.Lines, _source);
+        _logger.LogsRefused(batch.Lines, _source);
         Done();
     }
 

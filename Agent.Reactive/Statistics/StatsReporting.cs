@@ -69,12 +69,12 @@ public static class StatsReporting
     {
         if (interval <= TimeSpan.Zero)
         {
-            logger.LogWarning("the control plane sent report interval {Interval}; stats reporting pauses", interval);
+            logger.Paused(interval);
             return Observable.Never<(Protocol.Stats, StatsResponse)>();
         }
 
         var period = interval < MinimumInterval ? MinimumInterval : interval;
-        logger.LogDebug("reporting stats every {Interval}", period);
+        logger.Reporting(period);
         return Observable.Interval(period, scheduler)
             .ExhaustMap(_ => Observable.Defer(() =>
             {
@@ -91,5 +91,5 @@ public static class StatsReporting
             .RetryWithBackoff(
                 Retry,
                 scheduler,
-                onRetry: (error, delay) => logger.LogWarning(error, "failed to report stats; retrying in {Delay}", delay));
+                onRetry: (error, delay) => logger.Retrying(error, delay));
 }

@@ -100,7 +100,7 @@ public sealed class TerminalSessions : IDisposable
             var process = _launcher.Start(_specs(request));
             session = new TerminalSession(request.Id, process, this);
             _sessions[request.Id] = session;
-            Logger.LogInformation("Terminal {Id} started process {Pid} ({Command})", request.Id, process.ProcessId, request.Command.Length == 0 ? "login shell" : request.Command);
+            Logger.Started(request.Id, process.ProcessId, request.Command.Length == 0 ? "login shell" : request.Command);
             Publish(new TerminalOpened(Scheduler.Now, request.Id, request.Command, process.ProcessId));
             connection = session.TryAttach(request)!;
         }

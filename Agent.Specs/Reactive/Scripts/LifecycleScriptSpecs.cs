@@ -157,6 +157,21 @@ public sealed class LifecycleScriptSpecs : ReactiveTest
     }
 
     [Fact]
+    public void StartupScript_EveryStep_LogsWithAnEventIdOfTheScriptsRange()
+    {
+        _launcher.Say(Ms(10), "oops").ExitAfter = Ms(20);
+        _launcher.ExitCode = 1;
+        _controlPlane.Answer = (_, attempt) => attempt == 0 ? FakeLogControlPlane.LogLimit() : null;
+        using var subscription = Run(ScriptKind.Startup, "false", TimeSpan.FromMilliseconds(15)).Subscribe(_results);
+
+        AdvanceTo(Seconds(10));
+
+        Assert.Equal(
+            [5730, 5734, 5732, 5737],
+            _logger.Entries.Select(entry => entry.Id.Id));
+    }
+
+    [Fact]
     public void StartupScript_StartFailure_StartErrorLoggedAndSentAsLogLine()
     {
         _launcher.StartFailure = new InvalidOperationException("no login shell");
