@@ -78,17 +78,21 @@ public sealed class WorkspaceAgent : IDisposable
 
     /// <summary>
     /// The reconnecting terminals of this agent: processes get the shell environment of the current manifest
-    /// and token, attached clients count in <see cref="Counters"/>, terminal events go to <see cref="Events"/>.
-    /// The caller owns (disposes) the result.
+    /// and token, attached clients count in <see cref="Counters"/>, terminal events are merged into
+    /// <see cref="Events"/> until the agent ends. The caller owns (disposes) the result.
     /// </summary>
-    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options) => new(
-        launcher,
-        TerminalSpecs.FromManifest(() => (_connection.Value?.Manifest, _connection.Value?.SessionToken ?? string.Empty), _environment),
-        Counters,
-        Observer.Create<AgentEvent>(_feed.Publish),
-        options,
-        _scheduler,
-        Logger("Agent.Terminal"));
+    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options)
+    {
+        var terminals = new TerminalSessions(
+            launcher,
+            TerminalSpecs.FromManifest(() => (_connection.Value?.Manifest, _connection.Value?.SessionToken ?? string.Empty), _environment),
+            Counters,
+            options,
+            _scheduler,
+            Logger("Agent.Terminal"));
+        _remainUntilEnd.Add(terminals.Events.Subscribe(_feed.Publish));
+        return terminals;
+    }
 
     /// <summary>
     /// Keeps the relay through <paramref name="connector"/> connected (reconnecting with the backoff) until the
