@@ -8,7 +8,7 @@ public sealed record AgentOptions
     public static AgentOptions Default { get; } = new();
 
     /// <summary>How the agent connects, polls and reconnects.</summary>
-    public SessionLoopOptions Session { get; init; } = SessionLoopOptions.Default;
+    public ConnectionLoopOptions Connection { get; init; } = ConnectionLoopOptions.Default;
 
     /// <summary>How long a graceful shutdown waits for the control plane to acknowledge the final state.</summary>
     public TimeSpan FinalReportWait { get; init; } = TimeSpan.FromSeconds(5);

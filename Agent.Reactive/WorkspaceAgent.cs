@@ -6,14 +6,14 @@ using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Agent.Reactive.Apps;
 using Agent.Reactive.Connection;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Lifecycle;
 using Agent.Reactive.Metadata;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Scripts;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 using Agent.Reactive.Statistics;
 using Agent.Reactive.Terminal;
 using Microsoft.Extensions.Logging;
@@ -21,17 +21,17 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Reactive;
 
 /// <summary>
-/// The workspace agent: composes the session loop, lifecycle reporting, the startup and shutdown
+/// The workspace agent: composes the connection loop, lifecycle reporting, the startup and shutdown
 /// scripts, metadata, app health and stats into one object with a start and a graceful stop.
 /// </summary>
 /// <remarks>
 /// Routines that stop when a graceful shutdown begins: metadata, app health, stats. Routines that remain
-/// until the final state is acknowledged: the session loop, lifecycle reporting, script log streaming
+/// until the final state is acknowledged: the connection loop, lifecycle reporting, script log streaming
 /// (and the startup script itself, which a graceful shutdown does not kill until the very end).
 /// </remarks>
 public sealed class WorkspaceAgent : IDisposable
 {
-    private readonly AgentPorts _ports;
+    private readonly AgentEffects _effects;
     private readonly AgentEnvironment _environment;
     private readonly AgentOptions _options;
     private readonly IScheduler _scheduler;
@@ -39,7 +39,7 @@ public sealed class WorkspaceAgent : IDisposable
     private readonly ILogger _logger;
     private readonly AgentEventFeed _feed = new();
     private readonly LifecycleMachine _lifecycle;
-    private readonly BehaviorSubject<AgentSession?> _session = new(null);
+    private readonly BehaviorSubject<ControlPlaneConnection?> _connection = new(null);
     private readonly CompositeDisposable _stopOnGraceful = [];
     private readonly CompositeDisposable _remainUntilEnd = [];
     private readonly Lock _gate = new();
@@ -47,9 +47,9 @@ public sealed class WorkspaceAgent : IDisposable
     private Task? _shutdown;
     private bool _started;
 
-    public WorkspaceAgent(AgentPorts ports, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
+    public WorkspaceAgent(AgentEffects effects, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
     {
-        _ports = ports;
+        _effects = effects;
         _environment = environment;
         _options = options;
         _scheduler = scheduler;
@@ -67,28 +67,32 @@ public sealed class WorkspaceAgent : IDisposable
     /// <summary>Facts about this machine the agent was started with.</summary>
     public AgentEnvironment Environment => _environment;
 
-    /// <summary>The current session with the control plane (token and manifest), or <c>null</c> before the first one.</summary>
-    public AgentSession? CurrentSession => _session.Value;
+    /// <summary>The current connection to the control plane (token and manifest), or <c>null</c> before the first one.</summary>
+    public ControlPlaneConnection? CurrentConnection => _connection.Value;
 
     /// <summary>The current lifecycle state.</summary>
     public LifecycleState Lifecycle => _lifecycle.Current;
 
-    /// <summary>The manifest of the current session, once there is one (replayed to new subscribers).</summary>
-    public IObservable<Manifest> Manifests => _session.Where(s => s is not null).Select(s => s!.Manifest);
+    /// <summary>The manifest of the current connection, once there is one (replayed to new subscribers).</summary>
+    public IObservable<Manifest> Manifests => _connection.Where(s => s is not null).Select(s => s!.Manifest);
 
     /// <summary>
-    /// The reconnecting terminals of this agent: processes get the session environment of the current manifest
-    /// and token, attached clients count in <see cref="Counters"/>, terminal events go to <see cref="Events"/>.
-    /// The caller owns (disposes) the result.
+    /// The reconnecting terminals of this agent: processes get the shell environment of the current manifest
+    /// and token, attached clients count in <see cref="Counters"/>, terminal events are merged into
+    /// <see cref="Events"/> until the agent ends. The caller owns (disposes) the result.
     /// </summary>
-    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options) => new(
-        launcher,
-        TerminalSpecs.FromManifest(() => (_session.Value?.Manifest, _session.Value?.SessionToken ?? string.Empty), _environment),
-        Counters,
-        Observer.Create<AgentEvent>(_feed.Publish),
-        options,
-        _scheduler,
-        Logger("Agent.Terminal"));
+    public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options)
+    {
+        var terminals = new TerminalSessions(
+            launcher,
+            TerminalSpecs.FromManifest(() => (_connection.Value?.Manifest, _connection.Value?.SessionToken ?? string.Empty), _environment),
+            Counters,
+            options,
+            _scheduler,
+            Logger("Agent.Terminal"));
+        _remainUntilEnd.Add(terminals.Events.Subscribe(_feed.Publish));
+        return terminals;
+    }
 
     /// <summary>
     /// Keeps the relay through <paramref name="connector"/> connected (reconnecting with the backoff) until the
@@ -110,39 +114,39 @@ public sealed class WorkspaceAgent : IDisposable
         var events = Observer.Create<AgentEvent>(_feed.Publish);
         _remainUntilEnd.Add(_lifecycle.Changes.Subscribe(r => _feed.Publish(new LifecycleChanged(r.ChangedAt, r.State))));
 
-        var sessions = SessionLoop
-            .Sessions(_ports.ControlPlane, _environment, _options.Session, events, _scheduler, Logger("Agent.Connection"))
+        var connections = ConnectionLoop
+            .Connections(_effects.ControlPlane, _environment, _options.Connection, events, _scheduler, Logger("Agent.Connection"))
             .Publish();
-        var manifests = sessions.Select(s => s.Manifest);
+        var manifests = connections.Select(s => s.Manifest);
 
-        // A new session may be a control plane that lost its memory: tell it the current state again.
-        var reports = _lifecycle.Changes.Merge(sessions.Skip(1).SelectMany(_ => _lifecycle.Changes.Take(1)));
+        // A new connection may be a control plane that lost its memory: tell it the current state again.
+        var reports = _lifecycle.Changes.Merge(connections.Skip(1).SelectMany(_ => _lifecycle.Changes.Take(1)));
         var acknowledged = LifecycleReporting
-            .Acknowledged(reports, _ports.ControlPlane, _scheduler, Logger("Agent.Lifecycle"))
+            .Acknowledged(reports, _effects.ControlPlane, _scheduler, Logger("Agent.Lifecycle"))
             .Replay(1);
         _acknowledged = acknowledged;
         _remainUntilEnd.Add(acknowledged.Connect());
 
-        _remainUntilEnd.Add(sessions.Subscribe(_session.OnNext, e => Failed("session loop", e)));
-        _remainUntilEnd.Add(sessions.Take(1)
+        _remainUntilEnd.Add(connections.Subscribe(_connection.OnNext, e => Failed("connection loop", e)));
+        _remainUntilEnd.Add(connections.Take(1)
             .SelectMany(first => RunStartup(first.Manifest))
             .Subscribe(
-                state => _logger.LogInformation("Startup finished in state {State}", state),
+                _logger.StartupFinished,
                 e => Failed("startup script", e)));
 
         _stopOnGraceful.Add(manifests
-            .Select(m => AppHealthReporting.Run(m.Apps, _ports.Probe, _ports.ControlPlane, _scheduler, Logger("Agent.Apps")))
+            .Select(m => AppHealthReporting.Run(m.Apps, _effects.Probe, _effects.ControlPlane, _scheduler, Logger("Agent.Apps")))
             .Switch()
             .Subscribe(_feed.Publish, e => Failed("app health", e)));
         _stopOnGraceful.Add(MetadataReporting
-            .Run(manifests, (m, script) => Command(m, script, null), _ports.Launcher, _ports.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
+            .Run(manifests, (m, script) => Command(m, script, null), _effects.Launcher, _effects.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
             .Subscribe(_feed.Publish, e => Failed("metadata", e)));
         _stopOnGraceful.Add(manifests.Subscribe(m => _feed.RetainMetadata(m.Metadata.Select(item => item.Key).ToHashSet(StringComparer.Ordinal))));
-        _stopOnGraceful.Add(sessions.Take(1)
-            .SelectMany(_ => StatsReporting.Run(Counters, _ports.ControlPlane, _scheduler, Logger("Agent.Stats")))
+        _stopOnGraceful.Add(connections.Take(1)
+            .SelectMany(_ => StatsReporting.Run(Counters, _effects.ControlPlane, _scheduler, Logger("Agent.Stats")))
             .Subscribe(_feed.Publish, e => Failed("stats", e)));
 
-        _remainUntilEnd.Add(sessions.Connect());
+        _remainUntilEnd.Add(connections.Connect());
     }
 
     /// <summary>
@@ -161,7 +165,7 @@ public sealed class WorkspaceAgent : IDisposable
         _stopOnGraceful.Dispose();
         _remainUntilEnd.Dispose();
         _lifecycle.Dispose();
-        _session.Dispose();
+        _connection.Dispose();
         _feed.Dispose();
     }
 
@@ -173,7 +177,7 @@ public sealed class WorkspaceAgent : IDisposable
         _stopOnGraceful.Dispose();
 
         // RunScript sets the final state itself (also for an empty script); without a manifest there is none to run.
-        var manifest = _session.Value?.Manifest;
+        var manifest = _connection.Value?.Manifest;
         var script = manifest is null
             ? Observable.Return(_lifecycle.TrySet(LifecycleState.Off)).Select(_ => Unit.Default)
             : RunScript(manifest, ScriptKind.Shutdown, manifest.ShutdownScript, manifest.ShutdownScriptTimeout, _options.ShutdownLogFile)
@@ -192,7 +196,7 @@ public sealed class WorkspaceAgent : IDisposable
             .Timeout(_options.FinalReportWait, _scheduler)
             .Catch<Unit, TimeoutException>(_ =>
             {
-                _logger.LogWarning("The control plane did not acknowledge the final state {State} within {Wait}", final, _options.FinalReportWait);
+                _logger.FinalStateUnacknowledged(final, _options.FinalReportWait);
                 return Observable.Return(Unit.Default);
             });
     });
@@ -201,10 +205,10 @@ public sealed class WorkspaceAgent : IDisposable
     {
         _lifecycle.TrySet(LifecycleState.Starting);
         var gitAuth = manifest.GitAuthConfigs > 0
-            ? Observable.FromAsync(ct => _ports.Files.OverrideVsCodeGitAuthAsync(ct))
+            ? AgentObservable.FromTask(_effects.Files.OverrideVsCodeGitAuthAsync, _scheduler)
                 .Catch<Unit, Exception>(e =>
                 {
-                    _logger.LogWarning(e, "Could not override the VS Code Git authentication settings");
+                    _logger.GitAuthOverrideFailed(e);
                     return Observable.Return(Unit.Default);
                 })
             : Observable.Return(Unit.Default);
@@ -218,8 +222,8 @@ public sealed class WorkspaceAgent : IDisposable
             script,
             timeout,
             Command(manifest, script, Path.Join(_environment.LogDirectory, logFile)),
-            _ports.Launcher,
-            _ports.ControlPlane,
+            _effects.Launcher,
+            _effects.ControlPlane,
             _lifecycle.TrySet,
             Observer.Create<AgentEvent>(_feed.Publish),
             _scheduler,
@@ -228,11 +232,11 @@ public sealed class WorkspaceAgent : IDisposable
     private CommandSpec Command(Manifest manifest, string script, string? outputFile) => new(
         script,
         string.IsNullOrEmpty(manifest.Directory) ? null : manifest.Directory,
-        SessionEnvironment.Build(manifest, _environment, _session.Value?.SessionToken ?? string.Empty),
+        ShellEnvironment.Build(manifest, _environment, _connection.Value?.SessionToken ?? string.Empty),
         outputFile);
 
     private void Failed(string routine, Exception error)
-        => _logger.LogError(error, "The {Routine} routine stopped", routine);
+        => _logger.RoutineStopped(error, routine);
 
     private ILogger Logger(string category) => _loggerFactory.CreateLogger(category);
 }

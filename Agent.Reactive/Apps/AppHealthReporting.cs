@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -91,26 +91,26 @@ public static class AppHealthReporting
             {
                 if (!Uri.TryCreate(app.Healthcheck.Url, UriKind.Absolute, out var url))
                     return Observable.Throw<bool>(new UriFormatException("not an absolute URL: " + app.Healthcheck.Url));
-                return Observable
-                    .FromAsync(cancellation => probe.GetStatusAsync(url, timeout, cancellation), scheduler)
+                return AgentObservable
+                    .FromTask(cancellation => probe.GetStatusAsync(url, timeout, cancellation), scheduler)
                     .Timeout(timeout, scheduler)
                     .Select(status => status < 500);
             })
             .Catch((Exception error) =>
             {
-                logger.LogDebug(error, "health check of app {Slug} failed", app.Slug);
+                logger.ProbeFailed(error, app.Slug);
                 return Observable.Return(false);
             });
 
     private static IObservable<AppHealthChanged> Post(
         IReadOnlyDictionary<Guid, AppHealth> map, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
-        => Observable
-            .FromAsync(cancellation => client.PostAppHealthAsync(new AppHealthRequest(map), cancellation), scheduler)
+        => AgentObservable
+            .FromTask(cancellation => client.PostAppHealthAsync(new AppHealthRequest(map), cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .Select(_ => new AppHealthChanged(scheduler.Now, map))
             .Catch((Exception error) =>
             {
-                logger.LogError(error, "failed to report app health");
+                logger.PostFailed(error);
                 return Observable.Empty<AppHealthChanged>();
             });
 

@@ -1,4 +1,4 @@
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 
 namespace Agent.Reactive.Connection;
 

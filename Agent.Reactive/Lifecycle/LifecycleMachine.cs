@@ -56,13 +56,13 @@ public sealed class LifecycleMachine : IDisposable
         {
             if (_disposed)
             {
-                _logger.LogWarning("Refused lifecycle move from {From} to {To}: the agent is closed", _current, next);
+                _logger.MoveRefusedClosed(_current, next);
                 return false;
             }
 
             if (next < _current)
             {
-                _logger.LogWarning("refused lifecycle move from {From} to {To}", _current, next);
+                _logger.MoveRefusedBackwards(_current, next);
                 return false;
             }
 

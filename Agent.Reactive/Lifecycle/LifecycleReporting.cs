@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -37,11 +36,31 @@ public static class LifecycleReporting
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
-        return Observable.Create<LifecycleReport>(observer =>
-        {
-            var sender = new LatestReportSender(observer, client, scheduler, logger);
-            var subscription = changes.Subscribe(sender.OnNext, sender.OnError, sender.OnCompleted);
-            return new CompositeDisposable(subscription, sender);
-        });
+        return Observable.Defer(() => changes.OneInFlight(
+            new LatestWaits<LifecycleReport>(),
+            (report, inFlight) => Post(report, 0, inFlight, client, scheduler, logger)));
     }
+
+    // A failed post is retried unless a newer report waits (then that one goes at once); a newer report arriving
+    // during the retry wait cuts it short. The post itself is never cut short.
+    private static IObservable<LifecycleReport> Post(
+        LifecycleReport report, int attempt, InFlightRequest inFlight, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
+        => AgentObservable
+            .FromTask(cancellation => client.PostLifecycleAsync(report, cancellation), scheduler)
+            .Select(_ => report)
+            .Catch((Exception error) =>
+            {
+                if (inFlight.NewerWaiting)
+                {
+                    logger.ReportReplaced(report.State, error.Message);
+                    return Observable.Empty<LifecycleReport>();
+                }
+
+                var delay = Retry.DelayFor(attempt, 0.5);
+                logger.ReportRetrying(report.State, error.Message, delay);
+                return Observable
+                    .Timer(delay, scheduler)
+                    .TakeUntil(inFlight.NewerArrives)
+                    .SelectMany(_ => Post(report, attempt + 1, inFlight, client, scheduler, logger));
+            });
 }

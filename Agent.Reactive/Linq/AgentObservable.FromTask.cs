@@ -1,4 +1,5 @@
 using System.Reactive;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
@@ -8,55 +9,80 @@ namespace Agent.Reactive;
 public static partial class AgentObservable
 {
     /// <summary>
-    /// Like <see cref="Observable.FromAsync{TResult}(Func{CancellationToken, Task{TResult}})"/>, but the result is
-    /// delivered on the thread that completes the task (inline), not hopped to the thread pool: whoever completes it
-    /// sees its effects at once, which keeps virtual-time specs deterministic. Disposing cancels the token.
+    /// The one bridge from a task to an observable in the pipelines. Each subscription calls
+    /// <paramref name="start"/> with a token that disposing cancels. A task that is already finished when
+    /// <paramref name="start"/> returns is delivered at once; one that finishes later is delivered on
+    /// <paramref name="scheduler"/>, never on the thread that finished it: in production the agent's scheduler,
+    /// in specs a virtual clock, so an answer the spec gives is seen on the clock's next step. Nothing is
+    /// delivered after disposal. A fault is the task's exception (unwrapped when single); a cancellation is an
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
-    public static IObservable<T> FromTask<T>(Func<CancellationToken, Task<T>> start)
+    public static IObservable<T> FromTask<T>(Func<CancellationToken, Task<T>> start, IScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(start);
-        return Observable.Create<T>(observer =>
-        {
-            var cancellation = new CancellationDisposable();
-            Observe(start(cancellation.Token), observer, t => t.Result, cancellation.Token);
-            return cancellation;
-        });
+        ArgumentNullException.ThrowIfNull(scheduler);
+        return Bridge(start, task => task.Result, scheduler);
     }
 
-    /// <summary>A task's completion as one <see cref="Unit"/> (or its error), delivered inline like <see cref="FromTask{T}"/>.</summary>
-    public static IObservable<Unit> FromTask(Task task)
+    /// <summary>A task without a result as one <see cref="Unit"/> (or its error), delivered like <see cref="FromTask{T}"/>.</summary>
+    public static IObservable<Unit> FromTask(Func<CancellationToken, Task> start, IScheduler scheduler)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        return Observable.Create<Unit>(observer =>
-        {
-            var cancellation = new CancellationDisposable();
-            Observe(task, observer, _ => Unit.Default, cancellation.Token);
-            return cancellation;
-        });
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        return Bridge(start, _ => Unit.Default, scheduler);
     }
 
-    private static void Observe<TTask, T>(TTask task, IObserver<T> observer, Func<TTask, T> result, CancellationToken unsubscribed)
+    private static IObservable<T> Bridge<TTask, T>(Func<CancellationToken, TTask> start, Func<TTask, T> result, IScheduler scheduler)
         where TTask : Task
-        => task.ContinueWith(
-            completed =>
+        => Observable.Create<T>(observer =>
+        {
+            var cancellation = new CancellationDisposable();
+            TTask task;
+            try
             {
-                if (unsubscribed.IsCancellationRequested)
-                    return;
-                if (completed.IsFaulted)
+                task = start(cancellation.Token);
+            }
+            catch (Exception error)
+            {
+                observer.OnError(error);
+                return cancellation;
+            }
+
+            if (task.IsCompleted)
+            {
+                Deliver(task, result, observer);
+                return cancellation;
+            }
+
+            var delivery = new SingleAssignmentDisposable();
+            task.ContinueWith(
+                completed =>
                 {
-                    observer.OnError(completed.Exception!.InnerExceptions.Count == 1 ? completed.Exception.InnerException! : completed.Exception);
-                }
-                else if (completed.IsCanceled)
-                {
-                    observer.OnError(new OperationCanceledException());
-                }
-                else
-                {
-                    observer.OnNext(result((TTask)completed));
-                    observer.OnCompleted();
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+                    if (!cancellation.IsDisposed)
+                        delivery.Disposable = scheduler.Schedule(() => Deliver((TTask)completed, result, observer));
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            return new CompositeDisposable(delivery, cancellation);
+        });
+
+    private static void Deliver<TTask, T>(TTask task, Func<TTask, T> result, IObserver<T> observer)
+        where TTask : Task
+    {
+        if (task.IsFaulted)
+        {
+            var error = task.Exception!;
+            observer.OnError(error.InnerExceptions.Count == 1 ? error.InnerException! : error);
+        }
+        else if (task.IsCanceled)
+        {
+            observer.OnError(new OperationCanceledException());
+        }
+        else
+        {
+            observer.OnNext(result(task));
+            observer.OnCompleted();
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Agent.Reactive;
 /// </summary>
 public sealed record BackoffPolicy(TimeSpan Initial, TimeSpan Maximum, double Jitter = 0, TimeSpan? ResetAfter = null)
 {
-    /// <summary>The session loop's policy: 100 ms → 10 s, ±20 % jitter, reset after a healthy minute.</summary>
+    /// <summary>The connection loop's policy: 100 ms → 10 s, ±20 % jitter, reset after a healthy minute.</summary>
     public static BackoffPolicy Reconnect { get; } = new(
         TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), Jitter: 0.2, ResetAfter: TimeSpan.FromMinutes(1));
 

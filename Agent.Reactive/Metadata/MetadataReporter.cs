@@ -1,7 +1,7 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -31,10 +31,7 @@ internal sealed class MetadataReporter(
         _schedule.Retain(items.Select(item => item.Key));
         if (items.Count > MetadataReporting.MaxItems)
         {
-            logger.LogError(
-                "metadata limit exceeded: the manifest has {Count} metadata items, at most {Max} are allowed; none is collected",
-                items.Count,
-                MetadataReporting.MaxItems);
+            logger.TooManyItems(items.Count, MetadataReporting.MaxItems);
             return Observable.Empty<MetadataCollected>();
         }
 
@@ -56,7 +53,7 @@ internal sealed class MetadataReporter(
     {
         if (waiting > 0)
         {
-            logger.LogDebug("metadata collection backpressured: {QueueLength} results wait to be posted", waiting);
+            logger.Backpressured(waiting);
             return [];
         }
 
@@ -67,8 +64,8 @@ internal sealed class MetadataReporter(
     private IObservable<CollectedMetadata> Collect(Manifest manifest, MetadataDescription item) => Observable.Defer(() =>
     {
         var startedAt = scheduler.Now;
-        return Observable
-            .FromAsync(
+        return AgentObservable
+            .FromTask(
                 cancellation => launcher.CaptureAsync(
                     commandFor(manifest, item.Script), MetadataResults.MaxOutputBytes, cancellation),
                 scheduler)
@@ -84,13 +81,13 @@ internal sealed class MetadataReporter(
         _schedule.MarkCollected(key, collected.Result.CollectedAt);
         var age = (long)Math.Max(0, (scheduler.Now - collected.Result.CollectedAt).TotalSeconds);
         var result = collected.Result with { Age = age };
-        return Observable
-            .FromAsync(cancellation => client.PostMetadataAsync(key, result, cancellation), scheduler)
+        return AgentObservable
+            .FromTask(cancellation => client.PostMetadataAsync(key, result, cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .Select(_ => new MetadataCollected(scheduler.Now, key, collected.Item.DisplayName, result))
             .Catch((Exception error) =>
             {
-                logger.LogError(error, "failed to report metadata {Key}; the result is dropped", key);
+                logger.PostFailed(error, key);
                 return Observable.Empty<MetadataCollected>();
             });
     });

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 
 namespace Agent.Reactive.Metadata;

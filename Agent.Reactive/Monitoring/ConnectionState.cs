@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Agent.Reactive.Monitoring;
 
-/// <summary>Whether the agent currently holds a session with the control plane.</summary>
+/// <summary>Whether the agent currently holds a connection to the control plane.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ConnectionState>))]
 public enum ConnectionState
 {

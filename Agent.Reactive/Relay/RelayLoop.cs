@@ -1,8 +1,8 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +34,7 @@ public static class RelayLoop
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero);
 
         return Observable.Create<RelayChanged>(observer => AgentObservable
-            .FromTask(connector.ConnectAsync)
+            .FromTask(connector.ConnectAsync, scheduler)
             .SelectMany(link => Hold(link, options, counters, scheduler, logger))
             .RetryWithBackoff(
                 options.Backoff,
@@ -42,9 +42,8 @@ public static class RelayLoop
                 onRetry: (error, delay) =>
                 {
                     observer.OnNext(new RelayChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
-                    logger.LogWarning(
+                    logger.Lost(
                         error is IOException or HttpRequestException or TimeoutException or System.Net.WebSockets.WebSocketException ? null : error,
-                        "Relay to the control plane lost: {Reason}; reconnecting in {Delay}",
                         error.Message,
                         delay);
                 })
@@ -57,30 +56,30 @@ public static class RelayLoop
             () => Disposable.Create(() => Close(link, logger)),
             _ =>
             {
-                logger.LogInformation("Relay to the control plane connected");
+                logger.Connected();
                 var pings = Observable
                     .Interval(options.PingInterval, scheduler)
                     .Select(_ => AgentObservable
-                        .FromTask(link.PingAsync)
+                        .FromTask(link.PingAsync, scheduler)
                         .Timeout(options.PingTimeout, scheduler)
                         .Do(counters.AddLatency)
                         .Catch<TimeSpan, Exception>(e =>
                         {
-                            logger.LogDebug("Relay ping failed: {Reason}", e.Message);
+                            logger.PingFailed(e.Message);
                             return Observable.Empty<TimeSpan>();
                         }))
                     .Concat()
                     .IgnoreElements()
                     .Select(_ => default(RelayChanged)!);
                 var end = AgentObservable
-                    .FromTask(link.Completion)
+                    .FromTask(_ => link.Completion, scheduler)
                     .SelectMany(_ => Observable.Throw<RelayChanged>(new IOException("the control plane closed the relay")));
                 return Observable.Return(new RelayChanged(scheduler.Now, ConnectionState.Connected)).Concat(pings.Merge(end));
             });
 
     private static void Close(IRelayLink link, ILogger logger)
         => link.DisposeAsync().AsTask().ContinueWith(
-            task => logger.LogDebug(task.Exception, "Closing the relay failed"),
+            task => logger.CloseFailed(task.Exception),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

@@ -2,8 +2,8 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -100,7 +100,7 @@ public static class LifecycleScript
                     {
                         if (ended)
                             return;
-                        logger.LogWarning("The {Source} script did not finish within {Timeout}; still waiting for it", source, timeout);
+                        logger.ScriptTimedOut(source, timeout);
                         setState(timedOut);
                     }
                 })
@@ -118,19 +118,19 @@ public static class LifecycleScript
                 output.OnCompleted();
             }
 
-            logger.LogInformation("Running the {Source} script", source);
-            var run = Observable.FromAsync(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
+            logger.ScriptRunning(source);
+            var run = AgentObservable.FromTask(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
                 exitCode =>
                 {
                     if (exitCode == 0)
-                        logger.LogInformation("The {Source} script finished", source);
+                        logger.ScriptFinished(source);
                     else
-                        logger.LogWarning("The {Source} script exited with code {ExitCode}", source, exitCode);
+                        logger.ScriptFailed(source, exitCode);
                     End(exitCode == 0 ? succeeded : failed);
                 },
                 error =>
                 {
-                    logger.LogError(error, "The {Source} script could not run", source);
+                    logger.ScriptNotRun(error, source);
                     output.OnNext($"[agent] the {source} script could not run: {error.Message}");
                     End(failed);
                 });

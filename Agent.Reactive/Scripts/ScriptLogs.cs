@@ -1,9 +1,9 @@
+using System.Net;
 using System.Reactive;
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +27,7 @@ public static class ScriptLogs
     /// <summary>
     /// Sends <paramref name="lines"/> as <c>PATCH startup-logs</c> batches and tells <paramref name="events"/> of
     /// each line. A batch closes after <see cref="QuietPeriod"/> without a line or at <see cref="MaxBatchLines"/>
-    /// lines; one batch is in flight at a time, in order; a failed PATCH is retried with
+    /// lines; one batch is in flight at a time (<see cref="AgentObservable.OneInFlight{TSource, TRequest, TResult}"/>), in order; a failed PATCH is retried with
     /// <see cref="RetryPolicy"/>, except a 413 (the control plane's log limit), which drops the batch. Dropped
     /// lines are reported by one notice line in front of the next batch sent. Emits once per accepted PATCH and
     /// completes after <paramref name="lines"/> completed and every batch was sent or dropped. Unsubscribing
@@ -54,10 +54,10 @@ public static class ScriptLogs
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
-        return Observable.Create<Unit>(observer =>
+        return Observable.Defer(() =>
         {
-            var shipper = new ScriptLogShipper(observer, source, client, scheduler, logger);
-            var subscription = lines
+            var queue = new ScriptLogQueue(source, scheduler, logger);
+            return lines
                 .Select(line =>
                 {
                     var at = scheduler.Now;
@@ -65,8 +65,27 @@ public static class ScriptLogs
                     return new StartupLog(at, line);
                 })
                 .BufferUntilQuietOrCount(QuietPeriod, MaxBatchLines, scheduler)
-                .Subscribe(shipper.OnBatch, shipper.OnSourceError, shipper.OnSourceCompleted);
-            return new CompositeDisposable(subscription, shipper);
+                .OneInFlight(queue, (batch, _) => Send(batch, queue, source, client, scheduler, logger));
         });
     }
+
+    private static bool IsLogLimit(Exception error)
+        => error is ControlPlaneException { StatusCode: HttpStatusCode.RequestEntityTooLarge };
+
+    // Every error but the log limit is retried, so the only error that ends a send is a 413, which drops the batch.
+    private static IObservable<Unit> Send(
+        ScriptLogBatch batch, ScriptLogQueue queue, string source, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
+        => AgentObservable
+            .FromTask(cancellation => client.PatchStartupLogsAsync(batch.Request, cancellation), scheduler)
+            .RetryWithBackoff(
+                RetryPolicy,
+                scheduler,
+                onRetry: (error, delay) => logger.LogsRetrying(error, source, delay),
+                shouldRetry: error => !IsLogLimit(error))
+            .Do(_ => queue.Accepted(batch))
+            .Catch((Exception _) =>
+            {
+                queue.Refused(batch);
+                return Observable.Empty<Unit>();
+            });
 }

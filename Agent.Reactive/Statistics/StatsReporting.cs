@@ -2,8 +2,8 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -69,12 +69,12 @@ public static class StatsReporting
     {
         if (interval <= TimeSpan.Zero)
         {
-            logger.LogWarning("the control plane sent report interval {Interval}; stats reporting pauses", interval);
+            logger.Paused(interval);
             return Observable.Never<(Protocol.Stats, StatsResponse)>();
         }
 
         var period = interval < MinimumInterval ? MinimumInterval : interval;
-        logger.LogDebug("reporting stats every {Interval}", period);
+        logger.Reporting(period);
         return Observable.Interval(period, scheduler)
             .ExhaustMap(_ => Observable.Defer(() =>
             {
@@ -85,11 +85,11 @@ public static class StatsReporting
 
     private static IObservable<StatsResponse> Post(
         Protocol.Stats stats, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
-        => Observable
-            .FromAsync(cancellation => client.PostStatsAsync(stats, cancellation), scheduler)
+        => AgentObservable
+            .FromTask(cancellation => client.PostStatsAsync(stats, cancellation), scheduler)
             .Timeout(PostTimeout, scheduler)
             .RetryWithBackoff(
                 Retry,
                 scheduler,
-                onRetry: (error, delay) => logger.LogWarning(error, "failed to report stats; retrying in {Delay}", delay));
+                onRetry: (error, delay) => logger.Retrying(error, delay));
 }

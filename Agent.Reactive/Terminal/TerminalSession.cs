@@ -3,8 +3,8 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;
 
@@ -78,7 +78,7 @@ internal sealed class TerminalSession
         _activity.OnNext(Unit.Default);
         Resize(request.Columns, request.Rows);
         _owner.Publish(new TerminalAttached(_scheduler.Now, Id, clients));
-        _logger.LogInformation("Client attached to terminal {Id} ({Clients} attached)", Id, clients);
+        _logger.Attached(Id, clients);
         return connection;
     }
 
@@ -97,7 +97,7 @@ internal sealed class TerminalSession
             return;
         _activity.OnNext(Unit.Default);
         _owner.Publish(new TerminalDetached(_scheduler.Now, Id, clients, "left"));
-        _logger.LogInformation("Client detached from terminal {Id} ({Clients} attached)", Id, clients);
+        _logger.Detached(Id, clients);
     }
 
     public ValueTask WriteInputAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
@@ -149,17 +149,14 @@ internal sealed class TerminalSession
         foreach (var slow in overflowed)
         {
             slow.Close(overflowed: true);
-            _logger.LogWarning(
-                "A client of terminal {Id} fell more than {Bytes} bytes behind and was disconnected (it can reconnect and replay)",
-                Id,
-                _options.ClientBacklogBytes);
+            _logger.ClientTooSlow(Id, _options.ClientBacklogBytes);
             _owner.Publish(new TerminalDetached(_scheduler.Now, Id, clients, "too slow"));
         }
     }
 
     private void OnFailed(Exception error)
     {
-        _logger.LogWarning(error, "Reading terminal {Id} failed", Id);
+        _logger.ReadFailed(error, Id);
         OnCompleted();
     }
 
@@ -187,7 +184,7 @@ internal sealed class TerminalSession
             exited =>
             {
                 int? code = exited.IsCompletedSuccessfully ? exited.Result.Code : null;
-                _logger.LogInformation("Terminal {Id} ended with exit code {Code}", Id, code);
+                _logger.Ended(Id, code);
                 _owner.Publish(new TerminalClosed(_scheduler.Now, Id, code));
             },
             CancellationToken.None,
@@ -204,7 +201,7 @@ internal sealed class TerminalSession
             _accepting = false;
         }
 
-        _logger.LogInformation("Terminal {Id} had no client for {Timeout}: ending it", Id, _options.InactivityTimeout);
+        _logger.Inactive(Id, _options.InactivityTimeout);
         _owner.Forget(this);
         DisposeProcess();
     }

@@ -1,6 +1,8 @@
 using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +12,7 @@ namespace Agent.Reactive.Terminal;
 /// The reconnecting terminals of an agent, by reconnect ID: a new ID starts a process on a pseudo-terminal, a
 /// known ID attaches to it (replay of the last output, then live output). A terminal ends when its process exits,
 /// or <see cref="TerminalOptions.InactivityTimeout"/> after its last client left; then its ID is forgotten.
-/// Thread-safe.
+/// What happens to them is the stream <see cref="Events"/>. Thread-safe.
 /// </summary>
 public sealed class TerminalSessions : IDisposable
 {
@@ -18,13 +20,14 @@ public sealed class TerminalSessions : IDisposable
     private readonly Dictionary<string, TerminalSession> _sessions = new(StringComparer.Ordinal);
     private readonly IPtyLauncher _launcher;
     private readonly Func<TerminalAttachRequest, PtySpec> _specs;
-    private readonly IObserver<AgentEvent> _events;
+
+    // Serialized: terminals publish from request, timer and process-exit threads.
+    private readonly ISubject<AgentEvent> _events = Subject.Synchronize(new Subject<AgentEvent>());
     private bool _disposed;
 
     /// <param name="launcher">Starts the processes.</param>
     /// <param name="specs">What a new terminal runs (command, directory, environment, size); see <see cref="TerminalSpecs"/>.</param>
     /// <param name="counters">Each attached client counts as a reconnecting-PTY session while it is attached.</param>
-    /// <param name="events">Receives the terminal events.</param>
     /// <param name="options">Timeout and bounds.</param>
     /// <param name="scheduler">Clock of the inactivity timer.</param>
     /// <param name="logger">Where attach, detach, disconnections and ends are logged.</param>
@@ -32,7 +35,6 @@ public sealed class TerminalSessions : IDisposable
         IPtyLauncher launcher,
         Func<TerminalAttachRequest, PtySpec> specs,
         AgentCounters counters,
-        IObserver<AgentEvent> events,
         TerminalOptions options,
         IScheduler scheduler,
         ILogger logger)
@@ -40,19 +42,23 @@ public sealed class TerminalSessions : IDisposable
         ArgumentNullException.ThrowIfNull(launcher);
         ArgumentNullException.ThrowIfNull(specs);
         ArgumentNullException.ThrowIfNull(counters);
-        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
         options.Validate();
         _launcher = launcher;
         _specs = specs;
-        _events = events;
         Counters = counters;
         Options = options;
         Scheduler = scheduler;
         Logger = logger;
     }
+
+    /// <summary>
+    /// Hot: every terminal opened, attached, detached and closed from the moment of subscription, in order; it never
+    /// completes (a terminal ending after <see cref="Dispose"/> still tells its close).
+    /// </summary>
+    public IObservable<AgentEvent> Events => _events.AsObservable();
 
     /// <summary>The reconnect IDs of the live terminals.</summary>
     public IReadOnlyList<string> Ids
@@ -100,7 +106,7 @@ public sealed class TerminalSessions : IDisposable
             var process = _launcher.Start(_specs(request));
             session = new TerminalSession(request.Id, process, this);
             _sessions[request.Id] = session;
-            Logger.LogInformation("Terminal {Id} started process {Pid} ({Command})", request.Id, process.ProcessId, request.Command.Length == 0 ? "login shell" : request.Command);
+            Logger.Started(request.Id, process.ProcessId, request.Command.Length == 0 ? "login shell" : request.Command);
             Publish(new TerminalOpened(Scheduler.Now, request.Id, request.Command, process.ProcessId));
             connection = session.TryAttach(request)!;
         }
@@ -133,15 +139,5 @@ public sealed class TerminalSessions : IDisposable
         }
     }
 
-    internal void Publish(AgentEvent agentEvent)
-    {
-        try
-        {
-            _events.OnNext(agentEvent);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The agent's event feed is gone during shutdown; the event has nobody to reach.
-        }
-    }
+    internal void Publish(AgentEvent agentEvent) => _events.OnNext(agentEvent);
 }

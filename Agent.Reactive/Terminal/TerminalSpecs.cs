@@ -1,6 +1,6 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 
 namespace Agent.Reactive.Terminal;
 
@@ -29,7 +29,7 @@ public static class TerminalSpecs
         {
             var (manifest, token) = current();
             manifest ??= new Manifest();
-            var variables = new List<KeyValuePair<string, string>>(SessionEnvironment.Build(manifest, environment, token))
+            var variables = new List<KeyValuePair<string, string>>(ShellEnvironment.Build(manifest, environment, token))
             {
                 new("TERM", Term),
             };

@@ -77,14 +77,14 @@ public static class RunCommand
             }
 
             var poll = EnvironmentDefaults.OptionOrFirst("--poll-interval", result.GetValue(pollInterval), "AGENT_POLL_INTERVAL");
-            var interval = SessionLoopOptions.Default.ManifestPollInterval;
+            var interval = ConnectionLoopOptions.Default.ManifestPollInterval;
             if (poll is { } given && (!GoDuration.TryParse(given.Value, out interval) || interval <= TimeSpan.Zero))
             {
                 await Console.Error.WriteLineAsync($"agent run: {given.Source} \"{given.Value}\" is not a positive duration (examples: 500ms, 10s)");
                 return 2;
             }
 
-            var options = AgentOptions.Default with { Session = SessionLoopOptions.Default with { ManifestPollInterval = interval } };
+            var options = AgentOptions.Default with { Connection = ConnectionLoopOptions.Default with { ManifestPollInterval = interval } };
             var logDirectory = logging.ResolveLogDirectory(result);
             using var loggerFactory = logging.CreateLoggerFactory(result, logDirectory);
             var data = PrivateDirectory.Ensure(result.GetValue(dataDirectory) ?? DefaultDataDirectory());

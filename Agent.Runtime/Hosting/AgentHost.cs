@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Agent.Reactive;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting.Effects;
 using Agent.Runtime.Os.Processes;
@@ -40,7 +40,7 @@ public static class AgentHost
         var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with { SshHostKeys = sshHostKeys, ControlPlaneUrl = url };
         if (launcherProblem is not null)
             loggerFactory.CreateLogger("Agent.Runtime.Run").LogWarning("{Problem}", launcherProblem);
-        var ports = new AgentPorts(
+        var ports = new AgentEffects(
             new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
             new HttpProbe(),

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Hosting;

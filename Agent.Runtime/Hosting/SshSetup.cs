@@ -51,9 +51,9 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
             serverSettings,
             hostKeys,
             () => new SshSessionEnvironmentSnapshot(
-                agent.CurrentSession?.Manifest ?? new Manifest(),
+                agent.CurrentConnection?.Manifest ?? new Manifest(),
                 agent.Environment,
-                agent.CurrentSession?.SessionToken ?? string.Empty),
+                agent.CurrentConnection?.SessionToken ?? string.Empty),
             agent.Counters,
             loggerFactory);
     }

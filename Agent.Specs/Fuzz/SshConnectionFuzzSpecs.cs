@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;

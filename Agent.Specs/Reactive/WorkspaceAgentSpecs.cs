@@ -1,8 +1,8 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Agent.Reactive;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Connection;
 using Agent.Specs.Fakes.Scripts;
@@ -165,7 +165,7 @@ public sealed class WorkspaceAgentSpecs
             "/logs",
             "/usr/bin/agent",
             "coder");
-        var ports = new AgentPorts(_controlPlane, _launcher, new UnusedProbe(), _files);
+        var ports = new AgentEffects(_controlPlane, _launcher, new UnusedProbe(), _files);
         return new WorkspaceAgent(ports, environment, AgentOptions.Default, _scheduler, NullLoggerFactory.Instance);
     }
 

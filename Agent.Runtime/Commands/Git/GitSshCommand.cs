@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Processes;
 
 namespace Agent.Runtime.Commands.Git;

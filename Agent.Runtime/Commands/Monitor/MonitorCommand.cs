@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Relay.Sse;

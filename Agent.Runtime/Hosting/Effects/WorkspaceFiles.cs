@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Hosting.Effects;

@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 

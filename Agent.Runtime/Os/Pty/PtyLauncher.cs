@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging;

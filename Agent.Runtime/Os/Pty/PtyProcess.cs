@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Runtime.InteropServices;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Interop;
 using Microsoft.Win32.SafeHandles;
 

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.ControlPlaneClient;

@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Relay.WebSockets;
 using Agent.Runtime.Relay.Yamux;
 using Microsoft.Extensions.Logging;

@@ -6,8 +6,8 @@ using System.Reactive.Subjects;
 using System.Text;
 using System.Text.Json;
 using Agent.Reactive;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 

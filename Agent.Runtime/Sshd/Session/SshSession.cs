@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Threading.Channels;
-using Agent.Reactive.Ports;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Effects;
+using Agent.Reactive.Shell;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
@@ -124,7 +124,7 @@ internal sealed class SshSession : ISshChannelHandler
 
     private static SessionKind KindOf(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
     {
-        var value = clientEnvironment.LastOrDefault(p => p.Key == SessionEnvironment.SessionTypeVariable).Value;
+        var value = clientEnvironment.LastOrDefault(p => p.Key == ShellEnvironment.SessionTypeVariable).Value;
         return value switch
         {
             "vscode" => SessionKind.VsCode,
@@ -136,7 +136,7 @@ internal sealed class SshSession : ISshChannelHandler
     // Under a forced command the client's variables could change what it runs (BASH_ENV, LD_PRELOAD, PATH): only the
     // locale passes, as Debian's sshd AcceptEnv LANG LC_*.
     private static List<KeyValuePair<string, string>> LocaleOnly(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
-        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == SessionEnvironment.SessionTypeVariable)];
+        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == ShellEnvironment.SessionTypeVariable)];
 
     private static byte[] ToCrLf(byte[] text)
     {
@@ -339,7 +339,7 @@ internal sealed class SshSession : ISshChannelHandler
 
         var snapshot = _options.EnvironmentSource();
         var environment = new List<KeyValuePair<string, string>>(
-            SessionEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(_clientEnvironment) : _clientEnvironment, ClientAddresses()));
+            ShellEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(_clientEnvironment) : _clientEnvironment, ClientAddresses()));
         environment.AddRange(_channel.Connection.Restrictions.Environment); // the key's environment=, over the client's (as sshd)
         environment.AddRange(_extraEnvironment);
         if (originalCommand is not null)

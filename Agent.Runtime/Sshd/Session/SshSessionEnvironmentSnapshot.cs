@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.Sshd.Session;

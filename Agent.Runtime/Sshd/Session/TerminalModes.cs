@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 
 namespace Agent.Runtime.Sshd.Session;
 

@@ -1,5 +1,5 @@
 using System.Reactive.Concurrency;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Apps;

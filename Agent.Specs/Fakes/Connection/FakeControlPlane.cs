@@ -1,19 +1,19 @@
 using System.Reactive.Concurrency;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Connection;
 
 /// <summary>
-/// An in-memory control plane for the session loop and lifecycle specs. Every answer is an already
-/// finished task (so nothing runs on the thread pool), except calls told to hang: those stay pending
-/// until their cancellation token fires. Calls are recorded with the scheduler's time.
+/// An in-memory control plane for the connection loop and lifecycle specs. Every answer is an already
+/// finished task (so nothing runs on the thread pool), except calls told to hang (pending until their
+/// cancellation token fires) or held (pending until the spec answers them; the pipeline sees that answer on
+/// its scheduler's next step). Calls are recorded with the scheduler's time.
 /// </summary>
 public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
 {
     private readonly Queue<(LifecycleReport Report, TaskCompletionSource Answer)> _held = new();
-    private int _lifecycleAttemptCount;
 
     public const string SessionToken = "5f1b2c3d-0000-4000-8000-00000000cafe";
 
@@ -42,9 +42,6 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public List<(DateTimeOffset At, LifecycleReport Report)> LifecycleAttempts { get; } = [];
 
     public List<LifecycleReport> LifecycleAccepted { get; } = [];
-
-    /// <summary>How many lifecycle posts were made, safe to read from another thread.</summary>
-    public int LifecycleAttemptCount => Volatile.Read(ref _lifecycleAttemptCount);
 
     public List<StartupLogsRequest> Logs { get; } = [];
 
@@ -80,7 +77,6 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
     {
         LifecycleAttempts.Add((scheduler.Now, report));
-        Interlocked.Increment(ref _lifecycleAttemptCount);
         if (HangLifecycle)
             return Hang<bool>(cancellationToken);
         if (HoldLifecycle)

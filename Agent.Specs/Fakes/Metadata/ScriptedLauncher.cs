@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Text;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Metadata;

@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 
 namespace Agent.Specs.Fakes.Scripts;
 

@@ -1,6 +1,6 @@
 using System.Reactive.Subjects;
 using System.Text;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 
 namespace Agent.Specs.Fakes.Terminal;
 

@@ -1,8 +1,7 @@
-using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Text;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Reactive.Terminal;
@@ -15,6 +14,7 @@ internal sealed class TerminalHarness : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<AgentEvent> _events = [];
+    private readonly IDisposable _subscription;
 
     public TerminalHarness(IScheduler scheduler, TerminalOptions? options = null, Manifest? manifest = null)
     {
@@ -23,14 +23,14 @@ internal sealed class TerminalHarness : IDisposable
             Launcher,
             TerminalSpecs.FromManifest(() => (manifest, "agent-token"), environment),
             Counters,
-            Observer.Create<AgentEvent>(e =>
-            {
-                lock (_gate)
-                    _events.Add(e);
-            }),
             options ?? TerminalOptions.Default,
             scheduler,
             Logger);
+        _subscription = Sessions.Events.Subscribe(e =>
+        {
+            lock (_gate)
+                _events.Add(e);
+        });
     }
 
     public FakePtyLauncher Launcher { get; } = new();
@@ -62,5 +62,9 @@ internal sealed class TerminalHarness : IDisposable
         return Encoding.UTF8.GetString([.. bytes]);
     }
 
-    public void Dispose() => Sessions.Dispose();
+    public void Dispose()
+    {
+        Sessions.Dispose();
+        _subscription.Dispose();
+    }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Git;

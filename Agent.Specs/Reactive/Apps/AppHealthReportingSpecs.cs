@@ -37,7 +37,7 @@ public sealed class AppHealthReportingSpecs
 
         var post = Assert.Single(_client.Posts);
         Assert.Equal(new Dictionary<Guid, AppHealth> { [First] = AppHealth.Healthy }, post.Healths);
-        Assert.Equal(Seconds(2), post.At);
+        Assert.Equal(Seconds(1), post.At);
         Assert.Equal(AppHealth.Healthy, Assert.Single(_events).Healths[First]);
         Assert.All(Probe.Requests, request => Assert.Equal(new Uri("http://localhost/1"), request.Url));
     }
@@ -48,9 +48,9 @@ public sealed class AppHealthReportingSpecs
         _answer = (_, _, _) => Task.FromResult(500);
         Start(App(First, interval: 1, threshold: 1));
 
-        AdvanceTo(2.9);
+        AdvanceTo(1.9);
         Assert.Empty(_client.Posts);
-        AdvanceTo(3);
+        AdvanceTo(2);
 
         Assert.Equal(AppHealth.Unhealthy, Assert.Single(_client.Posts).Healths[First]);
     }
@@ -72,12 +72,12 @@ public sealed class AppHealthReportingSpecs
         _answer = (_, _, _) => Task.FromResult(503);
         Start(App(First, interval: 1, threshold: 3));
 
-        AdvanceTo(4.9);
+        AdvanceTo(3.9);
         Assert.Empty(_client.Posts);
-        AdvanceTo(5);
+        AdvanceTo(4);
 
         Assert.Equal(AppHealth.Unhealthy, Assert.Single(_client.Posts).Healths[First]);
-        Assert.Equal(5, Probe.Requests.Count);
+        Assert.Equal(4, Probe.Requests.Count);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class AppHealthReportingSpecs
         AdvanceTo(6);
 
         Assert.Equal([AppHealth.Unhealthy, AppHealth.Healthy], _client.Posts.Select(p => p.Healths[First]));
-        Assert.Equal([Seconds(3), Seconds(4)], _client.Posts.Select(p => p.At));
+        Assert.Equal([Seconds(2), Seconds(3)], _client.Posts.Select(p => p.At));
         Assert.Equal(2, _events.Count);
     }
 

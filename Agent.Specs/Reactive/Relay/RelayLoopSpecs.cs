@@ -87,6 +87,7 @@ public sealed class RelayLoopSpecs
         using var loop = Subscribe();
         _scheduler.AdvanceBy(1);
         var link = _connector.Connect();
+        _scheduler.AdvanceBy(1);
 
         _scheduler.AdvanceBy(Options.PingInterval.Ticks * 3);
 

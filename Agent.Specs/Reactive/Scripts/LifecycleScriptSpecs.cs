@@ -1,8 +1,8 @@
 using System.Reactive;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Scripts;
 using Agent.Specs.Fakes.Scripts;
@@ -154,6 +154,21 @@ public sealed class LifecycleScriptSpecs : ReactiveTest
         Assert.Equal(["oops"], _controlPlane.StoredOutput);
         Assert.Contains(_logger.Warnings, message => message.Contains("exited with code 1", StringComparison.Ordinal));
         Assert.Equal(LifecycleState.StartError, _results.Messages[0].Value.Value);
+    }
+
+    [Fact]
+    public void StartupScript_EveryStep_LogsWithAnEventIdOfTheScriptsRange()
+    {
+        _launcher.Say(Ms(10), "oops").ExitAfter = Ms(20);
+        _launcher.ExitCode = 1;
+        _controlPlane.Answer = (_, attempt) => attempt == 0 ? FakeLogControlPlane.LogLimit() : null;
+        using var subscription = Run(ScriptKind.Startup, "false", TimeSpan.FromMilliseconds(15)).Subscribe(_results);
+
+        AdvanceTo(Seconds(10));
+
+        Assert.Equal(
+            [5730, 5734, 5732, 5737],
+            _logger.Entries.Select(entry => entry.Id.Id));
     }
 
     [Fact]

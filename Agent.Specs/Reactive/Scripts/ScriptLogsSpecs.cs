@@ -172,7 +172,7 @@ public sealed class ScriptLogsSpecs : ReactiveTest
 
         Assert.Equal(2, _controlPlane.Attempts.Count);
         Assert.Equal([$"[agent] 2 log lines were dropped: {LimitNotice}"], _controlPlane.Attempts[1].Output);
-        Assert.Equal([OnCompleted<Unit>(_controlPlane.Attempts[1].At.Ticks + 1)], _results.Messages);
+        Assert.Equal([OnCompleted<Unit>(_controlPlane.Attempts[1].At.Ticks)], _results.Messages);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 

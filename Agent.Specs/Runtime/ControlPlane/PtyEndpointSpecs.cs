@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Reactive.Concurrency;
 using System.Text;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Yamux;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Specs.Fakes.ControlPlane;

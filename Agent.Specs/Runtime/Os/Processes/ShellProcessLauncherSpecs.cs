@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 

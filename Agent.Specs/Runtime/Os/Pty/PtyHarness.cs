@@ -1,5 +1,5 @@
 using System.Text;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Pty;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;

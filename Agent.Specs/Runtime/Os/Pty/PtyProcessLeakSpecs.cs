@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Pty;
 using Agent.Specs.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Specs.Runtime.Os.Processes;
 using Agent.Specs.Utilities;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Interop;
 using Agent.Runtime.Os.Pty;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reactive.Concurrency;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
-using Agent.Reactive.Ports;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Commands.Monitor;
 using Agent.Runtime.Relay.Sse;

@@ -220,7 +220,7 @@ public class SshSessionSpecs
         Assert.True(await harness.Client.RequestAsync(channel, "signal", w => w.WriteString("INT")));
         Assert.True(await harness.Client.RequestAsync(channel, "break", w => w.WriteUInt32(500)));
         Assert.Equal([2, 2], pty.Signals);
-        pty.Exit(new Agent.Reactive.Ports.PtyExit(null, 9));
+        pty.Exit(new Agent.Reactive.Effects.PtyExit(null, 9));
         await harness.Client.WaitClosedAsync(channel);
         Assert.Equal("KILL", harness.Client.Read(() => channel.ExitSignal));
     }

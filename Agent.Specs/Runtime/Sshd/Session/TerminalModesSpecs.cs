@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Sshd.Session;
 
 namespace Agent.Specs.Runtime.Sshd.Session;

@@ -1,0 +1,112 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Text.Json;
+using Agent.Reactive.Effects;
+using Agent.Reactive.Monitoring;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Connection;
+
+/// <summary>
+/// Coder's <c>runLoop</c> as a stream of connections: connect (token, manifest, startup report), then hold
+/// the connection by fetching the manifest every <see cref="ConnectionLoopOptions.ManifestPollInterval"/>;
+/// any failure disconnects and the loop reconnects with <see cref="ConnectionLoopOptions.Backoff"/>.
+/// </summary>
+public static class ConnectionLoop
+{
+    /// <summary>
+    /// A cold stream of connections: one per successful connection, and one more each time the manifest of a
+    /// held connection changes. It never ends on its own; disposing the subscription stops polling and
+    /// cancels the call in flight. Connection changes and the startup report go to <paramref name="events"/>.
+    /// </summary>
+    public static IObservable<ControlPlaneConnection> Connections(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        ConnectionLoopOptions options,
+        IObserver<AgentEvent> events,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestPollInterval, TimeSpan.Zero);
+
+        return Observable
+            .Defer(() =>
+            {
+                events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting));
+                return AgentObservable
+                    .FromTask(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken), scheduler)
+                    .SelectMany(connection => Hold(connection, client, environment, options.ManifestPollInterval, scheduler, logger));
+            })
+            .RetryWithBackoff(
+                options.Backoff,
+                scheduler,
+                onRetry: (error, delay) =>
+                {
+                    events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
+
+                    // A refusal or an unreachable control plane is expected weather: its message says it all.
+                    // Anything else is a bug worth its stack trace.
+                    logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
+                });
+    }
+
+    private static async Task<ControlPlaneConnection> ConnectAsync(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        IObserver<AgentEvent> events,
+        IScheduler scheduler,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var token = await client.ExchangeTokenAsync(cancellationToken);
+        var manifest = Expand(await client.GetManifestAsync(cancellationToken), environment);
+        var startup = new StartupRequest(environment.Version, manifest.Directory, environment.Subsystem, environment.SshHostKeys);
+        await client.PostStartupAsync(startup, cancellationToken);
+
+        var now = scheduler.Now;
+        events.OnNext(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
+        events.OnNext(new ConnectionChanged(now, ConnectionState.Connected));
+        logger.Connected(startup.Version, startup.ExpandedDirectory);
+        return new ControlPlaneConnection(token, manifest, now);
+    }
+
+    // The connection itself, then one more per manifest that differs from the last one seen. A failed fetch
+    // ends the connection with that error. The next fetch is armed only once the previous one answered.
+    private static IObservable<ControlPlaneConnection> Hold(
+        ControlPlaneConnection connection,
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        TimeSpan pollInterval,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        var polls = Observable
+            .Timer(pollInterval, scheduler)
+            .SelectMany(_ => AgentObservable.FromTask(client.GetManifestAsync, scheduler))
+            .Repeat()
+            .Select(manifest => Expand(manifest, environment));
+
+        // Records hold their lists by reference, so "unchanged" is decided on the wire form.
+        return Observable.Return(connection.Manifest)
+            .Concat(polls)
+            .Select(manifest => (Manifest: manifest, Json: JsonSerializer.Serialize(manifest, AgentJsonContext.Default.Manifest)))
+            .DistinctUntilChanged(seen => seen.Json, StringComparer.Ordinal)
+            .Select((seen, index) =>
+            {
+                if (index == 0)
+                    return connection;
+                logger.ManifestChanged(seen.Manifest.Directory);
+                return connection with { Manifest = seen.Manifest };
+            });
+    }
+
+    private static Manifest Expand(Manifest manifest, AgentEnvironment environment)
+        => manifest with { Directory = DirectoryExpansion.Expand(manifest.Directory, environment.HomeDirectory, environment.GetVariable) };
+}

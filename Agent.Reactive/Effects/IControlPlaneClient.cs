@@ -1,0 +1,28 @@
+using Agent.Reactive.Protocol;
+
+namespace Agent.Reactive.Effects;
+
+/// <summary>
+/// The agent side of the control-plane API (Coder's agent REST API of mid-2023). Every call either
+/// completes or throws; a refusal by the server is a <see cref="ControlPlaneException"/> carrying the
+/// HTTP status, so pipelines can tell "413, drop the batch" from "retry later".
+/// </summary>
+public interface IControlPlaneClient
+{
+    /// <summary>Exchanges the configured credentials for the session token used by every other call.</summary>
+    Task<string> ExchangeTokenAsync(CancellationToken cancellationToken);
+
+    Task<Manifest> GetManifestAsync(CancellationToken cancellationToken);
+
+    Task PostStartupAsync(StartupRequest request, CancellationToken cancellationToken);
+
+    Task PostLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken);
+
+    Task PatchStartupLogsAsync(StartupLogsRequest request, CancellationToken cancellationToken);
+
+    Task PostMetadataAsync(string key, MetadataResult result, CancellationToken cancellationToken);
+
+    Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken);
+
+    Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken);
+}
