@@ -7,24 +7,24 @@ namespace Agent.Runtime.Api;
 internal static partial class AgentApiLog
 {
     /// <summary>Where the API listens; the TCP addresses are written out only when the line is.</summary>
-    public static void Listening(this ILogger logger, string socket, IReadOnlyList<IPEndPoint> tcp)
+    public static void ApiListening(this ILogger logger, string socket, IReadOnlyList<IPEndPoint> tcp)
     {
         if (logger.IsEnabled(LogLevel.Information))
-            logger.Listening(socket, string.Concat(tcp.Select(endpoint => " and http://" + endpoint)));
+            logger.ApiListening(socket, string.Concat(tcp.Select(endpoint => " and http://" + endpoint)));
     }
 
     [LoggerMessage(EventId = 6301, Level = LogLevel.Information, Message = "Agent API stopped")]
-    public static partial void Stopped(this ILogger logger);
+    public static partial void ApiStopped(this ILogger logger);
 
     [LoggerMessage(EventId = 6302, Level = LogLevel.Warning, Message = "Could not scan for listening ports")]
     public static partial void PortScanFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6303, Level = LogLevel.Debug, Message = "Agent API: could not clean up its socket")]
-    public static partial void SocketNotCleanedUp(this ILogger logger, Exception exception);
+    public static partial void ApiSocketNotCleanedUp(this ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6304, Level = LogLevel.Warning, Message = "Agent API socket {Requested} cannot be used ({Reason}); serving on {Path}")]
-    public static partial void SocketMoved(this ILogger logger, string requested, string reason, string path);
+    public static partial void ApiSocketMoved(this ILogger logger, string requested, string reason, string path);
 
     [LoggerMessage(EventId = 6300, Level = LogLevel.Information, Message = "Agent API listening on unix:{Socket}{Tcp}")]
-    private static partial void Listening(this ILogger logger, string socket, string tcp);
+    private static partial void ApiListening(this ILogger logger, string socket, string tcp);
 }

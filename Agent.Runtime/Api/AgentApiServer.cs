@@ -130,7 +130,7 @@ public sealed class AgentApiServer : IAsyncDisposable
             File.SetUnixFileMode(UnixSocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         _tcpEndpoints = [.. addresses.Where(address => !address.StartsWith("http://unix:", StringComparison.Ordinal)).Select(ParseEndpoint)];
-        _logger.Listening(UnixSocketPath, _tcpEndpoints);
+        _logger.ApiListening(UnixSocketPath, _tcpEndpoints);
     }
 
     /// <summary>Ends event streams, stops listening and waits (up to 5 s) for requests in flight.</summary>
@@ -139,7 +139,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
             return;
         await _app.StopAsync();
-        _logger.Stopped();
+        _logger.ApiStopped();
     }
 
     public async ValueTask DisposeAsync()
@@ -184,7 +184,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.SocketNotCleanedUp(e);
+            _logger.ApiSocketNotCleanedUp(e);
         }
     }
 }

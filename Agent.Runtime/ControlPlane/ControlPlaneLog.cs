@@ -6,14 +6,14 @@ namespace Agent.Runtime.ControlPlane;
 internal static partial class ControlPlaneLog
 {
     /// <summary>Where the control plane listens and for which agents; the names are joined only when the line is written.</summary>
-    public static void Listening(this ILogger logger, Uri address, IReadOnlyList<ControlPlaneAgent> agents)
+    public static void ControlPlaneListening(this ILogger logger, Uri address, IReadOnlyList<ControlPlaneAgent> agents)
     {
         if (logger.IsEnabled(LogLevel.Information))
-            logger.Listening(address, agents.Count, string.Join(", ", agents.Select(agent => agent.Name)));
+            logger.ControlPlaneListening(address, agents.Count, string.Join(", ", agents.Select(agent => agent.Name)));
     }
 
     [LoggerMessage(EventId = 6241, Level = LogLevel.Information, Message = "Control plane stopped")]
-    public static partial void Stopped(this ILogger logger);
+    public static partial void ControlPlaneStopped(this ILogger logger);
 
     [LoggerMessage(EventId = 6242, Level = LogLevel.Warning, Message = "Agent {Agent}: {Source} logs refused, the agent's logs reached {Limit} bytes")]
     public static partial void LogsRefused(this ILogger logger, string agent, string source, int limit);
@@ -22,5 +22,5 @@ internal static partial class ControlPlaneLog
     public static partial void MetadataKeyDropped(this ILogger logger, string agent, string key);
 
     [LoggerMessage(EventId = 6240, Level = LogLevel.Information, Message = "Control plane listening on {Address} for {Agents} agent(s): {Names}")]
-    private static partial void Listening(this ILogger logger, Uri address, int agents, string names);
+    private static partial void ControlPlaneListening(this ILogger logger, Uri address, int agents, string names);
 }

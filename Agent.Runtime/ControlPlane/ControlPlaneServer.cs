@@ -117,7 +117,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no bound address");
         _address = new Uri(first.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
-        _logger.Listening(_address, Store.Agents);
+        _logger.ControlPlaneListening(_address, Store.Agents);
     }
 
     /// <summary>Ends event streams, stops listening and waits (up to 5 s) for requests in flight.</summary>
@@ -126,7 +126,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
             return;
         await _app.StopAsync();
-        _logger.Stopped();
+        _logger.ControlPlaneStopped();
     }
 
     public async ValueTask DisposeAsync()

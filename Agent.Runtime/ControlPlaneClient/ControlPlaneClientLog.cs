@@ -6,8 +6,8 @@ namespace Agent.Runtime.ControlPlaneClient;
 internal static partial class ControlPlaneClientLog
 {
     [LoggerMessage(EventId = 6280, Level = LogLevel.Debug, Message = "{Request} answered {Status}")]
-    public static partial void Answered(this ILogger logger, string request, int status);
+    public static partial void RequestAnswered(this ILogger logger, string request, int status);
 
     [LoggerMessage(EventId = 6281, Level = LogLevel.Debug, Message = "{Request} refused: {Message}")]
-    public static partial void Refused(this ILogger logger, string request, string message);
+    public static partial void RequestRefused(this ILogger logger, string request, string message);
 }

@@ -49,20 +49,20 @@ public sealed class SpeedtestServer
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _logger.StoppedByShutdown();
+                _logger.SpeedtestStoppedByShutdown();
             }
             catch (OperationCanceledException) when (deadline.Expired)
             {
-                _logger.DeadlinePassed(deadline.Length);
+                _logger.SpeedtestDeadlinePassed(deadline.Length);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or SpeedtestException)
             {
-                _logger.Ended(e.Message);
+                _logger.SpeedtestEnded(e.Message);
             }
             catch (Exception e)
             {
                 // Whatever the relayed stream throws (a WebSocket or multiplexer failure) ends this test only.
-                _logger.EndedUnexpectedly(e, e.Message);
+                _logger.SpeedtestEndedUnexpectedly(e, e.Message);
             }
         }
     }
@@ -123,7 +123,7 @@ public sealed class SpeedtestServer
             var result = direction == SpeedtestDirection.Upload
                 ? await SpeedtestTransfer.SendAsync(stream, block, duration, direction, _scheduler, progress: null, deadline.Token).ConfigureAwait(false)
                 : await SpeedtestTransfer.ReceiveAsync(stream, block, direction, _scheduler, progress: null, deadline.Token).ConfigureAwait(false);
-            _logger.Done(direction, result.Total);
+            _logger.SpeedtestDone(direction, result.Total);
         }
         finally
         {
@@ -133,7 +133,7 @@ public sealed class SpeedtestServer
 
     private async Task RefuseAsync(Stream stream, string reason, CancellationToken cancellationToken)
     {
-        _logger.Refused(reason);
+        _logger.SpeedtestRefused(reason);
         await SpeedtestProtocol.WriteMessageAsync(stream, new SpeedtestConfigResponse(reason), SpeedtestJsonContext.Default.SpeedtestConfigResponse, cancellationToken)
             .ConfigureAwait(false);
     }
