@@ -130,10 +130,7 @@ public sealed class AgentApiServer : IAsyncDisposable
             File.SetUnixFileMode(UnixSocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         _tcpEndpoints = [.. addresses.Where(address => !address.StartsWith("http://unix:", StringComparison.Ordinal)).Select(ParseEndpoint)];
-        _logger.LogInformation(
-            "Agent API listening on unix:{Socket}{Tcp}",
-            UnixSocketPath,
-            string.Concat(_tcpEndpoints.Select(endpoint => " and http://" + endpoint)));
+        _logger.ApiListening(UnixSocketPath, _tcpEndpoints);
     }
 
     /// <summary>Ends event streams, stops listening and waits (up to 5 s) for requests in flight.</summary>
@@ -142,7 +139,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
             return;
         await _app.StopAsync();
-        _logger.LogInformation("Agent API stopped");
+        _logger.ApiStopped();
     }
 
     public async ValueTask DisposeAsync()
@@ -165,7 +162,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning(e, "Could not scan for listening ports");
+            logger.PortScanFailed(e);
             await ApiResponses.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "Could not scan for listening ports.", e.Message);
             return;
         }
@@ -187,7 +184,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogDebug(e, "Agent API: could not clean up its socket");
+            _logger.ApiSocketNotCleanedUp(e);
         }
     }
 }

@@ -52,7 +52,7 @@ internal static class ApiSocketPath
 
         var fresh = FreshDirectory();
         var path = Path.Join(fresh, SocketName);
-        logger.LogWarning("Agent API socket {Requested} cannot be used ({Reason}); serving on {Path}", requested, reason, path);
+        logger.ApiSocketMoved(requested, reason, path);
         return (path, fresh);
     }
 

@@ -126,7 +126,7 @@ public static class RunCommand
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
         using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys, services.DataDirectory);
-        logger.LogInformation("Agent {Version} starting; control plane {Url}, logs in {LogDirectory}", AgentHost.Version, controlPlane, logDirectory);
+        logger.AgentStarting(AgentHost.Version, controlPlane, logDirectory);
         agent.Start();
         AgentServices running;
         try
@@ -135,7 +135,7 @@ public static class RunCommand
         }
         catch (IOException e)
         {
-            logger.LogError("Cannot start the agent's services: {Reason}", e.Message);
+            logger.ServicesNotStarted(e.Message);
             await agent.ShutdownAsync(signals.Hard);
             return 1;
         }
@@ -145,16 +145,16 @@ public static class RunCommand
             await onStarted();
 
         await WaitForAsync(signals.Graceful);
-        logger.LogInformation("Received {Signal}: shutting down gracefully (send it again to stop at once)", signals.FirstSignal);
+        logger.ShutdownSignalled(signals.FirstSignal);
         try
         {
             await agent.ShutdownAsync(signals.Hard);
-            logger.LogInformation("Shut down in state {State}", agent.Lifecycle);
+            logger.ShutDown(agent.Lifecycle);
             return 0;
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("Second signal: stopped at once in state {State}", agent.Lifecycle);
+            logger.StoppedAtOnce(agent.Lifecycle);
             return 1;
         }
     }

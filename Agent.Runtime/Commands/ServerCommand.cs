@@ -79,7 +79,7 @@ public static class ServerCommand
                 }
                 catch (IOException ex)
                 {
-                    logger.LogError("Cannot listen on {Address}: {Reason}", options.Address, ex.Message);
+                    logger.ControlPlaneCannotListen(options.Address, ex.Message);
                     return 1;
                 }
 
@@ -91,7 +91,7 @@ public static class ServerCommand
                 }
                 catch (OperationCanceledException)
                 {
-                    logger.LogInformation("Stopping the control plane");
+                    logger.ControlPlaneStopping();
                 }
 
                 await server.StopAsync();

@@ -46,7 +46,7 @@ public static class SftpServerCommand
             }
             catch (IOException e)
             {
-                logger.LogWarning("SFTP session ended: {Reason}", e.Message);
+                logger.SftpSessionEnded(e.Message);
                 return 1;
             }
         });

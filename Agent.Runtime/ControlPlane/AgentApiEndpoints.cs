@@ -177,7 +177,7 @@ internal sealed partial class AgentApiEndpoints
 
         if (!agent.AppendLogs(source, logs))
         {
-            _logger.LogWarning("Agent {Agent}: {Source} logs refused, the agent's logs reached {Limit} bytes", agent.Name, source, ControlPlaneAgent.MaxLogBytes);
+            _logger.LogsRefused(agent.Name, source, ControlPlaneAgent.MaxLogBytes);
             await ApiResponses.WriteErrorAsync(
                 context,
                 StatusCodes.Status413PayloadTooLarge,
@@ -198,7 +198,7 @@ internal sealed partial class AgentApiEndpoints
 
         // Like Coder, a key the manifest does not list is accepted and dropped.
         if (!agent.ReportMetadata(key, result))
-            _logger.LogDebug("Agent {Agent}: metadata key {Key} is not in the manifest, dropped", agent.Name, key);
+            _logger.MetadataKeyDropped(agent.Name, key);
         ApiResponses.WriteNoContent(context);
     }
 

@@ -117,11 +117,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel reported no bound address");
         _address = new Uri(first.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal));
-        _logger.LogInformation(
-            "Control plane listening on {Address} for {Agents} agent(s): {Names}",
-            _address,
-            Store.Agents.Count,
-            string.Join(", ", Store.Agents.Select(agent => agent.Name)));
+        _logger.ControlPlaneListening(_address, Store.Agents);
     }
 
     /// <summary>Ends event streams, stops listening and waits (up to 5 s) for requests in flight.</summary>
@@ -130,7 +126,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
             return;
         await _app.StopAsync();
-        _logger.LogInformation("Control plane stopped");
+        _logger.ControlPlaneStopped();
     }
 
     public async ValueTask DisposeAsync()

@@ -169,7 +169,7 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            _logger.LogDebug("{Request} answered {Status}", what, (int)response.StatusCode);
+            _logger.RequestAnswered(what, (int)response.StatusCode);
             if (response.IsSuccessStatusCode)
                 return await ReadBoundedAsync(response.Content, answerLimit, what, deadline.Token);
 
@@ -184,7 +184,7 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
             }
 
             var message = RefusalMessage(what, response, body);
-            _logger.LogDebug("{Request} refused: {Message}", what, message);
+            _logger.RequestRefused(what, message);
             throw new ControlPlaneException(response.StatusCode, message);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)

@@ -17,15 +17,7 @@ public static class AgentHost
     public static readonly TimeSpan ControlPlaneTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The agent's version as the startup report carries it (<c>v</c> + semver).</summary>
-    public static string Version
-    {
-        get
-        {
-            var informational = typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-            var plus = informational.IndexOf('+', StringComparison.Ordinal);
-            return "v" + (plus < 0 ? informational : informational[..plus]);
-        }
-    }
+    public static string Version { get; } = ReadVersion();
 
     /// <summary>
     /// Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>; its children
@@ -39,7 +31,7 @@ public static class AgentHost
         var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout, url);
         var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with { SshHostKeys = sshHostKeys, ControlPlaneUrl = url };
         if (launcherProblem is not null)
-            loggerFactory.CreateLogger("Agent.Runtime.Run").LogWarning("{Problem}", launcherProblem);
+            loggerFactory.CreateLogger("Agent.Runtime.Run").LauncherProblem(launcherProblem);
         var ports = new AgentEffects(
             new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
@@ -81,5 +73,12 @@ public static class AgentHost
         var path = System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         if (!path.Split(':').Contains(directory, StringComparer.Ordinal))
             System.Environment.SetEnvironmentVariable("PATH", path.Length == 0 ? directory : path + ":" + directory);
+    }
+
+    private static string ReadVersion()
+    {
+        var informational = typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return "v" + (plus < 0 ? informational : informational[..plus]);
     }
 }

@@ -47,7 +47,7 @@ public sealed class AgentServices : IDisposable
             await api.StartAsync(CancellationToken.None).ConfigureAwait(false);
             var logger = loggerFactory.CreateLogger<AgentServices>();
             foreach (var endpoint in api.TcpEndpoints)
-                logger.LogInformation("HTTP API: http://{Endpoint}/", endpoint);
+                logger.HttpApiListening(endpoint);
             var speedtest = new SpeedtestServer(loggerFactory.CreateLogger<SpeedtestServer>(), Scheduler.Default);
             var relayed = new RelayServices
             {

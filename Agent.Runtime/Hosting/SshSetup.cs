@@ -28,7 +28,7 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
         Bound = addresses.Select(server.Listen).ToList();
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
         foreach (var endpoint in Bound)
-            logger.LogInformation("SSH: ssh -p {Port} {User}@{Host}", endpoint.Port, Environment.UserName, Host(endpoint));
+            logger.SshListening(endpoint);
         return Disposable.Create(() => server.DisposeAsync().AsTask().GetAwaiter().GetResult());
     }
 
@@ -40,9 +40,6 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
         => Create(agent, settings with { Authentication = SshAuthenticationMode.Trusted }, loggerFactory);
 
     public void Dispose() => hostKeys.Dispose();
-
-    private static string Host(IPEndPoint endpoint)
-        => endpoint.Address.Equals(IPAddress.IPv6Any) || endpoint.Address.Equals(IPAddress.Any) ? "localhost" : endpoint.Address.ToString();
 
     private SshServer Create(WorkspaceAgent agent, SshServerSettings serverSettings, ILoggerFactory loggerFactory)
     {

@@ -49,20 +49,20 @@ public sealed class SpeedtestServer
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                _logger.LogDebug("Speed test stopped: the agent is shutting down");
+                _logger.SpeedtestStoppedByShutdown();
             }
             catch (OperationCanceledException) when (deadline.Expired)
             {
-                _logger.LogWarning("Speed test ended: not done within {Deadline} s", deadline.Length.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture));
+                _logger.SpeedtestDeadlinePassed(deadline.Length);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or SpeedtestException)
             {
-                _logger.LogWarning("Speed test ended: {Reason}", e.Message);
+                _logger.SpeedtestEnded(e.Message);
             }
             catch (Exception e)
             {
                 // Whatever the relayed stream throws (a WebSocket or multiplexer failure) ends this test only.
-                _logger.LogWarning(e, "Speed test ended: {Reason}", e.Message);
+                _logger.SpeedtestEndedUnexpectedly(e, e.Message);
             }
         }
     }
@@ -123,12 +123,7 @@ public sealed class SpeedtestServer
             var result = direction == SpeedtestDirection.Upload
                 ? await SpeedtestTransfer.SendAsync(stream, block, duration, direction, _scheduler, progress: null, deadline.Token).ConfigureAwait(false)
                 : await SpeedtestTransfer.ReceiveAsync(stream, block, direction, _scheduler, progress: null, deadline.Token).ConfigureAwait(false);
-            _logger.LogInformation(
-                "Speed test done: {Verb} {Bytes} bytes in {Seconds} s ({Rate} Mbit/s)",
-                direction == SpeedtestDirection.Upload ? "sent" : "received",
-                result.Total.Bytes,
-                result.Total.Length.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-                result.Total.MegabitsPerSecond.ToString("0.0", CultureInfo.InvariantCulture));
+            _logger.SpeedtestDone(direction, result.Total);
         }
         finally
         {
@@ -138,7 +133,7 @@ public sealed class SpeedtestServer
 
     private async Task RefuseAsync(Stream stream, string reason, CancellationToken cancellationToken)
     {
-        _logger.LogWarning("Speed test refused: {Reason}", reason);
+        _logger.SpeedtestRefused(reason);
         await SpeedtestProtocol.WriteMessageAsync(stream, new SpeedtestConfigResponse(reason), SpeedtestJsonContext.Default.SpeedtestConfigResponse, cancellationToken)
             .ConfigureAwait(false);
     }

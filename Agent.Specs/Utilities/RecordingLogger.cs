@@ -31,7 +31,7 @@ public class RecordingLogger : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var entry = new LogEntry(logLevel, formatter(state, exception), exception) { Id = eventId };
+        var entry = new LogEntry(logLevel, formatter(state, exception), exception, eventId);
         lock (_gate)
             _entries.Add(entry);
     }

@@ -64,7 +64,7 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                _logger.LogWarning(exception, "Could not update the VS Code settings in {Path}", path);
+                _logger.SettingsNotUpdated(exception, path);
             }
         }
     }
@@ -110,14 +110,14 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
         {
             if (new FileInfo(target).Length > MaxSettingsBytes)
             {
-                _logger.LogWarning("{Path} is larger than {Limit} bytes; leaving it alone", target, MaxSettingsBytes);
+                _logger.SettingsTooLarge(target, MaxSettingsBytes);
                 return;
             }
 
             var parsed = Parse(await File.ReadAllTextAsync(target, cancellationToken));
             if (parsed is null)
             {
-                _logger.LogWarning("{Path} is not a plain JSON object; leaving it alone", target);
+                _logger.SettingsNotAnObject(target);
                 return;
             }
 
@@ -131,7 +131,7 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
         settings["git.useIntegratedAskPass"] = false;
         settings["github.gitAuthentication"] = false;
         await WriteAsync(target, settings, cancellationToken);
-        _logger.LogInformation("Turned off VS Code's Git authentication in {Path}", target);
+        _logger.GitAuthenticationTurnedOff(target);
     }
 
     private async Task WriteAsync(string path, JsonObject settings, CancellationToken cancellationToken)
@@ -164,6 +164,6 @@ public sealed class WorkspaceFiles : IWorkspaceFiles
             throw;
         }
 
-        _logger.LogDebug("Wrote {Bytes} bytes to {Path}", buffer.Length, path);
+        _logger.SettingsWritten(buffer.Length, path);
     }
 }

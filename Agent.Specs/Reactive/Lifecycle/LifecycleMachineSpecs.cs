@@ -52,7 +52,7 @@ public sealed class LifecycleMachineSpecs : IDisposable
         var warning = Assert.Single(_logger.Entries);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Equal("refused lifecycle move from Ready to Starting", warning.Text);
-        Assert.Equal(5721, warning.Id.Id);
+        Assert.Equal(5721, warning.EventId.Id);
     }
 
     [Fact]

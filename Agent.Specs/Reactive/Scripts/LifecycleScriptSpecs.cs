@@ -168,7 +168,7 @@ public sealed class LifecycleScriptSpecs : ReactiveTest
 
         Assert.Equal(
             [5730, 5734, 5732, 5737],
-            _logger.Entries.Select(entry => entry.Id.Id));
+            _logger.Entries.Select(entry => entry.EventId.Id));
     }
 
     [Fact]

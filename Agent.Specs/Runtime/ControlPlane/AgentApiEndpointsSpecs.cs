@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Runtime.ControlPlane;
 
@@ -105,18 +106,22 @@ public sealed class AgentApiEndpointsSpecs : IAsyncLifetime
     [Fact]
     public async Task StartupLogs_PastOneMebibyteInTotal_413AndEarlierLogsKept()
     {
-        var kilobyte = new string('x', 1024);
-        var first = LogsJson(Enumerable.Repeat(kilobyte, 1000));
-        var second = LogsJson(Enumerable.Repeat(kilobyte, 30));
+        var refused = await PastOneMebibyteOfLogsAsync();
 
-        var accepted = await CurlFileAsync("PATCH", Me + "startup-logs", first);
-        var refused = await CurlFileAsync("PATCH", Me + "startup-logs", second);
-
-        Assert.Equal(200, accepted.Status);
         Assert.Equal(413, refused.Status);
         Assert.Equal("Startup logs limit exceeded", refused.Message());
         Assert.Equal(1000, Main().Logs(LogSources.Startup).Count);
         Assert.True(Main().Summary().StartupLogsOverflowed);
+    }
+
+    [Fact]
+    public async Task StartupLogs_PastOneMebibyteInTotal_RefusalLoggedAsWarningWithEventId6242()
+    {
+        await PastOneMebibyteOfLogsAsync();
+
+        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Line.Contains("startup logs refused", StringComparison.Ordinal));
+        Assert.Equal((LogLevel.Warning, 6242), (refusal.Level, refusal.EventId.Id));
+        Assert.Contains("Agent main: startup logs refused, the agent's logs reached 1048576 bytes", refusal.Line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -223,6 +228,15 @@ public sealed class AgentApiEndpointsSpecs : IAsyncLifetime
 
         Assert.Equal(413, answer.Status);
         Assert.Empty(small.Server.Store.FindByName("main")!.Logs(LogSources.Startup));
+    }
+
+    /// <summary>Sends 1000 KiB of startup logs (accepted), then 30 KiB more, and returns the refusal.</summary>
+    private async Task<CurlResult> PastOneMebibyteOfLogsAsync()
+    {
+        var kilobyte = new string('x', 1024);
+        var accepted = await CurlFileAsync("PATCH", Me + "startup-logs", LogsJson(Enumerable.Repeat(kilobyte, 1000)));
+        Assert.Equal(200, accepted.Status);
+        return await CurlFileAsync("PATCH", Me + "startup-logs", LogsJson(Enumerable.Repeat(kilobyte, 30)));
     }
 
     private static string LogsJson(IEnumerable<string> lines)

@@ -1,5 +1,6 @@
 using Agent.Reactive.Protocol;
 using Agent.Specs.Runtime.ControlPlane;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Specs.Runtime.Http;
 
@@ -38,6 +39,15 @@ public sealed class BrowserGuardsSpecs : IAsyncLifetime
         Assert.Contains(Evil, refusal, StringComparison.Ordinal);
         Assert.DoesNotContain(ControlPlaneHarness.UserToken, refusal, StringComparison.Ordinal);
         Assert.DoesNotContain(ControlPlaneHarness.MainToken.ToString(), refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WebSocketUpgrade_ForeignOrigin_LoggedAsWarningWithEventId1001()
+    {
+        await _harness.CurlAsync("/api/v2/workspaceagents/main/pty?reconnect=x", [.. Upgrade, "-H", $"Origin: {Evil}"]);
+
+        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Line.Contains("Refused GET", StringComparison.Ordinal));
+        Assert.Equal((LogLevel.Warning, 1001), (refusal.Level, refusal.EventId.Id));
     }
 
     [Fact]

@@ -23,6 +23,15 @@ public sealed class SpeedtestServerSpecs
     }
 
     [Fact]
+    public async Task Serve_WrongVersion_RefusalLoggedAsWarningWithEventId6405()
+    {
+        await ExchangeAsync("""{"version":1,"time":5000000000,"direction":0}""" + "\n");
+
+        var refusal = Assert.Single(_logger.Entries, entry => entry.Message.StartsWith("Speed test refused: ", StringComparison.Ordinal));
+        Assert.Equal((Microsoft.Extensions.Logging.LogLevel.Warning, 6405), (refusal.Level, refusal.EventId.Id));
+    }
+
+    [Fact]
     public async Task Serve_BadJson_AnswersAnErrorThenEnds()
     {
         var (response, tail) = await ExchangeAsync("GET / HTTP/1.1\r\n");
