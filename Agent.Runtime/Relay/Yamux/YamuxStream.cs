@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Reactive.Disposables;
 using System.Runtime.CompilerServices;
+using Agent.Runtime.Relay.Splice;
 
 namespace Agent.Runtime.Relay.Yamux;
 
@@ -9,7 +10,7 @@ namespace Agent.Runtime.Relay.Yamux;
 /// window. One reader and one writer at a time, both asynchronous. Received data waits in a
 /// <see cref="YamuxReceiveBuffer"/>, credited back to the peer through a <see cref="YamuxReceiveWindow"/>.
 /// </summary>
-public sealed class YamuxStream : Stream
+public sealed class YamuxStream : Stream, IHalfClosableStream
 {
     private readonly YamuxSession _session;
     private readonly YamuxOptions _options;
@@ -115,6 +116,13 @@ public sealed class YamuxStream : Stream
             return;
         _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, Id, 0);
         _session.Remove(this);
+    }
+
+    /// <summary>Resets the stream (<see cref="Reset"/>): a yamux RST carries no reason, the peer reads "stream reset by peer".</summary>
+    public Task FailAsync(string reason)
+    {
+        Reset();
+        return Task.CompletedTask;
     }
 
     public override void Flush()
