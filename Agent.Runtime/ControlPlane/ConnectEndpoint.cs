@@ -48,7 +48,7 @@ internal sealed class ConnectEndpoint
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             var failure = await StreamSplice.RunAsync(client, stream, ending.Token);
             if (failure is not null)
-                logger.LogInformation("{What} ended: {Reason}", what, failure);
+                logger.RelayedStreamEnded(what, stream.Id, failure);
         }
     }
 
@@ -82,7 +82,8 @@ internal sealed class ConnectEndpoint
             return;
         }
 
-        _logger.LogDebug("Client connected to port {Port} of agent {Agent}", port, agent.Name);
+        using var scope = _logger.BeginStreamScope(agent.Name, stream.Id);
+        _logger.ClientConnected(port, agent.Name, stream.Id);
         await SpliceAsync(context, stream, $"Connection to port {port} of agent {agent.Name}", _logger, _stopping);
     }
 }

@@ -39,6 +39,7 @@ internal sealed class RelayEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var scope = _logger.BeginRelayScope(agent.Name); // the session's loops start inside it and carry it
         await using var transport = new DuplexWebSocketStream(socket);
         var session = YamuxSession.Client(transport, _options, _logger);
         await using (session.ConfigureAwait(false))
@@ -47,7 +48,7 @@ internal sealed class RelayEndpoint
             using var attached = _hub.Attach(agent.Name, session, remote, previous => agent.RelayReplaced(_scheduler, remote, previous));
             using var counted = agent.RelayAttached(_scheduler);
             using var agentEvents = FollowAgentEvents(agent);
-            _logger.LogInformation("Relay of agent {Agent} connected", agent.Name);
+            _logger.RelayConnected(agent.Name);
             var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping, context.RequestAborted);
             await using var registration = stopping.Token.Register(() => stopped.TrySetResult());
@@ -55,7 +56,7 @@ internal sealed class RelayEndpoint
             var reason = ended != stopped.Task
                 ? session.Completion.Exception?.GetBaseException().Message ?? "closed by the agent"
                 : _stopping.IsCancellationRequested ? "the control plane is stopping" : "the connection dropped";
-            _logger.LogInformation("Relay of agent {Agent} disconnected: {Reason}", agent.Name, reason);
+            _logger.RelayDisconnected(agent.Name, reason);
         }
     }
 
@@ -66,7 +67,7 @@ internal sealed class RelayEndpoint
         var client = new AgentEventsClient(http, _logger);
         var subscription = client
             .EventsAt(new Uri("http://agent/api/v0/events"), "relay", _scheduler)
-            .Subscribe(agent.ReportAgentEvent, error => _logger.LogInformation("Events of agent {Agent} not followed: {Reason}", agent.Name, error.Message));
+            .Subscribe(agent.ReportAgentEvent, error => _logger.AgentEventsNotFollowed(agent.Name, error.Message));
         return new CompositeDisposable(subscription, client, http);
     }
 }

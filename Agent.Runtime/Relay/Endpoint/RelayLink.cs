@@ -51,7 +51,7 @@ internal sealed class RelayLink : IRelayLink
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
             {
-                _logger.LogDebug("Relay stops accepting streams: {Reason}", e.Message);
+                _logger.StopsAccepting(e.Message);
                 return;
             }
 

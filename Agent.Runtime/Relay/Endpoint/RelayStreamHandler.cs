@@ -30,6 +30,7 @@ public sealed class RelayStreamHandler
     public async Task ServeAsync(YamuxStream stream, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        using var scope = _logger.BeginStreamScope(stream.Id);
         try
         {
             await using (stream.ConfigureAwait(false))
@@ -37,13 +38,13 @@ public sealed class RelayStreamHandler
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or EndOfStreamException)
         {
-            _logger.LogDebug("Relayed stream {Id} ended: {Reason}", stream.Id, e.Message);
+            _logger.StreamEnded(stream.Id, e.Message);
             stream.Reset();
         }
         catch (Exception e)
         {
             // A service's bug must not take the relay (and every other stream) down with it.
-            _logger.LogError(e, "Relayed stream {Id} failed", stream.Id);
+            _logger.StreamFailed(e, stream.Id);
             stream.Reset();
         }
     }
@@ -95,7 +96,7 @@ public sealed class RelayStreamHandler
 
         await ReplyAsync(stream, RelayStatus.Connected, string.Empty, cancellationToken).ConfigureAwait(false);
         _counters.ConnectionOpened(RelayPorts.ProtocolName(port));
-        _logger.LogDebug("Relayed stream {Id} to {Service}", stream.Id, RelayPorts.ProtocolName(port));
+        _logger.StreamToService(stream.Id, RelayPorts.ProtocolName(port));
         await service(stream, cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,10 +112,10 @@ public sealed class RelayStreamHandler
         await using var connection = new NetworkStream(socket.Socket!, ownsSocket: true);
         await ReplyAsync(stream, RelayStatus.Connected, string.Empty, cancellationToken).ConfigureAwait(false);
         _counters.ConnectionOpened(RelayPorts.ProtocolName(port));
-        _logger.LogDebug("Relayed stream {Id} forwarded to {Endpoint}", stream.Id, socket.Socket!.RemoteEndPoint);
+        _logger.StreamForwarded(stream.Id, socket.Socket!.RemoteEndPoint);
         var failure = await StreamSplice.RunAsync(stream, connection, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
-            _logger.LogDebug("Forward of stream {Id} to port {Port} ended: {Reason}", stream.Id, port, failure);
+            _logger.ForwardEnded(stream.Id, port, failure);
     }
 
     // 127.0.0.1 first, as Coder does; [::1] when nothing listens there, for services bound to IPv6 loopback only.

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using Agent.Runtime.Relay.WebSockets;
-using Agent.Runtime.Relay.Yamux;
 
 namespace Agent.Runtime.Relay.Splice;
 
@@ -37,11 +35,8 @@ public static class StreamSplice
     {
         switch (stream)
         {
-            case DuplexWebSocketStream webSocket:
-                await webSocket.CompleteWritesAsync().ConfigureAwait(false);
-                break;
-            case YamuxStream relayed:
-                await relayed.CompleteWritesAsync().ConfigureAwait(false);
+            case IHalfClosableStream halfClosable:
+                await halfClosable.CompleteWritesAsync().ConfigureAwait(false);
                 break;
             case NetworkStream network:
                 network.Socket.Shutdown(SocketShutdown.Send);
@@ -59,11 +54,8 @@ public static class StreamSplice
         {
             switch (stream)
             {
-                case DuplexWebSocketStream webSocket:
-                    await webSocket.FailAsync(reason).ConfigureAwait(false);
-                    break;
-                case YamuxStream relayed:
-                    relayed.Reset();
+                case IHalfClosableStream halfClosable:
+                    await halfClosable.FailAsync(reason).ConfigureAwait(false);
                     break;
                 case NetworkStream network:
                     network.Socket.LingerState = new LingerOption(true, 0); // close with RST: the peer sees an error, not an end of data

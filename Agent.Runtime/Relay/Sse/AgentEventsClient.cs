@@ -90,7 +90,7 @@ public sealed class AgentEventsClient : IDisposable
                 scheduler,
                 onRetry: (error, delay) =>
                 {
-                    _logger.LogInformation("Event stream from {Url} lost ({Reason}); reconnecting in {Delay}", url, error.Message, delay);
+                    _logger.EventStreamLost(url, error.Message, delay);
                     Report(scheduler, EventStreamState.Lost, error.Message, delay);
                 },
                 shouldRetry: error => !IsFinal(error))
@@ -189,13 +189,13 @@ public sealed class AgentEventsClient : IDisposable
         {
             var agentEvent = JsonSerializer.Deserialize(serverSentEvent.Data, MonitoringJsonContext.Default.AgentEvent);
             if (agentEvent is null)
-                _logger.LogWarning("Skipped a '{Type}' event without content", serverSentEvent.Type);
+                _logger.EventWithoutContent(serverSentEvent.Type);
             return agentEvent;
         }
         catch (Exception error) when (error is JsonException or NotSupportedException)
         {
             var data = serverSentEvent.Data.Length > MaxLoggedDataChars ? serverSentEvent.Data[..MaxLoggedDataChars] + "…" : serverSentEvent.Data;
-            _logger.LogWarning("Skipped a '{Type}' event that is not an agent event ({Error}): {Data}", serverSentEvent.Type, error.Message, data);
+            _logger.EventNotAnAgentEvent(serverSentEvent.Type, error.Message, data);
             return null;
         }
     }

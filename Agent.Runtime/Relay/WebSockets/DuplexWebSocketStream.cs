@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Agent.Runtime.Relay.Splice;
 
 namespace Agent.Runtime.Relay.WebSockets;
 
@@ -10,7 +11,7 @@ namespace Agent.Runtime.Relay.WebSockets;
 /// <see cref="FailAsync"/> closes with an error reason the peer sees. It owns the WebSocket (disposing closes, then
 /// disposes it). One reader and one writer at a time.
 /// </summary>
-public sealed class DuplexWebSocketStream : Stream
+public sealed class DuplexWebSocketStream : Stream, IHalfClosableStream
 {
     /// <summary>The close status of <see cref="FailAsync"/>: the other side failed (agent gone, stream reset).</summary>
     public const WebSocketCloseStatus FailureStatus = WebSocketCloseStatus.InternalServerError;

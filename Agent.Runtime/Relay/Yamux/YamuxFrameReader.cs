@@ -7,6 +7,12 @@ namespace Agent.Runtime.Relay.Yamux;
 /// Buffered reads of frames from the transport: headers come out of a pooled 64 KiB buffer (many small frames
 /// per transport read); a payload takes what is buffered and reads the rest straight into its destination.
 /// </summary>
+/// <remarks>
+/// On the wire (hashicorp/yamux spec.md "Framing") every frame is a 12-byte header, laid out in
+/// <see cref="YamuxFrameHeader"/>: version (1 byte), type (1), flags (2), stream id (4), length (4), big-endian. Only a
+/// Data frame is followed by a payload, of exactly <c>length</c> bytes; for Window Update, Ping and Go Away the length
+/// is a window delta, an opaque ping value and an error code, and nothing follows.
+/// </remarks>
 internal sealed class YamuxFrameReader : IDisposable
 {
     private const int BufferSize = 64 * 1024;

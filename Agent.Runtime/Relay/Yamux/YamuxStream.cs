@@ -1,33 +1,29 @@
 using System.Buffers;
 using System.Reactive.Disposables;
 using System.Runtime.CompilerServices;
+using Agent.Runtime.Relay.Splice;
 
 namespace Agent.Runtime.Relay.Yamux;
 
 /// <summary>
 /// One yamux stream: reads take the peer's data frames (in order), writes send data frames within the peer's
-/// window. One reader and one writer at a time, both asynchronous.
+/// window. One reader and one writer at a time, both asynchronous. Received data waits in a
+/// <see cref="YamuxReceiveBuffer"/>, credited back to the peer through a <see cref="YamuxReceiveWindow"/>.
 /// </summary>
-public sealed class YamuxStream : Stream
+public sealed class YamuxStream : Stream, IHalfClosableStream
 {
-    private static readonly TimeSpan MinimumGrowthInterval = TimeSpan.FromMilliseconds(2);
     private readonly YamuxSession _session;
     private readonly YamuxOptions _options;
     private readonly Lock _gate = new();
-    private readonly Queue<Segment> _segments = new();
+    private readonly YamuxReceiveBuffer _received = new();
+    private readonly YamuxReceiveWindow _receiveWindow;
     private readonly YamuxSignal _readSignal;
     private readonly YamuxSignal _writeSignal;
     private readonly YamuxSignal _sentSignal;
     private readonly byte[] _inlineHeader = new byte[YamuxFrameHeader.Size];
-    private int _buffered;
-    private int _headOffset;
     private Memory<byte> _readDestination;
     private bool _directClaimed;
     private int _directCount;
-    private long _receiveWindow;
-    private int _windowTarget;
-    private int _unacknowledged;
-    private DateTimeOffset _lastWindowUpdate;
     private long _sendWindow = YamuxOptions.SpecInitialWindow;
     private bool _remoteFin;
     private bool _localFin;
@@ -43,9 +39,7 @@ public sealed class YamuxStream : Stream
         _readSignal = new YamuxSignal(_gate);
         _writeSignal = new YamuxSignal(_gate);
         _sentSignal = new YamuxSignal(_gate);
-        _receiveWindow = options.InitialWindow;
-        _windowTarget = options.InitialWindow;
-        _lastWindowUpdate = options.Scheduler.Now;
+        _receiveWindow = new YamuxReceiveWindow(session, options);
     }
 
     /// <summary>The stream id (odd when the client opened it, even when the server did).</summary>
@@ -71,7 +65,7 @@ public sealed class YamuxStream : Stream
         get
         {
             lock (_gate)
-                return _buffered;
+                return _received.Count;
         }
     }
 
@@ -81,7 +75,7 @@ public sealed class YamuxStream : Stream
         get
         {
             lock (_gate)
-                return _windowTarget;
+                return _receiveWindow.Target;
         }
     }
 
@@ -124,6 +118,13 @@ public sealed class YamuxStream : Stream
         _session.Remove(this);
     }
 
+    /// <summary>Resets the stream (<see cref="Reset"/>): a yamux RST carries no reason, the peer reads "stream reset by peer".</summary>
+    public Task FailAsync(string reason)
+    {
+        Reset();
+        return Task.CompletedTask;
+    }
+
     public override void Flush()
     {
     }
@@ -154,7 +155,7 @@ public sealed class YamuxStream : Stream
                 if (_failure is not null)
                     throw new IOException(_failure);
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (_buffered > 0)
+                if (_received.Count > 0)
                     return TakeBuffered(buffer.Span);
                 if (_remoteFin)
                     return 0;
@@ -252,12 +253,7 @@ public sealed class YamuxStream : Stream
     internal bool TryReserveReceive(uint length)
     {
         lock (_gate)
-        {
-            if (length > _receiveWindow)
-                return false;
-            _receiveWindow -= length;
-            return true;
-        }
+            return _receiveWindow.TryReserve(length);
     }
 
     /// <summary>
@@ -268,7 +264,7 @@ public sealed class YamuxStream : Stream
     {
         lock (_gate)
         {
-            if (_failure is null && !_disposed && _buffered == 0 && !_readDestination.IsEmpty && _readSignal.Disarm())
+            if (_failure is null && !_disposed && _received.Count == 0 && !_readDestination.IsEmpty && _readSignal.Disarm())
             {
                 _directClaimed = true;
                 destination = _readDestination[..Math.Min(length, _readDestination.Length)];
@@ -315,8 +311,7 @@ public sealed class YamuxStream : Stream
                 return;
             }
 
-            _segments.Enqueue(new Segment(array, count));
-            _buffered += count;
+            _received.Add(array, count);
             wake = _readSignal.Disarm();
         }
 
@@ -376,10 +371,7 @@ public sealed class YamuxStream : Stream
             if (_failure is not null)
                 return false;
             _failure = reason;
-            while (_segments.TryDequeue(out var segment))
-                ArrayPool<byte>.Shared.Return(segment.Array);
-            _buffered = 0;
-            _headOffset = 0;
+            _received.Clear();
             _closeTimer?.Dispose();
             _closeTimer = null;
             wakeReader = _readSignal.Disarm() || _directClaimed;
@@ -437,11 +429,7 @@ public sealed class YamuxStream : Stream
         }
 
         // Unread data is dropped and credited so a peer still writing can finish.
-        var dropped = _buffered;
-        while (_segments.TryDequeue(out var segment))
-            ArrayPool<byte>.Shared.Return(segment.Array);
-        _buffered = 0;
-        _headOffset = 0;
+        var dropped = _received.Clear();
         if (dropped > 0)
             Acknowledge(dropped);
         if (!_remoteFin)
@@ -470,55 +458,16 @@ public sealed class YamuxStream : Stream
 
     private int TakeBuffered(Span<byte> destination)
     {
-        var copied = 0;
-        while (copied < destination.Length && _segments.TryPeek(out var segment))
-        {
-            var count = Math.Min(segment.Count - _headOffset, destination.Length - copied);
-            segment.Array.AsSpan(_headOffset, count).CopyTo(destination[copied..]);
-            copied += count;
-            _headOffset += count;
-            if (_headOffset == segment.Count)
-            {
-                _segments.Dequeue();
-                ArrayPool<byte>.Shared.Return(segment.Array);
-                _headOffset = 0;
-            }
-        }
-
-        _buffered -= copied;
+        var copied = _received.Take(destination);
         Acknowledge(copied);
         return copied;
     }
 
-    /// <summary>
-    /// Credits <paramref name="count"/> consumed bytes back to the peer (under the lock). An update goes out once half
-    /// the window is consumed (fewer, larger updates). Window growth: a sender limited by the window delivers at most
-    /// one window per round trip, so when our reader consumes half a window within two round trips of the previous
-    /// update (or within <see cref="MinimumGrowthInterval"/>, a floor for tiny loopback RTTs) the window, not the
-    /// reader, is the bottleneck: the window doubles (up to MaxWindow) and the extra credit rides on this update.
-    /// A reader slower than the link sends updates further apart and keeps its window, so memory grows only for
-    /// streams that can use it. Round trips come from the session's pings; time from the options' scheduler.
-    /// </summary>
+    /// <summary>Credits consumed bytes back to the peer (under the lock); see <see cref="YamuxReceiveWindow.Acknowledge"/>.</summary>
     private void Acknowledge(int count)
     {
-        _unacknowledged += count;
-        if (_remoteFin || _failure is not null || _unacknowledged < _windowTarget / 2)
-            return;
-        var now = _options.Scheduler.Now;
-        var threshold = TimeSpan.FromTicks(Math.Max(2 * _session.RoundTrip.Ticks, MinimumGrowthInterval.Ticks));
-        var growth = 0;
-        if (_windowTarget < _options.MaxWindow && now - _lastWindowUpdate < threshold)
-        {
-            growth = _session.ReserveWindowGrowth(Math.Min(_windowTarget, _options.MaxWindow - _windowTarget));
-            _windowTarget += growth;
-        }
-
-        var delta = _unacknowledged + growth;
-        _unacknowledged = 0;
-        _receiveWindow += delta;
-        _lastWindowUpdate = now;
-        _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, (uint)delta);
+        var delta = _receiveWindow.Acknowledge(count, finished: _remoteFin || _failure is not null);
+        if (delta > 0)
+            _session.SendControl(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, (uint)delta);
     }
-
-    private readonly record struct Segment(byte[] Array, int Count);
 }

@@ -119,9 +119,9 @@ public sealed class AgentApiEndpointsSpecs : IAsyncLifetime
     {
         await PastOneMebibyteOfLogsAsync();
 
-        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Line.Contains("startup logs refused", StringComparison.Ordinal));
+        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Message.Contains("startup logs refused", StringComparison.Ordinal));
         Assert.Equal((LogLevel.Warning, 6242), (refusal.Level, refusal.EventId.Id));
-        Assert.Contains("Agent main: startup logs refused, the agent's logs reached 1048576 bytes", refusal.Line, StringComparison.Ordinal);
+        Assert.Contains("Agent main: startup logs refused, the agent's logs reached 1048576 bytes", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]

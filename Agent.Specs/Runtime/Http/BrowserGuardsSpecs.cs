@@ -46,7 +46,7 @@ public sealed class BrowserGuardsSpecs : IAsyncLifetime
     {
         await _harness.CurlAsync("/api/v2/workspaceagents/main/pty?reconnect=x", [.. Upgrade, "-H", $"Origin: {Evil}"]);
 
-        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Line.Contains("Refused GET", StringComparison.Ordinal));
+        var refusal = Assert.Single(_harness.Logs.Entries, entry => entry.Message.Contains("Refused GET", StringComparison.Ordinal));
         Assert.Equal((LogLevel.Warning, 1001), (refusal.Level, refusal.EventId.Id));
     }
 

@@ -9,6 +9,7 @@ using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Yamux;
 using Agent.Specs.Runtime.ControlPlane;
 using Agent.Specs.Utilities;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.Relay.Endpoint;
@@ -19,6 +20,8 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private readonly AgentCounters _counters = new();
+    private readonly CapturingLoggerProvider _agentLogs = new();
+    private ILoggerFactory _agentLoggerFactory = null!;
     private ControlPlaneHarness _harness = null!;
     private IRelayLink _link = null!;
     private TcpListener? _echo;
@@ -26,14 +29,17 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _harness = await ControlPlaneHarness.StartAsync();
+        _agentLoggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(_agentLogs));
+        var serviceLogger = _agentLoggerFactory.CreateLogger("Specs.SshService");
         var services = new RelayServices
         {
             Ssh = async (stream, cancellationToken) =>
             {
+                serviceLogger.LogInformation("the SSH service serves a stream");
                 await stream.WriteAsync("SSH-2.0-fake\r\n"u8.ToArray(), cancellationToken);
             },
         };
-        var connector = new RelayConnector(_harness.Address, ControlPlaneHarness.MainToken.ToString(), services, _counters, new YamuxOptions(), NullLoggerFactory.Instance);
+        var connector = new RelayConnector(_harness.Address, ControlPlaneHarness.MainToken.ToString(), services, _counters, new YamuxOptions(), _agentLoggerFactory);
         _link = await connector.ConnectAsync(CancellationToken.None).WaitAsync(Deadline);
         await Eventually.WaitAsync(() => _harness.Server.Relays.IsConnected("main"), "the relay to attach", Deadline);
     }
@@ -43,6 +49,7 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
         _echo?.Stop();
         await _link.DisposeAsync();
         await _harness.DisposeAsync();
+        _agentLoggerFactory.Dispose();
     }
 
     [Fact]
@@ -82,6 +89,47 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
         Assert.Equal("hello relay", received);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, status);
         await Eventually.WaitAsync(() => _counters.Totals().ConnectionsByProtocol.GetValueOrDefault("tcp") >= 1, "the connection to be counted", Deadline);
+    }
+
+    [Fact]
+    public async Task Connect_ForwardedPort_ControlPlaneLogsTheStreamIdAndTheAgentWithAnEventId()
+    {
+        var port = StartEcho();
+        using var socket = await ConnectAsync(port);
+
+        var connected = await LoggedAsync(_harness.Logs, entry => entry.EventId.Id == 6063, "the client's connection logged");
+
+        Assert.Equal(LogLevel.Debug, connected.Level);
+        Assert.Equal("main", connected.Property("Agent"));
+        Assert.Equal(port, connected.Property("Port"));
+        var streamId = Assert.IsType<uint>(connected.Property("StreamId"));
+        Assert.Equal($"Client connected to port {port} of agent main (stream {streamId})", connected.Message);
+    }
+
+    [Fact]
+    public async Task Connect_AgentService_AgentLogsTheStreamIdWithAnEventIdAndTheServiceInItsScope()
+    {
+        using var socket = await ConnectAsync(RelayPorts.Ssh);
+
+        var served = await LoggedAsync(_agentLogs, entry => entry.EventId.Id == 6022, "the stream handed to its service logged");
+        var service = await LoggedAsync(_agentLogs, entry => entry.Message == "the SSH service serves a stream", "the service's own line");
+
+        Assert.Equal("ssh", served.Property("Service"));
+        var streamId = Assert.IsType<uint>(served.Property("StreamId"));
+        Assert.Equal($"Relayed stream {streamId} to ssh", served.Message);
+        Assert.Equal(1u, streamId % 2); // the control plane is the yamux client: it opens odd ids
+        Assert.Equal(streamId, service.Property("StreamId"));
+    }
+
+    [Fact]
+    public async Task Relay_Lost_TheControlPlanesYamuxLinesCarryTheAgent()
+    {
+        await _link.DisposeAsync();
+
+        var ended = await LoggedAsync(_harness.Logs, entry => entry.EventId.Id is 6003 or 6004, "the control plane's yamux session to end");
+
+        Assert.Equal("main", ended.Property("Agent"));
+        Assert.StartsWith("yamux: session ended: ", ended.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,6 +211,9 @@ public sealed class RelayEndToEndSpecs : IAsyncLifetime
 
         Assert.Contains("\"relay\":\"connected\"", summary, StringComparison.Ordinal);
     }
+
+    private static async Task<LogEntry> LoggedAsync(CapturingLoggerProvider logs, Func<LogEntry, bool> match, string what)
+        => (await Eventually.WaitAsync(() => Task.FromResult(logs.Entries.Where(match).Cast<LogEntry?>().FirstOrDefault()), entry => entry is not null, what, Deadline))!.Value;
 
     private static HttpRequestMessage UpgradeRequest(int port, string agent = "main")
     {
