@@ -41,7 +41,8 @@ public sealed class SshChannelMultiplexer
     private readonly Dictionary<uint, (TaskCompletionSource<SshChannel> Waiter, Func<SshChannel, ISshChannelHandler> CreateHandler)> _pendingOutgoing = [];
     private readonly HashSet<uint> _abandoned = [];
     private readonly CancellationTokenSource _closed = new();
-    private long _lastReceived = Environment.TickCount64;
+    private readonly TimeProvider _time;
+    private long _lastReceived;
     private uint _nextId;
     private bool _ended;
 
@@ -52,9 +53,12 @@ public sealed class SshChannelMultiplexer
         IReadOnlyDictionary<string, SshGlobalRequestHandler> globalRequests,
         AgentCounters? counters,
         SshChannelLimits limits,
+        TimeProvider time,
         ILogger logger)
     {
         _transport = transport;
+        _time = time;
+        _lastReceived = time.GetTimestamp();
         _limits = limits;
         Id = Interlocked.Increment(ref _lastId);
         UserName = login.User;
@@ -94,7 +98,7 @@ public sealed class SshChannelMultiplexer
         }
     }
 
-    /// <summary>When the last message from the peer arrived (<see cref="Environment.TickCount64"/>), for keepalives.</summary>
+    /// <summary>When the last message from the peer arrived (a timestamp of the connection's <see cref="TimeProvider"/>), for keepalives.</summary>
     internal long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>
@@ -165,7 +169,7 @@ public sealed class SshChannelMultiplexer
                 var message = await _transport.ReceiveAsync(cancellationToken);
                 if (message is not { } payload)
                     return;
-                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                Volatile.Write(ref _lastReceived, _time.GetTimestamp());
                 await DispatchAsync(payload, cancellationToken);
             }
         }
