@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
@@ -76,10 +77,14 @@ public sealed class SshConnectionFuzzSpecs
         AuthenticationMode = mode % 2 == PublicKey ? SshAuthenticationMode.PublicKey : SshAuthenticationMode.Trusted,
         AuthorizeKey = request => request.Blob.Span.SequenceEqual(ClientKey.PublicKeyBlob.Span) ? LoginRestrictions.None : null,
         VerifySignature = (key, algorithm, data, signature) => SshPublicKey.Verify(key.Span, algorithm, data.Span, signature.Span),
-        PtyLauncher = new FakePtyLauncher(),
-        ProcessLauncher = new FuzzPipedProcessLauncher(),
-        EnvironmentSource = () => new SshSessionEnvironmentSnapshot(
-            new Manifest(), new AgentEnvironment(home, _ => null, "v0.0.0", string.Empty, home, "/usr/local/bin/agent", "coder"), "agent-token"),
+        ChannelTypes = SshSessionChannelType.With(new Dictionary<string, SshChannelOpenHandler>(), new SshSessionOptions
+        {
+            PtyLauncher = new FakePtyLauncher(),
+            ProcessLauncher = new FuzzPipedProcessLauncher(),
+            EnvironmentSource = () => new SshSessionEnvironmentSnapshot(
+                new Manifest(), new AgentEnvironment(home, _ => null, "v0.0.0", string.Empty, home, "/usr/local/bin/agent", "coder"), "agent-token"),
+            Logger = logger,
+        }),
         KeepAliveInterval = null,
         LoggerFactory = new SingleLoggerFactory(logger),
     };

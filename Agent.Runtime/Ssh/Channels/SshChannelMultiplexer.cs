@@ -31,7 +31,7 @@ public sealed class SshChannelMultiplexer
 
     private readonly ISshConnectionTransport _transport;
     private readonly IReadOnlyDictionary<string, SshChannelOpenHandler> _channelTypes;
-    private readonly IReadOnlyDictionary<string, SshGlobalRequestHandler> _globalRequests;
+    private readonly GlobalRequestDispatcher _globalRequests;
     private readonly AgentCounters? _counters;
     private readonly ILogger _logger;
     private readonly SshChannelLimits _limits;
@@ -41,7 +41,8 @@ public sealed class SshChannelMultiplexer
     private readonly Dictionary<uint, (TaskCompletionSource<SshChannel> Waiter, Func<SshChannel, ISshChannelHandler> CreateHandler)> _pendingOutgoing = [];
     private readonly HashSet<uint> _abandoned = [];
     private readonly CancellationTokenSource _closed = new();
-    private long _lastReceived = Environment.TickCount64;
+    private readonly TimeProvider _time;
+    private long _lastReceived;
     private uint _nextId;
     private bool _ended;
 
@@ -52,15 +53,18 @@ public sealed class SshChannelMultiplexer
         IReadOnlyDictionary<string, SshGlobalRequestHandler> globalRequests,
         AgentCounters? counters,
         SshChannelLimits limits,
+        TimeProvider time,
         ILogger logger)
     {
         _transport = transport;
+        _time = time;
+        _lastReceived = time.GetTimestamp();
         _limits = limits;
         Id = Interlocked.Increment(ref _lastId);
         UserName = login.User;
         Restrictions = login.Restrictions;
         _channelTypes = channelTypes;
-        _globalRequests = globalRequests;
+        _globalRequests = new GlobalRequestDispatcher(globalRequests, logger);
         _counters = counters;
         _logger = logger;
     }
@@ -94,7 +98,7 @@ public sealed class SshChannelMultiplexer
         }
     }
 
-    /// <summary>When the last message from the peer arrived (<see cref="Environment.TickCount64"/>), for keepalives.</summary>
+    /// <summary>When the last message from the peer arrived (a timestamp of the connection's <see cref="TimeProvider"/>), for keepalives.</summary>
     internal long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>
@@ -120,9 +124,7 @@ public sealed class SshChannelMultiplexer
             _pendingOutgoing[channel.LocalId] = (waiter, createHandler);
         try
         {
-            var payload = new SshWriter(32 + data.Length).Write(MessageNumber.ChannelOpen).WriteString(type).WriteUInt32(channel.LocalId)
-                .WriteUInt32(SshChannelLimits.InitialWindow).WriteUInt32(LocalMaxPacket).WriteRaw(data.Span).ToArray();
-            await SendAsync(payload, cancellationToken);
+            await SendAsync(ChannelMessages.Open(type, channel.LocalId, SshChannelLimits.InitialWindow, LocalMaxPacket, data.Span), cancellationToken);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Closed);
             return await waiter.Task.WaitAsync(linked.Token);
         }
@@ -165,7 +167,7 @@ public sealed class SshChannelMultiplexer
                 var message = await _transport.ReceiveAsync(cancellationToken);
                 if (message is not { } payload)
                     return;
-                Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                Volatile.Write(ref _lastReceived, _time.GetTimestamp());
                 await DispatchAsync(payload, cancellationToken);
             }
         }
@@ -173,56 +175,6 @@ public sealed class SshChannelMultiplexer
         {
             EndAll();
         }
-    }
-
-    private static (string Name, bool WantReply, ReadOnlyMemory<byte> Data) ParseGlobalRequest(ReadOnlyMemory<byte> payload)
-    {
-        var reader = new SshReader(payload.Span);
-        reader.ReadMessageNumber();
-        var name = reader.ReadString();
-        var wantReply = reader.ReadBoolean();
-        return (name, wantReply, payload[(payload.Length - reader.Remaining)..]);
-    }
-
-    private static (string Type, uint Sender, uint Window, uint MaxPacket, ReadOnlyMemory<byte> Data) ParseOpen(ReadOnlyMemory<byte> payload)
-    {
-        var reader = new SshReader(payload.Span);
-        reader.ReadMessageNumber();
-        var type = reader.ReadString();
-        var sender = reader.ReadUInt32();
-        var window = reader.ReadUInt32();
-        var maxPacket = reader.ReadUInt32();
-        return (type, sender, window, maxPacket, payload[(payload.Length - reader.Remaining)..]);
-    }
-
-    private static (uint Recipient, SshChannelRequest Request) ParseRequest(ReadOnlyMemory<byte> payload)
-    {
-        var reader = new SshReader(payload.Span);
-        reader.ReadMessageNumber();
-        var recipient = reader.ReadUInt32();
-        var type = reader.ReadString();
-        var wantReply = reader.ReadBoolean();
-        return (recipient, new SshChannelRequest(type, wantReply, payload[(payload.Length - reader.Remaining)..]));
-    }
-
-    // The channel number of a message addressed to a channel (it follows the message number).
-    private static uint Recipient(ReadOnlySpan<byte> payload)
-    {
-        var reader = new SshReader(payload);
-        reader.ReadMessageNumber();
-        return reader.ReadUInt32();
-    }
-
-    private static ReadOnlyMemory<byte> ParseData(ReadOnlyMemory<byte> payload, bool extended)
-    {
-        var reader = new SshReader(payload.Span);
-        reader.ReadMessageNumber();
-        reader.ReadUInt32();
-        if (extended)
-            reader.ReadUInt32();
-        var length = reader.ReadBinary().Length;
-        reader.EnsureEnd("channel data");
-        return payload.Slice(payload.Length - length, length);
     }
 
     private async ValueTask DispatchAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -235,8 +187,8 @@ public sealed class SshChannelMultiplexer
             case MessageNumber.ChannelData:
             case MessageNumber.ChannelExtendedData:
                 {
-                    var channel = Find(Recipient(payload.Span), number);
-                    var data = ParseData(payload, number == MessageNumber.ChannelExtendedData);
+                    var channel = Find(ChannelMessages.Recipient(payload.Span), number);
+                    var data = ChannelMessages.ReadData(payload, number == MessageNumber.ChannelExtendedData);
                     _counters?.AddReceived(data.Length);
                     if (!channel.OnData(data, number == MessageNumber.ChannelExtendedData))
                         await channel.AcknowledgeDiscardedAsync(cancellationToken);
@@ -245,18 +197,16 @@ public sealed class SshChannelMultiplexer
 
             case MessageNumber.ChannelWindowAdjust:
                 {
-                    var reader = new SshReader(payload.Span);
-                    reader.ReadMessageNumber();
-                    var channel = Find(reader.ReadUInt32(), number);
-                    channel.OnWindowAdjust(reader.ReadUInt32());
+                    var (recipient, bytes) = ChannelMessages.ReadWindowAdjust(payload.Span);
+                    Find(recipient, number).OnWindowAdjust(bytes);
                     break;
                 }
 
             case MessageNumber.ChannelEof:
-                Find(Recipient(payload.Span), number).OnRemoteEof();
+                Find(ChannelMessages.Recipient(payload.Span), number).OnRemoteEof();
                 break;
             case MessageNumber.ChannelClose:
-                await Find(Recipient(payload.Span), number).OnRemoteCloseAsync(cancellationToken);
+                await Find(ChannelMessages.Recipient(payload.Span), number).OnRemoteCloseAsync(cancellationToken);
                 break;
             case MessageNumber.ChannelRequest:
                 await HandleChannelRequestAsync(payload, cancellationToken);
@@ -269,7 +219,7 @@ public sealed class SshChannelMultiplexer
                 await HandleOpenReplyAsync(payload, number, cancellationToken);
                 break;
             case MessageNumber.GlobalRequest:
-                await HandleGlobalRequestAsync(payload, cancellationToken);
+                await _globalRequests.HandleAsync(this, payload, cancellationToken);
                 break;
             case MessageNumber.ChannelSuccess:
             case MessageNumber.ChannelFailure:
@@ -336,40 +286,12 @@ public sealed class SshChannelMultiplexer
         }
     }
 
-    private async ValueTask HandleGlobalRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        var (name, wantReply, data) = ParseGlobalRequest(payload);
-        var result = SshGlobalRequestResult.Failed;
-        if (_globalRequests.TryGetValue(name, out var handler))
-        {
-            try
-            {
-                result = await handler(this, data, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not SshProtocolException)
-            {
-                _logger.LogWarning(e, "Global request {Name} failed", name);
-            }
-        }
-        else
-        {
-            _logger.LogDebug("Declining global request {Name}", name);
-        }
-
-        if (!wantReply)
-            return;
-        var reply = new SshWriter(8 + result.ResponseData.Length).Write(result.Success ? MessageNumber.RequestSuccess : MessageNumber.RequestFailure);
-        if (result.Success)
-            reply.WriteRaw(result.ResponseData.Span);
-        await SendAsync(reply.ToArray(), cancellationToken);
-    }
-
     private async ValueTask HandleOpenAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var (type, sender, window, maxPacket, data) = ParseOpen(payload);
+        var (type, sender, window, maxPacket, data) = ChannelMessages.ReadOpen(payload);
         if (!_channelTypes.TryGetValue(type, out var handler))
         {
-            _logger.LogDebug("Refusing a channel of unknown type {Type}", type);
+            _logger.UnknownChannelType(Id, type);
             await SendOpenFailureAsync(sender, ChannelOpenFailureReason.UnknownChannelType, "unknown channel type", cancellationToken);
             return;
         }
@@ -378,7 +300,7 @@ public sealed class SshChannelMultiplexer
         if (channel is null)
         {
             if (refusal!.Reason == ChannelOpenFailureReason.ConnectFailed)
-                _logger.LogDebug("Refusing a {Type} channel: the connection is ending", type);
+                _logger.ChannelRefusedWhileEnding(Id, type);
             else if (SshChannelLimits.IsSession(type))
                 _logger.SessionRefused(Id, RemoteEndPoint, _limits.MaxSessions);
             else
@@ -404,7 +326,7 @@ public sealed class SshChannelMultiplexer
         }
         catch (Exception e)
         {
-            _logger.LogWarning(e, "Opening a {Type} channel failed", channel.Type);
+            _logger.ChannelOpenFailed(e, Id, channel.Type);
             result = SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, e.Message);
         }
 
@@ -413,8 +335,7 @@ public sealed class SshChannelMultiplexer
             if (result.Handler is { } channelHandler)
             {
                 channel.Handler = channelHandler;
-                var confirmation = new SshWriter(24).Write(MessageNumber.ChannelOpenConfirmation).WriteUInt32(channel.RemoteId).WriteUInt32(channel.LocalId)
-                    .WriteUInt32(SshChannelLimits.InitialWindow).WriteUInt32(LocalMaxPacket).ToArray();
+                var confirmation = ChannelMessages.OpenConfirmation(channel.RemoteId, channel.LocalId, SshChannelLimits.InitialWindow, LocalMaxPacket);
 
                 // Open before the confirmation leaves: the client may send requests for the channel the moment it
                 // reads it, and the receive loop must find the channel then.
@@ -441,7 +362,7 @@ public sealed class SshChannelMultiplexer
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            _logger.LogDebug("The connection ended while a {Type} channel was being opened", channel.Type);
+            _logger.ConnectionEndedDuringOpen(Id, channel.Type);
             channel.End();
         }
     }
@@ -450,6 +371,10 @@ public sealed class SshChannelMultiplexer
     {
         var reader = new SshReader(payload.Span);
         reader.ReadMessageNumber();
+
+        // RFC 4254 §5.1 SSH_MSG_CHANNEL_OPEN_CONFIRMATION: byte 91, uint32 recipient channel, uint32 sender channel,
+        // uint32 initial window size, uint32 maximum packet size; SSH_MSG_CHANNEL_OPEN_FAILURE: byte 92, uint32
+        // recipient channel, uint32 reason code, string description, string language tag
         var localId = reader.ReadUInt32();
         SshChannel? channel;
         TaskCompletionSource<SshChannel>? waiter = null;
@@ -500,7 +425,7 @@ public sealed class SshChannelMultiplexer
 
     private async ValueTask HandleChannelRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var (recipient, request) = ParseRequest(payload);
+        var (recipient, request) = ChannelMessages.ReadRequest(payload);
         var channel = Find(recipient, MessageNumber.ChannelRequest);
         var success = false;
         if (channel.Handler is { } handler)
@@ -511,7 +436,7 @@ public sealed class SshChannelMultiplexer
             }
             catch (Exception e) when (e is not OperationCanceledException and not SshProtocolException)
             {
-                _logger.LogWarning(e, "Channel request {Type} on channel {Channel} failed", request.Type, channel.LocalId);
+                _logger.ChannelRequestFailed(e, Id, request.Type, channel.LocalId);
             }
         }
 
@@ -519,8 +444,7 @@ public sealed class SshChannelMultiplexer
         {
             if (!request.WantReply)
                 return;
-            var reply = new SshWriter(8).Write(success ? MessageNumber.ChannelSuccess : MessageNumber.ChannelFailure).WriteUInt32(channel.RemoteId).ToArray();
-            await SendAsync(reply, cancellationToken);
+            await SendAsync(ChannelMessages.RequestReply(success, channel.RemoteId), cancellationToken);
         }
         finally
         {
@@ -529,11 +453,7 @@ public sealed class SshChannelMultiplexer
     }
 
     private ValueTask SendOpenFailureAsync(uint recipient, ChannelOpenFailureReason reason, string description, CancellationToken cancellationToken)
-    {
-        var payload = new SshWriter(32 + description.Length).Write(MessageNumber.ChannelOpenFailure).WriteUInt32(recipient)
-            .WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty).ToArray();
-        return SendAsync(payload, cancellationToken);
-    }
+        => SendAsync(ChannelMessages.OpenFailure(recipient, reason, description), cancellationToken);
 
     private void EndAll()
     {
@@ -561,7 +481,7 @@ public sealed class SshChannelMultiplexer
             }
             catch (Exception e)
             {
-                _logger.LogWarning(e, "Ending channel {Channel} failed", channel.LocalId);
+                _logger.ChannelEndFailed(e, Id, channel.LocalId);
             }
         }
     }

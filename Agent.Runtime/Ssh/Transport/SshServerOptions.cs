@@ -51,9 +51,6 @@ public sealed class SshServerOptions
     /// <summary>How many received messages may wait for <see cref="SshServerTransport.ReceiveAsync"/> before reading pauses.</summary>
     public int ReceiveQueueCapacity { get; init; } = 256;
 
-    /// <summary>Socket send and receive buffer size for sockets accepted through the socket overload.</summary>
-    public int SocketBufferSize { get; init; } = 4 * 1024 * 1024;
-
     /// <summary>The clock of the deadlines and the time-based re-key.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -71,7 +68,7 @@ public sealed class SshServerOptions
             throw new ArgumentException("SoftwareVersion must be 1-200 printable ASCII characters without spaces or '-'", nameof(SoftwareVersion));
         if (PreAuthenticationTimeout <= TimeSpan.Zero || RekeyInterval <= TimeSpan.Zero)
             throw new ArgumentException("timeouts must be positive", nameof(PreAuthenticationTimeout));
-        if (RekeyBytes < 1024 || ReceiveQueueCapacity < 1 || SocketBufferSize < 4096)
+        if (RekeyBytes < 1024 || ReceiveQueueCapacity < 1)
             throw new ArgumentException("a limit is out of range", nameof(RekeyBytes));
     }
 

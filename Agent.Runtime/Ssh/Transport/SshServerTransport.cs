@@ -1,10 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
-using Agent.Runtime.Ssh.Algorithms.Ciphers;
-using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -28,14 +24,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
     /// <summary>Client-initiated re-keys allowed before authentication; one more ends the connection.</summary>
     private const int MaxRekeysBeforeAuthentication = 1;
-    private const string StrictClient = "kex-strict-c-v00@openssh.com";
-    private const string StrictServer = "kex-strict-s-v00@openssh.com";
-    private const string ExtInfoClient = "ext-info-c";
-    private const string ExtInfoServer = "ext-info-s";
     private const string UserAuthService = "ssh-userauth";
-
-    // What userauth verifies (as sshd, the certificate algorithms too).
-    private static readonly string[] ServerSignatureAlgorithms = [.. Keys.SshPublicKey.SignatureAlgorithms, .. Keys.SshCertificate.SignatureAlgorithms];
 
     private static readonly TimeSpan DisconnectWriteTimeout = TimeSpan.FromSeconds(2);
 
@@ -44,36 +33,19 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private readonly ILogger _logger;
     private readonly string _serverVersion;
     private readonly PacketReader _reader;
-    private readonly PacketWriter _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TransportWriter _writer;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Channel<byte[]> _inbound;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _deadlineGate = new();
+    private readonly KeyExchanger _kex;
 
     private Task _readLoop = Task.CompletedTask;
     private ITimer? _deadline;
     private int _closing;
     private SshProtocolException? _failure;
-    private byte[]? _sessionId;
-    private bool _strict;
-    private bool _clientWantsExtInfo;
     private bool _serviceAccepted;
-    private bool _initialKexDone;
-    private bool _authenticated;
     private Action? _onAuthenticated;
-    private int _rekeysBeforeAuthentication;
-    private int _packetsBeforeFirstKexInit;
-    private long _lastKexTimestamp;
-
-    // Key exchange state. The send side (_kexInProgress, _kexGate, _serverKexInit) changes under _writeLock only.
-    private bool _kexInProgress;
-    private TaskCompletionSource _kexGate = NewCompletedGate();
-    private KexInitMessage? _serverKexInit;
-    private KexInitMessage? _clientKexInit;
-    private NegotiatedAlgorithms? _negotiated;
-    private IPacketProtection? _pendingReceiveProtection;
-    private bool _ignoreGuessedPacket;
 
     private SshServerTransport(Stream stream, EndPoint? localEndPoint, EndPoint? remoteEndPoint, SshServerOptions options, ILogger logger)
     {
@@ -84,18 +56,18 @@ public sealed class SshServerTransport : ISshConnectionTransport
         RemoteEndPoint = remoteEndPoint;
         _serverVersion = "SSH-2.0-" + options.SoftwareVersion;
         _reader = new PacketReader(stream);
-        _writer = new PacketWriter(stream);
+        _writer = new TransportWriter(stream, _lifetime.Token);
         _inbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _lastKexTimestamp = options.TimeProvider.GetTimestamp();
+        _kex = new KeyExchanger(options, _serverVersion, _writer, _reader, logger, remoteEndPoint);
     }
 
-    public ReadOnlyMemory<byte> SessionId => _sessionId ?? throw new InvalidOperationException("no key exchange has completed");
+    public ReadOnlyMemory<byte> SessionId => _kex.State.SessionId ?? throw new InvalidOperationException("no key exchange has completed");
 
-    public string ClientVersion { get; private set; } = string.Empty;
+    public string ClientVersion => _kex.ClientVersion;
 
     /// <summary>Our identification line, e.g. <c>SSH-2.0-Agent_0.1.0</c>.</summary>
     public string ServerVersion => _serverVersion;
@@ -105,25 +77,11 @@ public sealed class SshServerTransport : ISshConnectionTransport
     public EndPoint? LocalEndPoint { get; }
 
     /// <summary>The algorithms of the latest completed key exchange, e.g. for logs.</summary>
-    public string? NegotiatedSummary { get; private set; }
+    public string? NegotiatedSummary => _kex.NegotiatedSummary;
 
     /// <summary>Accepts a connection on <paramref name="stream"/> with no known addresses.</summary>
     public static Task<SshServerTransport> AcceptAsync(Stream stream, SshServerOptions options, ILogger logger, CancellationToken cancellationToken)
         => AcceptAsync(stream, null, null, options, logger, cancellationToken);
-
-    /// <summary>
-    /// Accepts an accepted TCP socket: no Nagle delay, large socket buffers, and its addresses for
-    /// <c>SSH_CLIENT</c>/<c>SSH_CONNECTION</c>.
-    /// </summary>
-    public static Task<SshServerTransport> AcceptAsync(Socket socket, SshServerOptions options, ILogger logger, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(socket);
-        ArgumentNullException.ThrowIfNull(options);
-        socket.NoDelay = true;
-        socket.SendBufferSize = options.SocketBufferSize;
-        socket.ReceiveBufferSize = options.SocketBufferSize;
-        return AcceptAsync(new NetworkStream(socket, ownsSocket: true), socket.LocalEndPoint, socket.RemoteEndPoint, options, logger, cancellationToken);
-    }
 
     /// <summary>
     /// Runs the version exchange, the first key exchange and the <c>ssh-userauth</c> service request, and returns the
@@ -179,7 +137,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     public void CompleteAuthentication()
     {
         SetAuthenticationDeadline(null);
-        Volatile.Write(ref _authenticated, true);
+        _kex.State.Authenticated = true;
         Interlocked.Exchange(ref _onAuthenticated, null)?.Invoke();
     }
 
@@ -215,21 +173,21 @@ public sealed class SshServerTransport : ISshConnectionTransport
         while (true)
         {
             ThrowIfClosed();
-            await _kexGate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _kex.State.Gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 ThrowIfClosed();
-                if (_kexInProgress)
+                if (_kex.State.InProgress)
                     continue;
                 await WriteLockedAsync(payload).ConfigureAwait(false);
-                if (RekeyDue(_writer.BytesSinceKeyChange))
-                    await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
+                if (_kex.RekeyDue(_writer.BytesSinceKeyChange))
+                    await _kex.BeginLockedAsync().ConfigureAwait(false);
                 return;
             }
             finally
             {
-                _writeLock.Release();
+                _writer.Release();
             }
         }
     }
@@ -238,7 +196,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
             return;
-        _logger.LogInformation("SSH connection {Remote}: disconnecting ({Reason}: {Description})", RemoteEndPoint, reason, description);
+        _logger.Disconnecting(RemoteEndPoint, reason, description);
         await SendDisconnectAndCloseAsync(reason, description).ConfigureAwait(false);
     }
 
@@ -251,38 +209,22 @@ public sealed class SshServerTransport : ISshConnectionTransport
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
-            _logger.LogDebug(e, "SSH connection {Remote}: read loop ended", RemoteEndPoint);
+            _logger.ReadLoopEnded(e, RemoteEndPoint);
         }
 
         SetAuthenticationDeadline(null);
         _reader.Dispose();
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _writer.Dispose();
-            _pendingReceiveProtection?.Dispose();
-            _pendingReceiveProtection = null;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        await _writer.UnderLockAsync(
+            () =>
+            {
+                _kex.State.PendingReceiveProtection?.Dispose();
+                _kex.State.PendingReceiveProtection = null;
+                return ValueTask.CompletedTask;
+            },
+            CancellationToken.None).ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
 
         _lifetime.Dispose();
-    }
-
-    private static TaskCompletionSource NewCompletedGate()
-    {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        gate.SetResult();
-        return gate;
-    }
-
-    private static byte[] Encode(Action<SshWriter> build)
-    {
-        var writer = new SshWriter();
-        build(writer);
-        return writer.ToArray();
     }
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
@@ -292,12 +234,12 @@ public sealed class SshServerTransport : ISshConnectionTransport
         try
         {
             // As sshd: our line, the client's, then KEXINIT, so a peer that is no SSH client reads two lines of text.
-            await UnderWriteLockAsync(() => _writer.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token), linked.Token).ConfigureAwait(false);
-            ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
-            await UnderWriteLockAsync(BeginKeyExchangeLockedAsync, linked.Token).ConfigureAwait(false);
+            await _writer.UnderLockAsync(() => _writer.Packets.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token), linked.Token).ConfigureAwait(false);
+            _kex.ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
+            await _writer.UnderLockAsync(_kex.BeginLockedAsync, linked.Token).ConfigureAwait(false);
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-            _logger.LogInformation("SSH connection {Remote}: {Client}; {Algorithms}", RemoteEndPoint, ClientVersion, NegotiatedSummary);
+            _logger.Connected(RemoteEndPoint, ClientVersion, NegotiatedSummary);
         }
         catch (SshProtocolException e)
         {
@@ -337,7 +279,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             return _failure ?? failure;
         _failure = failure;
         _logger.IdentificationRefused(RemoteEndPoint, refusal.Why, refusal.Reply);
-        await WriteLastAndCloseAsync(token => _writer.WriteRawAsync(Encoding.ASCII.GetBytes(refusal.Reply + "\r\n"), token), "the refusal").ConfigureAwait(false);
+        await WriteLastAndCloseAsync((packets, token) => packets.WriteRawAsync(Encoding.ASCII.GetBytes(refusal.Reply + "\r\n"), token), "the refusal").ConfigureAwait(false);
         return failure;
     }
 
@@ -357,8 +299,8 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
                 if (!await DispatchAsync(packet.Value, token).ConfigureAwait(false))
                     return;
-                if (_clientKexInit is null && _serverKexInit is null && RekeyDue(_reader.BytesSinceKeyChange))
-                    await StartOurKeyExchangeAsync(token).ConfigureAwait(false);
+                if (_kex.State.Idle && _kex.RekeyDue(_reader.BytesSinceKeyChange))
+                    await _kex.StartAsync(token).ConfigureAwait(false);
             }
         }
         catch (SshProtocolException e)
@@ -373,7 +315,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _logger.LogError(e, "SSH connection {Remote}: unexpected failure", RemoteEndPoint);
+            _logger.UnexpectedFailure(e, RemoteEndPoint);
             await FailAsync(new SshProtocolException(DisconnectReason.ProtocolError, "internal error: " + e.GetType().Name)).ConfigureAwait(false);
         }
     }
@@ -382,13 +324,14 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private async ValueTask<bool> DispatchAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var number = (MessageNumber)payload.Span[0];
-        var initialKex = !_initialKexDone;
-        if (initialKex && _clientKexInit is null && number != MessageNumber.KexInit)
-            _packetsBeforeFirstKexInit++;
-        var inKex = _clientKexInit is not null;
-        if (_ignoreGuessedPacket && inKex && number is >= (MessageNumber)30 and <= (MessageNumber)49)
+        var kex = _kex.State;
+        var initialKex = !kex.InitialDone;
+        if (initialKex && kex.ClientKexInit is null && number != MessageNumber.KexInit)
+            kex.PacketsBeforeFirstKexInit++;
+        var inKex = kex.ClientKexInit is not null;
+        if (kex.IgnoreGuessedPacket && inKex && number is >= (MessageNumber)30 and <= (MessageNumber)49)
         {
-            _ignoreGuessedPacket = false;
+            kex.IgnoreGuessedPacket = false;
             _logger.GuessedPacketIgnored(RemoteEndPoint, (byte)number);
             return true;
         }
@@ -399,27 +342,27 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 OnPeerDisconnected(payload.Span);
                 return false;
             case MessageNumber.Ignore or MessageNumber.Debug or MessageNumber.Unimplemented:
-                if (_strict && initialKex)
+                if (kex.Strict && initialKex)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, $"message {(byte)number} during the initial key exchange in strict mode");
                 if (number == MessageNumber.Unimplemented)
-                    _logger.LogDebug("SSH connection {Remote}: the client did not implement one of our messages", RemoteEndPoint);
+                    _logger.PeerUnimplemented(RemoteEndPoint);
                 return true;
             case MessageNumber.KexInit:
                 if (inKex)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, "a second KEXINIT during a key exchange");
-                if (_sessionId is not null && !Volatile.Read(ref _authenticated) && ++_rekeysBeforeAuthentication > MaxRekeysBeforeAuthentication)
+                if (kex.SessionId is not null && !kex.Authenticated && ++kex.RekeysBeforeAuthentication > MaxRekeysBeforeAuthentication)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, $"more than {MaxRekeysBeforeAuthentication} re-key before authentication");
-                await OnClientKexInitAsync(payload, cancellationToken).ConfigureAwait(false);
+                await _kex.OnClientKexInitAsync(payload, cancellationToken).ConfigureAwait(false);
                 return true;
             case MessageNumber.KexEcdhInit:
-                if (!inKex || _negotiated is null || _pendingReceiveProtection is not null)
+                if (!inKex || kex.Negotiated is null || kex.PendingReceiveProtection is not null)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, "an unexpected KEX_ECDH_INIT");
-                await OnKexEcdhInitAsync(payload, cancellationToken).ConfigureAwait(false);
+                await _kex.OnKexEcdhInitAsync(payload, cancellationToken).ConfigureAwait(false);
                 return true;
             case MessageNumber.NewKeys:
-                if (_pendingReceiveProtection is null)
+                if (kex.PendingReceiveProtection is null)
                     throw new SshProtocolException(DisconnectReason.ProtocolError, "an unexpected NEWKEYS");
-                OnClientNewKeys(payload.Span);
+                _kex.OnClientNewKeys(payload.Span);
                 return true;
         }
 
@@ -437,7 +380,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if ((byte)number < 50)
         {
             var sequence = _reader.LastSequence;
-            await SendTransportAsync(Encode(w => w.Write(MessageNumber.Unimplemented).WriteUInt32(sequence)), cancellationToken).ConfigureAwait(false);
+            await _writer.SendNowAsync(TransportMessages.Unimplemented(sequence), cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -449,190 +392,19 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
     private async ValueTask OnServiceRequestAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var reader = new SshReader(payload.Span[1..]);
-        var service = reader.ReadString();
-        reader.EnsureEnd("SERVICE_REQUEST");
+        var service = TransportMessages.ReadServiceRequest(payload.Span);
         if (_serviceAccepted || service != UserAuthService)
             throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service '{service}' is not available");
-        await SendTransportAsync(Encode(w => w.Write(MessageNumber.ServiceAccept).WriteString(UserAuthService)), cancellationToken).ConfigureAwait(false);
+        await _writer.SendNowAsync(TransportMessages.ServiceAccept(UserAuthService), cancellationToken).ConfigureAwait(false);
         _serviceAccepted = true;
         _ready.TrySetResult();
-    }
-
-    private async ValueTask OnClientKexInitAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        var client = KexInitMessage.Parse(payload.Span);
-        if (_sessionId is null)
-        {
-            _strict = client.KeyExchange.Contains(StrictClient);
-            _clientWantsExtInfo = client.KeyExchange.Contains(ExtInfoClient);
-            if (_strict && _packetsBeforeFirstKexInit > 0)
-                throw new SshProtocolException(DisconnectReason.ProtocolError, "strict key exchange: KEXINIT was not the client's first packet");
-        }
-
-        KexInitMessage server;
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_serverKexInit is null)
-                await BeginKeyExchangeLockedAsync().ConfigureAwait(false);
-            server = _serverKexInit!;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        _clientKexInit = client;
-        _negotiated = NegotiatedAlgorithms.Negotiate(client, server);
-        _ignoreGuessedPacket = FirstKexPacketGuess.MustIgnore(client, server);
-    }
-
-    private async ValueTask OnKexEcdhInitAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        var negotiated = _negotiated!;
-        var reader = new SshReader(payload.Span[1..]);
-        var clientValue = reader.ReadBinary().ToArray();
-        reader.EnsureEnd("KEX_ECDH_INIT");
-        var method = _options.KeyExchangeAlgorithms.First(k => k.Name == negotiated.KeyExchange).Create();
-        var result = method.Respond(clientValue);
-        var hostKey = FindHostKey(negotiated.HostKey);
-        var hostKeyBlob = hostKey.PublicKeyBlob.Span;
-        var hash = KeyDerivation.ExchangeHash(
-            method.Hash,
-            ClientVersion,
-            _serverVersion,
-            _clientKexInit!.Payload,
-            _serverKexInit!.Payload,
-            hostKeyBlob,
-            clientValue,
-            result.ServerValue,
-            result.EncodedSharedSecret);
-        var first = _sessionId is null;
-        var sessionId = _sessionId ?? hash;
-        var signature = hostKey.Sign(negotiated.HostKey, hash);
-        var reply = Encode(w => w.Write(MessageNumber.KexEcdhReply).WriteBinary(hostKey.PublicKeyBlob.Span).WriteBinary(result.ServerValue).WriteBinary(signature));
-
-        byte[] Derive(char letter, int length) => KeyDerivation.Derive(method.Hash, result.EncodedSharedSecret, hash, letter, sessionId, length);
-        var sendProtection = PacketProtectionFactory.Create(
-            negotiated.CipherServerToClient,
-            negotiated.MacServerToClient,
-            Derive('D', PacketProtectionFactory.KeyLength(negotiated.CipherServerToClient)),
-            Derive('B', PacketProtectionFactory.IvLength(negotiated.CipherServerToClient)),
-            Derive('F', PacketProtectionFactory.MacKeyLength(negotiated.CipherServerToClient, negotiated.MacServerToClient)));
-        _pendingReceiveProtection = PacketProtectionFactory.Create(
-            negotiated.CipherClientToServer,
-            negotiated.MacClientToServer,
-            Derive('C', PacketProtectionFactory.KeyLength(negotiated.CipherClientToServer)),
-            Derive('A', PacketProtectionFactory.IvLength(negotiated.CipherClientToServer)),
-            Derive('E', PacketProtectionFactory.MacKeyLength(negotiated.CipherClientToServer, negotiated.MacClientToServer)));
-        CryptographicOperations.ZeroMemory(result.EncodedSharedSecret);
-        _sessionId = sessionId;
-
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _writer.WritePacketAsync(reply, cancellationToken).ConfigureAwait(false);
-            await _writer.WritePacketAsync(new[] { (byte)MessageNumber.NewKeys }, cancellationToken).ConfigureAwait(false);
-            _writer.SetProtection(sendProtection);
-            if (_strict)
-                _writer.Sequence = 0;
-            if (first && _clientWantsExtInfo)
-            {
-                var extInfo = Encode(w => w.Write(MessageNumber.ExtInfo).WriteUInt32(1).WriteString("server-sig-algs").WriteNameList(ServerSignatureAlgorithms));
-                await _writer.WritePacketAsync(extInfo, cancellationToken).ConfigureAwait(false);
-            }
-
-            _serverKexInit = null;
-            _kexInProgress = false;
-            _kexGate.TrySetResult();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private void OnClientNewKeys(ReadOnlySpan<byte> payload)
-    {
-        if (payload.Length != 1)
-            throw new SshProtocolException(DisconnectReason.ProtocolError, "NEWKEYS carries unexpected bytes");
-        _reader.SetProtection(_pendingReceiveProtection!);
-        _pendingReceiveProtection = null;
-        _initialKexDone = true;
-        if (_strict)
-            _reader.Sequence = 0;
-        var negotiated = _negotiated!;
-        NegotiatedSummary = $"kex {negotiated.KeyExchange}, host key {negotiated.HostKey}, cipher {negotiated.CipherClientToServer}/{negotiated.CipherServerToClient}, "
-            + $"MAC {negotiated.MacClientToServer ?? "<implicit>"}/{negotiated.MacServerToClient ?? "<implicit>"}{(_strict ? ", strict" : string.Empty)}";
-        _logger.LogDebug("SSH connection {Remote}: key exchange done ({Algorithms})", RemoteEndPoint, NegotiatedSummary);
-        _clientKexInit = null;
-        _negotiated = null;
-        _ignoreGuessedPacket = false;
-        Volatile.Write(ref _lastKexTimestamp, _options.TimeProvider.GetTimestamp());
-    }
-
-    private IHostKey FindHostKey(string algorithm)
-        => _options.HostKeys.FirstOrDefault(k => k.SignatureAlgorithms.Contains(algorithm))
-            ?? throw new SshProtocolException(DisconnectReason.KeyExchangeFailed, $"no host key for {algorithm}");
-
-    /// <summary>Sends our KEXINIT and closes the send gate. Call with <see cref="_writeLock"/> held.</summary>
-    private async ValueTask BeginKeyExchangeLockedAsync()
-    {
-        if (_kexInProgress)
-            return;
-        var kex = _options.KeyExchangeAlgorithms.Select(k => k.Name).ToList();
-        if (_sessionId is null)
-        {
-            kex.Add(ExtInfoServer);
-            kex.Add(StrictServer);
-        }
-        else if (_strict)
-        {
-            kex.Add(StrictServer);
-        }
-
-        var hostKeys = _options.HostKeys.SelectMany(k => k.SignatureAlgorithms).Distinct().ToList();
-        var message = KexInitMessage.Create(kex, hostKeys, _options.Ciphers, _options.Macs);
-        _kexGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _kexInProgress = true;
-        _serverKexInit = message;
-        await _writer.WritePacketAsync(message.Payload, _lifetime.Token).ConfigureAwait(false);
-    }
-
-    private ValueTask StartOurKeyExchangeAsync(CancellationToken cancellationToken)
-    {
-        _logger.LogDebug("SSH connection {Remote}: re-keying", RemoteEndPoint);
-        return UnderWriteLockAsync(BeginKeyExchangeLockedAsync, cancellationToken);
-    }
-
-    /// <summary>Whether we should start a re-key: only after authentication, by bytes in one direction or by time.</summary>
-    private bool RekeyDue(long bytesSinceKeyChange)
-        => Volatile.Read(ref _authenticated)
-            && (bytesSinceKeyChange >= _options.RekeyBytes || _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastKexTimestamp)) >= _options.RekeyInterval);
-
-    /// <summary>Sends a transport message at once (also during a key exchange).</summary>
-    private ValueTask SendTransportAsync(byte[] payload, CancellationToken cancellationToken)
-        => UnderWriteLockAsync(() => _writer.WritePacketAsync(payload, _lifetime.Token), cancellationToken);
-
-    private async ValueTask UnderWriteLockAsync(Func<ValueTask> write, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await write().ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
     }
 
     private async ValueTask WriteLockedAsync(ReadOnlyMemory<byte> payload)
     {
         try
         {
-            await _writer.WritePacketAsync(payload, _lifetime.Token).ConfigureAwait(false);
+            await _writer.Packets.WritePacketAsync(payload, _writer.Lifetime).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -654,20 +426,17 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
     private void OnPeerDisconnected(ReadOnlySpan<byte> payload)
     {
-        var reason = DisconnectReason.ByApplication;
-        var description = string.Empty;
+        var (reason, description) = (DisconnectReason.ByApplication, "(malformed DISCONNECT)");
         try
         {
-            var reader = new SshReader(payload[1..]);
-            reason = (DisconnectReason)reader.ReadUInt32();
-            description = reader.ReadString();
+            (reason, description) = TransportMessages.ReadDisconnect(payload);
         }
         catch (SshProtocolException)
         {
-            description = "(malformed DISCONNECT)";
+            // Logged as malformed; the client is gone either way.
         }
 
-        _logger.LogInformation("SSH connection {Remote}: the client disconnected ({Reason}: {Description})", RemoteEndPoint, reason, description);
+        _logger.PeerDisconnected(RemoteEndPoint, reason, description);
         OnPeerClosed("the client disconnected");
     }
 
@@ -675,7 +444,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     {
         var first = Interlocked.Exchange(ref _closing, 1) == 0;
         if (first)
-            _logger.LogDebug("SSH connection {Remote}: {Why}", RemoteEndPoint, why);
+            _logger.PeerClosed(RemoteEndPoint, why);
         _ready.TrySetException(new SshProtocolException(DisconnectReason.ConnectionLost, why));
         CloseStream();
     }
@@ -685,37 +454,26 @@ public sealed class SshServerTransport : ISshConnectionTransport
         if (Interlocked.Exchange(ref _closing, 1) != 0)
             return;
         _failure = exception;
-        _logger.LogWarning("SSH connection {Remote} ({Client}): {Message}; disconnecting ({Reason})", RemoteEndPoint, ClientVersion, exception.Message, exception.Reason);
+        _logger.ConnectionFailed(RemoteEndPoint, ClientVersion, exception.Message, exception.Reason);
         _ready.TrySetException(exception);
         await SendDisconnectAndCloseAsync(exception.Reason, exception.Message).ConfigureAwait(false);
     }
 
     private Task SendDisconnectAndCloseAsync(DisconnectReason reason, string description)
         => WriteLastAndCloseAsync(
-            token => _writer.WritePacketAsync(Encode(w => w.Write(MessageNumber.Disconnect).WriteUInt32((uint)reason).WriteString(description).WriteString(string.Empty)), token),
+            (packets, token) => packets.WritePacketAsync(TransportMessages.Disconnect(reason, description), token),
             "DISCONNECT");
 
     // The last write of a connection, then the close: skipped when the write lock stays busy, bounded in time.
-    private async Task WriteLastAndCloseAsync(Func<CancellationToken, ValueTask> write, string what)
+    private async Task WriteLastAndCloseAsync(Func<PacketWriter, CancellationToken, ValueTask> write, string what)
     {
         try
         {
-            if (await _writeLock.WaitAsync(DisconnectWriteTimeout).ConfigureAwait(false))
-            {
-                try
-                {
-                    using var timeout = new CancellationTokenSource(DisconnectWriteTimeout);
-                    await write(timeout.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _writeLock.Release();
-                }
-            }
+            await _writer.WriteLastAsync(write, DisconnectWriteTimeout).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
         {
-            _logger.LogDebug("SSH connection {Remote}: {What} was not sent: {Error}", RemoteEndPoint, what, e.Message);
+            _logger.LastWriteSkipped(RemoteEndPoint, what, e.Message);
         }
         finally
         {
@@ -736,7 +494,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             // Already disposed: the connection is closed anyway.
         }
 
-        _kexGate.TrySetResult();
+        _kex.State.Release();
         _stream.Dispose();
     }
 }

@@ -5,8 +5,8 @@ namespace Agent.Runtime.Sshd.Forwarding;
 
 /// <summary>
 /// Port, Unix socket and agent forwarding for the SSH server, as handlers to register in
-/// <see cref="Ssh.Connection.SshConnectionOptions"/>: channel types (<c>ssh -L</c>), global requests
-/// (<c>ssh -R</c>) and session requests (<c>ssh -A</c>, <c>ssh -X</c>).
+/// <see cref="Ssh.Connection.SshConnectionOptions"/> (channel types for <c>ssh -L</c>, global requests for <c>ssh -R</c>)
+/// and in <see cref="SshSessionOptions"/> (session requests for <c>ssh -A</c>, <c>ssh -X</c>).
 /// </summary>
 public static class SshForwarding
 {

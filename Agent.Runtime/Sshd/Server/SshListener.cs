@@ -9,14 +9,18 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Runtime.Sshd.Server;
 
 /// <summary>
-/// A TCP listener that runs <see cref="SshServerTransport.AcceptAsync(Socket, SshServerOptions, ILogger, CancellationToken)"/>
-/// and then a handler for every connection. Each connection needs a slot of the server's <see cref="SshAdmission"/>
+/// A TCP listener that tunes every accepted socket (no Nagle delay, <see cref="SocketBufferSize"/> buffers), runs
+/// <see cref="SshServerTransport.AcceptAsync(Stream, EndPoint, EndPoint, SshServerOptions, ILogger, CancellationToken)"/>
+/// on it and then a handler. Each connection needs a slot of the server's <see cref="SshAdmission"/>
 /// (per-source and <c>MaxStartups</c> caps before authentication, a bound after it); a refused one is closed at once
 /// and logged at most once per <see cref="RefusalLogInterval"/>. A failing accept backs off (<see cref="AcceptBackoff"/>).
 /// One connection's failure is logged and ends only that connection.
 /// </summary>
 public sealed class SshListener : IAsyncDisposable
 {
+    /// <summary>Socket send and receive buffer size of accepted connections (one stream filling a fast link).</summary>
+    public const int SocketBufferSize = 4 * 1024 * 1024;
+
     private readonly TcpListener _listener;
     private readonly SshServerOptions _options;
     private readonly Func<SshServerTransport, CancellationToken, Task> _handler;
@@ -130,7 +134,11 @@ public sealed class SshListener : IAsyncDisposable
         var token = _stopping.Token;
         try
         {
-            var transport = await SshServerTransport.AcceptAsync(socket, _options, _logger, token).ConfigureAwait(false);
+            socket.NoDelay = true;
+            socket.SendBufferSize = SocketBufferSize;
+            socket.ReceiveBufferSize = SocketBufferSize;
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            var transport = await SshServerTransport.AcceptAsync(stream, socket.LocalEndPoint, remote, _options, _logger, token).ConfigureAwait(false);
             await using (transport.ConfigureAwait(false))
             {
                 // Runs inside CompleteAuthentication, before the client hears of its success, so the slot is free

@@ -38,6 +38,20 @@ public static class SshServerFactory
             HomeDirectory = () => environment().Environment.HomeDirectory,
             Logger = loggerFactory.CreateLogger("Agent.Ssh.Forwarding"),
         };
+        var sessions = new SshSessionOptions
+        {
+            PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
+            ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
+            EnvironmentSource = environment,
+            Counters = counters,
+            AddresslessClient = settings.AddresslessClient,
+            Subsystems = new Dictionary<string, SshSubsystemHandler>(StringComparer.Ordinal)
+            {
+                [SftpSubsystem.Name] = SftpSubsystem.Create(() => environment().Environment.HomeDirectory, sftpLogger),
+            },
+            SessionRequests = SshForwarding.SessionRequests(forwarding),
+            Logger = loggerFactory.CreateLogger("Agent.Ssh.Session"),
+        };
         var connection = new SshConnectionOptions
         {
             AuthenticationMode = settings.Authentication,
@@ -46,19 +60,10 @@ public static class SshServerFactory
             // The agent runs as one user: other names are refused (a typo, or someone probing), as sshd refuses unknown users.
             AuthorizeUser = user => string.Equals(user, environment().Environment.UserName, StringComparison.Ordinal),
             VerifySignature = (key, algorithm, data, signature) => SshCertificate.VerifyUserAuth(key.Span, algorithm, data.Span, signature.Span),
-            PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
-            ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
-            EnvironmentSource = environment,
             Counters = counters,
             MaxConnectionLifetime = settings.MaxConnectionLifetime,
-            AddresslessClient = settings.AddresslessClient,
-            Subsystems = new Dictionary<string, SshSubsystemHandler>(StringComparer.Ordinal)
-            {
-                [SftpSubsystem.Name] = SftpSubsystem.Create(() => environment().Environment.HomeDirectory, sftpLogger),
-            },
-            ChannelTypes = SshForwarding.ChannelTypes(forwarding),
+            ChannelTypes = SshSessionChannelType.With(SshForwarding.ChannelTypes(forwarding), sessions),
             GlobalRequests = SshForwarding.GlobalRequests(forwarding),
-            SessionRequests = SshForwarding.SessionRequests(forwarding),
             LoggerFactory = loggerFactory,
         };
         var transport = new SshServerOptions { HostKeys = hostKeys.Keys };

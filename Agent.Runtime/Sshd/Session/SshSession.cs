@@ -7,7 +7,6 @@ using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
-using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -39,7 +38,7 @@ internal sealed class SshSession : ISshChannelHandler
     private const ushort DefaultRows = 24;
 
     private readonly SshChannel _channel;
-    private readonly SshConnectionOptions _options;
+    private readonly SshSessionOptions _options;
     private readonly ILogger _logger;
     private readonly List<KeyValuePair<string, string>> _clientEnvironment = [];
     private readonly List<KeyValuePair<string, string>> _extraEnvironment = [];
@@ -54,7 +53,7 @@ internal sealed class SshSession : ISshChannelHandler
     private long _outputMoved;
     private int _writesInFlight;
 
-    public SshSession(SshChannel channel, SshConnectionOptions options, ILogger logger)
+    public SshSession(SshChannel channel, SshSessionOptions options, ILogger logger)
     {
         _channel = channel;
         _options = options;

@@ -3,6 +3,7 @@ using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Terminal;
@@ -14,25 +15,35 @@ namespace Agent.Specs.Fakes.Ssh;
 
 /// <summary>
 /// One in-memory connection: <see cref="SshConnectionHandler"/> serving an <see cref="InMemorySshTransport"/>,
-/// driven by an <see cref="SshTestClient"/>. Real piped processes (<c>/bin/sh</c>), a fake PTY launcher.
+/// driven by an <see cref="SshTestClient"/>, with the server's <c>session</c> channel type registered. Real piped
+/// processes (<c>/bin/sh</c>), a fake PTY launcher.
 /// </summary>
 public sealed class SshServerHarness : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    public SshServerHarness(Func<SshConnectionOptions, SshConnectionOptions>? configure = null)
+    public SshServerHarness(
+        Func<SshConnectionOptions, SshConnectionOptions>? configure = null,
+        Func<SshSessionOptions, SshSessionOptions>? configureSessions = null)
     {
         Home = new TempDirectory();
         Counters = new AgentCounters();
         Logger = new RecordingLogger();
         var environment = new AgentEnvironment(Home.Path, Environment.GetEnvironmentVariable, "v0.0.0", string.Empty, Home.Path, "/usr/local/bin/agent", "coder");
-        var options = new SshConnectionOptions
+        var sessions = new SshSessionOptions
         {
-            AuthenticationMode = SshAuthenticationMode.Trusted,
             PtyLauncher = Pty,
             ProcessLauncher = new PipedProcessLauncher(NullLogger<PipedProcessLauncher>.Instance, "/bin/sh"),
             EnvironmentSource = () => new SshSessionEnvironmentSnapshot(Manifest, environment, "agent-token"),
             Counters = Counters,
+            Logger = Logger,
+        };
+        Sessions = configureSessions is null ? sessions : configureSessions(sessions);
+        var options = new SshConnectionOptions
+        {
+            AuthenticationMode = SshAuthenticationMode.Trusted,
+            Counters = Counters,
+            ChannelTypes = SshSessionChannelType.With(new Dictionary<string, SshChannelOpenHandler>(), Sessions),
             LoggerFactory = new SingleLoggerFactory(Logger),
         };
         Options = configure is null ? options : configure(options);
@@ -51,6 +62,8 @@ public sealed class SshServerHarness : IAsyncDisposable
 
     public RecordingLogger Logger { get; }
 
+    public SshSessionOptions Sessions { get; }
+
     public SshConnectionOptions Options { get; }
 
     public InMemorySshTransport Transport { get; }
@@ -59,11 +72,22 @@ public sealed class SshServerHarness : IAsyncDisposable
 
     public Task Server { get; }
 
-    public static async Task<SshServerHarness> LoggedInAsync(Func<SshConnectionOptions, SshConnectionOptions>? configure = null)
+    public static async Task<SshServerHarness> LoggedInAsync(
+        Func<SshConnectionOptions, SshConnectionOptions>? configure = null,
+        Func<SshSessionOptions, SshSessionOptions>? configureSessions = null)
     {
-        var harness = new SshServerHarness(configure);
+        var harness = new SshServerHarness(configure, configureSessions);
         await harness.Client.LoginTrustedAsync();
         return harness;
+    }
+
+    /// <summary><paramref name="options"/> with <paramref name="channelTypes"/> registered beside the ones it has (<c>session</c>).</summary>
+    public static SshConnectionOptions WithChannelTypes(SshConnectionOptions options, IReadOnlyDictionary<string, SshChannelOpenHandler> channelTypes)
+    {
+        var merged = new Dictionary<string, SshChannelOpenHandler>(options.ChannelTypes, StringComparer.Ordinal);
+        foreach (var (name, handler) in channelTypes)
+            merged[name] = handler;
+        return options with { ChannelTypes = merged };
     }
 
     public async ValueTask DisposeAsync()

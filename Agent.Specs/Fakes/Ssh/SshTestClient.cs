@@ -19,6 +19,7 @@ public sealed class SshTestClient : IAsyncDisposable
     private readonly List<byte[]> _authReplies = [];
     private readonly List<byte[]> _globalReplies = [];
     private readonly List<string> _violations = [];
+    private readonly List<string> _serverGlobalRequests = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private uint _nextId = 100;
@@ -41,6 +42,16 @@ public sealed class SshTestClient : IAsyncDisposable
         {
             lock (_gate)
                 return [.. _violations];
+        }
+    }
+
+    /// <summary>The names of the global requests the server sent (keepalives); the client does not answer them.</summary>
+    public IReadOnlyList<string> ServerGlobalRequests
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _serverGlobalRequests];
         }
     }
 
@@ -248,6 +259,9 @@ public sealed class SshTestClient : IAsyncDisposable
             case MessageNumber.RequestSuccess:
             case MessageNumber.RequestFailure:
                 _globalReplies.Add(payload);
+                return;
+            case MessageNumber.GlobalRequest:
+                _serverGlobalRequests.Add(reader.ReadString());
                 return;
         }
 

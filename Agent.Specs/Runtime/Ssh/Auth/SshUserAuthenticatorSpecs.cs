@@ -159,16 +159,12 @@ public class SshUserAuthenticatorSpecs
     }
 
     private static SshServerHarness PublicKeyHarness(int maxAttempts = 6)
-        => new(options => new Agent.Runtime.Ssh.Connection.SshConnectionOptions
+        => new(options => options with
         {
             AuthenticationMode = SshAuthenticationMode.PublicKey,
             AuthorizeKey = request => request.Blob.Span.SequenceEqual(AuthorizedKey) ? LoginRestrictions.None : null,
             VerifySignature = (_, algorithm, data, signature) => algorithm == "ssh-ed25519" && signature.Span.SequenceEqual(SHA256.HashData(data.Span)),
             MaxAuthenticationAttempts = maxAttempts,
-            PtyLauncher = options.PtyLauncher,
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            LoggerFactory = options.LoggerFactory,
         });
 
     private static async Task StartAsync(SshTestClient client)

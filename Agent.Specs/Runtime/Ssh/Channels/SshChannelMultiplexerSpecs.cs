@@ -188,16 +188,9 @@ public class SshChannelMultiplexerSpecs
         SshConnectionOptions options,
         Dictionary<string, SshGlobalRequestHandler>? globalRequests = null,
         Dictionary<string, SshChannelOpenHandler>? channelTypes = null)
-        => new()
+        => SshServerHarness.WithChannelTypes(options, channelTypes ?? new Dictionary<string, SshChannelOpenHandler>()) with
         {
-            AuthenticationMode = options.AuthenticationMode,
-            PtyLauncher = options.PtyLauncher,
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            Counters = options.Counters,
-            LoggerFactory = options.LoggerFactory,
             GlobalRequests = globalRequests ?? new Dictionary<string, SshGlobalRequestHandler>(),
-            ChannelTypes = channelTypes ?? new Dictionary<string, SshChannelOpenHandler>(),
         };
 
     private sealed class IdleChannel : ISshChannelHandler

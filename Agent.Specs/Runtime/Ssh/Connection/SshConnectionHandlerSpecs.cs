@@ -1,6 +1,7 @@
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
 using Agent.Specs.Fakes.Ssh;
+using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Runtime.Ssh.Connection;
 
@@ -18,18 +19,31 @@ public class SshConnectionHandlerSpecs
     [Fact]
     public async Task MaxConnectionLifetime_DisconnectsByApplication()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(options => new SshConnectionOptions
-        {
-            AuthenticationMode = options.AuthenticationMode,
-            PtyLauncher = options.PtyLauncher,
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            LoggerFactory = options.LoggerFactory,
-            MaxConnectionLifetime = TimeSpan.FromMilliseconds(300),
-        });
+        var time = new VirtualTimeProvider();
+        await using var harness = await SshServerHarness.LoggedInAsync(options => options with { MaxConnectionLifetime = TimeSpan.FromHours(1), KeepAliveInterval = null, TimeProvider = time });
+
+        await Eventually.WaitAsync(() => time.HasTimerDueAt(TimeSpan.FromHours(1)), "the lifetime timer");
+        time.Advance(TimeSpan.FromHours(1) - TimeSpan.FromSeconds(1));
+        Assert.False(harness.Server.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
         await harness.Server.WaitAsync(SshTestClient.Deadline);
+
         Assert.Equal(DisconnectReason.ByApplication, harness.Transport.DisconnectedWith);
         Assert.Contains("maximum", harness.Transport.DisconnectDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthenticationTimeout_DisconnectsAClientThatNeverLogsIn()
+    {
+        var time = new VirtualTimeProvider();
+        await using var harness = new SshServerHarness(options => options with { AuthenticationTimeout = TimeSpan.FromMinutes(2), TimeProvider = time });
+
+        await Eventually.WaitAsync(() => time.HasTimerDueAt(TimeSpan.FromMinutes(2)), "the authentication timer");
+        time.Advance(TimeSpan.FromMinutes(2));
+        await harness.Server.WaitAsync(SshTestClient.Deadline);
+
+        Assert.Equal(DisconnectReason.ByApplication, harness.Transport.DisconnectedWith);
+        Assert.Equal("authentication took too long", harness.Transport.DisconnectDescription);
     }
 
     [Fact]

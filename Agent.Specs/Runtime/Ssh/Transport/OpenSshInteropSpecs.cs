@@ -98,7 +98,7 @@ public class OpenSshInteropSpecs
     private static async Task ServeSessionAsync(TcpListener listener, RecordingLogger logger, SshServerOptions options, int outputBytes)
     {
         using var socket = await listener.AcceptSocketAsync().WaitAsync(Bound);
-        await using var transport = await SshServerTransport.AcceptAsync(socket, options, logger, default);
+        await using var transport = await SshServerTransport.AcceptAsync(new NetworkStream(socket, ownsSocket: true), socket.LocalEndPoint, socket.RemoteEndPoint, options, logger, default);
         uint clientChannel = 0;
         while (await transport.ReceiveAsync(default) is { } payload)
         {
@@ -141,7 +141,7 @@ public class OpenSshInteropSpecs
     private static async Task<SshServerTransport> ServeOneAsync(TcpListener listener, RecordingLogger logger, SshServerOptions? options = null)
     {
         using var socket = await listener.AcceptSocketAsync().WaitAsync(Bound);
-        var transport = await SshServerTransport.AcceptAsync(socket, options ?? new SshServerOptions { HostKeys = HostKeys }, logger, default);
+        var transport = await SshServerTransport.AcceptAsync(new NetworkStream(socket, ownsSocket: true), socket.LocalEndPoint, socket.RemoteEndPoint, options ?? new SshServerOptions { HostKeys = HostKeys }, logger, default);
         await using (transport)
         {
             while (await transport.ReceiveAsync(default) is { } payload)

@@ -6,6 +6,7 @@ using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
 using Agent.Runtime.Sshd.Forwarding;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Runtime.Sshd.Forwarding;
@@ -16,7 +17,7 @@ public sealed class SshForwardingSpecs
     [Fact]
     public async Task DirectTcpip_ClosedPort_OpenFailsWithConnectFailedAndTheConnectionGoesOn()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding);
+        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding, WithForwarding);
 
         var channel = await harness.Client.OpenAsync(SshForwarding.DirectTcpip, extra: DirectTcpip("127.0.0.1", Agent.Specs.Utilities.FreePort.Next()));
         var session = await harness.Client.ExecAsync("echo still here");
@@ -33,7 +34,7 @@ public sealed class SshForwardingSpecs
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding);
+        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding, WithForwarding);
 
         var channel = await harness.Client.OpenAsync(SshForwarding.DirectTcpip, extra: DirectTcpip("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port));
         using var accepted = await listener.AcceptSocketAsync().WaitAsync(SshTestClient.Deadline);
@@ -57,7 +58,7 @@ public sealed class SshForwardingSpecs
     [Fact]
     public async Task TcpipForward_PortZeroThenCancel_ReplyCarriesTheBoundPortAndCancelClosesIt()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding);
+        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding, WithForwarding);
 
         var reply = await harness.Client.GlobalRequestAsync(SshForwarding.TcpipForward, w => w.WriteString("localhost").WriteUInt32(0));
         var port = (int)BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(1));
@@ -76,7 +77,7 @@ public sealed class SshForwardingSpecs
     [Fact]
     public async Task TcpipForward_ExplicitPort_ReplyHasNoPortAndTheSamePortTwiceIsRefused()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding);
+        await using var harness = await SshServerHarness.LoggedInAsync(WithForwarding, WithForwarding);
         var port = (uint)Agent.Specs.Utilities.FreePort.Next();
 
         var first = await harness.Client.GlobalRequestAsync(SshForwarding.TcpipForward, w => w.WriteString("127.0.0.1").WriteUInt32(port));
@@ -89,7 +90,7 @@ public sealed class SshForwardingSpecs
     [Fact]
     public async Task TcpipForward_ListenersOfAConnection_ClosedWhenItEnds()
     {
-        var harness = await SshServerHarness.LoggedInAsync(WithForwarding);
+        var harness = await SshServerHarness.LoggedInAsync(WithForwarding, WithForwarding);
         var reply = await harness.Client.GlobalRequestAsync(SshForwarding.TcpipForward, w => w.WriteString(string.Empty).WriteUInt32(0));
         var port = (int)BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(1));
         Assert.True(CanConnect(port));
@@ -101,26 +102,17 @@ public sealed class SshForwardingSpecs
         await harness.DisposeAsync();
     }
 
-    private static SshConnectionOptions WithForwarding(SshConnectionOptions options)
+    private static readonly SshForwardingOptions Forwarding = new()
     {
-        var forwarding = new SshForwardingOptions
-        {
-            HomeDirectory = () => Path.GetTempPath(),
-            Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-        };
-        return new SshConnectionOptions
-        {
-            AuthenticationMode = options.AuthenticationMode,
-            PtyLauncher = options.PtyLauncher,
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            Counters = options.Counters,
-            LoggerFactory = options.LoggerFactory,
-            ChannelTypes = SshForwarding.ChannelTypes(forwarding),
-            GlobalRequests = SshForwarding.GlobalRequests(forwarding),
-            SessionRequests = SshForwarding.SessionRequests(forwarding),
-        };
-    }
+        HomeDirectory = () => Path.GetTempPath(),
+        Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+    };
+
+    private static SshConnectionOptions WithForwarding(SshConnectionOptions options)
+        => SshServerHarness.WithChannelTypes(options, SshForwarding.ChannelTypes(Forwarding)) with { GlobalRequests = SshForwarding.GlobalRequests(Forwarding) };
+
+    private static SshSessionOptions WithForwarding(SshSessionOptions options)
+        => options with { SessionRequests = SshForwarding.SessionRequests(Forwarding) };
 
     private static byte[] DirectTcpip(string host, int port)
         => new SshWriter().WriteString(host).WriteUInt32((uint)port).WriteString("127.0.0.1").WriteUInt32(50000).ToArray();

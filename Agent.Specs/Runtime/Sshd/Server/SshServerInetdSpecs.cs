@@ -1,6 +1,4 @@
 using System.IO.Pipes;
-using Agent.Runtime.Os.Processes;
-using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
@@ -24,9 +22,6 @@ public sealed class SshServerInetdSpecs
     private static readonly SshConnectionOptions BeforeLogin = new()
     {
         AuthenticationMode = SshAuthenticationMode.PublicKey,
-        PtyLauncher = new PtyLauncher(NullLogger<PtyLauncher>.Instance),
-        ProcessLauncher = new PipedProcessLauncher(NullLogger<PipedProcessLauncher>.Instance),
-        EnvironmentSource = () => throw new InvalidOperationException("no session before login"),
         LoggerFactory = NullLoggerFactory.Instance,
     };
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Agent.Runtime.Os.Pty;
-using Agent.Runtime.Ssh.Connection;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,7 +11,7 @@ public class SshSessionRealPtySpecs
     [Fact]
     public async Task ExecWithPty_TtyThenSttySizeAfterWindowChange_ReportsTheTerminalAndItsNewSize()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
+        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: RealPty);
         var channel = await harness.Client.OpenAsync();
         Assert.True(await harness.Client.RequestAsync(channel, "pty-req", w => w.WriteString("xterm").WriteUInt32(80).WriteUInt32(24).WriteUInt32(0).WriteUInt32(0).WriteBinary([0])));
         Assert.True(await harness.Client.RequestAsync(channel, "exec", w => w.WriteString("tty; echo \"term=$TERM\"; read line; stty size")));
@@ -28,7 +28,7 @@ public class SshSessionRealPtySpecs
     [Fact]
     public async Task Input_ToAProcessThatNeverReadsIt_TheServerTakesNoMoreThanItsInitialWindowOneReadAndTheTerminalsBuffer()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
+        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: RealPty);
         var channel = await harness.Client.OpenAsync();
         Assert.True(await harness.Client.RequestAsync(channel, "pty-req", w => w.WriteString("xterm").WriteUInt32(80).WriteUInt32(24).WriteUInt32(0).WriteUInt32(0).WriteBinary([0])));
         Assert.True(await harness.Client.RequestAsync(channel, "exec", w => w.WriteString("echo started; exec sleep 60")));
@@ -52,12 +52,6 @@ public class SshSessionRealPtySpecs
     // the kernel's pseudo-terminal takes before a write to it blocks (its input and flip buffers), generously 128 KiB.
     private const int HeldAtMost = 512 * 1024;
 
-    private static SshConnectionOptions RealPty(SshConnectionOptions options) => new()
-    {
-        AuthenticationMode = options.AuthenticationMode,
-        PtyLauncher = new PtyLauncher(NullLogger<PtyLauncher>.Instance, "/bin/sh"),
-        ProcessLauncher = options.ProcessLauncher,
-        EnvironmentSource = options.EnvironmentSource,
-        LoggerFactory = options.LoggerFactory,
-    };
+    private static SshSessionOptions RealPty(SshSessionOptions options)
+        => options with { PtyLauncher = new PtyLauncher(NullLogger<PtyLauncher>.Instance, "/bin/sh") };
 }

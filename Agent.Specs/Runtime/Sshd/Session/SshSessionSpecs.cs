@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Runtime.Sshd.Session;
@@ -228,7 +229,7 @@ public class SshSessionSpecs
     [Fact]
     public async Task Subsystem_Registered_GetsTheChannelStreamsAndItsResultIsTheExitStatus()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(options => WithSubsystem(options, "echo", async (input, output, ct) =>
+        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: options => WithSubsystem(options, "echo", async (input, output, ct) =>
         {
             var buffer = new byte[5];
             await input.ReadExactlyAsync(buffer, ct);
@@ -255,17 +256,10 @@ public class SshSessionSpecs
         await harness.Client.WaitClosedAsync(channel);
     }
 
-    private static Agent.Runtime.Ssh.Connection.SshConnectionOptions WithSubsystem(
-        Agent.Runtime.Ssh.Connection.SshConnectionOptions options, string name, Func<Stream, Stream, CancellationToken, Task<int>> handler)
-        => new()
+    private static SshSessionOptions WithSubsystem(SshSessionOptions options, string name, Func<Stream, Stream, CancellationToken, Task<int>> handler)
+        => options with
         {
-            AuthenticationMode = options.AuthenticationMode,
-            PtyLauncher = options.PtyLauncher,
-            ProcessLauncher = options.ProcessLauncher,
-            EnvironmentSource = options.EnvironmentSource,
-            Counters = options.Counters,
-            LoggerFactory = options.LoggerFactory,
-            Subsystems = new Dictionary<string, Agent.Runtime.Sshd.Session.SshSubsystemHandler> { [name] = (_, input, output, ct) => handler(input, output, ct) },
+            Subsystems = new Dictionary<string, SshSubsystemHandler> { [name] = (_, input, output, ct) => handler(input, output, ct) },
         };
 
     private static bool IsAlive(int pid)
