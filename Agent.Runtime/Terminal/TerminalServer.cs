@@ -12,15 +12,15 @@ namespace Agent.Runtime.Terminal;
 /// little-endian length and the init JSON, then concatenated JSON requests from the client and raw output bytes
 /// to it. The terminals themselves are <see cref="TerminalSessions"/>.
 /// </summary>
-public sealed class ReconnectingPtyServer
+public sealed class TerminalServer
 {
     private const int ReadChunkBytes = 16 << 10;
 
     private readonly TerminalSessions _sessions;
-    private readonly ReconnectingPtyServerOptions _options;
+    private readonly TerminalServerOptions _options;
     private readonly ILogger _logger;
 
-    public ReconnectingPtyServer(TerminalSessions sessions, ReconnectingPtyServerOptions options, ILogger logger)
+    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,9 +33,9 @@ public sealed class ReconnectingPtyServer
 
     /// <summary>The init frame for <paramref name="init"/>: length prefix and JSON.</summary>
     /// <exception cref="ArgumentException">The JSON is longer than 65535 bytes.</exception>
-    public static byte[] EncodeInit(ReconnectingPtyInit init)
+    public static byte[] EncodeInit(TerminalInit init)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(init, TerminalJsonContext.Default.ReconnectingPtyInit);
+        var json = JsonSerializer.SerializeToUtf8Bytes(init, TerminalJsonContext.Default.TerminalInit);
         if (json.Length > ushort.MaxValue)
             throw new ArgumentException($"the init frame is {json.Length} bytes; at most {ushort.MaxValue} fit", nameof(init));
         var frame = new byte[2 + json.Length];
@@ -125,7 +125,7 @@ public sealed class ReconnectingPtyServer
         }
     }
 
-    private async Task<ReconnectingPtyInit?> ReadInitAsync(Stream connection, CancellationToken cancellationToken)
+    private async Task<TerminalInit?> ReadInitAsync(Stream connection, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.InitTimeout);
@@ -142,7 +142,7 @@ public sealed class ReconnectingPtyServer
 
             var json = new byte[length];
             await connection.ReadExactlyAsync(json, timeout.Token).ConfigureAwait(false);
-            var init = JsonSerializer.Deserialize(json, TerminalJsonContext.Default.ReconnectingPtyInit);
+            var init = JsonSerializer.Deserialize(json, TerminalJsonContext.Default.TerminalInit);
             if (init is null || string.IsNullOrEmpty(init.Id))
             {
                 _logger.LogWarning("Reconnecting PTY: the init frame has no ID");
