@@ -65,14 +65,14 @@ public sealed class TerminalServer
             }
             catch (Exception e) when (e is TerminalCapacityException or ObjectDisposedException)
             {
-                _logger.LogWarning("Reconnecting PTY {Id} refused: {Reason}", init.Id, e.Message);
+                _logger.TerminalRefused(init.Id, e.Message);
                 return;
             }
 #pragma warning disable CA1031 // Whatever the launcher throws ends this connection only, with the reason logged.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _logger.LogError(e, "Reconnecting PTY {Id}: could not start {Command}", init.Id, init.Command.Length == 0 ? "the login shell" : init.Command);
+                _logger.TerminalStartFailed(e, init.Id, init.Command.Length == 0 ? "the login shell" : init.Command);
                 return;
             }
 
@@ -86,7 +86,7 @@ public sealed class TerminalServer
                 {
                     // Tell the client first (the close follows the final output), then stop reading from it.
                     if (client.Overflowed)
-                        _logger.LogWarning("Reconnecting PTY {Id}: the client was too slow and is disconnected", init.Id);
+                        _logger.TerminalClientTooSlow(init.Id);
                     await CloseQuietlyAsync(connection).ConfigureAwait(false);
 
                     // Give the peer a moment to acknowledge the close (a WebSocket answers with its own close frame):
@@ -136,7 +136,7 @@ public sealed class TerminalServer
             var length = BinaryPrimitives.ReadUInt16LittleEndian(prefix);
             if (length == 0 || length > _options.MaxInitBytes)
             {
-                _logger.LogWarning("Reconnecting PTY: init frame of {Length} bytes refused (1 to {Max} allowed)", length, _options.MaxInitBytes);
+                _logger.InitFrameSizeRefused(length, _options.MaxInitBytes);
                 return null;
             }
 
@@ -145,7 +145,7 @@ public sealed class TerminalServer
             var init = JsonSerializer.Deserialize(json, TerminalJsonContext.Default.TerminalInit);
             if (init is null || string.IsNullOrEmpty(init.Id))
             {
-                _logger.LogWarning("Reconnecting PTY: the init frame has no ID");
+                _logger.InitFrameWithoutId();
                 return null;
             }
 
@@ -153,19 +153,19 @@ public sealed class TerminalServer
         }
         catch (JsonException e)
         {
-            _logger.LogWarning("Reconnecting PTY: failed to unmarshal init: {Reason}", e.Message);
+            _logger.InitFrameMalformed(e.Message);
         }
         catch (EndOfStreamException)
         {
-            _logger.LogWarning("Reconnecting PTY: the connection ended inside the init frame");
+            _logger.InitFrameCut();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Reconnecting PTY: no init frame within {Timeout}", _options.InitTimeout);
+            _logger.InitFrameTimedOut(_options.InitTimeout);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
         {
-            _logger.LogDebug("Reconnecting PTY: the connection ended before its init frame: {Reason}", e.Message);
+            _logger.EndedBeforeInitFrame(e.Message);
         }
 
         return null;
@@ -231,11 +231,11 @@ public sealed class TerminalServer
         }
         catch (JsonException e)
         {
-            _logger.LogWarning("Reconnecting PTY {Id}: bad request, closing the connection: {Reason}", id, e.Message);
+            _logger.BadRequest(id, e.Message);
         }
         catch (InvalidDataException e)
         {
-            _logger.LogWarning("Reconnecting PTY {Id}: closing the connection: {Reason}", id, e.Message);
+            _logger.ConnectionClosing(id, e.Message);
         }
     }
 }
