@@ -19,6 +19,13 @@ public interface IPtyProcess : IDisposable
     /// <summary>How the process ended; completes when it was reaped.</summary>
     Task<PtyExit> Exited { get; }
 
+    /// <summary>
+    /// Pulls the next output into <paramref name="buffer"/>, waiting until there is some; 0 after the last byte or once
+    /// disposed. The pull alternative to <see cref="Output"/> (use one or the other): output not read stays in the
+    /// terminal, whose full buffer then stops the process, so a consumer reads only when it has room.
+    /// </summary>
+    ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
     /// <summary>Writes input to the terminal (keystrokes, pasted text).</summary>
     ValueTask WriteAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken);
 

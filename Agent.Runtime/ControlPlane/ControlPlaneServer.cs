@@ -101,7 +101,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
-        new PtyEndpoint(store, relays, logger, stopping).Map(app);
+        new TerminalEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         new ListeningPortsEndpoint(store, relays).Map(app);
         TerminalPage.Map(app);

@@ -38,7 +38,7 @@ public sealed class AgentServices : IDisposable
             services.Push(Disposable.Create(() => ssh.DisposeAsync().AsTask().GetAwaiter().GetResult()));
             var terminals = agent.CreateTerminals(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()), options.Terminal);
             services.Push(terminals);
-            var pty = new ReconnectingPtyServer(terminals, ReconnectingPtyServerOptions.Default, loggerFactory.CreateLogger<ReconnectingPtyServer>());
+            var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>());
             var api = AgentApiServer.Create(
                 AgentApiSources.From(agent, Scheduler.Default),
                 new AgentApiOptions { UnixSocketPath = Path.Join(options.DataDirectory, "api", "api.sock"), TcpEndpoint = options.ApiAddress },
@@ -52,7 +52,7 @@ public sealed class AgentServices : IDisposable
             var relayed = new RelayServices
             {
                 Ssh = (stream, cancellationToken) => ssh.ServeAsync(stream, null, null, cancellationToken),
-                ReconnectingPty = pty.ServeAsync,
+                ReconnectingPty = terminalServer.ServeAsync,
                 Speedtest = speedtest.ServeAsync,
                 HttpApi = (stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken),
             };

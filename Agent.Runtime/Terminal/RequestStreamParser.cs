@@ -41,7 +41,7 @@ public sealed class RequestStreamParser
     /// <summary>The next complete request, if the bytes so far hold one.</summary>
     /// <exception cref="JsonException">The bytes are not a stream of JSON objects of the request's shape.</exception>
     /// <exception cref="InvalidDataException">An object is larger than the bound.</exception>
-    public bool TryRead(out ReconnectingPtyRequest request)
+    public bool TryRead(out TerminalRequest request)
     {
         var reader = new Utf8JsonReader(_buffer.AsSpan(_scanned, _length - _scanned), isFinalBlock: false, _state);
         while (reader.Read())
@@ -62,7 +62,7 @@ public sealed class RequestStreamParser
             _state = reader.CurrentState;
             _scanned = end;
             _objectStart = -1;
-            request = JsonSerializer.Deserialize(_buffer.AsSpan(start, end - start), TerminalJsonContext.Default.ReconnectingPtyRequest)
+            request = JsonSerializer.Deserialize(_buffer.AsSpan(start, end - start), TerminalJsonContext.Default.TerminalRequest)
                 ?? throw new JsonException("a request is null");
             Compact();
             return true;

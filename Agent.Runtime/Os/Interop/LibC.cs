@@ -19,12 +19,17 @@ internal static unsafe partial class LibC
     public const int O_RDONLY = 0;
     public const int O_CLOEXEC = 0x80000;
 
+    public const int WNOHANG = 1;
+
+    public const int SYS_pidfd_open = 434;
+
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const short POSIX_SPAWN_SETSID = 0x80;
 
     /// <summary>Bytes reserved for <c>posix_spawnattr_t</c> (336 on x86-64 glibc).</summary>
     public const int SpawnAttributesSize = 1024;
@@ -54,6 +59,13 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
+
+    /// <summary>
+    /// <c>syscall(SYS_pidfd_open, pid, flags)</c> (Linux 5.3; 434 on every architecture): a descriptor that polls
+    /// readable once the child can be reaped. The variadic <c>syscall</c> takes its two integer arguments as fixed ones.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "syscall", SetLastError = true)]
+    public static partial nint SystemCall(nint number, nint first, nint second);
 
     [LibraryImport(Library, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);

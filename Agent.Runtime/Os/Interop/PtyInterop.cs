@@ -31,8 +31,6 @@ internal static unsafe partial class PtyInterop
     public const int SIGHUP = 1;
     public const int SIGCONT = 18;
 
-    public const short POSIX_SPAWN_SETSID = 0x80;
-
     public const uint TIOCSWINSZ = 0x5414;
 
     public const int TCSANOW = 0;

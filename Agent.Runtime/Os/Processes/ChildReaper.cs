@@ -4,38 +4,62 @@ using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Os.Processes;
 
-/// <summary>The dedicated thread that reaps one child with <c>waitpid</c>, so it never stays a zombie.</summary>
-internal static unsafe class ChildReaper
+/// <summary>
+/// Reaps every child the agent starts, so none stays a zombie: a pidfd per child, watched by the one
+/// <see cref="ReadinessPoller"/> thread; once it polls readable the child is collected with <c>waitpid(WNOHANG)</c>.
+/// No thread per child.
+/// </summary>
+internal static class ChildReaper
 {
-    private const int ThreadStackSize = 256 * 1024;
-
     /// <summary>
-    /// Starts a background thread that waits for <paramref name="pid"/> and completes <paramref name="exited"/> with
-    /// <paramref name="decode"/> of its wait status, or with the error of <c>waitpid</c>.
+    /// Completes with the raw wait status of <paramref name="pid"/> once it ended and was reaped, or with the error of
+    /// <c>waitpid</c>. Call it once, right after the spawn: the pid cannot be reused until it was reaped.
     /// </summary>
-    public static void Start<T>(int pid, TaskCompletionSource<T> exited, Func<int, T> decode)
+    /// <exception cref="Win32Exception"><c>pidfd_open</c> failed (a kernel before 5.3, no descriptor left); the child was killed and reaped.</exception>
+    public static Task<int> Watch(int pid)
     {
-        var thread = new Thread(() => Reap(pid, exited, decode), ThreadStackSize) { IsBackground = true, Name = "waitpid " + pid };
-        thread.Start();
+        var pidfd = (int)LibC.SystemCall(LibC.SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            _ = LibC.Kill(pid, LibC.SIGKILL);
+            _ = Collect(pid, block: true, out _);
+            throw new Win32Exception(error, "pidfd_open failed");
+        }
+
+        return ReapAsync(pid, pidfd);
     }
 
-    private static void Reap<T>(int pid, TaskCompletionSource<T> exited, Func<int, T> decode)
+    private static async Task<int> ReapAsync(int pid, int pidfd)
     {
-        int status;
-        while (true)
+        try
         {
-            var result = LibC.WaitPid(pid, &status, 0);
-            if (result == pid)
+            while (true)
             {
-                exited.TrySetResult(decode(status));
-                return;
+                await ReadinessPoller.Shared.WhenReadyAsync(pidfd, PtyInterop.POLLIN, CancellationToken.None).ConfigureAwait(false);
+                if (Collect(pid, block: false, out var status))
+                    return status;
             }
-
-            var error = Marshal.GetLastPInvokeError();
-            if (result < 0 && error == LibC.EINTR)
-                continue;
-            exited.TrySetException(new Win32Exception(error, "waitpid failed"));
-            return;
         }
+        finally
+        {
+            _ = LibC.Close(pidfd);
+        }
+    }
+
+    // True with the status once reaped; false when the child is still running (a spurious wake-up).
+    private static unsafe bool Collect(int pid, bool block, out int status)
+    {
+        int result;
+        var raw = 0;
+        do
+            result = LibC.WaitPid(pid, &raw, block ? 0 : LibC.WNOHANG);
+        while (result < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
+        status = raw;
+        if (result == pid)
+            return true;
+        if (result == 0)
+            return false;
+        throw new Win32Exception(Marshal.GetLastPInvokeError(), $"waitpid({pid}) failed");
     }
 }

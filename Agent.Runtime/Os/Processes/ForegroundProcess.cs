@@ -8,19 +8,21 @@ namespace Agent.Runtime.Os.Processes;
 /// <summary>
 /// A program a client command runs in its place, as a shell would: looked up in <c>PATH</c>, on the command's own
 /// standard streams and in its process group (a terminal's ^C reaches both), with this process's environment,
-/// signals back to their defaults, nothing blocked and descriptors 0–2 only. A dedicated thread reaps it with
-/// <c>waitpid</c>.
+/// signals back to their defaults, nothing blocked and descriptors 0–2 only (<see cref="SpawnBuilder"/>), reaped by
+/// <see cref="ChildReaper"/>.
 /// </summary>
-internal sealed unsafe class ForegroundProcess
+internal sealed class ForegroundProcess
 {
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private ForegroundProcess(int id) => Id = id;
+    private ForegroundProcess(int id, Task<int> waitStatus)
+    {
+        Id = id;
+        Exited = DecodeAsync(waitStatus);
+    }
 
     public int Id { get; }
 
     /// <summary>Completes with the exit code (128 + signal for a signal death) once the child is reaped.</summary>
-    public Task<int> Exited => _exited.Task;
+    public Task<int> Exited { get; }
 
     /// <summary>Starts <paramref name="arguments"/>[0] with <paramref name="arguments"/> as its argv.</summary>
     /// <exception cref="Win32Exception">The program cannot be started (not found, not executable).</exception>
@@ -29,29 +31,14 @@ internal sealed unsafe class ForegroundProcess
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Count == 0)
             throw new ArgumentException("the program to run is missing", nameof(arguments));
-        using var argv = new Utf8StringArray(arguments);
-        using var envp = new Utf8StringArray(CurrentEnvironment());
-        using var spawn = SpawnBuffers.Create();
-        var file = Utf8StringArray.Allocate(arguments[0]);
-        try
-        {
-            SpawnSetup.DefaultSignals(spawn.Attributes, spawn.Signals, 0);
-            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
-
-            int pid;
-            SpawnSetup.Check(LibC.PosixSpawnSearchPath(&pid, file, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer), "posix_spawnp " + arguments[0]);
-            var process = new ForegroundProcess(pid);
-            ChildReaper.Start(pid, process._exited, LibC.DecodeWaitStatus);
-            return process;
-        }
-        finally
-        {
-            NativeMemory.Free(file);
-        }
+        var child = new SpawnBuilder(arguments[0], arguments, CurrentEnvironment()).SearchPath().Start();
+        return new ForegroundProcess(child.Id, child.WaitStatus);
     }
 
     /// <summary>Sends <paramref name="signal"/> to the child; false when it is gone.</summary>
-    public bool Signal(int signal) => !_exited.Task.IsCompleted && LibC.Kill(Id, signal) == 0;
+    public bool Signal(int signal) => !Exited.IsCompleted && LibC.Kill(Id, signal) == 0;
+
+    private static async Task<int> DecodeAsync(Task<int> waitStatus) => LibC.DecodeWaitStatus(await waitStatus.ConfigureAwait(false));
 
     private static List<string> CurrentEnvironment()
     {

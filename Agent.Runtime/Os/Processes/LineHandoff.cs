@@ -58,7 +58,7 @@ internal sealed class LineHandoff
     private void PostNotice()
     {
         Enqueue(string.Create(CultureInfo.InvariantCulture, $"[agent] {_dropped} output line(s) dropped: the log consumer fell behind"));
-        _logger.LogWarning("{Count} output lines were dropped because the consumer fell behind", _dropped);
+        _logger.OutputLinesDropped(_dropped);
         _dropped = 0;
     }
 
@@ -85,7 +85,7 @@ internal sealed class LineHandoff
             catch (Exception exception)
             {
                 failed = true;
-                _logger.LogError(exception, "The output observer threw; further lines are discarded");
+                _logger.OutputObserverFailed(exception);
             }
         }
     }

@@ -1,21 +1,22 @@
-using System.Runtime.InteropServices;
-using Agent.Runtime.Os.Interop;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Runtime.Os.Processes;
 
 /// <summary>
-/// Drains a pipe on a dedicated thread until end of file: every chunk goes to the output file (when there is
-/// one) and then to the sink. <see cref="Detach"/> finishes the sink early (a background job still holds the
-/// pipe): from then on the thread only writes the file, until the last writer closes the pipe, then it closes
-/// the pipe and the file. One thread per pump, 256 KiB of stack, so a leaked background job costs one thread.
+/// Drains a pipe until end of file with asynchronous reads (the runtime's I/O poller: no thread waits on the pipe):
+/// every chunk goes to the output file (when there is one) and then to the sink. <see cref="Detach"/> finishes the
+/// sink early (a background job still holds the pipe): from then on the pump only writes the file, until the last
+/// writer closes the pipe, then it closes the pipe and the file. A leaked background job costs a pending read.
 /// </summary>
-internal sealed unsafe class OutputPump
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The pump closes its pipe itself at end of file; nobody else may.")]
+internal sealed class OutputPump
 {
     private const int ChunkSize = 64 * 1024;
-    private const int ThreadStackSize = 256 * 1024;
 
-    private readonly int _fd;
+    private readonly AnonymousPipeClientStream _pipe;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,12 +25,11 @@ internal sealed unsafe class OutputPump
 
     public OutputPump(int fd, FileStream? file, IOutputSink sink, ILogger logger)
     {
-        _fd = fd;
+        _pipe = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
         _file = file;
         _sink = sink;
         _logger = logger;
-        var thread = new Thread(Drain, ThreadStackSize) { IsBackground = true, Name = "output pipe " + fd };
-        thread.Start();
+        _ = DrainAsync();
     }
 
     /// <summary>Completes at end of file, after the sink was finished and the pipe and file were closed.</summary>
@@ -42,26 +42,26 @@ internal sealed unsafe class OutputPump
             FinishSink();
     }
 
-    private void Drain()
+    private async Task DrainAsync()
     {
         var buffer = new byte[ChunkSize];
         try
         {
             while (true)
             {
-                nint read;
-                fixed (byte* bytes = buffer)
-                    read = LibC.Read(_fd, bytes, ChunkSize);
-                if (read == 0)
-                    break;
-                if (read < 0)
+                int read;
+                try
                 {
-                    var error = Marshal.GetLastPInvokeError();
-                    if (error == LibC.EINTR)
-                        continue;
-                    _logger.LogWarning("Reading process output failed with errno {Errno}; treating it as end of output", error);
+                    read = await _pipe.ReadAsync(buffer).ConfigureAwait(false);
+                }
+                catch (IOException exception)
+                {
+                    _logger.OutputReadFailed(exception.Message);
                     break;
                 }
+
+                if (read == 0)
+                    break;
 
                 lock (_gate)
                 {
@@ -72,7 +72,7 @@ internal sealed unsafe class OutputPump
         }
         catch (Exception exception)
         {
-            _logger.LogError(exception, "Reading process output failed; the rest of the output is discarded");
+            _logger.OutputPumpFailed(exception);
         }
         finally
         {
@@ -83,7 +83,7 @@ internal sealed unsafe class OutputPump
                 _file = null;
             }
 
-            _ = LibC.Close(_fd);
+            await _pipe.DisposeAsync().ConfigureAwait(false);
             _completion.TrySetResult();
         }
     }
@@ -98,7 +98,7 @@ internal sealed unsafe class OutputPump
         }
         catch (IOException exception)
         {
-            _logger.LogWarning(exception, "Writing the output file {Path} failed; it stays incomplete", _file.Name);
+            _logger.OutputFileFailed(exception, _file.Name);
             _file.Dispose();
             _file = null;
         }
@@ -113,7 +113,7 @@ internal sealed unsafe class OutputPump
         catch (Exception exception)
         {
             // Keep draining: a pipe nobody reads would block the script, or kill it with SIGPIPE once closed.
-            _logger.LogError(exception, "Process output handling failed; the rest goes to the output file only");
+            _logger.OutputSinkFailed(exception);
             FinishSink();
         }
     }
@@ -128,7 +128,7 @@ internal sealed unsafe class OutputPump
         }
         catch (Exception exception)
         {
-            _logger.LogError(exception, "Finishing the process output failed");
+            _logger.OutputSinkFinishFailed(exception);
         }
     }
 }

@@ -9,9 +9,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Agent.Runtime.Os.Processes;
 
 /// <summary>
-/// A child started with <c>posix_spawn</c> in its own process group (pgid = pid), signals reset to their
+/// A child started by <see cref="SpawnBuilder"/> in its own process group (pgid = pid), signals reset to their
 /// defaults and nothing blocked, with stdin, stdout and stderr on three pipes whose parent ends are
-/// close-on-exec pipe streams (asynchronous, no thread blocked per read). A dedicated thread reaps it.
+/// close-on-exec pipe streams (asynchronous, no thread blocked per read). <see cref="ChildReaper"/> reaps it.
 /// Disposing before the shell exited (the session was aborted) kills its group; after a normal exit,
 /// background jobs (<c>nohup server &amp;</c>) are left alone, as sshd does.
 /// </summary>
@@ -23,13 +23,13 @@ internal sealed class PipedProcess : IPipedProcess
     private const int SignalHangUp = 1;
     private static readonly TimeSpan KillGracePeriod = TimeSpan.FromSeconds(2);
 
-    private readonly TaskCompletionSource<PtyExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private int _disposed;
 
-    private PipedProcess(int id, int stdinFd, int stdoutFd, int stderrFd, ILogger logger)
+    private PipedProcess(int id, int stdinFd, int stdoutFd, int stderrFd, Task<int> waitStatus, ILogger logger)
     {
         ProcessId = id;
+        Exited = DecodeAsync(waitStatus);
         _logger = logger;
         StandardInput = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(stdinFd, ownsHandle: true));
         StandardOutput = new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(stdoutFd, ownsHandle: true));
@@ -44,56 +44,39 @@ internal sealed class PipedProcess : IPipedProcess
 
     public Stream StandardError { get; }
 
-    public Task<PtyExit> Exited => _exited.Task;
+    public Task<PtyExit> Exited { get; }
 
     public static unsafe PipedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, string workingDirectory, ILogger logger)
     {
-        using var argv = new Utf8StringArray(arguments);
-        using var envp = new Utf8StringArray(environment);
-        var pathBytes = Utf8StringArray.Allocate(path);
-        var directoryBytes = Utf8StringArray.Allocate(workingDirectory);
-
         // [0,1] stdin (child reads 0), [2,3] stdout (child writes 3), [4,5] stderr (child writes 5).
         var fds = stackalloc int[6];
         var open = 0;
-        var started = false;
+        SpawnedChild child;
         try
         {
             OpenPipes(fds, ref open);
 
-            using var spawn = SpawnBuffers.Create();
-            SpawnSetup.NewProcessGroup(spawn.Attributes, spawn.Signals);
-
             // Every pipe end is above 2 (OpenPipes), so no dup2 below overwrites a source still to be copied.
-            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[0], 0), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[3], 1), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, fds[5], 2), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddChdir(spawn.FileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
-            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
-
-            int pid;
-            SpawnSetup.Check(LibC.PosixSpawn(&pid, pathBytes, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer), "posix_spawn " + path);
-            started = true;
-
-            // The child holds its own copies now; the parent keeps stdin's write end and the two read ends.
-            _ = LibC.Close(fds[0]);
-            _ = LibC.Close(fds[3]);
-            _ = LibC.Close(fds[5]);
-            var process = new PipedProcess(pid, fds[1], fds[2], fds[4], logger);
-            ChildReaper.Start(pid, process._exited, Decode);
-            return process;
+            child = new SpawnBuilder(path, arguments, environment)
+                .NewProcessGroup()
+                .Duplicate(fds[0], 0)
+                .Duplicate(fds[3], 1)
+                .Duplicate(fds[5], 2)
+                .InDirectory(workingDirectory)
+                .Start();
         }
-        finally
+        catch
         {
-            if (!started)
-            {
-                for (var i = 0; i < open; i++)
-                    _ = LibC.Close(fds[i]);
-            }
-
-            NativeMemory.Free(directoryBytes);
-            NativeMemory.Free(pathBytes);
+            for (var i = 0; i < open; i++)
+                _ = LibC.Close(fds[i]);
+            throw;
         }
+
+        // The child holds its own copies now; the parent keeps stdin's write end and the two read ends.
+        _ = LibC.Close(fds[0]);
+        _ = LibC.Close(fds[3]);
+        _ = LibC.Close(fds[5]);
+        return new PipedProcess(child.Id, fds[1], fds[2], fds[4], child.WaitStatus, logger);
     }
 
     /// <summary>The group id stays reserved while any member lives, so this is safe after the leader was reaped.</summary>
@@ -141,20 +124,16 @@ internal sealed class PipedProcess : IPipedProcess
         }
     }
 
-    private static PtyExit Decode(int status)
-    {
-        var signal = status & 0x7f;
-        return signal == 0 ? new PtyExit((status >> 8) & 0xff, null) : new PtyExit(null, signal);
-    }
+    private static async Task<PtyExit> DecodeAsync(Task<int> waitStatus) => WaitStatus.ToExit(await waitStatus.ConfigureAwait(false));
 
     // SIGHUP and SIGTERM to the group (what a hung-up session gets), SIGKILL to whatever is left after the grace period.
     private async Task TerminateAsync()
     {
-        _logger.LogDebug("Session over: sending SIGHUP to process group {Pid}", ProcessId);
+        _logger.SessionProcessHangingUp(ProcessId);
         Signal(SignalHangUp);
         Signal(LibC.SIGTERM);
         await Task.WhenAny(Exited, Task.Delay(KillGracePeriod, CancellationToken.None));
         if (Signal(LibC.SIGKILL))
-            _logger.LogDebug("Process group {Pid} outlived SIGHUP; sent SIGKILL", ProcessId);
+            _logger.SessionProcessKilled(ProcessId);
     }
 }

@@ -30,7 +30,7 @@ public sealed class PipedProcessLauncher : IPipedProcessLauncher
         ArgumentNullException.ThrowIfNull(environment);
         string[] arguments = command.Length == 0 ? [_shell, "-l"] : [_shell, "-c", command];
         var process = PipedProcess.Start(_shell, arguments, ChildProcessSetup.Environment(environment), ChildProcessSetup.WorkingDirectory(workingDirectory), _logger);
-        _logger.LogDebug("Started {Shell} as process {Pid} with pipes", _shell, process.ProcessId);
+        _logger.PipedProcessStarted(_shell, process.ProcessId);
         return process;
     }
 }

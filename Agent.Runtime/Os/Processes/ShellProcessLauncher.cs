@@ -124,7 +124,7 @@ public sealed class ShellProcessLauncher : IProcessLauncher
 
         await Task.WhenAny(pump.Completion, Task.Delay(OutputGracePeriod, CancellationToken.None));
         if (!pump.Completion.IsCompleted)
-            _logger.LogDebug("Process {Pid} exited but its output is still open (a background job?); not waiting for it", process.Id);
+            _logger.OutputStillOpen(process.Id);
         pump.Detach();
         return exitCode;
     }
@@ -132,7 +132,7 @@ public sealed class ShellProcessLauncher : IProcessLauncher
     // SIGTERM to the group; SIGKILL once the grace period passed unless the shell was reaped and no member is left.
     private async Task TerminateAsync(ShellProcess process)
     {
-        _logger.LogDebug("Cancelled: sending SIGTERM to process group {Pid}", process.Id);
+        _logger.ScriptCancelled(process.Id);
         if (!process.SignalGroup(LibC.SIGTERM))
             return;
         var deadline = Environment.TickCount64 + (long)KillGracePeriod.TotalMilliseconds;
@@ -149,7 +149,7 @@ public sealed class ShellProcessLauncher : IProcessLauncher
                 await Task.WhenAny(process.Exited, Task.Delay(TimeSpan.FromMilliseconds(remaining), CancellationToken.None));
         }
 
-        _logger.LogDebug("Process group {Pid} outlived SIGTERM by {Grace}; sending SIGKILL", process.Id, KillGracePeriod);
+        _logger.ScriptGroupKilled(process.Id, KillGracePeriod);
         process.SignalGroup(LibC.SIGKILL);
     }
 }

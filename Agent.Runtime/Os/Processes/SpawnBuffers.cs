@@ -32,9 +32,9 @@ internal sealed unsafe class SpawnBuffers : IDisposable
         var buffers = new SpawnBuffers();
         try
         {
-            SpawnSetup.Check(LibC.SpawnAttributesInit(buffers.Attributes), "posix_spawnattr_init");
+            SpawnBuilder.Check(LibC.SpawnAttributesInit(buffers.Attributes), "posix_spawnattr_init");
             buffers._attributesReady = true;
-            SpawnSetup.Check(LibC.FileActionsInit(buffers.FileActions), "posix_spawn_file_actions_init");
+            SpawnBuilder.Check(LibC.FileActionsInit(buffers.FileActions), "posix_spawn_file_actions_init");
             buffers._fileActionsReady = true;
             return buffers;
         }

@@ -12,9 +12,8 @@ namespace Agent.Runtime.Os.Pty;
 /// Starts <c>&lt;login shell&gt; -l</c> (empty command) or <c>&lt;login shell&gt; -c &lt;command&gt;</c> on a new
 /// pseudo-terminal: <c>posix_openpt</c>, <c>grantpt</c>, <c>unlockpt</c>, the initial size set with
 /// <c>TIOCSWINSZ</c>, the requested terminal modes with <c>tcsetattr</c> (<see cref="TerminalAttributes"/>), then
-/// <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> (a new session, so the slave that the child opens as fd 0
-/// becomes its controlling terminal), every signal reset to its default (the agent ignores SIGPIPE, and an ignored
-/// signal survives exec) and nothing blocked; fds 1 and 2 duplicate fd 0. The environment is the agent's own
+/// <see cref="SpawnBuilder"/> in a new session (the slave that the child opens as fd 0 becomes its controlling
+/// terminal); fds 1 and 2 duplicate fd 0. The environment is the agent's own
 /// overlaid by <see cref="PtySpec.Environment"/> (later entries win); the working directory falls back to the home
 /// directory when missing. No fork from managed code.
 /// </summary>
@@ -51,25 +50,22 @@ public sealed class PtyLauncher : IPtyLauncher
         var environment = ChildProcessSetup.Environment(spec.TerminalNameVariable is { } variable
             ? [.. spec.Environment, new KeyValuePair<string, string>(variable, terminalName)]
             : spec.Environment);
-        SafeFileHandle? wake = null;
-        int pid;
+        SpawnedChild child;
         try
         {
-            wake = OpenWake();
             SetSize(master, spec.Columns, spec.Rows);
             if (spec.Modes is { Count: > 0 } modes)
                 SetModes(master, terminalName, modes);
-            pid = Spawn(_shell, arguments, environment, directory, terminalName);
+            child = Spawn(_shell, arguments, environment, directory, terminalName);
         }
         catch
         {
-            wake?.Dispose();
             master.Dispose();
             throw;
         }
 
-        _logger.LogDebug("Started {Shell} as process {Pid} on {Terminal} ({Columns}x{Rows})", _shell, pid, terminalName, spec.Columns, spec.Rows);
-        return new PtyProcess(pid, master, wake, terminalName, _logger);
+        _logger.TerminalStarted(_shell, child.Id, terminalName, spec.Columns, spec.Rows);
+        return new PtyProcess(child, master, terminalName, _logger);
     }
 
     /// <summary>Sets the window size of the terminal behind <paramref name="master"/>.</summary>
@@ -109,8 +105,8 @@ public sealed class PtyLauncher : IPtyLauncher
                 throw new Win32Exception(error, "ptsname_r failed");
             terminalName = Marshal.PtrToStringUTF8((nint)name) ?? throw new InvalidOperationException("ptsname_r returned no name");
 
-            // The master is non-blocking: the reader waits in poll (so disposal can wake it) and a full input
-            // queue makes writes wait asynchronously instead of blocking a thread.
+            // The master is non-blocking: reads and writes that would block wait for POLLIN or POLLOUT on the
+            // readiness poller instead of blocking a thread.
             var flags = PtyInterop.Control(fd, PtyInterop.F_GETFL, 0);
             if (flags < 0 || PtyInterop.Control(fd, PtyInterop.F_SETFL, flags | PtyInterop.O_NONBLOCK) != 0)
                 throw new Win32Exception(Marshal.GetLastPInvokeError(), "fcntl(O_NONBLOCK) failed");
@@ -123,46 +119,22 @@ public sealed class PtyLauncher : IPtyLauncher
         }
     }
 
-    // The eventfd that wakes the output reader when the process is disposed.
-    private static SafeFileHandle OpenWake()
+    private static SpawnedChild Spawn(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, string workingDirectory, string terminalName)
     {
-        var fd = PtyInterop.EventFd(0, PtyInterop.EFD_CLOEXEC | PtyInterop.EFD_NONBLOCK);
-        if (fd < 0)
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), "eventfd failed");
-        return new SafeFileHandle(fd, ownsHandle: true);
-    }
-
-    private static unsafe int Spawn(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, string workingDirectory, string terminalName)
-    {
-        using var argv = new Utf8StringArray(arguments);
-        using var envp = new Utf8StringArray(environment);
-        var pathBytes = Utf8StringArray.Allocate(path);
-        var directoryBytes = Utf8StringArray.Allocate(workingDirectory);
-        var terminalBytes = Utf8StringArray.Allocate(terminalName);
         try
         {
-            using var spawn = SpawnBuffers.Create();
-            SpawnSetup.DefaultSignals(spawn.Attributes, spawn.Signals, PtyInterop.POSIX_SPAWN_SETSID);
-
-            // glibc runs setsid() before the file actions: opening the slave without O_NOCTTY makes it the
-            // controlling terminal of the new session.
-            SpawnSetup.Check(LibC.FileActionsAddOpen(spawn.FileActions, 0, terminalBytes, PtyInterop.O_RDWR, 0), "posix_spawn_file_actions_addopen");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, 0, 1), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddDup2(spawn.FileActions, 0, 2), "posix_spawn_file_actions_adddup2");
-            SpawnSetup.Check(LibC.FileActionsAddChdir(spawn.FileActions, directoryBytes), "posix_spawn_file_actions_addchdir_np");
-            SpawnSetup.CloseInheritedDescriptors(spawn.FileActions);
-
-            int pid;
-            var error = LibC.PosixSpawn(&pid, pathBytes, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer);
-            if (error != 0)
-                throw new Win32Exception(error, $"Cannot start {path} on {terminalName}: posix_spawn failed: {Marshal.GetPInvokeErrorMessage(error)}");
-            return pid;
+            // Opening the slave without O_NOCTTY in the new session makes it the controlling terminal.
+            return new SpawnBuilder(path, arguments, environment)
+                .NewSession()
+                .Open(0, terminalName, PtyInterop.O_RDWR)
+                .Duplicate(0, 1)
+                .Duplicate(0, 2)
+                .InDirectory(workingDirectory)
+                .Start();
         }
-        finally
+        catch (Win32Exception e)
         {
-            NativeMemory.Free(terminalBytes);
-            NativeMemory.Free(directoryBytes);
-            NativeMemory.Free(pathBytes);
+            throw new Win32Exception(e.NativeErrorCode, $"Cannot start {path} on {terminalName}: {e.Message}");
         }
     }
 

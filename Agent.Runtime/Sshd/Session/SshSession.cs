@@ -7,6 +7,7 @@ using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Channels;
+using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -17,22 +18,19 @@ namespace Agent.Runtime.Sshd.Session;
 /// PTY) and <c>env</c>, then runs one <c>shell</c>, <c>exec</c> or <c>subsystem</c>; passes <c>window-change</c>,
 /// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and
 /// CLOSE once the output was sent. When the shell exits but a background child keeps its output open, output is
-/// forwarded while it keeps coming and dropped after <see cref="OutputGracePeriod"/> of silence. The peer closing the
+/// forwarded while it keeps coming and dropped after <see cref="SessionStreams.OutputGracePeriod"/> of silence. The peer closing the
 /// channel or the connection kills a process that is still running. The login's <see cref="Ssh.Auth.LoginRestrictions"/>
 /// apply: without a PTY permission <c>pty-req</c> fails; a forced command runs instead of the shell, command or
-/// subsystem asked for, which it finds in <c>SSH_ORIGINAL_COMMAND</c>.
+/// subsystem asked for, which it finds in <c>SSH_ORIGINAL_COMMAND</c>. This type holds the requests and the state they
+/// build; <see cref="SessionRequestPayloads"/> reads them, <see cref="SessionLaunch"/> prepares the process,
+/// <see cref="SessionRunner"/> runs it and <see cref="SessionStreams"/> moves its bytes.
 /// </summary>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is observed by tasks that may outlive the session object; no timer or wait handle is held.")]
 internal sealed class SshSession : ISshChannelHandler
 {
     public const int MaxEnvironmentVariables = 1024;
     public const int MaxEnvironmentValueLength = 64 * 1024;
-    public const int MaxMotdBytes = 64 * 1024;
-    public const string OriginalCommandVariable = "SSH_ORIGINAL_COMMAND";
-    public static readonly TimeSpan OutputGracePeriod = TimeSpan.FromSeconds(1);
 
-    private const int BufferSize = 256 * 1024;
-    private const int PtyOutputQueueChunks = 64;
     private const int SignalInterrupt = 2;
     private const ushort DefaultColumns = 80;
     private const ushort DefaultRows = 24;
@@ -43,6 +41,7 @@ internal sealed class SshSession : ISshChannelHandler
     private readonly List<KeyValuePair<string, string>> _clientEnvironment = [];
     private readonly List<KeyValuePair<string, string>> _extraEnvironment = [];
     private readonly CancellationTokenSource _ended = new();
+    private readonly SessionRunner _runner;
     private readonly Lock _gate = new();
     private PtyRequest? _pty;
     private ushort _columns = DefaultColumns;
@@ -50,14 +49,13 @@ internal sealed class SshSession : ISshChannelHandler
     private bool _started;
     private IPipedProcess? _piped;
     private IPtyProcess? _terminal;
-    private long _outputMoved;
-    private int _writesInFlight;
 
     public SshSession(SshChannel channel, SshSessionOptions options, ILogger logger)
     {
         _channel = channel;
         _options = options;
         _logger = logger;
+        _runner = new SessionRunner(channel, logger, _ended.Token);
     }
 
     /// <summary>The task running the process or subsystem, once started.</summary>
@@ -72,13 +70,13 @@ internal sealed class SshSession : ISshChannelHandler
             case "env":
                 return ValueTask.FromResult(SetVariable(request.Data));
             case "shell":
-                EnsureEnd(request.Data, "shell");
+                SessionRequestPayloads.EnsureEnd(request.Data, "shell");
                 return ValueTask.FromResult(StartForced(request, "shell", null) ?? Start(request, string.Empty));
             case "exec":
-                var command = ReadSingleString(request.Data, "exec");
+                var command = SessionRequestPayloads.ReadSingleString(request.Data, "exec");
                 return ValueTask.FromResult(StartForced(request, "exec", command) ?? Start(request, command));
             case "subsystem":
-                var subsystem = ReadSingleString(request.Data, "subsystem");
+                var subsystem = SessionRequestPayloads.ReadSingleString(request.Data, "subsystem");
                 return ValueTask.FromResult(StartForced(request, $"subsystem {subsystem}", subsystem) ?? StartSubsystem(request, subsystem));
             case "window-change":
                 return ValueTask.FromResult(ChangeWindow(request.Data));
@@ -109,63 +107,6 @@ internal sealed class SshSession : ISshChannelHandler
             terminal.Dispose();
     }
 
-    private static string ReadSingleString(ReadOnlyMemory<byte> data, string what)
-    {
-        var reader = new SshReader(data.Span);
-        var value = reader.ReadString();
-        reader.EnsureEnd(what);
-        return value;
-    }
-
-    private static void EnsureEnd(ReadOnlyMemory<byte> data, string what) => new SshReader(data.Span).EnsureEnd(what);
-
-    private static ushort ClampSize(uint value, ushort fallback) => value == 0 ? fallback : (ushort)Math.Min(value, ushort.MaxValue);
-
-    private static SessionKind KindOf(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
-    {
-        var value = clientEnvironment.LastOrDefault(p => p.Key == ShellEnvironment.SessionTypeVariable).Value;
-        return value switch
-        {
-            "vscode" => SessionKind.VsCode,
-            "jetbrains" => SessionKind.JetBrains,
-            _ => SessionKind.Ssh,
-        };
-    }
-
-    // Under a forced command the client's variables could change what it runs (BASH_ENV, LD_PRELOAD, PATH): only the
-    // locale passes, as Debian's sshd AcceptEnv LANG LC_*.
-    private static List<KeyValuePair<string, string>> LocaleOnly(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
-        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == ShellEnvironment.SessionTypeVariable)];
-
-    private static byte[] ToCrLf(byte[] text)
-    {
-        var result = new List<byte>(text.Length + 64);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == (byte)'\n' && (i == 0 || text[i - 1] != (byte)'\r'))
-                result.Add((byte)'\r');
-            result.Add(text[i]);
-        }
-
-        return [.. result];
-    }
-
-    private static string WorkingDirectory(SshSessionEnvironmentSnapshot snapshot)
-    {
-        var home = snapshot.Environment.HomeDirectory;
-        var directory = snapshot.Manifest.Directory;
-        if (directory.Length > 0)
-        {
-            directory = EnvironmentExpansion.Expand(directory, snapshot.Environment.GetVariable);
-            if (directory == "~" || directory.StartsWith("~/", StringComparison.Ordinal))
-                directory = Path.Join(home, directory[1..]);
-            if (Directory.Exists(directory))
-                return directory;
-        }
-
-        return home;
-    }
-
     // A forced command (command= or a certificate's force-command) in place of what was asked; null when there is none.
     // An empty one is run as "true", as sshd runs `sh -c ""`: an empty command here would be the login shell.
     private bool? StartForced(SshChannelRequest request, string requested, string? original)
@@ -179,15 +120,7 @@ internal sealed class SshSession : ISshChannelHandler
 
     private bool RequestPty(ReadOnlyMemory<byte> data)
     {
-        var reader = new SshReader(data.Span);
-        var term = reader.ReadString();
-        var columns = reader.ReadUInt32();
-        var rows = reader.ReadUInt32();
-        reader.ReadUInt32();
-        reader.ReadUInt32();
-
-        var encodedModes = reader.ReadBinary();
-        reader.EnsureEnd("pty-req");
+        var (term, columns, rows, encodedModes) = SessionRequestPayloads.ReadPty(data);
         if (!_channel.Connection.Restrictions.Pty)
         {
             _logger.RefusedByRestrictions(_channel.Connection.Id, _channel.Connection.RemoteEndPoint, "pty-req", "no-pty");
@@ -212,8 +145,8 @@ internal sealed class SshSession : ISshChannelHandler
         {
             if (_started || _pty is not null)
                 return false;
-            _columns = ClampSize(columns, DefaultColumns);
-            _rows = ClampSize(rows, DefaultRows);
+            _columns = SessionRequestPayloads.ClampSize(columns, DefaultColumns);
+            _rows = SessionRequestPayloads.ClampSize(rows, DefaultRows);
             _pty = new PtyRequest(term, _columns, _rows, modes);
             return true;
         }
@@ -221,10 +154,7 @@ internal sealed class SshSession : ISshChannelHandler
 
     private bool SetVariable(ReadOnlyMemory<byte> data)
     {
-        var reader = new SshReader(data.Span);
-        var name = reader.ReadString();
-        var value = reader.ReadString();
-        reader.EnsureEnd("env");
+        var (name, value) = SessionRequestPayloads.ReadVariable(data);
         lock (_gate)
         {
             if (_started || name.Length == 0 || value.Length > MaxEnvironmentValueLength || _clientEnvironment.Count >= MaxEnvironmentVariables)
@@ -236,17 +166,12 @@ internal sealed class SshSession : ISshChannelHandler
 
     private bool ChangeWindow(ReadOnlyMemory<byte> data)
     {
-        var reader = new SshReader(data.Span);
-        var columns = reader.ReadUInt32();
-        var rows = reader.ReadUInt32();
-        reader.ReadUInt32();
-        reader.ReadUInt32();
-        reader.EnsureEnd("window-change");
+        var (columns, rows) = SessionRequestPayloads.ReadWindowChange(data);
         IPtyProcess? terminal;
         lock (_gate)
         {
-            _columns = ClampSize(columns, _columns);
-            _rows = ClampSize(rows, _rows);
+            _columns = SessionRequestPayloads.ClampSize(columns, _columns);
+            _rows = SessionRequestPayloads.ClampSize(rows, _rows);
             terminal = _terminal;
         }
 
@@ -258,10 +183,10 @@ internal sealed class SshSession : ISshChannelHandler
 
     private bool Signal(ReadOnlyMemory<byte> data)
     {
-        var name = ReadSingleString(data, "signal");
+        var name = SessionRequestPayloads.ReadSingleString(data, "signal");
         if (SignalNames.ToNumber(name) is not { } number)
         {
-            _logger.LogDebug("Ignoring unknown signal {Name}", name);
+            _logger.UnknownSignal(name);
             return false;
         }
 
@@ -293,7 +218,7 @@ internal sealed class SshSession : ISshChannelHandler
     {
         if (!_options.SessionRequests.TryGetValue(request.Type, out var handler))
         {
-            _logger.LogDebug("Declining session request {Type}", request.Type);
+            _logger.RequestDeclined(request.Type);
             return false;
         }
 
@@ -308,7 +233,7 @@ internal sealed class SshSession : ISshChannelHandler
     {
         if (!_options.Subsystems.TryGetValue(name, out var handler))
         {
-            _logger.LogInformation("Declining unknown subsystem {Name}", name);
+            _logger.UnknownSubsystem(name);
             return false;
         }
 
@@ -319,9 +244,9 @@ internal sealed class SshSession : ISshChannelHandler
             _started = true;
         }
 
-        var counted = _options.Counters?.SessionStarted(KindOf(_clientEnvironment));
-        _logger.LogInformation("SSH subsystem {Name} for {User} from {Remote}", name, _channel.Connection.UserName, _channel.Connection.RemoteEndPoint);
-        Running = RunSubsystemAsync(handler, request.Answered, counted);
+        var counted = _options.Counters?.SessionStarted(SessionLaunch.KindOf(_clientEnvironment));
+        _logger.SubsystemStarted(name, _channel.Connection.UserName, _channel.Connection.RemoteEndPoint);
+        Running = _runner.RunSubsystemAsync(handler, request.Answered, counted);
         return true;
     }
 
@@ -337,307 +262,37 @@ internal sealed class SshSession : ISshChannelHandler
         }
 
         var snapshot = _options.EnvironmentSource();
-        var environment = new List<KeyValuePair<string, string>>(
-            ShellEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(_clientEnvironment) : _clientEnvironment, ClientAddresses()));
-        environment.AddRange(_channel.Connection.Restrictions.Environment); // the key's environment=, over the client's (as sshd)
-        environment.AddRange(_extraEnvironment);
-        if (originalCommand is not null)
-            environment.Add(new KeyValuePair<string, string>(OriginalCommandVariable, originalCommand));
-        if (pty is not null && pty.Term.Length > 0)
-            environment.Add(new KeyValuePair<string, string>("TERM", pty.Term));
-        var directory = WorkingDirectory(snapshot);
-        var counted = _options.Counters?.SessionStarted(KindOf(_clientEnvironment));
+        var environment = SessionLaunch.Environment(snapshot, _channel, _clientEnvironment, _extraEnvironment, _options.AddresslessClient, forced, originalCommand, pty);
+        var directory = SessionLaunch.WorkingDirectory(snapshot);
+        var counted = _options.Counters?.SessionStarted(SessionLaunch.KindOf(_clientEnvironment));
         try
         {
             if (pty is not null)
             {
-                var motd = command.Length == 0 ? ReadMotd(snapshot) : null;
+                var motd = command.Length == 0 ? SessionLaunch.ReadMotd(_options.MotdFile, snapshot, _logger) : null;
                 var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY", Modes: pty.Modes));
                 lock (_gate)
                     _terminal = terminal;
-                Running = RunTerminalAsync(terminal, motd, request.Answered, counted);
+                Running = _runner.RunTerminalAsync(terminal, motd, request.Answered, counted);
             }
             else
             {
                 var piped = _options.ProcessLauncher.Start(command, environment, directory);
                 lock (_gate)
                     _piped = piped;
-                Running = RunPipedAsync(piped, request.Answered, counted);
+                Running = _runner.RunPipedAsync(piped, request.Answered, counted);
             }
         }
         catch (Exception e)
         {
             counted?.Dispose();
-            _logger.LogWarning(e, "Cannot start the SSH session's {What}", command.Length == 0 ? "shell" : "command");
+            _logger.SessionStartFailed(e, command.Length == 0 ? "shell" : "command");
             return false;
         }
 
-        _logger.LogInformation(
-            "SSH {What} for {User} from {Remote}{Pty}",
-            command.Length == 0 ? "shell" : "exec",
-            _channel.Connection.UserName,
-            _channel.Connection.RemoteEndPoint,
-            pty is null ? string.Empty : " on a terminal");
+        _logger.SessionStarted(command.Length == 0 ? "shell" : "exec", _channel.Connection.UserName, _channel.Connection.RemoteEndPoint, pty is null ? string.Empty : " on a terminal");
         if (_ended.IsCancellationRequested)
             OnClosed();
         return true;
-    }
-
-    private (string Client, string Connection)? ClientAddresses()
-    {
-        if (_channel.Connection.RemoteEndPoint is not IPEndPoint remote || _channel.Connection.LocalEndPoint is not IPEndPoint local)
-            return _options.AddresslessClient;
-        return ($"{remote.Address} {remote.Port} {local.Port}", $"{remote.Address} {remote.Port} {local.Address} {local.Port}");
-    }
-
-    private byte[]? ReadMotd(SshSessionEnvironmentSnapshot snapshot)
-    {
-        var path = _options.MotdFile ?? snapshot.Manifest.MotdFile;
-        if (string.IsNullOrEmpty(path) || File.Exists(Path.Join(snapshot.Environment.HomeDirectory, ".hushlogin")))
-            return null;
-        try
-        {
-            using var file = File.OpenRead(path);
-            var buffer = new byte[MaxMotdBytes];
-            var length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return length == 0 ? null : ToCrLf(buffer[..length]);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogDebug("No message of the day from {Path}: {Reason}", path, e.Message);
-            return null;
-        }
-    }
-
-    private async Task RunPipedAsync(IPipedProcess process, Task answered, IDisposable? counted)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
-        try
-        {
-            await answered;
-            var output = Task.WhenAll(
-                PumpOutputAsync(process.StandardOutput, extended: false, stop.Token),
-                PumpOutputAsync(process.StandardError, extended: true, stop.Token));
-            _ = PumpInputAsync(data => process.StandardInput.WriteAsync(data, _ended.Token), () => process.StandardInput.Dispose());
-            var exit = await process.Exited.WaitAsync(_ended.Token);
-            await DrainAsync(output);
-            await stop.CancelAsync();
-            await Task.WhenAny(output, Task.Delay(OutputGracePeriod, CancellationToken.None));
-            await FinishAsync(exit);
-        }
-        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
-        {
-            _logger.LogDebug("SSH session on channel {Channel} ended by the client", _channel.LocalId);
-        }
-        catch (IOException e)
-        {
-            _logger.LogDebug("SSH session on channel {Channel} ended: {Reason}", _channel.LocalId, e.Message);
-        }
-        finally
-        {
-            process.Dispose();
-            counted?.Dispose();
-        }
-    }
-
-    private async Task RunTerminalAsync(IPtyProcess terminal, byte[]? motd, Task answered, IDisposable? counted)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
-        var queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(PtyOutputQueueChunks) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        IDisposable? subscription = null;
-        try
-        {
-            await answered;
-            if (motd is not null)
-                queue.Writer.TryWrite(motd);
-
-            // The terminal has no backpressure of its own: a full queue holds its reading thread until the
-            // client's window lets output through, or the queue is completed when the session ends.
-            subscription = terminal.Output.Subscribe(
-                chunk =>
-                {
-                    if (queue.Writer.TryWrite(chunk))
-                        return;
-                    try
-                    {
-                        queue.Writer.WriteAsync(chunk, stop.Token).AsTask().GetAwaiter().GetResult();
-                    }
-                    catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
-                    {
-                        // The session is over; the rest of the output has nowhere to go.
-                    }
-                },
-                _ => queue.Writer.TryComplete(),
-                () => queue.Writer.TryComplete());
-            var output = PumpQueueAsync(queue.Reader, stop.Token);
-            _ = PumpInputAsync(data => terminal.WriteAsync(data, _ended.Token), () => { });
-            var exit = await terminal.Exited.WaitAsync(_ended.Token);
-            await DrainAsync(output);
-            await stop.CancelAsync();
-            queue.Writer.TryComplete();
-            await Task.WhenAny(output, Task.Delay(OutputGracePeriod, CancellationToken.None));
-            await FinishAsync(exit);
-        }
-        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
-        {
-            _logger.LogDebug("SSH terminal session on channel {Channel} ended by the client", _channel.LocalId);
-        }
-        catch (IOException e)
-        {
-            _logger.LogDebug("SSH terminal session on channel {Channel} ended: {Reason}", _channel.LocalId, e.Message);
-        }
-        finally
-        {
-            queue.Writer.TryComplete();
-            subscription?.Dispose();
-            terminal.Dispose();
-            counted?.Dispose();
-        }
-    }
-
-    private async Task RunSubsystemAsync(SshSubsystemHandler handler, Task answered, IDisposable? counted)
-    {
-        try
-        {
-            await answered;
-            await using var stream = _channel.AsStream();
-            int code;
-            try
-            {
-                code = await handler(_channel, stream, stream, _ended.Token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !_ended.IsCancellationRequested)
-            {
-                _logger.LogWarning(e, "The SSH subsystem on channel {Channel} failed", _channel.LocalId);
-                code = 1;
-            }
-
-            await FinishAsync(new PtyExit(code, null));
-        }
-        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
-        {
-            _logger.LogDebug("SSH subsystem on channel {Channel} ended by the client", _channel.LocalId);
-        }
-        catch (IOException e)
-        {
-            _logger.LogDebug("SSH subsystem on channel {Channel} ended: {Reason}", _channel.LocalId, e.Message);
-        }
-        finally
-        {
-            counted?.Dispose();
-        }
-    }
-
-    // After the process exited: wait for the end of its output while output keeps moving (or waits for the
-    // client's window); after a grace period without either, a background child holds the pipe: stop.
-    private async Task DrainAsync(Task output)
-    {
-        while (!output.IsCompleted)
-        {
-            var before = Interlocked.Read(ref _outputMoved);
-            await Task.WhenAny(output, Task.Delay(OutputGracePeriod, _ended.Token));
-            _ended.Token.ThrowIfCancellationRequested();
-            if (Interlocked.Read(ref _outputMoved) == before && Volatile.Read(ref _writesInFlight) == 0)
-            {
-                _logger.LogDebug("The session's process exited but its output is still open (a background job?); not waiting for it");
-                return;
-            }
-        }
-    }
-
-    private async Task FinishAsync(PtyExit exit)
-    {
-        var token = _ended.Token;
-        if (exit.Signal is { } signal)
-        {
-            var data = new SshWriter(32).WriteString(SignalNames.ToName(signal)).WriteBoolean(false).WriteString(string.Empty).WriteString(string.Empty);
-            await _channel.SendRequestAsync("exit-signal", data.ToArray(), token);
-        }
-        else
-        {
-            await _channel.SendRequestAsync("exit-status", new SshWriter(4).WriteUInt32((uint)(exit.ExitCode ?? 0)).ToArray(), token);
-        }
-
-        await _channel.CloseAsync(token);
-    }
-
-    private async Task PumpOutputAsync(Stream source, bool extended, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[BufferSize];
-        try
-        {
-            while (true)
-            {
-                var read = await source.ReadAsync(buffer, cancellationToken);
-                if (read == 0)
-                    return;
-                await WriteOutputAsync(buffer.AsMemory(0, read), extended, cancellationToken);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // The session ended or the grace period is over.
-        }
-    }
-
-    private async Task PumpQueueAsync(ChannelReader<ReadOnlyMemory<byte>> queue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var chunk in queue.ReadAllAsync(cancellationToken))
-                await WriteOutputAsync(chunk, extended: false, cancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The session ended or the grace period is over.
-        }
-    }
-
-    private async Task WriteOutputAsync(ReadOnlyMemory<byte> chunk, bool extended, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref _writesInFlight);
-        try
-        {
-            if (extended)
-                await _channel.WriteExtendedAsync(chunk, cancellationToken);
-            else
-                await _channel.WriteAsync(chunk, cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Add(ref _outputMoved, chunk.Length);
-            Interlocked.Decrement(ref _writesInFlight);
-        }
-    }
-
-    // Client data to the process until the client's EOF (then `complete`) or until writing fails (it exited).
-    private async Task PumpInputAsync(Func<ReadOnlyMemory<byte>, ValueTask> write, Action complete)
-    {
-        var buffer = new byte[BufferSize];
-        try
-        {
-            while (true)
-            {
-                var read = await _channel.ReadAsync(buffer, _ended.Token);
-                if (read == 0)
-                    break;
-                await write(buffer.AsMemory(0, read));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // The process stopped reading (exited) or the session ended.
-        }
-        finally
-        {
-            try
-            {
-                complete();
-            }
-            catch (IOException)
-            {
-                // Closing a pipe whose reader is gone.
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Reactive.Subjects;
 using System.Text;
+using System.Threading.Channels;
 using Agent.Reactive.Effects;
 
 namespace Agent.Specs.Fakes.Terminal;
@@ -13,7 +14,9 @@ public sealed class FakePtyProcess : IPtyProcess
     private readonly Lock _gate = new();
     private readonly ReplaySubject<ReadOnlyMemory<byte>> _output = new(); // output waits for its reader, as in a real PTY
     private readonly TaskCompletionSource<PtyExit> _exited = new(); // continuations inline: virtual-time specs see the exit at once
+    private readonly Channel<byte[]> _pulled = Channel.CreateUnbounded<byte[]>(); // the same output for ReadAsync
     private readonly MemoryStream _input = new();
+    private ReadOnlyMemory<byte> _pulledRest;
     private readonly List<(ushort Columns, ushort Rows)> _sizes = [];
     private readonly List<int> _signals = [];
 
@@ -65,7 +68,11 @@ public sealed class FakePtyProcess : IPtyProcess
     /// <summary>Output as the real reader would produce it: one owned chunk.</summary>
     public void Emit(string text) => Emit(Encoding.UTF8.GetBytes(text));
 
-    public void Emit(byte[] bytes) => _output.OnNext(bytes);
+    public void Emit(byte[] bytes)
+    {
+        _output.OnNext(bytes);
+        _pulled.Writer.TryWrite(bytes);
+    }
 
     /// <summary>The process exits with <paramref name="code"/> after the output so far.</summary>
     public void Exit(int code) => Exit(new PtyExit(code, null));
@@ -75,6 +82,22 @@ public sealed class FakePtyProcess : IPtyProcess
     {
         _exited.TrySetResult(exit);
         _output.OnCompleted();
+        _pulled.Writer.TryComplete();
+    }
+
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_pulledRest.IsEmpty)
+        {
+            if (!await _pulled.Reader.WaitToReadAsync(cancellationToken) || !_pulled.Reader.TryRead(out var chunk))
+                return 0;
+            _pulledRest = chunk;
+        }
+
+        var count = Math.Min(buffer.Length, _pulledRest.Length);
+        _pulledRest[..count].CopyTo(buffer);
+        _pulledRest = _pulledRest[count..];
+        return count;
     }
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
@@ -102,6 +125,7 @@ public sealed class FakePtyProcess : IPtyProcess
             return;
         Disposed = true;
         _output.OnCompleted();
+        _pulled.Writer.TryComplete();
         _exited.TrySetResult(new PtyExit(null, 1));
     }
 }

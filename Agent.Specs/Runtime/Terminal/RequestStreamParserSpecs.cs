@@ -15,7 +15,7 @@ public class RequestStreamParserSpecs
     public void TryRead_ConcatenatedObjectsSplitAnywhere_YieldsEachRequest(int split)
     {
         var parser = new RequestStreamParser(1 << 20);
-        var requests = new List<ReconnectingPtyRequest>();
+        var requests = new List<TerminalRequest>();
         var bytes = Encoding.UTF8.GetBytes(Stream);
         for (var offset = 0; offset < bytes.Length; offset += split)
         {
@@ -28,10 +28,10 @@ public class RequestStreamParserSpecs
 
         Assert.Equal(
             [
-                new ReconnectingPtyRequest { Data = "ls\r" },
-                new ReconnectingPtyRequest { Height = 40, Width = 120 },
-                new ReconnectingPtyRequest { Data = "éA" },
-                new ReconnectingPtyRequest(),
+                new TerminalRequest { Data = "ls\r" },
+                new TerminalRequest { Height = 40, Width = 120 },
+                new TerminalRequest { Data = "éA" },
+                new TerminalRequest(),
             ],
             requests);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Sshd.Session;
 using Agent.Specs.Fakes.Ssh;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.Sshd.Session;
@@ -46,6 +47,73 @@ public class SshSessionRealPtySpecs
         Assert.InRange(accepted, 1, HeldAtMost);
         harness.Client.SendClose(channel);
         await harness.Client.WaitClosedAsync(channel);
+    }
+
+    [Fact]
+    public async Task Output_MoreThanTheWindowToAClientThatDoesNotRead_TheServerReadsOneChunkBeyondItAndLosesNothingWhenTheWindowOpens()
+    {
+        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
+        var script = harness.Home.Combine("writer.py");
+        var progress = harness.Home.Combine("progress");
+        await File.WriteAllTextAsync(script, WriterScript);
+        harness.Client.AutoAdjustWindow = false;
+        var channel = await harness.Client.OpenAsync(window: Window);
+        Assert.True(await harness.Client.RequestAsync(channel, "pty-req", w => w.WriteString("xterm").WriteUInt32(80).WriteUInt32(24).WriteUInt32(0).WriteUInt32(0).WriteBinary([0])));
+        Assert.True(await harness.Client.RequestAsync(channel, "exec", w => w.WriteString($"exec /usr/bin/python3 {script} {progress} {Total}")));
+
+        // The window fills, then the writer stalls: what it wrote is the window, what the server read beyond it, and
+        // the kernel's terminal buffer.
+        await harness.Client.WaitAsync(() => channel.LocalWindow == 0, "the window to fill");
+        long previous = -1;
+        var written = await Eventually.WaitAsync(
+            () =>
+            {
+                var now = File.Exists(progress) && long.TryParse(File.ReadAllText(progress), out var value) ? value : 0;
+                var stalled = now == previous;
+                previous = now;
+                return Task.FromResult<long?>(stalled ? now : null);
+            },
+            value => value is not null,
+            "the writer to stall");
+        Assert.InRange(written!.Value, Window, Window + HeldBeyondTheWindow);
+
+        harness.Client.AutoAdjustWindow = true;
+        harness.Client.AdjustWindow(channel, Total);
+        await harness.Client.WaitClosedAsync(channel);
+        var received = harness.Client.Read(() => channel.Stdout.ToArray());
+        Assert.Equal(Total, received.Length);
+        Assert.True(received.AsSpan().SequenceEqual(Pattern(Total)), "the output arrives in order, nothing lost or repeated");
+        Assert.Equal(0u, harness.Client.Read(() => channel.ExitStatus));
+        Assert.Empty(harness.Client.Violations);
+    }
+
+    private const int Window = 64 * 1024;
+    private const int Total = 4 * 1024 * 1024;
+
+    // One terminal read in flight (16 KiB at most) plus what the kernel buffers between the slave and the master
+    // (about 4 KiB seen here), generously; a queue of chunks (64 of them, once) exceeds it.
+    private const int HeldBeyondTheWindow = 96 * 1024;
+
+    // Writes the pattern in blocks to the terminal, recording after each write how much the terminal took.
+    private const string WriterScript = """
+        import os, sys
+        progress, total = sys.argv[1], int(sys.argv[2])
+        pattern = b"0123456789abcdef" * 300
+        done = 0
+        while done < total:
+            start = done % 16
+            done += os.write(1, pattern[start:start + min(4096, total - done)])
+            with open(progress + ".tmp", "w") as f:
+                f.write(str(done))
+            os.replace(progress + ".tmp", progress)
+        """;
+
+    private static byte[] Pattern(int length)
+    {
+        var result = new byte[length];
+        for (var i = 0; i < length; i++)
+            result[i] = (byte)"0123456789abcdef"[i % 16];
+        return result;
     }
 
     // The bound, in bytes rather than in the server's constants: a 256 KiB window, one 128 KiB read pending, and what

@@ -1,9 +1,9 @@
 namespace Agent.Runtime.Terminal;
 
 /// <summary>Bounds of the reconnecting-PTY wire protocol.</summary>
-public sealed record ReconnectingPtyServerOptions
+public sealed record TerminalServerOptions
 {
-    public static ReconnectingPtyServerOptions Default { get; } = new();
+    public static TerminalServerOptions Default { get; } = new();
 
     /// <summary>Largest init frame accepted (its length prefix is 16 bits, so at most 65535).</summary>
     public int MaxInitBytes { get; init; } = ushort.MaxValue;

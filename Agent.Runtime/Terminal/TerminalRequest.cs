@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Agent.Runtime.Terminal;
 
 /// <summary>One client request after the init frame (Coder's <c>ReconnectingPTYRequest</c>): keystrokes and/or a resize.</summary>
-public sealed record ReconnectingPtyRequest
+public sealed record TerminalRequest
 {
     [JsonPropertyName("data")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

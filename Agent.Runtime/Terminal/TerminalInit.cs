@@ -6,7 +6,7 @@ namespace Agent.Runtime.Terminal;
 /// The init frame's JSON (Coder's <c>WorkspaceAgentReconnectingPTYInit</c>, a Go struct without tags, so the keys
 /// are the Go field names).
 /// </summary>
-public sealed record ReconnectingPtyInit
+public sealed record TerminalInit
 {
     [JsonPropertyName("ID")]
     public string Id { get; init; } = string.Empty;

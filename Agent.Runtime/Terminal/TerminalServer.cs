@@ -12,15 +12,15 @@ namespace Agent.Runtime.Terminal;
 /// little-endian length and the init JSON, then concatenated JSON requests from the client and raw output bytes
 /// to it. The terminals themselves are <see cref="TerminalSessions"/>.
 /// </summary>
-public sealed class ReconnectingPtyServer
+public sealed class TerminalServer
 {
     private const int ReadChunkBytes = 16 << 10;
 
     private readonly TerminalSessions _sessions;
-    private readonly ReconnectingPtyServerOptions _options;
+    private readonly TerminalServerOptions _options;
     private readonly ILogger _logger;
 
-    public ReconnectingPtyServer(TerminalSessions sessions, ReconnectingPtyServerOptions options, ILogger logger)
+    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,9 +33,9 @@ public sealed class ReconnectingPtyServer
 
     /// <summary>The init frame for <paramref name="init"/>: length prefix and JSON.</summary>
     /// <exception cref="ArgumentException">The JSON is longer than 65535 bytes.</exception>
-    public static byte[] EncodeInit(ReconnectingPtyInit init)
+    public static byte[] EncodeInit(TerminalInit init)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(init, TerminalJsonContext.Default.ReconnectingPtyInit);
+        var json = JsonSerializer.SerializeToUtf8Bytes(init, TerminalJsonContext.Default.TerminalInit);
         if (json.Length > ushort.MaxValue)
             throw new ArgumentException($"the init frame is {json.Length} bytes; at most {ushort.MaxValue} fit", nameof(init));
         var frame = new byte[2 + json.Length];
@@ -65,14 +65,14 @@ public sealed class ReconnectingPtyServer
             }
             catch (Exception e) when (e is TerminalCapacityException or ObjectDisposedException)
             {
-                _logger.LogWarning("Reconnecting PTY {Id} refused: {Reason}", init.Id, e.Message);
+                _logger.TerminalRefused(init.Id, e.Message);
                 return;
             }
 #pragma warning disable CA1031 // Whatever the launcher throws ends this connection only, with the reason logged.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                _logger.LogError(e, "Reconnecting PTY {Id}: could not start {Command}", init.Id, init.Command.Length == 0 ? "the login shell" : init.Command);
+                _logger.TerminalStartFailed(e, init.Id, init.Command.Length == 0 ? "the login shell" : init.Command);
                 return;
             }
 
@@ -86,7 +86,7 @@ public sealed class ReconnectingPtyServer
                 {
                     // Tell the client first (the close follows the final output), then stop reading from it.
                     if (client.Overflowed)
-                        _logger.LogWarning("Reconnecting PTY {Id}: the client was too slow and is disconnected", init.Id);
+                        _logger.TerminalClientTooSlow(init.Id);
                     await CloseQuietlyAsync(connection).ConfigureAwait(false);
 
                     // Give the peer a moment to acknowledge the close (a WebSocket answers with its own close frame):
@@ -125,7 +125,7 @@ public sealed class ReconnectingPtyServer
         }
     }
 
-    private async Task<ReconnectingPtyInit?> ReadInitAsync(Stream connection, CancellationToken cancellationToken)
+    private async Task<TerminalInit?> ReadInitAsync(Stream connection, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.InitTimeout);
@@ -136,16 +136,16 @@ public sealed class ReconnectingPtyServer
             var length = BinaryPrimitives.ReadUInt16LittleEndian(prefix);
             if (length == 0 || length > _options.MaxInitBytes)
             {
-                _logger.LogWarning("Reconnecting PTY: init frame of {Length} bytes refused (1 to {Max} allowed)", length, _options.MaxInitBytes);
+                _logger.InitFrameSizeRefused(length, _options.MaxInitBytes);
                 return null;
             }
 
             var json = new byte[length];
             await connection.ReadExactlyAsync(json, timeout.Token).ConfigureAwait(false);
-            var init = JsonSerializer.Deserialize(json, TerminalJsonContext.Default.ReconnectingPtyInit);
+            var init = JsonSerializer.Deserialize(json, TerminalJsonContext.Default.TerminalInit);
             if (init is null || string.IsNullOrEmpty(init.Id))
             {
-                _logger.LogWarning("Reconnecting PTY: the init frame has no ID");
+                _logger.InitFrameWithoutId();
                 return null;
             }
 
@@ -153,19 +153,19 @@ public sealed class ReconnectingPtyServer
         }
         catch (JsonException e)
         {
-            _logger.LogWarning("Reconnecting PTY: failed to unmarshal init: {Reason}", e.Message);
+            _logger.InitFrameMalformed(e.Message);
         }
         catch (EndOfStreamException)
         {
-            _logger.LogWarning("Reconnecting PTY: the connection ended inside the init frame");
+            _logger.InitFrameCut();
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Reconnecting PTY: no init frame within {Timeout}", _options.InitTimeout);
+            _logger.InitFrameTimedOut(_options.InitTimeout);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
         {
-            _logger.LogDebug("Reconnecting PTY: the connection ended before its init frame: {Reason}", e.Message);
+            _logger.EndedBeforeInitFrame(e.Message);
         }
 
         return null;
@@ -231,11 +231,11 @@ public sealed class ReconnectingPtyServer
         }
         catch (JsonException e)
         {
-            _logger.LogWarning("Reconnecting PTY {Id}: bad request, closing the connection: {Reason}", id, e.Message);
+            _logger.BadRequest(id, e.Message);
         }
         catch (InvalidDataException e)
         {
-            _logger.LogWarning("Reconnecting PTY {Id}: closing the connection: {Reason}", id, e.Message);
+            _logger.ConnectionClosing(id, e.Message);
         }
     }
 }

@@ -14,14 +14,14 @@ namespace Agent.Runtime.ControlPlane;
 /// user token (Coder's web terminal endpoint): the init frame is built from the query, then client messages (text
 /// or binary) carry the JSON requests and server binary messages the raw output. It reaches the agent's port 2 through the relay.
 /// </summary>
-internal sealed class PtyEndpoint
+internal sealed class TerminalEndpoint
 {
     private readonly ControlPlaneStore _store;
     private readonly RelayHub _hub;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
 
-    public PtyEndpoint(ControlPlaneStore store, RelayHub hub, ILogger logger, CancellationToken stopping)
+    public TerminalEndpoint(ControlPlaneStore store, RelayHub hub, ILogger logger, CancellationToken stopping)
     {
         _store = store;
         _hub = hub;
@@ -59,7 +59,7 @@ internal sealed class PtyEndpoint
         byte[] frame;
         try
         {
-            frame = ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = reconnect, Width = width, Height = height, Command = query["command"].ToString() });
+            frame = TerminalServer.EncodeInit(new TerminalInit { Id = reconnect, Width = width, Height = height, Command = query["command"].ToString() });
         }
         catch (ArgumentException e)
         {

@@ -10,10 +10,10 @@ namespace Agent.Specs.Fuzz;
 
 /// <summary>
 /// The reconnecting-PTY protocol: the 2-byte length and init JSON, then concatenated JSON requests. Whole
-/// connections go through <see cref="ReconnectingPtyServer"/> (fake PTY), and request streams, cut anywhere, through
+/// connections go through <see cref="TerminalServer"/> (fake PTY), and request streams, cut anywhere, through
 /// <see cref="RequestStreamParser"/>. A bad connection ends with a logged warning and nothing else.
 /// </summary>
-public sealed class ReconnectingPtyFuzzSpecs
+public sealed class TerminalFuzzSpecs
 {
     private const int MaxRequestBytes = 4096;
 
@@ -27,8 +27,8 @@ public sealed class ReconnectingPtyFuzzSpecs
     internal static FuzzTarget ServerTarget { get; } = new(
         "rpty-connection",
         [
-            [.. ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "abc", Width = 80, Height = 24 }), .. Requests[0]],
-            [.. ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "0b6a4c1e-8d2f-4e5a-9c3b-1a2b3c4d5e6f", Width = 200, Height = 60, Command = "top -d 1" }), .. Requests[1], .. Requests[2]],
+            [.. TerminalServer.EncodeInit(new TerminalInit { Id = "abc", Width = 80, Height = 24 }), .. Requests[0]],
+            [.. TerminalServer.EncodeInit(new TerminalInit { Id = "0b6a4c1e-8d2f-4e5a-9c3b-1a2b3c4d5e6f", Width = 200, Height = 60, Command = "top -d 1" }), .. Requests[1], .. Requests[2]],
         ],
         ServeAsync)
     {
@@ -54,7 +54,7 @@ public sealed class ReconnectingPtyFuzzSpecs
     {
         using var harness = new TerminalHarness(DefaultScheduler.Instance);
         var logger = new RecordingLogger();
-        var server = new ReconnectingPtyServer(harness.Sessions, ReconnectingPtyServerOptions.Default with { MaxRequestBytes = MaxRequestBytes }, logger);
+        var server = new TerminalServer(harness.Sessions, TerminalServerOptions.Default with { MaxRequestBytes = MaxRequestBytes }, logger);
         var (client, serverEnd) = DuplexPipeStream.CreatePair();
         var serving = server.ServeAsync(serverEnd, cancellationToken);
         try

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.ControlPlane;
 
-public sealed class PtyEndpointSpecs : IAsyncLifetime
+public sealed class TerminalEndpointSpecs : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly TerminalHarness _terminal = new(DefaultScheduler.Instance);
@@ -169,7 +169,7 @@ public sealed class PtyEndpointSpecs : IAsyncLifetime
     private async Task<ControlPlaneHarness> StartAsync()
     {
         _harness = await ControlPlaneHarness.StartAsync();
-        var server = new ReconnectingPtyServer(_terminal.Sessions, ReconnectingPtyServerOptions.Default, new RecordingLogger());
+        var server = new TerminalServer(_terminal.Sessions, TerminalServerOptions.Default, new RecordingLogger());
         var services = new RelayServices { ReconnectingPty = server.ServeAsync };
         var connector = new RelayConnector(_harness.Address, ControlPlaneHarness.MainToken.ToString(), services, new AgentCounters(), new YamuxOptions(), NullLoggerFactory.Instance);
         _link = await connector.ConnectAsync(CancellationToken.None).WaitAsync(Deadline);

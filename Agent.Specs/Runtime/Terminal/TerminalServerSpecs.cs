@@ -7,16 +7,16 @@ using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Runtime.Terminal;
 
-public sealed class ReconnectingPtyServerSpecs : IDisposable
+public sealed class TerminalServerSpecs : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly TerminalHarness _harness = new(DefaultScheduler.Instance);
     private readonly RecordingLogger _logger = new();
-    private readonly ReconnectingPtyServer _server;
+    private readonly TerminalServer _server;
 
-    public ReconnectingPtyServerSpecs()
+    public TerminalServerSpecs()
     {
-        _server = new ReconnectingPtyServer(_harness.Sessions, ReconnectingPtyServerOptions.Default with { MaxInitBytes = 1024 }, _logger);
+        _server = new TerminalServer(_harness.Sessions, TerminalServerOptions.Default with { MaxInitBytes = 1024 }, _logger);
     }
 
     public void Dispose() => _harness.Dispose();
@@ -26,7 +26,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     {
         var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
-        var frame = ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one", Command = "top", Width = 100, Height = 30 });
+        var frame = TerminalServer.EncodeInit(new TerminalInit { Id = "one", Command = "top", Width = 100, Height = 30 });
 
         foreach (var b in frame)
         {
@@ -47,7 +47,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     {
         var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, CancellationToken.None);
-        await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one", Width = 80, Height = 24 }));
+        await SendAsync(pipe.Client, TerminalServer.EncodeInit(new TerminalInit { Id = "one", Width = 80, Height = 24 }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
         var process = _harness.Launcher.Last;
 
@@ -70,7 +70,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     {
         var first = Pair();
         var serving = _server.ServeAsync(first.Server, CancellationToken.None);
-        await SendAsync(first.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
+        await SendAsync(first.Client, TerminalServer.EncodeInit(new TerminalInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
         _harness.Launcher.Last.Emit("before\r\n");
         var seen = new byte["before\r\n".Length];
@@ -80,7 +80,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
 
         var second = Pair();
         var again = _server.ServeAsync(second.Server, CancellationToken.None);
-        await SendAsync(second.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
+        await SendAsync(second.Client, TerminalServer.EncodeInit(new TerminalInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Counters.TakeWindow().SessionCountReconnectingPty == 1, "the reattach", Deadline);
         _harness.Launcher.Last.Emit("after\r\n");
         _harness.Launcher.Last.Exit(0);
@@ -127,10 +127,10 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
     [Fact]
     public async Task Serve_RequestLargerThanTheBound_ClosesThatConnectionButNotTheTerminal()
     {
-        var server = new ReconnectingPtyServer(_harness.Sessions, ReconnectingPtyServerOptions.Default with { MaxRequestBytes = 1024 }, _logger);
+        var server = new TerminalServer(_harness.Sessions, TerminalServerOptions.Default with { MaxRequestBytes = 1024 }, _logger);
         var pipe = Pair();
         var serving = server.ServeAsync(pipe.Server, CancellationToken.None);
-        await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
+        await SendAsync(pipe.Client, TerminalServer.EncodeInit(new TerminalInit { Id = "one" }));
 
         await SendAsync(pipe.Client, Encoding.UTF8.GetBytes("{\"data\":\"" + new string('x', 4096)));
 
@@ -145,7 +145,7 @@ public sealed class ReconnectingPtyServerSpecs : IDisposable
         using var cancel = new CancellationTokenSource();
         var pipe = Pair();
         var serving = _server.ServeAsync(pipe.Server, cancel.Token);
-        await SendAsync(pipe.Client, ReconnectingPtyServer.EncodeInit(new ReconnectingPtyInit { Id = "one" }));
+        await SendAsync(pipe.Client, TerminalServer.EncodeInit(new TerminalInit { Id = "one" }));
         await Eventually.WaitAsync(() => _harness.Launcher.Started.Count == 1, "the terminal to start", Deadline);
 
         await cancel.CancelAsync();

@@ -1,0 +1,138 @@
+using Agent.Reactive.Ports;
+using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Ssh.Channels;
+using Agent.Runtime.Ssh.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Sshd.Session;
+
+/// <summary>
+/// Runs what a session started, once the request was answered: a process on pipes, a process on a terminal, or a
+/// subsystem; then sends <c>exit-status</c> (or <c>exit-signal</c>) and closes the channel. The client closing the
+/// channel or the connection (<c>ended</c>) stops it; the process is disposed in every case.
+/// </summary>
+internal sealed class SessionRunner
+{
+    private readonly SshChannel _channel;
+    private readonly CancellationToken _ended;
+    private readonly ILogger _logger;
+    private readonly SessionStreams _streams;
+
+    public SessionRunner(SshChannel channel, ILogger logger, CancellationToken ended)
+    {
+        _channel = channel;
+        _ended = ended;
+        _logger = logger;
+        _streams = new SessionStreams(channel, logger, ended);
+    }
+
+    public async Task RunPipedAsync(IPipedProcess process, Task answered, IDisposable? counted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended);
+        try
+        {
+            await answered;
+            var output = _streams.PumpPipesAsync(process, stop.Token);
+            _ = _streams.PumpInputAsync(data => process.StandardInput.WriteAsync(data, _ended), () => process.StandardInput.Dispose());
+            var exit = await process.Exited.WaitAsync(_ended);
+            await FinishOutputAsync(output, stop);
+            await FinishAsync(exit);
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
+        {
+            _logger.SessionEndedByClient("session", _channel.LocalId);
+        }
+        catch (IOException e)
+        {
+            _logger.SessionEnded("session", _channel.LocalId, e.Message);
+        }
+        finally
+        {
+            process.Dispose();
+            counted?.Dispose();
+        }
+    }
+
+    public async Task RunTerminalAsync(IPtyProcess terminal, byte[]? motd, Task answered, IDisposable? counted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ended);
+        try
+        {
+            await answered;
+            var output = _streams.PumpTerminalAsync(terminal, motd, stop.Token);
+            _ = _streams.PumpInputAsync(data => terminal.WriteAsync(data, _ended), () => { });
+            var exit = await terminal.Exited.WaitAsync(_ended);
+            await FinishOutputAsync(output, stop);
+            await FinishAsync(exit);
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
+        {
+            _logger.SessionEndedByClient("terminal session", _channel.LocalId);
+        }
+        catch (IOException e)
+        {
+            _logger.SessionEnded("terminal session", _channel.LocalId, e.Message);
+        }
+        finally
+        {
+            terminal.Dispose();
+            counted?.Dispose();
+        }
+    }
+
+    public async Task RunSubsystemAsync(SshSubsystemHandler handler, Task answered, IDisposable? counted)
+    {
+        try
+        {
+            await answered;
+            await using var stream = _channel.AsStream();
+            int code;
+            try
+            {
+                code = await handler(_channel, stream, stream, _ended);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !_ended.IsCancellationRequested)
+            {
+                _logger.SubsystemFailed(e, _channel.LocalId);
+                code = 1;
+            }
+
+            await FinishAsync(new PtyExit(code, null));
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
+        {
+            _logger.SessionEndedByClient("subsystem", _channel.LocalId);
+        }
+        catch (IOException e)
+        {
+            _logger.SessionEnded("subsystem", _channel.LocalId, e.Message);
+        }
+        finally
+        {
+            counted?.Dispose();
+        }
+    }
+
+    // The process exited: the output while it keeps moving, then at most a grace period more.
+    private async Task FinishOutputAsync(Task output, CancellationTokenSource stop)
+    {
+        await _streams.DrainAsync(output);
+        await stop.CancelAsync();
+        await Task.WhenAny(output, Task.Delay(SessionStreams.OutputGracePeriod, CancellationToken.None));
+    }
+
+    private async Task FinishAsync(PtyExit exit)
+    {
+        if (exit.Signal is { } signal)
+        {
+            var data = new SshWriter(32).WriteString(SignalNames.ToName(signal)).WriteBoolean(false).WriteString(string.Empty).WriteString(string.Empty);
+            await _channel.SendRequestAsync("exit-signal", data.ToArray(), _ended);
+        }
+        else
+        {
+            await _channel.SendRequestAsync("exit-status", new SshWriter(4).WriteUInt32((uint)(exit.ExitCode ?? 0)).ToArray(), _ended);
+        }
+
+        await _channel.CloseAsync(_ended);
+    }
+}
