@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 
 namespace Agent.Runtime.Os.Processes;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Agent.Reactive.Sessions;
+using Agent.Reactive.Shell;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Ssh.Channels;
 using Microsoft.Extensions.Logging;
@@ -28,7 +28,7 @@ internal static class SessionLaunch
         PtyRequest? pty)
     {
         var environment = new List<KeyValuePair<string, string>>(
-            SessionEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(clientEnvironment) : clientEnvironment, ClientAddresses(channel) ?? addresslessClient));
+            ShellEnvironment.Build(snapshot.Manifest, snapshot.Environment, snapshot.AgentToken, forced ? LocaleOnly(clientEnvironment) : clientEnvironment, ClientAddresses(channel) ?? addresslessClient));
         environment.AddRange(channel.Connection.Restrictions.Environment); // the key's environment=, over the client's (as sshd)
         environment.AddRange(extraEnvironment);
         if (originalCommand is not null)
@@ -58,7 +58,7 @@ internal static class SessionLaunch
     /// <summary>The kind the client's <c>CODER_SESSION_TYPE</c> names; a plain SSH session without it.</summary>
     public static SessionKind KindOf(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
     {
-        var value = clientEnvironment.LastOrDefault(p => p.Key == SessionEnvironment.SessionTypeVariable).Value;
+        var value = clientEnvironment.LastOrDefault(p => p.Key == ShellEnvironment.SessionTypeVariable).Value;
         return value switch
         {
             "vscode" => SessionKind.VsCode,
@@ -93,7 +93,7 @@ internal static class SessionLaunch
     // Under a forced command the client's variables could change what it runs (BASH_ENV, LD_PRELOAD, PATH): only the
     // locale passes, as Debian's sshd AcceptEnv LANG LC_*.
     private static List<KeyValuePair<string, string>> LocaleOnly(IReadOnlyList<KeyValuePair<string, string>> clientEnvironment)
-        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == SessionEnvironment.SessionTypeVariable)];
+        => [.. clientEnvironment.Where(p => p.Key == "LANG" || p.Key.StartsWith("LC_", StringComparison.Ordinal) || p.Key == ShellEnvironment.SessionTypeVariable)];
 
     // SSH_CLIENT and SSH_CONNECTION from the connection's addresses; null when it has none (a relayed stream).
     private static (string Client, string Connection)? ClientAddresses(SshChannel channel)

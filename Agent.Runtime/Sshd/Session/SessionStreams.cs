@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Channels;
 using Microsoft.Extensions.Logging;

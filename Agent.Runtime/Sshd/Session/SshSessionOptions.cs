@@ -1,4 +1,4 @@
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using Agent.Reactive.Ports;
+using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Os.Pty;
 using Agent.Specs.Utilities;

@@ -52,7 +52,7 @@ public class SshSessionRealPtySpecs
     [Fact]
     public async Task Output_MoreThanTheWindowToAClientThatDoesNotRead_TheServerReadsOneChunkBeyondItAndLosesNothingWhenTheWindowOpens()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(RealPty);
+        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: RealPty);
         var script = harness.Home.Combine("writer.py");
         var progress = harness.Home.Combine("progress");
         await File.WriteAllTextAsync(script, WriterScript);
