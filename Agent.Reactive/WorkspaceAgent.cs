@@ -8,6 +8,7 @@ using Agent.Reactive.Apps;
 using Agent.Reactive.Connection;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Lifecycle;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Text.Json;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;

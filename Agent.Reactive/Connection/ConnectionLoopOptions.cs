@@ -1,3 +1,5 @@
+using Agent.Reactive.Linq;
+
 namespace Agent.Reactive.Connection;
 
 /// <summary>How the connection loop holds and re-establishes its connection.</summary>

@@ -1,7 +1,7 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 public static partial class AgentObservable
 {

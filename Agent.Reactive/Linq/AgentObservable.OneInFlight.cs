@@ -3,7 +3,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 public static partial class AgentObservable
 {

@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 /// <summary>The agent's own Rx operators.</summary>
 public static partial class AgentObservable

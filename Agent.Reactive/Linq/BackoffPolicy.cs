@@ -1,4 +1,4 @@
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 /// <summary>
 /// Exponential backoff: the first retry waits <see cref="Initial"/>, each further one twice as long up to

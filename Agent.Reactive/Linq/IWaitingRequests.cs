@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 /// <summary>
 /// What waits behind the request in flight of <see cref="AgentObservable.OneInFlight{TSource, TRequest, TResult}"/>. The operator calls every

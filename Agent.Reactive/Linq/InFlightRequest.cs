@@ -1,7 +1,7 @@
 using System.Reactive;
 using System.Reactive.Linq;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 /// <summary>What a send of <see cref="AgentObservable.OneInFlight{TSource, TRequest, TResult}"/> may ask about the elements behind it.</summary>
 public sealed class InFlightRequest

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Agent.Reactive;
+namespace Agent.Reactive.Linq;
 
 /// <summary>Only the newest element waits: each one replaces the one before it.</summary>
 public sealed class LatestWaits<T> : IWaitingRequests<T, T>

@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Statistics;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,5 @@
+using Agent.Reactive.Linq;
+
 namespace Agent.Reactive.Relay;
 
 /// <summary>How the agent keeps its relay to the control plane.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reactive.Concurrency;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 

@@ -3,6 +3,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;

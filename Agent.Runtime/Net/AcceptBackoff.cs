@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Reactive.Concurrency;
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 
 namespace Agent.Runtime.Net;
 

@@ -2,6 +2,7 @@ using System.Reactive;
 using Agent.Reactive;
 using Agent.Reactive.Connection;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Connection;

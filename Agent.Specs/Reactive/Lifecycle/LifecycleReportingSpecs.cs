@@ -2,6 +2,7 @@ using System.Reactive;
 using System.Reactive.Linq;
 using Agent.Reactive;
 using Agent.Reactive.Lifecycle;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.Connection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 
 namespace Agent.Specs.Reactive.Linq;
 

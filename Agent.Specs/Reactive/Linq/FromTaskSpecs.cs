@@ -1,5 +1,6 @@
 using System.Reactive;
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Reactive.Linq;

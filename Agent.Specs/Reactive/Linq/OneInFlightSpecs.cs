@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reactive;
 using System.Reactive.Linq;
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Reactive.Linq;

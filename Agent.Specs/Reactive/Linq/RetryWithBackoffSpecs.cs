@@ -1,6 +1,7 @@
 using System.Reactive;
 using System.Reactive.Linq;
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Reactive.Linq;

@@ -1,4 +1,5 @@
 using Agent.Reactive;
+using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Statistics;
