@@ -11,7 +11,7 @@ namespace Agent.Runtime.Relay.WebSockets;
 /// <see cref="FailAsync"/> closes with an error reason the peer sees. It owns the WebSocket (disposing closes, then
 /// disposes it). One reader and one writer at a time.
 /// </summary>
-public sealed class DuplexWebSocketStream : Stream, IHalfClosableStream
+public sealed class DuplexWebSocketStream : AsyncDuplexStream, IHalfClosableStream
 {
     /// <summary>The close status of <see cref="FailAsync"/>: the other side failed (agent gone, stream reset).</summary>
     public const WebSocketCloseStatus FailureStatus = WebSocketCloseStatus.InternalServerError;
@@ -30,16 +30,6 @@ public sealed class DuplexWebSocketStream : Stream, IHalfClosableStream
         _socket = socket;
         _prefix = prefix;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -80,9 +70,6 @@ public sealed class DuplexWebSocketStream : Stream, IHalfClosableStream
         return 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -95,28 +82,11 @@ public sealed class DuplexWebSocketStream : Stream, IHalfClosableStream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     /// <summary>Ends our direction with a normal close frame; reading goes on until the peer closes too.</summary>
     public Task CompleteWritesAsync() => CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "end of stream");
 
     /// <summary>Ends our direction with an error the peer reads as an <see cref="IOException"/> saying <paramref name="reason"/>.</summary>
     public Task FailAsync(string reason) => CloseOutputAsync(FailureStatus, reason);
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("use ReadAsync");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("use WriteAsync");
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -10,7 +10,7 @@ namespace Agent.Runtime.Relay.Yamux;
 /// window. One reader and one writer at a time, both asynchronous. Received data waits in a
 /// <see cref="YamuxReceiveBuffer"/>, credited back to the peer through a <see cref="YamuxReceiveWindow"/>.
 /// </summary>
-public sealed class YamuxStream : Stream, IHalfClosableStream
+public sealed class YamuxStream : AsyncDuplexStream, IHalfClosableStream
 {
     private readonly YamuxSession _session;
     private readonly YamuxOptions _options;
@@ -44,20 +44,6 @@ public sealed class YamuxStream : Stream, IHalfClosableStream
 
     /// <summary>The stream id (odd when the client opened it, even when the server did).</summary>
     public uint Id { get; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Bytes received and not yet read.</summary>
     internal int BufferedBytes
@@ -124,22 +110,6 @@ public sealed class YamuxStream : Stream, IHalfClosableStream
         Reset();
         return Task.CompletedTask;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("YamuxStream is read asynchronously");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("YamuxStream is written asynchronously");
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>Reads buffered data; 0 after the peer's FIN; IOException when reset or the session died.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -244,10 +214,6 @@ public sealed class YamuxStream : Stream, IHalfClosableStream
             buffer = buffer[count..];
         }
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Reader loop: false when a data frame of <paramref name="length"/> bytes would exceed the window we granted.</summary>
     internal bool TryReserveReceive(uint length)
