@@ -1,6 +1,5 @@
 using System.Collections;
 using System.ComponentModel;
-using System.Runtime.InteropServices;
 using Agent.Runtime.Os.Interop;
 
 namespace Agent.Runtime.Os.Processes;

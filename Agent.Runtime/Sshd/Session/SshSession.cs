@@ -18,8 +18,8 @@ namespace Agent.Runtime.Sshd.Session;
 /// PTY) and <c>env</c>, then runs one <c>shell</c>, <c>exec</c> or <c>subsystem</c>; passes <c>window-change</c>,
 /// <c>signal</c> and <c>break</c> to the process; ends with <c>exit-status</c> (or <c>exit-signal</c>), EOF and
 /// CLOSE once the output was sent. When the shell exits but a background child keeps its output open, output is
-/// forwarded while it keeps coming and dropped after <see cref="SessionStreams.OutputGracePeriod"/> of silence. The peer closing the
-/// channel or the connection kills a process that is still running. The login's <see cref="Ssh.Auth.LoginRestrictions"/>
+/// forwarded while it keeps coming and dropped after <see cref="SessionStreams.OutputGracePeriod"/> of silence. The
+/// peer closing the channel or the connection kills a process that is still running. The login's <see cref="Ssh.Auth.LoginRestrictions"/>
 /// apply: without a PTY permission <c>pty-req</c> fails; a forced command runs instead of the shell, command or
 /// subsystem asked for, which it finds in <c>SSH_ORIGINAL_COMMAND</c>. This type holds the requests and the state they
 /// build; <see cref="SessionRequestPayloads"/> reads them, <see cref="SessionLaunch"/> prepares the process,
