@@ -138,7 +138,7 @@ internal sealed class SshUserAuthenticator
 
         if (_mode == SshAuthenticationMode.Trusted)
         {
-            _logger.LogInformation("SSH user {User} from {Remote} accepted (trusted connection, method {Method})", request.User, _transport.RemoteEndPoint, request.Method);
+            _logger.TrustedAccepted(request.User, _transport.RemoteEndPoint, request.Method);
             return await SucceedAsync(request, LoginRestrictions.None, cancellationToken);
         }
 
@@ -171,7 +171,7 @@ internal sealed class SshUserAuthenticator
         if (!_verifySignature!(key.Blob, key.Algorithm, signed, signature))
             return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
 
-        _logger.LogInformation("SSH user {User} from {Remote} authenticated with a {Algorithm} key", request.User, _transport.RemoteEndPoint, key.Algorithm);
+        _logger.KeyAccepted(request.User, _transport.RemoteEndPoint, key.Algorithm);
         return await SucceedAsync(request, restrictions, cancellationToken);
     }
 
@@ -191,14 +191,7 @@ internal sealed class SshUserAuthenticator
         if (counts)
         {
             _failures++;
-            _logger.LogWarning(
-                "SSH authentication of user {User} from {Remote} failed ({Method}: {Why}); attempt {Attempt} of {Max}",
-                request.User,
-                _transport.RemoteEndPoint,
-                request.Method,
-                why,
-                _failures,
-                MaxAttempts);
+            _logger.AuthenticationFailed(request.User, _transport.RemoteEndPoint, request.Method, why, _failures, MaxAttempts);
             if (_failures >= MaxAttempts)
                 throw new SshProtocolException(DisconnectReason.NoMoreAuthMethodsAvailable, "too many authentication failures");
         }

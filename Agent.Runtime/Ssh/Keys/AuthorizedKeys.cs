@@ -33,7 +33,7 @@ public static class AuthorizedKeys
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            logger.LogWarning("No authorized keys file at {Path}: no key can log in", path);
+            logger.AuthorizedKeysMissing(path);
             return [];
         }
     }
@@ -71,7 +71,7 @@ public static class AuthorizedKeys
                 continue;
             if (line.Length > MaxLineLength)
             {
-                logger.LogWarning("{Source} line {Line}: longer than {Max} characters; skipped", source, lineNumber, MaxLineLength);
+                logger.LineTooLong(source, lineNumber, MaxLineLength);
                 continue;
             }
 
@@ -83,7 +83,7 @@ public static class AuthorizedKeys
             }
             else
             {
-                logger.LogWarning("{Source} line {Line}: {Error}; skipped", source, lineNumber, error);
+                logger.LineSkipped(source, lineNumber, error);
             }
         }
 

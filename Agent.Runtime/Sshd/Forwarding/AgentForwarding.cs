@@ -29,7 +29,7 @@ internal static class AgentForwarding
         var key = $"Agent.Ssh.Forwarding.AuthAgent.{channel.LocalId}";
         if (channel.Closed.IsCancellationRequested || !channel.Connection.Items.TryAdd(key, channel))
         {
-            options.Logger.LogInformation("Agent forwarding declined: already set up for this session");
+            options.Logger.AgentForwardingRepeated();
             return ValueTask.FromResult(false);
         }
 
@@ -59,7 +59,7 @@ internal static class AgentForwarding
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             channel.Connection.Items.TryRemove(key, out _);
-            options.Logger.LogWarning("Agent forwarding failed: {Reason}", e.Message);
+            options.Logger.AgentForwardingFailed(e.Message);
             return ValueTask.FromResult(false);
         }
 
@@ -73,13 +73,13 @@ internal static class AgentForwarding
             }
             catch (IOException e)
             {
-                options.Logger.LogDebug("Could not remove {Directory}: {Reason}", directory.FullName, e.Message);
+                options.Logger.DirectoryNotRemoved(directory.FullName, e.Message);
             }
 
             channel.Connection.Items.TryRemove(new KeyValuePair<string, object>(key, channel));
         });
         request.SetEnvironment(Variable, path);
-        options.Logger.LogInformation("Agent forwarding for session {Channel} at {Path}", channel.LocalId, path);
+        options.Logger.AgentForwardingStarted(channel.LocalId, path);
         return ValueTask.FromResult(true);
     }
 }

@@ -32,7 +32,7 @@ internal static class DirectForwarding
         var restrictions = channel.Connection.Restrictions;
         if (!restrictions.AllowsOpen(host, port))
             return Prohibited(options, channel, $"direct-tcpip to {host}:{port}", restrictions.PortForwarding ? "permitopen" : "no-port-forwarding");
-        options.Logger.LogDebug("direct-tcpip to {Host}:{Port} for channel {Channel}", host, port, channel.LocalId);
+        options.Logger.DirectTcpip(host, port, channel.LocalId);
         return ConnectAsync(options, channel, $"{host}:{port}", ProtocolType.Tcp, (socket, ct) => socket.ConnectAsync(host, (int)port, ct), cancellationToken);
     }
 
@@ -51,7 +51,7 @@ internal static class DirectForwarding
         if (!channel.Connection.Restrictions.PortForwarding)
             return Prohibited(options, channel, $"direct-streamlocal to {path}", "no-port-forwarding");
         var resolved = options.ResolvePath(path);
-        options.Logger.LogDebug("direct-streamlocal to {Path} for channel {Channel}", resolved, channel.LocalId);
+        options.Logger.DirectStreamLocal(resolved, channel.LocalId);
         UnixDomainSocketEndPoint endPoint;
         try
         {
@@ -104,7 +104,7 @@ internal static class DirectForwarding
                 var reason = e is OperationCanceledException ? "connect timed out"
                     : protocol != ProtocolType.Tcp && !File.Exists(destination) ? "No such file or directory"
                     : e.Message;
-                options.Logger.LogInformation("Forwarding to {Destination} failed: {Reason}", destination, reason);
+                options.Logger.ForwardingFailed(destination, reason);
                 result.SetResult(SshChannelOpenResult.Reject(ChannelOpenFailureReason.ConnectFailed, reason));
                 return;
             }

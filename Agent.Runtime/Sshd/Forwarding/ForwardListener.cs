@@ -107,7 +107,7 @@ internal sealed class ForwardListener : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _logger.LogDebug("Could not remove forwarded socket {Path}: {Reason}", _socketFile, e.Message);
+                _logger.SocketNotRemoved(_socketFile, e.Message);
             }
         }
     }
@@ -122,7 +122,7 @@ internal sealed class ForwardListener : IDisposable
             if (Interlocked.Increment(ref _active) > _maxConnections)
             {
                 Interlocked.Decrement(ref _active);
-                _logger.LogWarning("Refusing a connection to forwarded {Address}: {Max} are relayed already", _socketFile ?? LocalEndPoint.ToString(), _maxConnections);
+                _logger.ForwardedConnectionRefused(_socketFile ?? LocalEndPoint.ToString(), _maxConnections);
                 accepted.Dispose();
                 continue;
             }
@@ -150,7 +150,7 @@ internal sealed class ForwardListener : IDisposable
             catch (Exception e)
             {
                 // Refused by the client (SshChannelOpenException) or the connection is ending: drop this one socket.
-                _logger.LogInformation("No {Type} channel for a connection to {Address}: {Reason}", _channelType, _socketFile ?? LocalEndPoint.ToString(), e.Message);
+                _logger.ForwardedChannelRefused(_channelType, _socketFile ?? LocalEndPoint.ToString(), e.Message);
                 accepted.Dispose();
                 return;
             }

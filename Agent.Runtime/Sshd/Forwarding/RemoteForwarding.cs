@@ -49,7 +49,7 @@ internal static class RemoteForwarding
         var bound = (uint)((IPEndPoint)listener.LocalEndPoint).Port;
         if (!table.TryAdd(TcpKey(address, bound), listener))
             return Failed(options, $"tcpip-forward refused: {address}:{bound} is forwarded already or the connection ended");
-        options.Logger.LogInformation("Forwarding {Bound} (requested {Address}:{Port}) to the SSH client", listener.LocalEndPoint, address, port);
+        options.Logger.RemoteForwardStarted(listener.LocalEndPoint, address, port);
         var reply = port == 0 ? new SshWriter(4).WriteUInt32(bound).ToArray() : [];
         return ValueTask.FromResult(new SshGlobalRequestResult(true, reply));
     }
@@ -58,7 +58,7 @@ internal static class RemoteForwarding
     {
         var (address, port) = ReadAddressAndPort(data, "cancel-tcpip-forward");
         var removed = RemoteForwardTable.Of(connection, options.MaxListenersPerConnection).Remove(TcpKey(address, port));
-        options.Logger.LogInformation("Cancel forwarding of {Address}:{Port}: {Result}", address, port, removed ? "closed" : "not forwarded");
+        options.Logger.RemoteForwardCancelled(address, port, removed ? "closed" : "not forwarded");
         return ValueTask.FromResult(removed ? SshGlobalRequestResult.Succeeded : SshGlobalRequestResult.Failed);
     }
 
@@ -95,7 +95,7 @@ internal static class RemoteForwarding
 
         if (!table.TryAdd(UnixKey(path), listener))
             return Failed(options, $"streamlocal-forward refused: {path} is forwarded already or the connection ended");
-        options.Logger.LogInformation("Forwarding Unix socket {Path} to the SSH client", path);
+        options.Logger.RemoteUnixForwardStarted(path);
         return ValueTask.FromResult(SshGlobalRequestResult.Succeeded);
     }
 
@@ -104,7 +104,7 @@ internal static class RemoteForwarding
         var requested = ReadPath(data, "cancel-streamlocal-forward@openssh.com");
         var path = Path.GetFullPath(options.ResolvePath(requested));
         var removed = RemoteForwardTable.Of(connection, options.MaxListenersPerConnection).Remove(UnixKey(path));
-        options.Logger.LogInformation("Cancel forwarding of Unix socket {Path}: {Result}", path, removed ? "closed" : "not forwarded");
+        options.Logger.RemoteUnixForwardCancelled(path, removed ? "closed" : "not forwarded");
         return ValueTask.FromResult(removed ? SshGlobalRequestResult.Succeeded : SshGlobalRequestResult.Failed);
     }
 
@@ -150,7 +150,7 @@ internal static class RemoteForwarding
 
     private static ValueTask<SshGlobalRequestResult> Failed(SshForwardingOptions options, string message)
     {
-        options.Logger.LogInformation("{Message}", message);
+        options.Logger.RemoteForwardFailed(message);
         return ValueTask.FromResult(SshGlobalRequestResult.Failed);
     }
 }

@@ -63,7 +63,7 @@ internal sealed class SocketChannelRelay : ISshChannelHandler
         }
         catch (Exception e) when (IsEndOfConnection(e))
         {
-            _logger.LogDebug("Closing forwarding channel {Channel}: {Reason}", _channel.LocalId, e.Message);
+            _logger.RelayClosing(_channel.LocalId, e.Message);
         }
         finally
         {
@@ -82,7 +82,7 @@ internal sealed class SocketChannelRelay : ISshChannelHandler
         catch (Exception e) when (IsEndOfConnection(e))
         {
             if (!_stop.IsCancellationRequested)
-                _logger.LogDebug("Forwarding channel {Channel} ended: {Reason}", _channel.LocalId, e.Message);
+                _logger.RelayEnded(_channel.LocalId, e.Message);
             Stop();
         }
     }

@@ -53,7 +53,7 @@ internal static class X11Forwarding
         }
         catch (FormatException)
         {
-            options.Logger.LogInformation("X11 forwarding declined: the cookie is not hexadecimal");
+            options.Logger.X11BadCookie();
             return ValueTask.FromResult(false);
         }
 
@@ -61,7 +61,7 @@ internal static class X11Forwarding
         var key = $"Agent.Ssh.Forwarding.X11.{channel.LocalId}";
         if (channel.Closed.IsCancellationRequested || !channel.Connection.Items.TryAdd(key, channel))
         {
-            options.Logger.LogInformation("X11 forwarding declined: already set up for this session");
+            options.Logger.X11Repeated();
             return ValueTask.FromResult(false);
         }
 
@@ -113,7 +113,7 @@ internal static class X11Forwarding
         {
             listener?.Dispose();
             channel.Connection.Items.TryRemove(key, out _);
-            options.Logger.LogWarning("X11 forwarding failed: {Reason}", e.Message);
+            options.Logger.X11Failed(e.Message);
             return ValueTask.FromResult(false);
         }
 
@@ -125,7 +125,7 @@ internal static class X11Forwarding
         });
         var value = string.Create(CultureInfo.InvariantCulture, $":{display}.{screen}");
         request.SetEnvironment(Variable, value);
-        options.Logger.LogInformation("X11 forwarding for session {Channel} on display {Display}", channel.LocalId, value);
+        options.Logger.X11Started(channel.LocalId, value);
         return ValueTask.FromResult(true);
     }
 }

@@ -80,7 +80,7 @@ public sealed class SshListener : IAsyncDisposable
         if (endPoint.Address.Equals(IPAddress.IPv6Any))
             listener.Server.DualMode = true;
         listener.Start(backlog: 128);
-        logger.LogInformation("SSH server listening on {EndPoint}", listener.LocalEndpoint);
+        logger.Listening(listener.LocalEndpoint);
         return new SshListener(listener, options, handler, logger, admission ?? new SshAdmission(), scheduler);
     }
 
@@ -155,21 +155,21 @@ public sealed class SshListener : IAsyncDisposable
         }
         catch (SshProtocolException e)
         {
-            _logger.LogWarning("SSH connection from {Remote} ended: {Message}", remote, e.Message);
+            _logger.ListenerConnectionFailed(remote, e.Message);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            _logger.LogDebug("SSH connection from {Remote} stopped with the listener", remote);
+            _logger.StoppedWithListener(remote);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
         {
-            _logger.LogInformation("SSH connection from {Remote} lost: {Message}", remote, e.Message);
+            _logger.ListenerConnectionLost(remote, e.Message);
         }
 #pragma warning disable CA1031 // A handler's fault ends its one connection; the listener and other connections carry on.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _logger.LogError(e, "SSH connection handler for {Remote} failed", remote);
+            _logger.HandlerFailed(e, remote);
         }
         finally
         {

@@ -57,12 +57,12 @@ public sealed class SshServer : IAsyncDisposable
         }
         catch (SshProtocolException e)
         {
-            _logger.LogWarning("SSH connection ended: {Reason}", e.Message);
+            _logger.StreamConnectionFailed(e.Message);
             return false;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            _logger.LogInformation("SSH connection lost: {Reason}", e.Message);
+            _logger.StreamConnectionLost(e.Message);
             return false;
         }
     }
@@ -82,8 +82,8 @@ public sealed class SshServer : IAsyncDisposable
 
     private async Task RunConnectionAsync(SshServerTransport transport, CancellationToken cancellationToken)
     {
-        _logger.LogInformation("SSH connection from {Remote} ({Client}; {Algorithms})", transport.RemoteEndPoint, transport.ClientVersion, transport.NegotiatedSummary);
+        _logger.ConnectionStarted(transport.RemoteEndPoint, transport.ClientVersion, transport.NegotiatedSummary);
         await SshConnectionHandler.RunAsync(transport, _connection, cancellationToken);
-        _logger.LogInformation("SSH connection from {Remote} closed", transport.RemoteEndPoint);
+        _logger.ConnectionEnded(transport.RemoteEndPoint);
     }
 }

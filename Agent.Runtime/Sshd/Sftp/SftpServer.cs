@@ -41,7 +41,7 @@ public static class SftpServer
                 var length = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start));
                 if (length == 0 || length > (uint)options.MaxPacketLength)
                 {
-                    logger.LogWarning("SFTP session ended: a packet of {Length} bytes (the limit is {Limit})", length, options.MaxPacketLength);
+                    logger.PacketTooLong(length, options.MaxPacketLength);
                     await SendAsync(output, replies, cancellationToken).ConfigureAwait(false);
                     return ProtocolErrorExitStatus;
                 }
@@ -54,7 +54,7 @@ public static class SftpServer
                 }
                 catch (SshProtocolException e)
                 {
-                    logger.LogWarning("SFTP session ended: {Reason}", e.Message);
+                    logger.SessionFailed(e.Message);
                     await SendAsync(output, replies, cancellationToken).ConfigureAwait(false);
                     return ProtocolErrorExitStatus;
                 }
@@ -80,11 +80,11 @@ public static class SftpServer
             {
                 if (end == 0)
                 {
-                    logger.LogDebug("SFTP session ended by the client");
+                    logger.SessionEnded();
                     return 0;
                 }
 
-                logger.LogWarning("SFTP session ended: the input ended inside a packet ({Bytes} bytes of it)", end);
+                logger.TruncatedPacket(end);
                 return ProtocolErrorExitStatus;
             }
 

@@ -33,6 +33,7 @@ internal sealed class SftpSession : IDisposable
     private readonly ILogger _logger;
     private readonly SftpHandleTable _handles;
     private readonly SftpOwnerNames _owners = new();
+    private readonly SftpExtendedRequests _extensions;
     private bool _initialized;
 
     public SftpSession(SftpServerOptions options, string home, ILogger logger)
@@ -41,35 +42,11 @@ internal sealed class SftpSession : IDisposable
         _home = home;
         _logger = logger;
         _handles = new SftpHandleTable(options.MaxOpenHandles, options.HandleBudget);
+        _extensions = new SftpExtendedRequests(options, home, _handles, logger);
     }
 
     /// <summary>The version the client announced in INIT (0 before).</summary>
     public uint ClientVersion { get; private set; }
-
-    public static string Message(SftpStatusCode code) => code switch
-    {
-        SftpStatusCode.Ok => "Success",
-        SftpStatusCode.Eof => "End of file",
-        SftpStatusCode.NoSuchFile => "No such file",
-        SftpStatusCode.PermissionDenied => "Permission denied",
-        SftpStatusCode.Failure => "Failure",
-        SftpStatusCode.BadMessage => "Bad message",
-        SftpStatusCode.NoConnection => "No connection",
-        SftpStatusCode.ConnectionLost => "Connection lost",
-        SftpStatusCode.OpUnsupported => "Operation unsupported",
-        _ => "Unknown error",
-    };
-
-    /// <summary>OpenSSH's <c>errno_to_portable</c>.</summary>
-    public static SftpStatusCode FromErrno(int errno) => errno switch
-    {
-        0 => SftpStatusCode.Ok,
-        SftpNative.ENOENT or SftpNative.ENOTDIR or SftpNative.EBADF or SftpNative.ELOOP => SftpStatusCode.NoSuchFile,
-        SftpNative.EPERM or SftpNative.EACCES or SftpNative.EFAULT => SftpStatusCode.PermissionDenied,
-        SftpNative.ENAMETOOLONG or SftpNative.EINVAL => SftpStatusCode.BadMessage,
-        SftpNative.ENOSYS => SftpStatusCode.OpUnsupported,
-        _ => SftpStatusCode.Failure,
-    };
 
     public void Handle(ReadOnlySpan<byte> packet, SftpPacketWriter reply)
     {
@@ -81,7 +58,7 @@ internal sealed class SftpSession : IDisposable
                 throw new SshProtocolException($"SFTP request {type} before INIT");
             ClientVersion = reader.ReadUInt32();
             _initialized = true;
-            _logger.LogDebug("SFTP client version {Version}", ClientVersion);
+            _logger.ClientVersion(ClientVersion);
             reply.Begin(SftpPacketType.Version);
             reply.WriteUInt32(ProtocolVersion);
             foreach (var (name, version) in Extensions)
@@ -119,103 +96,18 @@ internal sealed class SftpSession : IDisposable
             case SftpPacketType.Symlink: Symlink(ref reader, id, reply); break;
             case SftpPacketType.Extended: Extended(ref reader, id, reply); break;
             default:
-                _logger.LogDebug("Unsupported SFTP request type {Type}", (byte)type);
-                Status(reply, id, SftpStatusCode.OpUnsupported);
+                _logger.UnsupportedRequest((byte)type);
+                SftpReplies.Status(reply, id, SftpStatusCode.OpUnsupported);
                 break;
         }
     }
 
     public void Dispose() => _handles.Dispose();
 
-    private static string ReadPath(ref SshReader reader) => SftpFileSystem.Bytes.GetString(reader.ReadBinary());
-
-    private static void Status(SftpPacketWriter reply, uint id, SftpStatusCode code, string? message = null)
-    {
-        reply.Begin(SftpPacketType.Status, id);
-        reply.WriteUInt32((uint)code);
-        reply.WriteString(message ?? Message(code));
-        reply.WriteString(string.Empty);
-        reply.End();
-    }
-
-    private static void Errno(SftpPacketWriter reply, uint id, int errno) => Status(reply, id, FromErrno(errno));
-
-    private static void Names(SftpPacketWriter reply, uint id, string rawName)
-    {
-        var bytes = SftpFileSystem.Bytes.GetBytes(rawName);
-        reply.Begin(SftpPacketType.Name, id);
-        reply.WriteUInt32(1);
-        reply.WriteString(bytes);
-        reply.WriteString(bytes);
-        SftpAttributes.Empty.Write(reply);
-        reply.End();
-    }
-
-    private static void HandleReply(SftpPacketWriter reply, uint id, byte[] handle)
-    {
-        reply.Begin(SftpPacketType.Handle, id);
-        reply.WriteString(handle);
-        reply.End();
-    }
-
-    private static void Attributes(SftpPacketWriter reply, uint id, SftpFileStatus status)
-    {
-        reply.Begin(SftpPacketType.Attrs, id);
-        status.ToAttributes().Write(reply);
-        reply.End();
-    }
-
-    private static void FileSystemReply(SftpPacketWriter reply, uint id, SftpFileSystemStatus s)
-    {
-        reply.Begin(SftpPacketType.ExtendedReply, id);
-        foreach (var value in new[]
-        {
-            s.BlockSize, s.FragmentSize, s.Blocks, s.FreeBlocks, s.AvailableBlocks, s.Files, s.FreeFiles,
-            s.AvailableFiles, s.FileSystemId, s.Flags, s.MaxNameLength,
-        })
-        {
-            reply.WriteUInt64(value);
-        }
-
-        reply.End();
-    }
-
-    /// <summary>RandomAccess failures: an IOException of an unmapped error carries the errno as its HResult.</summary>
-    private static SftpStatusCode FromException(Exception e) => e switch
-    {
-        UnauthorizedAccessException => SftpStatusCode.PermissionDenied,
-        FileNotFoundException or DirectoryNotFoundException => SftpStatusCode.NoSuchFile,
-        IOException { HResult: > 0 and < 4096 } io => FromErrno(io.HResult),
-        _ => SftpStatusCode.Failure,
-    };
-
-    private static int OpenFlags(SftpOpenFlags flags)
-    {
-        var read = (flags & SftpOpenFlags.Read) != 0;
-        var write = (flags & SftpOpenFlags.Write) != 0;
-        var result = read && write ? SftpNative.O_RDWR : write ? SftpNative.O_WRONLY : SftpNative.O_RDONLY;
-        if ((flags & SftpOpenFlags.Append) != 0)
-            result |= SftpNative.O_APPEND;
-        if ((flags & SftpOpenFlags.Create) != 0)
-            result |= SftpNative.O_CREAT;
-        if ((flags & SftpOpenFlags.Truncate) != 0)
-            result |= SftpNative.O_TRUNC;
-        if ((flags & SftpOpenFlags.Exclusive) != 0)
-            result |= SftpNative.O_EXCL;
-        return result;
-    }
+    internal static string ReadPath(ref SshReader reader) => SftpFileSystem.Bytes.GetString(reader.ReadBinary());
 
     /// <summary>As OpenSSH: every change is tried, the last failure is what the reply says.</summary>
     private static int Keep(int previous, int latest) => latest != 0 ? latest : previous;
-
-    private static void RealPathReply(SftpPacketWriter reply, uint id, string path)
-    {
-        var error = SftpPaths.RealPath(path, out var resolved);
-        if (error != 0)
-            Errno(reply, id, error);
-        else
-            Names(reply, id, resolved);
-    }
 
     private static int RenameIfAbsent(string oldPath, string newPath)
         => SftpFileSystem.Stat(newPath, followLinks: true, out _) == 0 ? SftpNative.EEXIST : SftpFileSystem.Rename(oldPath, newPath);
@@ -228,36 +120,29 @@ internal sealed class SftpSession : IDisposable
         if (_handles.Count >= _options.MaxOpenHandles)
         {
             _logger.SessionHandlesExhausted(_options.ConnectionId, _options.MaxOpenHandles);
-            Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.MaxOpenHandles} per session");
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.MaxOpenHandles} per session");
             return;
         }
 
         _logger.ConnectionHandlesExhausted(_options.ConnectionId, _options.HandleLimit);
-        Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.HandleLimit} per connection, all SFTP sessions together");
+        SftpReplies.Status(reply, id, SftpStatusCode.Failure, $"too many open handles: at most {_options.HandleLimit} per connection, all SFTP sessions together");
     }
 
-    private bool RefuseWrite(SftpPacketWriter reply, uint id, string what)
-    {
-        if (!_options.ReadOnly)
-            return false;
-        _logger.LogDebug("Refusing SFTP {Request} in read-only mode", what);
-        Status(reply, id, SftpStatusCode.PermissionDenied);
-        return true;
-    }
+    private bool RefuseWrite(SftpPacketWriter reply, uint id, string what) => _extensions.RefuseWrite(reply, id, what);
 
     private void Open(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         var path = Resolve(ReadPath(ref reader));
         var pflags = (SftpOpenFlags)reader.ReadUInt32();
         var attributes = SftpAttributes.Read(ref reader);
-        var flags = OpenFlags(pflags);
+        var flags = SftpNativeOpenFlags.From(pflags);
         var mode = attributes.Has(SftpAttributeFlags.Permissions) ? attributes.Permissions & 0xFFF : 0x1B6;
         if ((flags & (SftpNative.O_WRONLY | SftpNative.O_RDWR | SftpNative.O_CREAT | SftpNative.O_TRUNC)) != 0 && RefuseWrite(reply, id, "open for writing"))
             return;
         var error = SftpFileSystem.Open(path, flags, mode, out var file);
         if (error != 0)
         {
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
             return;
         }
 
@@ -269,7 +154,7 @@ internal sealed class SftpSession : IDisposable
             return;
         }
 
-        HandleReply(reply, id, name);
+        SftpReplies.Handle(reply, id, name);
     }
 
     private void Close(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -277,12 +162,12 @@ internal sealed class SftpSession : IDisposable
         var name = reader.ReadBinary();
         if (!_handles.TryRemove(name, out var handle))
         {
-            Errno(reply, id, SftpNative.EBADF);
+            SftpReplies.Errno(reply, id, SftpNative.EBADF);
             return;
         }
 
         handle.Dispose();
-        Status(reply, id, SftpStatusCode.Ok);
+        SftpReplies.Status(reply, id, SftpStatusCode.Ok);
     }
 
     private void Read(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -292,19 +177,19 @@ internal sealed class SftpSession : IDisposable
         var length = (int)Math.Min(reader.ReadUInt32(), (uint)_options.MaxReadLength);
         if (!_handles.TryGet<SftpFileHandle>(name, out var handle))
         {
-            Status(reply, id, SftpStatusCode.Failure);
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure);
             return;
         }
 
         if (offset > long.MaxValue)
         {
-            Errno(reply, id, SftpNative.EINVAL);
+            SftpReplies.Errno(reply, id, SftpNative.EINVAL);
             return;
         }
 
         if (!handle.CanRead)
         {
-            Errno(reply, id, SftpNative.EBADF);
+            SftpReplies.Errno(reply, id, SftpNative.EBADF);
             return;
         }
 
@@ -319,15 +204,15 @@ internal sealed class SftpSession : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             reply.Abandon();
-            _logger.LogDebug("SFTP read of {Path} failed: {Reason}", handle.Path, e.Message);
-            Status(reply, id, FromException(e));
+            _logger.ReadFailed(handle.Path, e.Message);
+            SftpReplies.Status(reply, id, SftpReplies.FromException(e));
             return;
         }
 
         if (read == 0 && length > 0)
         {
             reply.Abandon();
-            Status(reply, id, SftpStatusCode.Eof);
+            SftpReplies.Status(reply, id, SftpStatusCode.Eof);
             return;
         }
 
@@ -343,19 +228,19 @@ internal sealed class SftpSession : IDisposable
         var data = reader.ReadBinary();
         if (!_handles.TryGet<SftpFileHandle>(name, out var handle))
         {
-            Status(reply, id, SftpStatusCode.Failure);
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure);
             return;
         }
 
         if (offset > long.MaxValue)
         {
-            Errno(reply, id, SftpNative.EINVAL);
+            SftpReplies.Errno(reply, id, SftpNative.EINVAL);
             return;
         }
 
         if (!handle.CanWrite)
         {
-            Errno(reply, id, SftpNative.EBADF);
+            SftpReplies.Errno(reply, id, SftpNative.EBADF);
             return;
         }
 
@@ -366,12 +251,12 @@ internal sealed class SftpSession : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
             // .NET reports EFBIG (an offset beyond the file system's largest file) as ArgumentOutOfRangeException.
-            _logger.LogDebug("SFTP write to {Path} failed: {Reason}", handle.Path, e.Message);
-            Status(reply, id, FromException(e));
+            _logger.WriteFailed(handle.Path, e.Message);
+            SftpReplies.Status(reply, id, SftpReplies.FromException(e));
             return;
         }
 
-        Status(reply, id, SftpStatusCode.Ok);
+        SftpReplies.Status(reply, id, SftpStatusCode.Ok);
     }
 
     private void StatPath(ref SshReader reader, uint id, SftpPacketWriter reply, bool followLinks)
@@ -379,24 +264,24 @@ internal sealed class SftpSession : IDisposable
         var path = Resolve(ReadPath(ref reader));
         var error = SftpFileSystem.Stat(path, followLinks, out var status);
         if (error != 0)
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
         else
-            Attributes(reply, id, status);
+            SftpReplies.Attributes(reply, id, status);
     }
 
     private void StatHandle(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         if (!_handles.TryGet<SftpFileHandle>(reader.ReadBinary(), out var handle))
         {
-            Status(reply, id, SftpStatusCode.Failure);
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure);
             return;
         }
 
         var error = SftpFileSystem.Stat(handle.File, out var status);
         if (error != 0)
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
         else
-            Attributes(reply, id, status);
+            SftpReplies.Attributes(reply, id, status);
     }
 
     private void SetStatPath(ref SshReader reader, uint id, SftpPacketWriter reply, bool followLinks)
@@ -407,7 +292,7 @@ internal sealed class SftpSession : IDisposable
             return;
         if (!followLinks && a.Has(SftpAttributeFlags.Size))
         {
-            Status(reply, id, SftpStatusCode.BadMessage);
+            SftpReplies.Status(reply, id, SftpStatusCode.BadMessage);
             return;
         }
 
@@ -420,7 +305,7 @@ internal sealed class SftpSession : IDisposable
             error = Keep(error, SftpFileSystem.SetTimes(path, a.AccessTime, a.ModificationTime, followLinks));
         if (a.Has(SftpAttributeFlags.UidGid))
             error = Keep(error, SftpFileSystem.ChangeOwner(path, a.Uid, a.Gid, followLinks));
-        Errno(reply, id, error);
+        SftpReplies.Errno(reply, id, error);
     }
 
     private void SetStatHandle(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -431,7 +316,7 @@ internal sealed class SftpSession : IDisposable
             return;
         if (!_handles.TryGet<SftpFileHandle>(name, out var handle))
         {
-            Status(reply, id, SftpStatusCode.Failure);
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure);
             return;
         }
 
@@ -444,7 +329,7 @@ internal sealed class SftpSession : IDisposable
             error = Keep(error, SftpFileSystem.SetTimes(handle.File, a.AccessTime, a.ModificationTime));
         if (a.Has(SftpAttributeFlags.UidGid))
             error = Keep(error, SftpFileSystem.ChangeOwner(handle.File, a.Uid, a.Gid));
-        Errno(reply, id, error);
+        SftpReplies.Errno(reply, id, error);
     }
 
     private void OpenDirectory(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -453,7 +338,7 @@ internal sealed class SftpSession : IDisposable
         var error = SftpFileSystem.OpenDirectory(path, out var directory);
         if (error != 0)
         {
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
             return;
         }
 
@@ -465,14 +350,14 @@ internal sealed class SftpSession : IDisposable
             return;
         }
 
-        HandleReply(reply, id, name);
+        SftpReplies.Handle(reply, id, name);
     }
 
     private void ReadDirectory(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         if (!_handles.TryGet<SftpDirectoryHandle>(reader.ReadBinary(), out var handle))
         {
-            Status(reply, id, SftpStatusCode.Failure);
+            SftpReplies.Status(reply, id, SftpStatusCode.Failure);
             return;
         }
 
@@ -500,7 +385,7 @@ internal sealed class SftpSession : IDisposable
         if (count == 0)
         {
             reply.Abandon();
-            Status(reply, id, SftpStatusCode.Eof);
+            SftpReplies.Status(reply, id, SftpStatusCode.Eof);
             return;
         }
 
@@ -512,7 +397,7 @@ internal sealed class SftpSession : IDisposable
     {
         var path = Resolve(ReadPath(ref reader));
         if (!RefuseWrite(reply, id, "remove"))
-            Errno(reply, id, SftpFileSystem.Unlink(path));
+            SftpReplies.Errno(reply, id, SftpFileSystem.Unlink(path));
     }
 
     private void MakeDirectory(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -521,20 +406,20 @@ internal sealed class SftpSession : IDisposable
         var a = SftpAttributes.Read(ref reader);
         var mode = a.Has(SftpAttributeFlags.Permissions) ? a.Permissions & 0xFFF : 0x1FF;
         if (!RefuseWrite(reply, id, "mkdir"))
-            Errno(reply, id, SftpFileSystem.MakeDirectory(path, mode));
+            SftpReplies.Errno(reply, id, SftpFileSystem.MakeDirectory(path, mode));
     }
 
     private void RemoveDirectory(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         var path = Resolve(ReadPath(ref reader));
         if (!RefuseWrite(reply, id, "rmdir"))
-            Errno(reply, id, SftpFileSystem.RemoveDirectory(path));
+            SftpReplies.Errno(reply, id, SftpFileSystem.RemoveDirectory(path));
     }
 
     private void RealPath(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         var path = ReadPath(ref reader);
-        RealPathReply(reply, id, Resolve(path.Length == 0 ? "." : path));
+        SftpReplies.RealPath(reply, id, Resolve(path.Length == 0 ? "." : path));
     }
 
     /// <summary>
@@ -550,7 +435,7 @@ internal sealed class SftpSession : IDisposable
         var error = SftpFileSystem.Stat(oldPath, followLinks: false, out var status);
         if (error != 0)
         {
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
             return;
         }
 
@@ -559,24 +444,24 @@ internal sealed class SftpSession : IDisposable
             error = SftpFileSystem.Link(oldPath, newPath);
             if (error is SftpNative.EOPNOTSUPP or SftpNative.ENOSYS or SftpNative.EXDEV)
             {
-                Errno(reply, id, RenameIfAbsent(oldPath, newPath));
+                SftpReplies.Errno(reply, id, RenameIfAbsent(oldPath, newPath));
                 return;
             }
 
             if (error != 0)
             {
-                Errno(reply, id, error);
+                SftpReplies.Errno(reply, id, error);
                 return;
             }
 
             error = SftpFileSystem.Unlink(oldPath);
             if (error != 0)
                 SftpFileSystem.Unlink(newPath);
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
             return;
         }
 
-        Errno(reply, id, RenameIfAbsent(oldPath, newPath));
+        SftpReplies.Errno(reply, id, RenameIfAbsent(oldPath, newPath));
     }
 
     private void ReadLink(ref SshReader reader, uint id, SftpPacketWriter reply)
@@ -584,9 +469,9 @@ internal sealed class SftpSession : IDisposable
         var path = Resolve(ReadPath(ref reader));
         var error = SftpFileSystem.ReadLink(path, out var target);
         if (error != 0)
-            Errno(reply, id, error);
+            SftpReplies.Errno(reply, id, error);
         else
-            Names(reply, id, target);
+            SftpReplies.Names(reply, id, target);
     }
 
     /// <summary>OpenSSH's order (PROTOCOL 4.1): target path first, then the link path.</summary>
@@ -595,107 +480,21 @@ internal sealed class SftpSession : IDisposable
         var target = ReadPath(ref reader);
         var linkPath = Resolve(ReadPath(ref reader));
         if (!RefuseWrite(reply, id, "symlink"))
-            Errno(reply, id, SftpFileSystem.Symlink(target, linkPath));
+            SftpReplies.Errno(reply, id, SftpFileSystem.Symlink(target, linkPath));
     }
 
+    // draft-ietf-secsh-filexfer-02 §8 SSH_FXP_EXTENDED: byte 200, uint32 id, string extended-request, request-specific data
     private void Extended(ref SshReader reader, uint id, SftpPacketWriter reply)
     {
         var request = Encoding.ASCII.GetString(reader.ReadBinary());
-        switch (request)
+        if (request == "lsetstat@openssh.com")
         {
-            case "posix-rename@openssh.com":
-            {
-                var oldPath = Resolve(ReadPath(ref reader));
-                var newPath = Resolve(ReadPath(ref reader));
-                if (!RefuseWrite(reply, id, request))
-                    Errno(reply, id, SftpFileSystem.Rename(oldPath, newPath));
-                break;
-            }
-
-            case "hardlink@openssh.com":
-            {
-                var oldPath = Resolve(ReadPath(ref reader));
-                var newPath = Resolve(ReadPath(ref reader));
-                if (!RefuseWrite(reply, id, request))
-                    Errno(reply, id, SftpFileSystem.Link(oldPath, newPath));
-                break;
-            }
-
-            case "statvfs@openssh.com":
-            {
-                var error = SftpFileSystem.FileSystemStatus(Resolve(ReadPath(ref reader)), out var status);
-                if (error != 0)
-                    Errno(reply, id, error);
-                else
-                    FileSystemReply(reply, id, status);
-                break;
-            }
-
-            case "fstatvfs@openssh.com":
-            {
-                if (!_handles.TryGet<SftpFileHandle>(reader.ReadBinary(), out var handle))
-                {
-                    Status(reply, id, SftpStatusCode.Failure);
-                    break;
-                }
-
-                var error = SftpFileSystem.FileSystemStatus(handle.File, out var status);
-                if (error != 0)
-                    Errno(reply, id, error);
-                else
-                    FileSystemReply(reply, id, status);
-                break;
-            }
-
-            case "fsync@openssh.com":
-            {
-                if (!_handles.TryGet<SftpFileHandle>(reader.ReadBinary(), out var handle))
-                    Status(reply, id, SftpStatusCode.NoSuchFile);
-                else
-                    Errno(reply, id, SftpFileSystem.Sync(handle.File));
-                break;
-            }
-
-            case "lsetstat@openssh.com":
-                SetStatPath(ref reader, id, reply, followLinks: false);
-                break;
-
-            case "limits@openssh.com":
-                reply.Begin(SftpPacketType.ExtendedReply, id);
-                reply.WriteUInt64((ulong)_options.MaxPacketLength);
-                reply.WriteUInt64((ulong)_options.MaxReadLength);
-                reply.WriteUInt64((ulong)_options.MaxWriteLength);
-                reply.WriteUInt64((ulong)_options.HandleLimit);
-                reply.End();
-                break;
-
-            case "expand-path@openssh.com":
-                ExpandPath(ReadPath(ref reader), id, reply);
-                break;
-
-            default:
-                _logger.LogDebug("Unsupported SFTP extension {Request}", request);
-                Status(reply, id, SftpStatusCode.OpUnsupported);
-                break;
+            SetStatPath(ref reader, id, reply, followLinks: false);
         }
-    }
-
-    private void ExpandPath(string path, uint id, SftpPacketWriter reply)
-    {
-        if (path.Length == 0 || path == "~")
+        else if (!_extensions.TryHandle(request, ref reader, id, reply))
         {
-            path = _home;
+            _logger.UnsupportedExtension(request);
+            SftpReplies.Status(reply, id, SftpStatusCode.OpUnsupported);
         }
-        else if (path.StartsWith("~/", StringComparison.Ordinal))
-        {
-            path = SftpPaths.Resolve(_home, path[2..]);
-        }
-        else if (path[0] == '~')
-        {
-            Status(reply, id, SftpStatusCode.NoSuchFile, "no such user");
-            return;
-        }
-
-        RealPathReply(reply, id, Resolve(path));
     }
 }
