@@ -1,6 +1,7 @@
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Os.Pty;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;

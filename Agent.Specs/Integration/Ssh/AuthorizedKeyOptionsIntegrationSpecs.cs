@@ -1,4 +1,5 @@
 using System.Text;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Specs.Runtime.Sshd.Forwarding;
 using Agent.Specs.Utilities;
 

@@ -1,3 +1,4 @@
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;

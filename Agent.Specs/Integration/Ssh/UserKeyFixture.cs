@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration.Ssh;

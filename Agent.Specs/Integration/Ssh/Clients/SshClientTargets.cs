@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,9 +2,10 @@ using System.Net;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Fakes.SshTransport;
+using Agent.Specs.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 
-namespace Agent.Specs.Runtime.Ssh.Keys;
+namespace Agent.Specs.Runtime.Ssh.Auth;
 
 /// <summary>
 /// Which key or certificate may log in and with what, against authorized_keys text and certificates made by

@@ -1,9 +1,10 @@
 using System.Net;
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>
 /// Decides whether an offered key or certificate may log in, and with which <see cref="LoginRestrictions"/>, as

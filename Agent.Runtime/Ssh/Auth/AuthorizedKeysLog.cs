@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>Log events of the authorized_keys file (event ids 2030-2039, once per version of the file; 5880-5889).</summary>
 internal static partial class AuthorizedKeysLog

@@ -1,4 +1,6 @@
-namespace Agent.Runtime.Ssh.Keys;
+using Agent.Runtime.Ssh.Keys;
+
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>One key of an authorized_keys file.</summary>
 /// <param name="Key">The parsed key (its <see cref="SshPublicKey.Blob"/> is what userauth compares).</param>

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
+using Agent.Specs.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 
-namespace Agent.Specs.Runtime.Ssh.Keys;
+namespace Agent.Specs.Runtime.Ssh.Auth;
 
 public class AuthorizedKeysSpecs
 {

@@ -3,7 +3,7 @@ using System.Text;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Wire;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>
 /// The options before a key in authorized_keys (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): comma-separated, names

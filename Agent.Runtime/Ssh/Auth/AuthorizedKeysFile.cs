@@ -1,6 +1,7 @@
+using Agent.Runtime.Ssh.Keys;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>
 /// An authorized_keys file read as sshd reads it, at every attempt, so keys added or removed count at once, but

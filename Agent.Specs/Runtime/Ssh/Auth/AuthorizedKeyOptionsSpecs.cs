@@ -3,7 +3,7 @@ using Agent.Runtime.Ssh.Keys;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Specs.Runtime.Ssh.Keys;
+namespace Agent.Specs.Runtime.Ssh.Auth;
 
 public class AuthorizedKeyOptionsSpecs
 {

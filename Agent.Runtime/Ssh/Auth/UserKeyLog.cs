@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>Log events of authorized_keys options and user certificates (event ids 5400-5429).</summary>
 internal static partial class UserKeyLog

@@ -1,9 +1,10 @@
 using System.Text;
+using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
-namespace Agent.Runtime.Ssh.Keys;
+namespace Agent.Runtime.Ssh.Auth;
 
 /// <summary>
 /// Reads an OpenSSH authorized_keys file (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): one key per line as
