@@ -43,6 +43,7 @@ public sealed class WorkspaceAgent : IDisposable
     private readonly BehaviorSubject<ControlPlaneConnection?> _connection = new(null);
     private readonly CompositeDisposable _stopOnGraceful = [];
     private readonly CompositeDisposable _remainUntilEnd = [];
+    private readonly CompositeDisposable _terminalEvents = [];
     private readonly Lock _gate = new();
     private IObservable<LifecycleReport> _acknowledged = Observable.Never<LifecycleReport>();
     private Task? _shutdown;
@@ -80,7 +81,7 @@ public sealed class WorkspaceAgent : IDisposable
     /// <summary>
     /// The reconnecting terminals of this agent: processes get the shell environment of the current manifest
     /// and token, attached clients count in <see cref="Counters"/>, terminal events are merged into
-    /// <see cref="Events"/> until the agent ends. The caller owns (disposes) the result.
+    /// <see cref="Events"/> until the agent is disposed. The caller owns (disposes) the result.
     /// </summary>
     public TerminalSessions CreateTerminals(IPtyLauncher launcher, TerminalOptions options)
     {
@@ -91,7 +92,7 @@ public sealed class WorkspaceAgent : IDisposable
             options,
             _scheduler,
             Logger("Agent.Terminal"));
-        _remainUntilEnd.Add(terminals.Events.Subscribe(_feed.Publish));
+        _terminalEvents.Add(terminals.Events.Subscribe(_feed.Publish));
         return terminals;
     }
 
@@ -165,6 +166,7 @@ public sealed class WorkspaceAgent : IDisposable
     {
         _stopOnGraceful.Dispose();
         _remainUntilEnd.Dispose();
+        _terminalEvents.Dispose();
         _lifecycle.Dispose();
         _connection.Dispose();
         _feed.Dispose();

@@ -4,8 +4,10 @@ using Agent.Reactive;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Reactive.Terminal;
 using Agent.Specs.Fakes.Connection;
 using Agent.Specs.Fakes.Scripts;
+using Agent.Specs.Fakes.Terminal;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Reactive;
@@ -56,6 +58,24 @@ public sealed class WorkspaceAgentSpecs
         Assert.Equal(ConnectionState.Connected, events.OfType<ConnectionChanged>().Single().State);
         Assert.Equal([LifecycleState.Starting, LifecycleState.Ready], events.OfType<LifecycleChanged>().Select(e => e.State));
         Assert.Equal("hello", events.OfType<LogLine>().Single().Output);
+    }
+
+    [Fact]
+    public void CreateTerminals_TerminalEvents_ReachTheAgentsEventsUntilItIsDisposedAlsoAfterShutdown()
+    {
+        using var agent = CreateAgent();
+        agent.Start();
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+        using var terminals = agent.CreateTerminals(new FakePtyLauncher(), TerminalOptions.Default);
+        var events = new List<AgentEvent>();
+        using var subscription = agent.Events.Subscribe(events.Add);
+        var shutdown = agent.ShutdownAsync(CancellationToken.None);
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(30));
+        Assert.True(shutdown.IsCompletedSuccessfully);
+
+        using var client = terminals.Attach(new TerminalAttachRequest("abc", string.Empty, 80, 24));
+
+        Assert.Equal("abc", Assert.Single(events.OfType<TerminalOpened>()).Id);
     }
 
     [Fact]
