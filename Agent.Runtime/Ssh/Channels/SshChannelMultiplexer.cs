@@ -155,6 +155,9 @@ public sealed class SshChannelMultiplexer
         }
     }
 
+    /// <summary>Hands a received CHANNEL_DATA payload back to the transport once its channel's consumer read it.</summary>
+    internal void Release(ReadOnlyMemory<byte> payload) => _transport.Release(payload);
+
     /// <summary>Reads and dispatches messages until the peer disconnects; violations throw <see cref="SshProtocolException"/>.</summary>
     internal async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -238,8 +241,12 @@ public sealed class SshChannelMultiplexer
                     var channel = Find(Recipient(payload.Span), number);
                     var data = ParseData(payload, number == MessageNumber.ChannelExtendedData);
                     _counters?.AddReceived(data.Length);
-                    if (!channel.OnData(data, number == MessageNumber.ChannelExtendedData))
-                        await channel.AcknowledgeDiscardedAsync(cancellationToken);
+
+                    // Queued: the channel owns the payload now and hands it back once its consumer read it.
+                    if (channel.OnData(data, payload, number == MessageNumber.ChannelExtendedData))
+                        break;
+                    _transport.Release(payload);
+                    await channel.AcknowledgeDiscardedAsync(cancellationToken);
                     break;
                 }
 
@@ -249,6 +256,7 @@ public sealed class SshChannelMultiplexer
                     reader.ReadMessageNumber();
                     var channel = Find(reader.ReadUInt32(), number);
                     channel.OnWindowAdjust(reader.ReadUInt32());
+                    _transport.Release(payload);
                     break;
                 }
 

@@ -612,18 +612,18 @@ internal sealed class SshSession : ISshChannelHandler
         }
     }
 
-    // Client data to the process until the client's EOF (then `complete`) or until writing fails (it exited).
+    // Client data to the process until the client's EOF (then `complete`) or until writing fails (it exited). Each
+    // piece is written from the channel's own buffer (lent until the next read, which credits it to the client).
     private async Task PumpInputAsync(Func<ReadOnlyMemory<byte>, ValueTask> write, Action complete)
     {
-        var buffer = new byte[BufferSize];
         try
         {
             while (true)
             {
-                var read = await _channel.ReadAsync(buffer, _ended.Token);
-                if (read == 0)
+                var chunk = await _channel.ReadChunkAsync(_ended.Token);
+                if (chunk.IsEmpty)
                     break;
-                await write(buffer.AsMemory(0, read));
+                await write(chunk);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
@@ -47,7 +49,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private readonly PacketWriter _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Channel<byte[]> _inbound;
+    private readonly Channel<ReadOnlyMemory<byte>> _inbound;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _deadlineGate = new();
 
@@ -85,7 +87,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         _serverVersion = "SSH-2.0-" + options.SoftwareVersion;
         _reader = new PacketReader(stream);
         _writer = new PacketWriter(stream);
-        _inbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
+        _inbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -199,6 +201,13 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 return null;
             }
         }
+    }
+
+    /// <summary>Returns a received payload's pooled buffer (see <see cref="ISshConnectionTransport.Release"/>).</summary>
+    public void Release(ReadOnlyMemory<byte> payload)
+    {
+        if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is { } array)
+            ArrayPool<byte>.Shared.Return(array);
     }
 
     /// <summary>
@@ -443,7 +452,11 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
         if (!_serviceAccepted)
             throw new SshProtocolException(DisconnectReason.ProtocolError, $"message {(byte)number} before the service request");
-        await _inbound.Writer.WriteAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
+
+        // A pooled copy (the reader's buffer holds the next packet): the caller owns it and hands it back with Release.
+        var owned = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(owned);
+        await _inbound.Writer.WriteAsync(owned.AsMemory(0, payload.Length), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
