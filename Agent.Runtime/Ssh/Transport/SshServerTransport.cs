@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -207,7 +206,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     public void Release(ReadOnlyMemory<byte> payload)
     {
         if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is { } array)
-            ArrayPool<byte>.Shared.Return(array);
+            ReceivedPayloadPool.Return(array);
     }
 
     /// <summary>
@@ -454,7 +453,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             throw new SshProtocolException(DisconnectReason.ProtocolError, $"message {(byte)number} before the service request");
 
         // A pooled copy (the reader's buffer holds the next packet): the caller owns it and hands it back with Release.
-        var owned = ArrayPool<byte>.Shared.Rent(payload.Length);
+        var owned = ReceivedPayloadPool.Rent(payload.Length);
         payload.CopyTo(owned);
         await _inbound.Writer.WriteAsync(owned.AsMemory(0, payload.Length), cancellationToken).ConfigureAwait(false);
         return true;
