@@ -2,17 +2,24 @@
 # Start-to-ready time and idle RSS of `agent run`: the NativeAOT binary against the same agent under the
 # JIT (`dotnet agent.dll`), both against one `agent server` on loopback. Prints medians and ratios.
 # Usage: bench/agent-start.sh [runs]   (default 10 runs each)
+#   AGENT_BIN=/path/to/agent   measure that NativeAOT binary instead of publishing one here
+#   AGENT_DLL=/path/to/agent.dll   the JIT build to compare with (default: this checkout's Release build); JIT=0 skips it
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 runs=${1:-10}
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-echo "building (Release, JIT and NativeAOT)..." >&2
-dotnet build Agent.Runtime -c Release -v q -nologo >/dev/null
-dotnet publish Agent.Runtime -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" -v q -nologo >/dev/null
-jit=(dotnet "Agent.Runtime/bin/Release/net10.0/agent.dll")
-aot=("$work/aot/agent")
+agent_binary
+aot=("$agent")
+kinds=aot
+if [ "${JIT:-1}" != 0 ]; then
+  if [ -z "${AGENT_DLL:-}" ]; then
+    echo "building (Release, JIT)..." >&2
+    dotnet build Agent.Runtime -c Release -v q -nologo >/dev/null
+  fi
+  jit=(dotnet "${AGENT_DLL:-Agent.Runtime/bin/Release/net10.0/agent.dll}")
+  kinds="aot jit"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 token=$(python3 -c 'import uuid; print(uuid.uuid4())')
@@ -41,16 +48,20 @@ measure() {
   echo "$(( (ready_ns - start) / 1000000 )) $rss"
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-for kind in aot jit; do
+for kind in $kinds; do
   : > "$work/$kind.txt"
   for _ in $(seq 1 "$runs"); do
     if [ "$kind" = aot ]; then measure "${aot[@]}" >> "$work/$kind.txt"; else measure "${jit[@]}" >> "$work/$kind.txt"; fi
   done
 done
 
-aot_ready=$(cut -d' ' -f1 "$work/aot.txt" | median); jit_ready=$(cut -d' ' -f1 "$work/jit.txt" | median)
-aot_rss=$(cut -d' ' -f2 "$work/aot.txt" | median); jit_rss=$(cut -d' ' -f2 "$work/jit.txt" | median)
+aot_ready=$(cut -d' ' -f1 "$work/aot.txt" | median); aot_rss=$(cut -d' ' -f2 "$work/aot.txt" | median)
+echo "NativeAOT runs (ms to ready, idle RSS KiB): $(tr '\n' ' ' < "$work/aot.txt")"
+if [ "$kinds" = aot ]; then
+  printf 'start to ready (median of %d): NativeAOT %s ms\nidle RSS (median):             NativeAOT %s KiB\n' "$runs" "$aot_ready" "$aot_rss"
+  exit 0
+fi
+jit_ready=$(cut -d' ' -f1 "$work/jit.txt" | median); jit_rss=$(cut -d' ' -f2 "$work/jit.txt" | median)
 printf 'start to ready (median of %d): NativeAOT %s ms, JIT %s ms, ratio %.2f\n' "$runs" "$aot_ready" "$jit_ready" "$(echo "$aot_ready / $jit_ready" | bc -l)"
 printf 'idle RSS (median):             NativeAOT %s KiB, JIT %s KiB, ratio %.2f\n' "$aot_rss" "$jit_rss" "$(echo "$aot_rss / $jit_rss" | bc -l)"

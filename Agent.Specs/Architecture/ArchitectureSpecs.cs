@@ -43,8 +43,8 @@ public sealed class ArchitectureSpecs
     }
 
     [Fact]
-    public void ProductFiles_Namespace_FollowsTheFolder()
-        => AssertNone(ProductSources.Files()
+    public void Files_Namespace_FollowsTheFolder()
+        => AssertNone(ProductSources.Files([.. ProductSources.Projects, "Agent.Specs"])
             .Where(file => file.Namespace is not null && file.Namespace != ProductSources.FolderNamespace(file.Path))
             .Select(file => $"{file.Path} declares {file.Namespace}"));
 

@@ -3,22 +3,22 @@ using Agent.Specs.Integration;
 
 namespace Agent.Specs.Architecture;
 
-/// <summary>The product's C# sources (Agent.Reactive, Agent.Runtime) in this checkout, without build output.</summary>
+/// <summary>The C# sources of this checkout (by default the product's: Agent.Reactive, Agent.Runtime), without build output.</summary>
 public static partial class ProductSources
 {
     public static readonly string[] Projects = ["Agent.Reactive", "Agent.Runtime"];
 
-    /// <summary>Each source file: its path from the checkout's root, its lines, and the namespace it declares.</summary>
-    public static IEnumerable<(string Path, string[] Lines, string? Namespace)> Files()
+    /// <summary>Each source file of <paramref name="projects"/> (default: the product's): its path from the checkout's root, its lines, and the namespace it declares.</summary>
+    public static IEnumerable<(string Path, string[] Lines, string? Namespace)> Files(params string[] projects)
     {
         var root = AgentBinary.RepositoryRoot;
-        foreach (var project in Projects)
+        foreach (var project in projects.Length == 0 ? Projects : projects)
         {
             var directory = Path.Join(root, project);
             foreach (var file in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(root, file);
-                if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+                if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
                     continue;
                 var lines = File.ReadAllLines(file);
                 var declared = lines.Select(line => FileScopedNamespace().Match(line)).FirstOrDefault(match => match.Success)?.Groups[1].Value;

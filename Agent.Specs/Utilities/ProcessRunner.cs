@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Agent.Specs.Utilities;
 
@@ -34,11 +35,12 @@ public static class ProcessRunner
         var arguments = info.ArgumentList;
         using var process = Process.Start(info)!;
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        var output = new MemoryStream();
+        var errorText = new StringBuilder();
         try
         {
-            var output = new MemoryStream();
             var reading = process.StandardOutput.BaseStream.CopyToAsync(output, deadline.Token);
-            var error = process.StandardError.ReadToEndAsync(deadline.Token);
+            var error = ReadAllAsync(process.StandardError, errorText, deadline.Token);
             try
             {
                 if (input is not null)
@@ -55,7 +57,10 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time");
+            string soFar;
+            lock (errorText)
+                soFar = errorText.ToString();
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in time; it wrote {output.Length} bytes to stdout, and to stderr:\n{soFar}");
         }
         finally
         {
@@ -64,6 +69,22 @@ public static class ProcessRunner
             {
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit(5000);
+            }
+        }
+    }
+
+    // Stderr as it comes (so a timeout can still show what was written), then all of it.
+    private static async Task<string> ReadAllAsync(StreamReader reader, StringBuilder text, CancellationToken cancellationToken)
+    {
+        var buffer = new char[4096];
+        while (true)
+        {
+            var read = await reader.ReadAsync(buffer, cancellationToken);
+            lock (text)
+            {
+                if (read == 0)
+                    return text.ToString();
+                text.Append(buffer, 0, read);
             }
         }
     }

@@ -15,6 +15,10 @@ namespace Agent.Runtime.Ssh.Channels;
 /// window. Outgoing data waits for the peer's window and is split by its
 /// maximum packet size. EOF and CLOSE are each sent once, CLOSE after EOF; the channel number is freed when
 /// both sides have closed. Writes may come from many threads; reads from one consumer at a time.
+/// Incoming data is not copied on its way in: the queue holds views into the transport's received payloads, which
+/// the channel owns from <see cref="OnData"/> on and hands back (<see cref="SshChannelMultiplexer.Release"/>) once
+/// the consumer read the last of one, either copied out (<see cref="ReadAsync"/>) or lent
+/// (<see cref="ReadChunkAsync"/>, until the consumer's next read).
 /// </summary>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Its token is handed out and may be observed after the channel ends; neither field holds a timer or wait handle.")]
 public sealed class SshChannel
@@ -24,9 +28,13 @@ public sealed class SshChannel
     private readonly SshChannelMultiplexer _connection;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _sendGate = new(1, 1);
-    private readonly Channel<ReadOnlyMemory<byte>> _incoming = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<(ReadOnlyMemory<byte> Data, ReadOnlyMemory<byte> Payload)> _incoming =
+        Channel.CreateUnbounded<(ReadOnlyMemory<byte> Data, ReadOnlyMemory<byte> Payload)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
     private readonly CancellationTokenSource _closed = new();
     private ReadOnlyMemory<byte> _current;
+    private ReadOnlyMemory<byte> _currentPayload;
+    private int _lent;
     private long _remoteWindow;
     private uint _remoteMaxPacket;
     private long _localWindow;
@@ -72,20 +80,32 @@ public sealed class SshChannel
     {
         if (buffer.IsEmpty)
             return 0;
-        while (_current.IsEmpty)
-        {
-            if (_incoming.Reader.TryRead(out _current))
-                continue;
-            await GrowWhenStarvedAsync(cancellationToken);
-            if (!await _incoming.Reader.WaitToReadAsync(cancellationToken))
-                return 0;
-        }
-
+        await CreditLentAsync(cancellationToken);
+        if (!await FillCurrentAsync(cancellationToken))
+            return 0;
         var count = Math.Min(buffer.Length, _current.Length);
         _current[..count].CopyTo(buffer);
         _current = _current[count..];
+        if (_current.IsEmpty)
+            ReleaseCurrentPayload();
         await AcknowledgeAsync(count, cancellationToken);
         return count;
+    }
+
+    /// <summary>
+    /// Reads the next piece of incoming data without copying it: a view that stays valid, and is credited to the
+    /// peer's window, until the next read from this channel (so the peer's window waits for the consumer's own
+    /// write). Empty once the peer sent EOF or closed and everything queued was read.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadChunkAsync(CancellationToken cancellationToken)
+    {
+        await CreditLentAsync(cancellationToken);
+        if (!await FillCurrentAsync(cancellationToken))
+            return ReadOnlyMemory<byte>.Empty;
+        var chunk = _current;
+        _current = ReadOnlyMemory<byte>.Empty;
+        _lent = chunk.Length;
+        return chunk;
     }
 
     /// <summary>Sends <paramref name="data"/> as CHANNEL_DATA, waiting for window as needed.</summary>
@@ -146,9 +166,10 @@ public sealed class SshChannel
         _remoteMaxPacket = Math.Max(1, remoteMaxPacket);
     }
 
-    // From the reading loop: data within our window, queued for the consumer; false when it was discarded
-    // (then the caller credits it back with AcknowledgeDiscardedAsync).
-    internal bool OnData(ReadOnlyMemory<byte> data, bool extended)
+    // From the reading loop: data (a view into the received payload) within our window, queued for the consumer,
+    // which then owns the payload; false when it was discarded (then the caller still owns the payload and credits
+    // the data back with AcknowledgeDiscardedAsync).
+    internal bool OnData(ReadOnlyMemory<byte> data, ReadOnlyMemory<byte> payload, bool extended)
     {
         lock (_gate)
         {
@@ -167,7 +188,7 @@ public sealed class SshChannel
             }
         }
 
-        return _incoming.Writer.TryWrite(data);
+        return _incoming.Writer.TryWrite((data, payload));
     }
 
     internal ValueTask AcknowledgeDiscardedAsync(CancellationToken cancellationToken) => AcknowledgeAsync(0, cancellationToken);
@@ -232,6 +253,46 @@ public sealed class SshChannel
         {
             Handler?.OnClosed();
         }
+    }
+
+    // The chunk lent by ReadChunkAsync is done with: its payload goes back and its bytes are credited.
+    private ValueTask CreditLentAsync(CancellationToken cancellationToken)
+    {
+        if (_lent == 0)
+            return ValueTask.CompletedTask;
+        var lent = _lent;
+        _lent = 0;
+        ReleaseCurrentPayload();
+        return AcknowledgeAsync(lent, cancellationToken);
+    }
+
+    // Makes _current the next unread data, waiting for it; false at the end of the incoming data.
+    private async ValueTask<bool> FillCurrentAsync(CancellationToken cancellationToken)
+    {
+        while (_current.IsEmpty)
+        {
+            if (_incoming.Reader.TryRead(out var next))
+            {
+                ReleaseCurrentPayload();
+                (_current, _currentPayload) = next;
+                continue;
+            }
+
+            ReleaseCurrentPayload();
+            await GrowWhenStarvedAsync(cancellationToken);
+            if (!await _incoming.Reader.WaitToReadAsync(cancellationToken))
+                return false;
+        }
+
+        return true;
+    }
+
+    private void ReleaseCurrentPayload()
+    {
+        if (_currentPayload.IsEmpty)
+            return;
+        _connection.Release(_currentPayload);
+        _currentPayload = ReadOnlyMemory<byte>.Empty;
     }
 
     private async ValueTask WriteCoreAsync(uint? dataType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

@@ -157,6 +157,9 @@ public sealed class SshChannelMultiplexer
         }
     }
 
+    /// <summary>Hands a received CHANNEL_DATA payload back to the transport once its channel's consumer read it.</summary>
+    internal void Release(ReadOnlyMemory<byte> payload) => _transport.Release(payload);
+
     /// <summary>Reads and dispatches messages until the peer disconnects; violations throw <see cref="SshProtocolException"/>.</summary>
     internal async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -190,8 +193,12 @@ public sealed class SshChannelMultiplexer
                     var channel = Find(ChannelMessages.Recipient(payload.Span), number);
                     var data = ChannelMessages.ReadData(payload, number == MessageNumber.ChannelExtendedData);
                     _counters?.AddReceived(data.Length);
-                    if (!channel.OnData(data, number == MessageNumber.ChannelExtendedData))
-                        await channel.AcknowledgeDiscardedAsync(cancellationToken);
+
+                    // Queued: the channel owns the payload now and hands it back once its consumer read it.
+                    if (channel.OnData(data, payload, number == MessageNumber.ChannelExtendedData))
+                        break;
+                    _transport.Release(payload);
+                    await channel.AcknowledgeDiscardedAsync(cancellationToken);
                     break;
                 }
 
@@ -199,6 +206,7 @@ public sealed class SshChannelMultiplexer
                 {
                     var (recipient, bytes) = ChannelMessages.ReadWindowAdjust(payload.Span);
                     Find(recipient, number).OnWindowAdjust(bytes);
+                    _transport.Release(payload);
                     break;
                 }
 

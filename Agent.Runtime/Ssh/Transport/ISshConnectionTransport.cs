@@ -29,6 +29,15 @@ public interface ISshConnectionTransport : IAsyncDisposable
     /// </summary>
     ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands a payload that <see cref="ReceiveAsync"/> returned back to the transport for a later packet: its owner
+    /// (whoever it was passed on to) has read the last of it, and nothing may touch it afterwards. Exactly the memory
+    /// received, at most once; a payload never handed back is simply collected.
+    /// </summary>
+    void Release(ReadOnlyMemory<byte> payload)
+    {
+    }
+
     /// <summary>Sends one payload. Safe from many threads; order is kept; waits while a re-key is in progress.</summary>
     ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Agent.Runtime.Ssh.Wire;
@@ -35,7 +36,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     private readonly PacketReader _reader;
     private readonly TransportWriter _writer;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Channel<byte[]> _inbound;
+    private readonly Channel<ReadOnlyMemory<byte>> _inbound;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _deadlineGate = new();
     private readonly KeyExchanger _kex;
@@ -57,7 +58,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         _serverVersion = "SSH-2.0-" + options.SoftwareVersion;
         _reader = new PacketReader(stream);
         _writer = new TransportWriter(stream, _lifetime.Token);
-        _inbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
+        _inbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -157,6 +158,13 @@ public sealed class SshServerTransport : ISshConnectionTransport
                 return null;
             }
         }
+    }
+
+    /// <summary>Returns a received payload's pooled buffer (see <see cref="ISshConnectionTransport.Release"/>).</summary>
+    public void Release(ReadOnlyMemory<byte> payload)
+    {
+        if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is { } array)
+            ReceivedPayloadPool.Return(array);
     }
 
     /// <summary>
@@ -386,7 +394,11 @@ public sealed class SshServerTransport : ISshConnectionTransport
 
         if (!_serviceAccepted)
             throw new SshProtocolException(DisconnectReason.ProtocolError, $"message {(byte)number} before the service request");
-        await _inbound.Writer.WriteAsync(payload.ToArray(), cancellationToken).ConfigureAwait(false);
+
+        // A pooled copy (the reader's buffer holds the next packet): the caller owns it and hands it back with Release.
+        var owned = ReceivedPayloadPool.Rent(payload.Length);
+        payload.CopyTo(owned);
+        await _inbound.Writer.WriteAsync(owned.AsMemory(0, payload.Length), cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -58,18 +58,20 @@ internal sealed class SessionStreams
         }
     }
 
-    /// <summary>Client data to the process until the client's EOF (then <paramref name="complete"/>) or until writing fails (it exited).</summary>
+    /// <summary>
+    /// Client data to the process until the client's EOF (then <paramref name="complete"/>) or until writing fails (it
+    /// exited). Each piece is written from the channel's own buffer (lent until the next read, which credits it to the client).
+    /// </summary>
     public async Task PumpInputAsync(Func<ReadOnlyMemory<byte>, ValueTask> write, Action complete)
     {
-        var buffer = new byte[BufferSize];
         try
         {
             while (true)
             {
-                var read = await _channel.ReadAsync(buffer, _ended);
-                if (read == 0)
+                var chunk = await _channel.ReadChunkAsync(_ended);
+                if (chunk.IsEmpty)
                     break;
-                await write(buffer.AsMemory(0, read));
+                await write(chunk);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)

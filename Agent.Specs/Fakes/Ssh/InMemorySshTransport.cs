@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
@@ -8,11 +10,15 @@ namespace Agent.Specs.Fakes.Ssh;
 /// <summary>
 /// The server's end of an in-memory connection: plaintext payload queues each way, no crypto. The client end
 /// (<see cref="ClientSendAsync"/>, <see cref="ClientReceiveAsync"/>) is driven by <see cref="SshTestClient"/>.
+/// Payloads handed back with <see cref="Release"/> are counted and overwritten at once, as a pool would reuse them, so
+/// a server that reads a payload after handing it back gets garbage.
 /// </summary>
 public sealed class InMemorySshTransport : ISshConnectionTransport
 {
     private readonly Channel<byte[]> _toServer = Channel.CreateUnbounded<byte[]>();
     private readonly Channel<byte[]> _toClient = Channel.CreateUnbounded<byte[]>();
+    private readonly ConcurrentDictionary<byte[], (byte Message, int Releases)> _received = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentQueue<string> _releaseViolations = new();
     private long _sentBytes;
 
     public InMemorySshTransport(byte[]? sessionId = null)
@@ -39,9 +45,40 @@ public sealed class InMemorySshTransport : ISshConnectionTransport
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (await _toServer.Reader.WaitToReadAsync(cancellationToken) && _toServer.Reader.TryRead(out var payload))
+        {
+            _received[payload] = (payload[0], 0);
             return payload;
+        }
+
         return null;
     }
+
+    /// <summary>Counts the hand-back and overwrites the payload (a pool would reuse it for the next packet).</summary>
+    public void Release(ReadOnlyMemory<byte> payload)
+    {
+        if (!MemoryMarshal.TryGetArray(payload, out var segment) || segment.Array is not { } array || segment.Offset != 0 || segment.Count != array.Length)
+        {
+            _releaseViolations.Enqueue($"a payload of {payload.Length} bytes handed back is not one that ReceiveAsync returned whole");
+            return;
+        }
+
+        if (!_received.TryGetValue(array, out var received))
+        {
+            _releaseViolations.Enqueue($"a payload of {payload.Length} bytes handed back was never received");
+            return;
+        }
+
+        _received[array] = received with { Releases = received.Releases + 1 };
+        if (received.Releases != 0)
+            _releaseViolations.Enqueue($"a payload of message {received.Message} was handed back {received.Releases + 1} times");
+        array.AsSpan().Fill(0xEE);
+    }
+
+    /// <summary>How often each payload the server received was handed back, by message number.</summary>
+    public IReadOnlyList<(byte Message, int Releases)> Releases => [.. _received.Values];
+
+    /// <summary>Hand-backs that broke <see cref="ISshConnectionTransport.Release"/>'s contract.</summary>
+    public IReadOnlyCollection<string> ReleaseViolations => _releaseViolations;
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

@@ -48,11 +48,19 @@ public sealed class PuttyClientSpecs(SshClientTargets targets)
         string[] destination = target == SshTarget.Listener
             ? ["-P", targets.PortText, "127.0.0.1"]
             : ["-proxycmd", targets.InetdCommand, SshClientTargets.InetdHost];
-        return await ProcessRunner.RunAsync(
-            "plink",
-            ["-batch", "-ssh", "-noagent", .. targets.HostKeyFingerprints.SelectMany(f => new[] { "-hostkey", f }), "-i", key, "-l", targets.User, .. options, .. destination, command],
-            input,
-            TimeSpan.FromSeconds(60),
-            new Dictionary<string, string> { ["HOME"] = targets.Combine("putty-home") });
+        try
+        {
+            return await ProcessRunner.RunAsync(
+                "plink",
+                ["-batch", "-ssh", "-noagent", "-v", .. targets.HostKeyFingerprints.SelectMany(f => new[] { "-hostkey", f }), "-i", key, "-l", targets.User, .. options, .. destination, command],
+                input,
+                TimeSpan.FromSeconds(60),
+                new Dictionary<string, string> { ["HOME"] = targets.Combine("putty-home") });
+        }
+        catch (TimeoutException e)
+        {
+            // plink's own log (-v) and, through the proxy command, the inetd agent's are in the message; the listener's is here.
+            throw new TimeoutException($"{e.Message}\n--- agent dev ---\n{targets.Agent.Output}", e);
+        }
     }
 }

@@ -108,6 +108,25 @@ public class SshChannelMultiplexerSpecs
     }
 
     [Fact]
+    public async Task Input_EveryDataPayload_GoesBackToTheTransportOnceAfterItsConsumerWroteIt()
+    {
+        await using var harness = await SshServerHarness.LoggedInAsync();
+        var channel = await harness.Client.ExecAsync("cat");
+        var data = RandomNumberGenerator.GetBytes((int)SshChannelLimits.InitialWindow * 3 + 777);
+
+        await harness.Client.SendDataAsync(channel, data);
+        harness.Client.SendEof(channel);
+        await harness.Client.WaitClosedAsync(channel);
+
+        // The fake overwrites a payload as soon as it is handed back: cat's output is intact only if no byte was read after.
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(harness.Client.Read(() => channel.Stdout.ToArray())));
+        var dataPayloads = harness.Transport.Releases.Where(r => r.Message == (byte)MessageNumber.ChannelData).ToList();
+        Assert.True(dataPayloads.Count >= data.Length / SshChannelMultiplexer.LocalMaxPacket, $"{dataPayloads.Count} data payloads");
+        Assert.All(dataPayloads, r => Assert.Equal(1, r.Releases));
+        Assert.Empty(harness.Transport.ReleaseViolations);
+    }
+
+    [Fact]
     public async Task Data_BeyondTheGrantedWindow_IsAProtocolError()
     {
         await using var harness = await SshServerHarness.LoggedInAsync();
