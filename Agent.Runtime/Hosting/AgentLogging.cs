@@ -8,7 +8,9 @@ using Serilog.Formatting.Compact;
 namespace Agent.Runtime.Hosting;
 
 /// <summary>
-/// The one place Serilog is wired: stderr (human or JSON) plus a size-rotated file in the log directory.
+/// The one place Serilog is wired: stderr (human or JSON) plus a size-rotated file in the log directory. Lines written
+/// while an SSH connection is served carry its number (<see cref="Sshd.Server.SshConnectionScope"/>): <c>[ssh 7]</c>
+/// after the source in human output, an <c>SshConnection</c> property in JSON.
 /// Everything else logs through <see cref="Microsoft.Extensions.Logging.ILogger{T}"/>.
 /// </summary>
 public static class AgentLogging
@@ -27,12 +29,13 @@ public static class AgentLogging
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            .Enrich.With(new ConnectionTagEnricher());
 
         configuration = format == LogFormat.Json
             ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
             : configuration.WriteTo.Console(
-                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}{ConnectionTag:l}: {Message:lj}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Verbose);
 
         var fileProblem = (string?)null;

@@ -65,6 +65,8 @@ internal sealed class SshUserAuthenticator
     public int MaxRequests { get; }
 
     /// <summary>The data a publickey signature covers (RFC 4252 section 7).</summary>
+    // RFC 4252 §7 signed data: string session identifier, byte 50 (SSH_MSG_USERAUTH_REQUEST), string user name,
+    // string service name, string "publickey", boolean TRUE, string public key algorithm name, string public key blob
     public static byte[] SignedData(ReadOnlySpan<byte> sessionId, string user, string service, string algorithm, ReadOnlySpan<byte> publicKey)
         => new SshWriter(128 + publicKey.Length).WriteBinary(sessionId).Write(MessageNumber.UserauthRequest).WriteString(user)
             .WriteString(service).WriteString(PublicKeyMethod).WriteBoolean(true).WriteString(algorithm).WriteBinary(publicKey).ToArray();
@@ -104,6 +106,7 @@ internal sealed class SshUserAuthenticator
         }
     }
 
+    // RFC 4253 §10 SSH_MSG_SERVICE_REQUEST: byte 5, string service name
     private static string ReadServiceName(ReadOnlyMemory<byte> payload)
     {
         var reader = new SshReader(payload.Span);
@@ -118,6 +121,8 @@ internal sealed class SshUserAuthenticator
         var name = ReadServiceName(payload);
         if (name != UserAuthService)
             throw new SshProtocolException(DisconnectReason.ServiceNotAvailable, $"service {name} is not available");
+
+        // RFC 4253 §10 SSH_MSG_SERVICE_ACCEPT: byte 6, string service name
         await _transport.SendAsync(new SshWriter(32).Write(MessageNumber.ServiceAccept).WriteString(UserAuthService).ToArray(), cancellationToken);
     }
 
@@ -163,6 +168,7 @@ internal sealed class SshUserAuthenticator
             return await FailAsync(request, counts: true, $"key ({key.Algorithm}) not authorized", cancellationToken);
         if (key.Signature is not { } signature)
         {
+            // RFC 4252 §7 SSH_MSG_USERAUTH_PK_OK: byte 60, string public key algorithm name from the request, string public key blob from the request
             await SendAsync(new SshWriter(64 + key.Blob.Length).Write(MessageNumber.UserauthPkOk).WriteString(key.Algorithm).WriteBinary(key.Blob.Span), cancellationToken);
             return null;
         }
@@ -180,6 +186,8 @@ internal sealed class SshUserAuthenticator
     private async ValueTask<SshLogin> SucceedAsync(UserAuthRequest request, LoginRestrictions restrictions, CancellationToken cancellationToken)
     {
         _transport.CompleteAuthentication();
+
+        // RFC 4252 §5.1 SSH_MSG_USERAUTH_SUCCESS: byte 52, nothing else
         await SendAsync(new SshWriter(1).Write(MessageNumber.UserauthSuccess), cancellationToken);
         return new SshLogin(request.User, restrictions);
     }
@@ -196,6 +204,7 @@ internal sealed class SshUserAuthenticator
                 throw new SshProtocolException(DisconnectReason.NoMoreAuthMethodsAvailable, "too many authentication failures");
         }
 
+        // RFC 4252 §5.1 SSH_MSG_USERAUTH_FAILURE: byte 51, name-list authentications that can continue, boolean partial success
         await SendAsync(new SshWriter(32).Write(MessageNumber.UserauthFailure).WriteNameList([PublicKeyMethod]).WriteBoolean(false), cancellationToken);
         return null;
     }

@@ -15,6 +15,9 @@ internal sealed record UserAuthRequest(string WireUser, string Service, string M
     /// </summary>
     public string User => WireUser.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? WireUser[..colon] : WireUser;
 
+    // RFC 4252 §5 SSH_MSG_USERAUTH_REQUEST: byte 50, string user name, string service name, string method name,
+    // method-specific fields; §7 "publickey": boolean has signature, string public key algorithm name, string public key
+    // blob, and with the boolean TRUE string signature
     public static UserAuthRequest Parse(ReadOnlyMemory<byte> payload)
     {
         var reader = new SshReader(payload.Span);

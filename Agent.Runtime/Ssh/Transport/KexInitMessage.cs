@@ -16,6 +16,9 @@ internal sealed record KexInitMessage(
     IReadOnlyList<string> CompressionServerToClient,
     bool FirstKexPacketFollows)
 {
+    // RFC 4253 §7.1 SSH_MSG_KEXINIT: byte 20, byte[16] cookie, name-list kex_algorithms, name-list server_host_key_algorithms,
+    // name-list encryption c2s, name-list encryption s2c, name-list mac c2s, name-list mac s2c, name-list compression c2s,
+    // name-list compression s2c, name-list languages c2s, name-list languages s2c, boolean first_kex_packet_follows, uint32 0 (reserved)
     public static KexInitMessage Parse(ReadOnlySpan<byte> payload)
     {
         var reader = new SshReader(payload);
@@ -43,6 +46,7 @@ internal sealed record KexInitMessage(
     /// A KEXINIT with a random cookie, the same ciphers and MACs both ways and no compression; <paramref name="firstKexPacketFollows"/>
     /// only for a client that sends a guessed key exchange packet (the server never guesses).
     /// </summary>
+    // RFC 4253 §7.1 SSH_MSG_KEXINIT, written: the layout above
     public static KexInitMessage Create(
         IReadOnlyList<string> keyExchange,
         IReadOnlyList<string> hostKey,

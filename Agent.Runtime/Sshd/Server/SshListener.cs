@@ -130,6 +130,7 @@ public sealed class SshListener : IAsyncDisposable
     private async Task ServeAsync(Socket socket, SshAdmissionLease lease)
     {
         await Task.Yield();
+        using var scope = SshConnectionScope.Begin(_logger);
         var remote = socket.RemoteEndPoint;
         var token = _stopping.Token;
         try

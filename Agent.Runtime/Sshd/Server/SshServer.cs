@@ -49,6 +49,7 @@ public sealed class SshServer : IAsyncDisposable
     /// </summary>
     public async Task<bool> ServeAsync(Stream stream, EndPoint? local, EndPoint? remote, CancellationToken cancellationToken)
     {
+        using var scope = SshConnectionScope.Begin(_logger);
         try
         {
             await using var transport = await SshServerTransport.AcceptAsync(stream, local, remote, _transport, _logger, cancellationToken);
