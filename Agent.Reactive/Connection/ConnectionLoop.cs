@@ -36,20 +36,7 @@ public static class ConnectionLoop
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestPollInterval, TimeSpan.Zero);
 
         return Observable
-            .Defer(() => AgentObservable
-                .FromTask(cancellationToken => ConnectAsync(client, environment, scheduler, logger, cancellationToken), scheduler)
-                .SelectMany(connected => Hold(connected.Connection, client, environment, options.ManifestPollInterval, scheduler, logger)
-                    .Select(PipelineOutputs.Product)
-                    .StartWith(
-                        PipelineOutputs.Event<ControlPlaneConnection>(new StartupReported(
-                            connected.Connection.ConnectedAt, connected.Startup.Version, connected.Startup.ExpandedDirectory, connected.Startup.Subsystem)),
-                        PipelineOutputs.Event<ControlPlaneConnection>(new ConnectionChanged(connected.Connection.ConnectedAt, ConnectionState.Connected))))
-                .StartWith(PipelineOutputs.Event<ControlPlaneConnection>(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting)))
-
-                // The loss is told before the error reaches the retry below, which logs it and waits.
-                .Catch((Exception error) => Observable
-                    .Return(PipelineOutputs.Event<ControlPlaneConnection>(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message)))
-                    .Concat(Observable.Throw<PipelineOutput<ControlPlaneConnection>>(error))))
+            .Defer(() => Attempt(client, environment, options.ManifestPollInterval, scheduler, logger))
             .RetryWithBackoff(
                 options.Backoff,
                 scheduler,
@@ -60,6 +47,30 @@ public static class ConnectionLoop
                     logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
                 });
     }
+
+    // One attempt: connecting, connect, then the connection held. A failure is told as the loss of the connection
+    // before it reaches the retry, which logs it and waits.
+    private static IObservable<PipelineOutput<ControlPlaneConnection>> Attempt(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
+        TimeSpan pollInterval,
+        IScheduler scheduler,
+        ILogger logger)
+        => AgentObservable
+            .FromTask(cancellationToken => ConnectAsync(client, environment, scheduler, logger, cancellationToken), scheduler)
+            .SelectMany(connected => Hold(connected.Connection, client, environment, pollInterval, scheduler, logger)
+                .Select(PipelineOutputs.Product)
+                .StartWith(
+                    Told(new StartupReported(
+                        connected.Connection.ConnectedAt, connected.Startup.Version, connected.Startup.ExpandedDirectory, connected.Startup.Subsystem)),
+                    Told(new ConnectionChanged(connected.Connection.ConnectedAt, ConnectionState.Connected))))
+            .StartWith(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting)))
+            .Catch((Exception error) => Observable
+                .Return(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message)))
+                .Concat(Observable.Throw<PipelineOutput<ControlPlaneConnection>>(error)));
+
+    private static PipelineOutput<ControlPlaneConnection> Told(AgentEvent agentEvent)
+        => PipelineOutputs.Event<ControlPlaneConnection>(agentEvent);
 
     private static async Task<(ControlPlaneConnection Connection, StartupRequest Startup)> ConnectAsync(
         IControlPlaneClient client,
