@@ -113,11 +113,11 @@ public sealed class WorkspaceAgent : IDisposable
             _started = true;
         }
 
-        var events = Observer.Create<AgentEvent>(_feed.Publish);
         _remainUntilEnd.Add(_lifecycle.Changes.Subscribe(r => _feed.Publish(new LifecycleChanged(r.ChangedAt, r.State))));
 
         var connections = ConnectionLoop
-            .Connections(_effects.ControlPlane, _environment, _options.Connection, events, _scheduler, Logger("Agent.Connection"))
+            .Connections(_effects.ControlPlane, _environment, _options.Connection, _scheduler, Logger("Agent.Connection"))
+            .Products(_feed.Publish)
             .Publish();
         var manifests = connections.Select(s => s.Manifest);
 
@@ -218,7 +218,8 @@ public sealed class WorkspaceAgent : IDisposable
         return gitAuth.SelectMany(_ => RunScript(manifest, ScriptKind.Startup, manifest.StartupScript, manifest.StartupScriptTimeout, _options.StartupLogFile));
     });
 
-    // The startup or shutdown script, its output logged to logFile in the log directory and shipped to the control plane.
+    // The startup or shutdown script, its output logged to logFile in the log directory, shipped to the control plane
+    // and told to the feed.
     private IObservable<LifecycleState> RunScript(Manifest manifest, ScriptKind kind, string script, TimeSpan timeout, string logFile)
         => LifecycleScript.Run(
             kind,
@@ -228,9 +229,9 @@ public sealed class WorkspaceAgent : IDisposable
             _effects.Launcher,
             _effects.ControlPlane,
             _lifecycle.TrySet,
-            Observer.Create<AgentEvent>(_feed.Publish),
             _scheduler,
-            Logger("Agent.Scripts"));
+            Logger("Agent.Scripts"))
+            .Products(_feed.Publish);
 
     private CommandSpec Command(Manifest manifest, string script, string? outputFile) => new(
         script,

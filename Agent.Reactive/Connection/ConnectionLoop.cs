@@ -18,50 +18,63 @@ public static class ConnectionLoop
 {
     /// <summary>
     /// A cold stream of connections: one per successful connection, and one more each time the manifest of a
-    /// held connection changes. It never ends on its own; disposing the subscription stops polling and
-    /// cancels the call in flight. Connection changes and the startup report go to <paramref name="events"/>.
+    /// held connection changes; in between, as events, each connection change and the startup report. It never
+    /// ends on its own; disposing the subscription stops polling and cancels the call in flight.
     /// </summary>
-    public static IObservable<ControlPlaneConnection> Connections(
+    public static IObservable<PipelineOutput<ControlPlaneConnection>> Connections(
         IControlPlaneClient client,
         AgentEnvironment environment,
         ConnectionLoopOptions options,
-        IObserver<AgentEvent> events,
         IScheduler scheduler,
         ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestPollInterval, TimeSpan.Zero);
 
         return Observable
-            .Defer(() =>
-            {
-                events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting));
-                return AgentObservable
-                    .FromTask(cancellationToken => ConnectAsync(client, environment, events, scheduler, logger, cancellationToken), scheduler)
-                    .SelectMany(connection => Hold(connection, client, environment, options.ManifestPollInterval, scheduler, logger));
-            })
+            .Defer(() => Attempt(client, environment, options.ManifestPollInterval, scheduler, logger))
             .RetryWithBackoff(
                 options.Backoff,
                 scheduler,
                 onRetry: (error, delay) =>
                 {
-                    events.OnNext(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message));
-
                     // A refusal or an unreachable control plane is expected weather: its message says it all.
                     // Anything else is a bug worth its stack trace.
                     logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
                 });
     }
 
-    private static async Task<ControlPlaneConnection> ConnectAsync(
+    // One attempt: connecting, connect, then the connection held. A failure is told as the loss of the connection
+    // before it reaches the retry, which logs it and waits.
+    private static IObservable<PipelineOutput<ControlPlaneConnection>> Attempt(
         IControlPlaneClient client,
         AgentEnvironment environment,
-        IObserver<AgentEvent> events,
+        TimeSpan pollInterval,
+        IScheduler scheduler,
+        ILogger logger)
+        => AgentObservable
+            .FromTask(cancellationToken => ConnectAsync(client, environment, scheduler, logger, cancellationToken), scheduler)
+            .SelectMany(connected => Hold(connected.Connection, client, environment, pollInterval, scheduler, logger)
+                .Select(PipelineOutputs.Product)
+                .StartWith(
+                    Told(new StartupReported(
+                        connected.Connection.ConnectedAt, connected.Startup.Version, connected.Startup.ExpandedDirectory, connected.Startup.Subsystem)),
+                    Told(new ConnectionChanged(connected.Connection.ConnectedAt, ConnectionState.Connected))))
+            .StartWith(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting)))
+            .Catch((Exception error) => Observable
+                .Return(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message)))
+                .Concat(Observable.Throw<PipelineOutput<ControlPlaneConnection>>(error)));
+
+    private static PipelineOutput<ControlPlaneConnection> Told(AgentEvent agentEvent)
+        => PipelineOutputs.Event<ControlPlaneConnection>(agentEvent);
+
+    private static async Task<(ControlPlaneConnection Connection, StartupRequest Startup)> ConnectAsync(
+        IControlPlaneClient client,
+        AgentEnvironment environment,
         IScheduler scheduler,
         ILogger logger,
         CancellationToken cancellationToken)
@@ -71,11 +84,8 @@ public static class ConnectionLoop
         var startup = new StartupRequest(environment.Version, manifest.Directory, environment.Subsystem, environment.SshHostKeys);
         await client.PostStartupAsync(startup, cancellationToken);
 
-        var now = scheduler.Now;
-        events.OnNext(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
-        events.OnNext(new ConnectionChanged(now, ConnectionState.Connected));
         logger.Connected(startup.Version, startup.ExpandedDirectory);
-        return new ControlPlaneConnection(token, manifest, now);
+        return (new ControlPlaneConnection(token, manifest, scheduler.Now), startup);
     }
 
     // The connection itself, then one more per manifest that differs from the last one seen. A failed fetch

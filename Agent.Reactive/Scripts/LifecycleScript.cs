@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -19,7 +20,8 @@ public static class LifecycleScript
     /// passes first, the script still running; then, once its output was sent or dropped by
     /// <see cref="ScriptLogs.Stream"/>, <c>ready</c> / <c>off</c> on exit code 0, otherwise (other code, start
     /// failure) <c>start_error</c> / <c>shutdown_error</c>. An empty script runs nothing and succeeds at once.
-    /// Emits the final state and completes; unsubscribing kills the script and sets nothing more.
+    /// Tells each output line as a <see cref="LogLine"/> event when it arrives, then produces the final state and
+    /// completes; unsubscribing kills the script and sets nothing more.
     /// </summary>
     /// <param name="kind">Startup or shutdown: picks the states and the log source.</param>
     /// <param name="script">The script text from the manifest.</param>
@@ -28,10 +30,9 @@ public static class LifecycleScript
     /// <param name="launcher">Runs the script.</param>
     /// <param name="client">Where the script's output goes.</param>
     /// <param name="setState">Sets a lifecycle state; returns whether it moved forward.</param>
-    /// <param name="events">Told of every output line.</param>
     /// <param name="scheduler">Clock of the timeout and the log stream.</param>
     /// <param name="logger">Where the script's progress is logged.</param>
-    public static IObservable<LifecycleState> Run(
+    public static IObservable<PipelineOutput<LifecycleState>> Run(
         ScriptKind kind,
         string script,
         TimeSpan timeout,
@@ -39,7 +40,6 @@ public static class LifecycleScript
         IProcessLauncher launcher,
         IControlPlaneClient client,
         Func<LifecycleState, bool> setState,
-        IObserver<AgentEvent> events,
         IScheduler scheduler,
         ILogger logger)
     {
@@ -48,7 +48,6 @@ public static class LifecycleScript
         ArgumentNullException.ThrowIfNull(launcher);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(setState);
-        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
@@ -68,11 +67,11 @@ public static class LifecycleScript
             return Observable.Defer(() =>
             {
                 setState(succeeded);
-                return Observable.Return(succeeded);
+                return Observable.Return(PipelineOutputs.Product(succeeded));
             });
         }
 
-        return Observable.Create<LifecycleState>(observer =>
+        return Observable.Create<PipelineOutput<LifecycleState>>(observer =>
         {
             var gate = new object();
             var ended = false;
@@ -80,8 +79,12 @@ public static class LifecycleScript
             var lines = new Subject<string>();
             var output = System.Reactive.Observer.Synchronize(lines);
 
-            var logs = ScriptLogs.Stream(lines, source, client, events, scheduler, logger).Subscribe(
-                _ => { },
+            var logs = ScriptLogs.Stream(lines, source, client, scheduler, logger).Subscribe(
+                output =>
+                {
+                    if (output is PipelineOutput<Unit>.Event told)
+                        observer.OnNext(PipelineOutputs.Event<LifecycleState>(told.Value));
+                },
                 observer.OnError,
                 () =>
                 {
@@ -89,7 +92,7 @@ public static class LifecycleScript
                     lock (gate)
                         state = final;
                     setState(state);
-                    observer.OnNext(state);
+                    observer.OnNext(PipelineOutputs.Product(state));
                     observer.OnCompleted();
                 });
 

@@ -26,47 +26,46 @@ public static class ScriptLogs
     public static BackoffPolicy RetryPolicy { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
 
     /// <summary>
-    /// Sends <paramref name="lines"/> as <c>PATCH startup-logs</c> batches and tells <paramref name="events"/> of
-    /// each line. A batch closes after <see cref="QuietPeriod"/> without a line or at <see cref="MaxBatchLines"/>
+    /// Sends <paramref name="lines"/> as <c>PATCH startup-logs</c> batches, telling each line as a
+    /// <see cref="LogLine"/> event when it arrives. A batch closes after <see cref="QuietPeriod"/> without a line or at <see cref="MaxBatchLines"/>
     /// lines; one batch is in flight at a time (<see cref="AgentObservable.OneInFlight{TSource, TRequest, TResult}"/>), in order; a failed PATCH is retried with
     /// <see cref="RetryPolicy"/>, except a 413 (the control plane's log limit), which drops the batch. Dropped
-    /// lines are reported by one notice line in front of the next batch sent. Emits once per accepted PATCH and
+    /// lines are reported by one notice line in front of the next batch sent. Produces once per accepted PATCH and
     /// completes after <paramref name="lines"/> completed and every batch was sent or dropped. Unsubscribing
     /// cancels the PATCH in flight.
     /// </summary>
     /// <param name="lines">The script's output lines; completes when the script's output ends.</param>
     /// <param name="source">The log source, <see cref="LogSources.Startup"/> or <see cref="LogSources.Shutdown"/>.</param>
     /// <param name="client">The control plane.</param>
-    /// <param name="events">Told of every line as a <see cref="LogLine"/>.</param>
     /// <param name="scheduler">Clock of the log timestamps, the quiet timer and the retry delays.</param>
     /// <param name="logger">Where refused and retried batches are logged.</param>
-    public static IObservable<Unit> Stream(
+    public static IObservable<PipelineOutput<Unit>> Stream(
         IObservable<string> lines,
         string source,
         IControlPlaneClient client,
-        IObserver<AgentEvent> events,
         IScheduler scheduler,
         ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
         return Observable.Defer(() =>
         {
             var queue = new ScriptLogQueue(source, scheduler, logger);
+
+            // One subscription to the lines feeds both the events and the batches; each line is told before it is batched.
             return lines
-                .Select(line =>
-                {
-                    var at = scheduler.Now;
-                    events.OnNext(new LogLine(at, source, line));
-                    return new StartupLog(at, line);
-                })
-                .BufferUntilQuietOrCount(QuietPeriod, MaxBatchLines, scheduler)
-                .OneInFlight(queue, (batch, _) => Send(batch, queue, source, client, scheduler, logger));
+                .Select(line => new LogLine(scheduler.Now, source, line))
+                .Publish(told => told
+                    .Select(PipelineOutputs.Event<Unit>)
+                    .Merge(told
+                        .Select(line => new StartupLog(line.At, line.Output))
+                        .BufferUntilQuietOrCount(QuietPeriod, MaxBatchLines, scheduler)
+                        .OneInFlight(queue, (batch, _) => Send(batch, queue, source, client, scheduler, logger))
+                        .Select(PipelineOutputs.Product)));
         });
     }
 

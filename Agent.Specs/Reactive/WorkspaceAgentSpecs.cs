@@ -61,6 +61,28 @@ public sealed class WorkspaceAgentSpecs
     }
 
     [Fact]
+    public void Events_StartupToShutdown_ReachTheFeedAsTheyHappenInOrder()
+    {
+        _controlPlane.Manifest = new Manifest { StartupScript = "echo hello", ShutdownScript = "echo hello", Directory = "~/src" };
+        using var agent = CreateAgent();
+        var events = new List<AgentEvent>();
+        using var subscription = agent.Events.Subscribe(events.Add);
+
+        agent.Start();
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+        var shutdown = agent.ShutdownAsync(CancellationToken.None);
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(10));
+
+        Assert.True(shutdown.IsCompletedSuccessfully);
+        Assert.Equal(
+            [
+                "connection Connecting", "startup /home/coder/src", "connection Connected", "lifecycle Starting",
+                "log startup hello", "lifecycle Ready", "lifecycle ShuttingDown", "log shutdown hello", "lifecycle Off",
+            ],
+            events.Select(Describe).OfType<string>());
+    }
+
+    [Fact]
     public void CreateTerminals_TerminalEvents_ReachTheAgentsEventsUntilItIsDisposedAlsoAfterShutdown()
     {
         using var agent = CreateAgent();
@@ -174,6 +196,15 @@ public sealed class WorkspaceAgentSpecs
 
         Assert.Throws<InvalidOperationException>(agent.Start);
     }
+
+    private static string? Describe(AgentEvent agentEvent) => agentEvent switch
+    {
+        ConnectionChanged changed => $"connection {changed.State}",
+        StartupReported startup => $"startup {startup.ExpandedDirectory}",
+        LifecycleChanged changed => $"lifecycle {changed.State}",
+        LogLine line => $"log {line.Source} {line.Output}",
+        _ => null,
+    };
 
     private WorkspaceAgent CreateAgent()
     {

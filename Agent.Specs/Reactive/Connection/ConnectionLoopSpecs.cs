@@ -1,4 +1,3 @@
-using System.Reactive;
 using Agent.Reactive;
 using Agent.Reactive.Connection;
 using Agent.Reactive.Effects;
@@ -250,8 +249,8 @@ public sealed class ConnectionLoopSpecs
 
     private static double ToSeconds(DateTimeOffset at) => Math.Round(TimeSpan.FromTicks(at.UtcTicks).TotalSeconds, 6);
 
-    private IObservable<ControlPlaneConnection> Loop()
-        => ConnectionLoop.Connections(_plane, Environment, Options, Observer.Create<AgentEvent>(_events.Add), _scheduler, _logger);
+    private IObservable<PipelineOutput<ControlPlaneConnection>> Loop()
+        => ConnectionLoop.Connections(_plane, Environment, Options, _scheduler, _logger);
 
-    private IDisposable Subscribe() => Loop().Subscribe(_connections.Add);
+    private IDisposable Subscribe() => Loop().Products(_events.Add).Subscribe(_connections.Add);
 }

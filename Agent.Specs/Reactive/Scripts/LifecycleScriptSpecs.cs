@@ -38,11 +38,11 @@ public sealed class LifecycleScriptSpecs : ReactiveTest
     {
         Assert.Throws<ArgumentNullException>(() => Run(ScriptKind.Startup, null!, TimeSpan.Zero));
         Assert.Throws<ArgumentNullException>(() => LifecycleScript.Run(
-            ScriptKind.Startup, "x", TimeSpan.Zero, Command, null!, _controlPlane, _ => true, _events, _scheduler, _logger));
+            ScriptKind.Startup, "x", TimeSpan.Zero, Command, null!, _controlPlane, _ => true, _scheduler, _logger));
         Assert.Throws<ArgumentNullException>(() => LifecycleScript.Run(
-            ScriptKind.Startup, "x", TimeSpan.Zero, Command, _launcher, _controlPlane, null!, _events, _scheduler, _logger));
+            ScriptKind.Startup, "x", TimeSpan.Zero, Command, _launcher, _controlPlane, null!, _scheduler, _logger));
         Assert.Throws<ArgumentNullException>(() => LifecycleScript.Run(
-            ScriptKind.Startup, "x", TimeSpan.Zero, Command, _launcher, _controlPlane, _ => true, _events, null!, _logger));
+            ScriptKind.Startup, "x", TimeSpan.Zero, Command, _launcher, _controlPlane, _ => true, null!, _logger));
     }
 
     [Theory]
@@ -278,7 +278,7 @@ public sealed class LifecycleScriptSpecs : ReactiveTest
     private void AdvanceTo(TimeSpan at) => _scheduler.AdvanceTo(at.Ticks);
 
     private IObservable<LifecycleState> Run(ScriptKind kind, string script, TimeSpan timeout)
-        => LifecycleScript.Run(kind, script, timeout, Command, _launcher, _controlPlane, SetState, _events, _scheduler, _logger);
+        => LifecycleScript.Run(kind, script, timeout, Command, _launcher, _controlPlane, SetState, _scheduler, _logger).Products(_events.OnNext);
 
     private bool SetState(LifecycleState state)
     {

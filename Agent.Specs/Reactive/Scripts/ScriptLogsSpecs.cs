@@ -31,13 +31,11 @@ public sealed class ScriptLogsSpecs : ReactiveTest
     [Fact]
     public void Stream_NullArguments_Throw()
     {
-        var events = new Subject<AgentEvent>();
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(null!, "startup", _controlPlane, events, _scheduler, _logger));
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, null!, _controlPlane, events, _scheduler, _logger));
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", null!, events, _scheduler, _logger));
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", _controlPlane, null!, _scheduler, _logger));
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", _controlPlane, events, null!, _logger));
-        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", _controlPlane, events, _scheduler, null!));
+        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(null!, "startup", _controlPlane, _scheduler, _logger));
+        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, null!, _controlPlane, _scheduler, _logger));
+        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", null!, _scheduler, _logger));
+        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", _controlPlane, null!, _logger));
+        Assert.Throws<ArgumentNullException>(() => ScriptLogs.Stream(_lines, "startup", _controlPlane, _scheduler, null!));
     }
 
     [Fact]
@@ -258,7 +256,7 @@ public sealed class ScriptLogsSpecs : ReactiveTest
         => Enumerable.Range(first, count).Select(i => $"line {i}").ToArray();
 
     private IDisposable Start(string source = LogSources.Startup)
-        => ScriptLogs.Stream(_lines, source, _controlPlane, _events, _scheduler, _logger).Subscribe(_results);
+        => ScriptLogs.Stream(_lines, source, _controlPlane, _scheduler, _logger).Products(_events.OnNext).Subscribe(_results);
 
     private void At(double milliseconds, params string[] lines)
         => _scheduler.Schedule(Time(milliseconds), () =>
