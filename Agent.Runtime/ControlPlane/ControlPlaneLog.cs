@@ -21,6 +21,12 @@ internal static partial class ControlPlaneLog
     [LoggerMessage(EventId = 6243, Level = LogLevel.Debug, Message = "Agent {Agent}: metadata key {Key} is not in the manifest, dropped")]
     public static partial void MetadataKeyDropped(this ILogger logger, string agent, string key);
 
+    [LoggerMessage(EventId = 6244, Level = LogLevel.Information, Message = "Web terminal {Id} of agent {Agent} connected")]
+    public static partial void WebTerminalConnected(this ILogger logger, string id, string agent);
+
+    [LoggerMessage(EventId = 6245, Level = LogLevel.Information, Message = "Web terminal {Id} of agent {Agent} disconnected")]
+    public static partial void WebTerminalDisconnected(this ILogger logger, string id, string agent);
+
     [LoggerMessage(EventId = 6240, Level = LogLevel.Information, Message = "Control plane listening on {Address} for {Agents} agent(s): {Names}")]
     private static partial void ControlPlaneListening(this ILogger logger, Uri address, int agents, string names);
 }

@@ -84,8 +84,8 @@ internal sealed class TerminalEndpoint
             return;
         }
 
-        _logger.LogInformation("Web terminal {Id} of agent {Agent} connected", reconnect, agent.Name);
+        _logger.WebTerminalConnected(reconnect, agent.Name);
         await ConnectEndpoint.SpliceAsync(context, stream, $"Web terminal {reconnect} of agent {agent.Name}", _logger, _stopping);
-        _logger.LogInformation("Web terminal {Id} of agent {Agent} disconnected", reconnect, agent.Name);
+        _logger.WebTerminalDisconnected(reconnect, agent.Name);
     }
 }

@@ -19,6 +19,29 @@ internal static class ClientIdentification
 
     public const string MismatchReply = "Protocol major versions differ.";
 
+    /// <summary>
+    /// Reads the client's identification line; a line that is refused (or cannot be read) goes to
+    /// <paramref name="refuse"/>, which answers the client and returns the failure thrown here.
+    /// </summary>
+    public static async Task<string> ReadAsync(PacketReader reader, Func<Refusal, Task<SshProtocolException>> refuse, CancellationToken cancellationToken)
+    {
+        string? line;
+        try
+        {
+            line = await reader.ReadLineAsync(MaxLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshProtocolException e)
+        {
+            throw await refuse(Unreadable(e.Message)).ConfigureAwait(false);
+        }
+
+        if (line is null)
+            throw new SshProtocolException(DisconnectReason.ConnectionLost, "the client closed the connection before its identification line");
+        if (Judge(line) is { } refusal)
+            throw await refuse(refusal).ConfigureAwait(false);
+        return line;
+    }
+
     /// <summary>A refusal for a line that could not be read as one (too long, a NUL byte).</summary>
     public static Refusal Unreadable(string why) => new(InvalidReply, DisconnectReason.ProtocolError, why);
 

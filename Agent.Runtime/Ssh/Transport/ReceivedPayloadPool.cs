@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Agent.Runtime.Ssh.Transport;
 
@@ -35,6 +36,21 @@ internal static class ReceivedPayloadPool
         }
 
         return GC.AllocateUninitializedArray<byte>(SizeOf(size));
+    }
+
+    /// <summary>A pooled copy of <paramref name="payload"/>: its new owner hands it back with <see cref="Return(ReadOnlyMemory{byte})"/>.</summary>
+    public static ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> payload)
+    {
+        var owned = Rent(payload.Length);
+        payload.CopyTo(owned);
+        return owned.AsMemory(0, payload.Length);
+    }
+
+    /// <summary>Keeps the buffer behind <paramref name="payload"/> (one <see cref="Copy"/> made) for a later copy.</summary>
+    public static void Return(ReadOnlyMemory<byte> payload)
+    {
+        if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is { } array)
+            Return(array);
     }
 
     /// <summary>Keeps <paramref name="buffer"/> for a later <see cref="Rent"/> when it is one of the pool's sizes and that size has room.</summary>

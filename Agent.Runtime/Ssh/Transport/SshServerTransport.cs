@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Agent.Runtime.Ssh.Wire;
@@ -161,11 +160,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
     }
 
     /// <summary>Returns a received payload's pooled buffer (see <see cref="ISshConnectionTransport.Release"/>).</summary>
-    public void Release(ReadOnlyMemory<byte> payload)
-    {
-        if (MemoryMarshal.TryGetArray(payload, out var segment) && segment.Array is { } array)
-            ReceivedPayloadPool.Return(array);
-    }
+    public void Release(ReadOnlyMemory<byte> payload) => ReceivedPayloadPool.Return(payload);
 
     /// <summary>
     /// Sends one payload (<see cref="MaxPayloadLength"/> at most; not a key exchange or DISCONNECT message). Waits
@@ -243,7 +238,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
         {
             // As sshd: our line, the client's, then KEXINIT, so a peer that is no SSH client reads two lines of text.
             await _writer.UnderLockAsync(() => _writer.Packets.WriteRawAsync(Encoding.ASCII.GetBytes(_serverVersion + "\r\n"), linked.Token), linked.Token).ConfigureAwait(false);
-            _kex.ClientVersion = await ReadClientVersionAsync(linked.Token).ConfigureAwait(false);
+            _kex.ClientVersion = await ClientIdentification.ReadAsync(_reader, RefuseIdentificationAsync, linked.Token).ConfigureAwait(false);
             await _writer.UnderLockAsync(_kex.BeginLockedAsync, linked.Token).ConfigureAwait(false);
             _readLoop = Task.Run(ReadLoopAsync, CancellationToken.None);
             await _ready.Task.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -258,25 +253,6 @@ public sealed class SshServerTransport : ISshConnectionTransport
         {
             throw _failure ?? new SshProtocolException(DisconnectReason.ConnectionLost, "the connection closed during the handshake: " + e.Message);
         }
-    }
-
-    private async Task<string> ReadClientVersionAsync(CancellationToken cancellationToken)
-    {
-        string? line;
-        try
-        {
-            line = await _reader.ReadLineAsync(ClientIdentification.MaxLength, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SshProtocolException e)
-        {
-            throw await RefuseIdentificationAsync(ClientIdentification.Unreadable(e.Message)).ConfigureAwait(false);
-        }
-
-        if (line is null)
-            throw new SshProtocolException(DisconnectReason.ConnectionLost, "the client closed the connection before its identification line");
-        if (ClientIdentification.Judge(line) is { } refusal)
-            throw await RefuseIdentificationAsync(refusal).ConfigureAwait(false);
-        return line;
     }
 
     /// <summary>Answers a refused identification line as sshd does (a plain line, no DISCONNECT packet), closes, and returns the failure.</summary>
@@ -396,9 +372,7 @@ public sealed class SshServerTransport : ISshConnectionTransport
             throw new SshProtocolException(DisconnectReason.ProtocolError, $"message {(byte)number} before the service request");
 
         // A pooled copy (the reader's buffer holds the next packet): the caller owns it and hands it back with Release.
-        var owned = ReceivedPayloadPool.Rent(payload.Length);
-        payload.CopyTo(owned);
-        await _inbound.Writer.WriteAsync(owned.AsMemory(0, payload.Length), cancellationToken).ConfigureAwait(false);
+        await _inbound.Writer.WriteAsync(ReceivedPayloadPool.Copy(payload.Span), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
