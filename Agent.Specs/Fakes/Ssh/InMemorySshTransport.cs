@@ -46,7 +46,7 @@ public sealed class InMemorySshTransport : ISshConnectionTransport
     {
         if (await _toServer.Reader.WaitToReadAsync(cancellationToken) && _toServer.Reader.TryRead(out var payload))
         {
-            _received[payload] = (payload[0], 0);
+            _received[payload] = (payload.Length == 0 ? (byte)0 : payload[0], 0);
             return payload;
         }
 
