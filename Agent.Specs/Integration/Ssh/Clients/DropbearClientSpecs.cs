@@ -23,12 +23,23 @@ public sealed class DropbearClientSpecs(SshClientTargets targets)
             ? ["-p", targets.PortText, $"{targets.User}@127.0.0.1"]
             : ["-J", targets.InetdCommand, $"{targets.User}@{SshClientTargets.InetdHost}"];
 
-        var result = await ProcessRunner.RunAsync(
-            "dbclient",
-            ["-i", key, .. destination, "cat; echo dropbear-err >&2; exit 7"],
-            input,
-            TimeSpan.FromSeconds(60),
-            new Dictionary<string, string> { ["HOME"] = targets.Combine("dropbear-home") });
+        ProcessRunner.Result result;
+        try
+        {
+            // -v: dbclient's own trace goes to stderr, which the timeout message keeps.
+            result = await ProcessRunner.RunAsync(
+                "dbclient",
+                ["-v", "-i", key, .. destination, "cat; echo dropbear-err >&2; exit 7"],
+                input,
+                TimeSpan.FromSeconds(60),
+                new Dictionary<string, string> { ["HOME"] = targets.Combine("dropbear-home") });
+        }
+        catch (TimeoutException e)
+        {
+            // The listener's agent logs here; through -J the inetd agent's stderr is in dbclient's.
+            throw new TimeoutException($"{e.Message}\n--- agent dev ---\n{targets.Agent.Output}", e);
+        }
+
 
         Assert.True(result.ExitCode == 7, $"dbclient exited {result.ExitCode}: {result.Error}\n--- agent ---\n{targets.Agent.Output}");
         Assert.Equal(SHA256.HashData(input), SHA256.HashData(result.Output));
