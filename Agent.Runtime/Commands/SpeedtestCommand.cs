@@ -38,7 +38,7 @@ public static class SpeedtestCommand
     {
         if (string.IsNullOrWhiteSpace(url))
             return (null, $"give the control plane's URL with --url or ${UrlVariable}");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        if (ControlPlaneUrl.Parse(url, out _) is not { } baseUrl)
             return (null, $"--url must be an http(s) URL, not '{url}'");
         if (string.IsNullOrEmpty(token))
             return (null, $"give a user token with --token or ${TokenVariable}");

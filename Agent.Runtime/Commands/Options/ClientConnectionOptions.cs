@@ -52,7 +52,7 @@ public sealed class ClientConnectionOptions
         ArgumentNullException.ThrowIfNull(result);
         url = null!;
         token = string.Empty;
-        if (!Uri.TryCreate(result.GetValue(Url), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        if (ControlPlaneUrl.Parse(result.GetValue(Url) ?? string.Empty, out _) is not { } parsed)
         {
             error = $"give the control plane's http(s) URL with --url or ${UrlVariable}";
             return false;
