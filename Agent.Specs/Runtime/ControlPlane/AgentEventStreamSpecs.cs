@@ -146,19 +146,26 @@ public sealed class AgentEventStreamSpecs
         var agent = harness.Server.Store.FindByName("main")!;
         var first = await stalled.ReadUntilAsync("event: ", ControlPlaneHarness.Deadline); // subscribed: the snapshot began
 
-        // About 1 MB of log lines, far fewer than 4096 events, none of which the reader takes.
+        // About 1 MB of log lines (the agent's log limit), none of which the reader takes. On loopback the kernel's send
+        // buffer grows to megabytes and may take all of it before the queue fills (a CI run received 1,007,506 of about
+        // 1,010,000 bytes), so lifecycle changes, which each wait too, follow until the reader is dropped: at most about
+        // 16 MB, more than the kernel holds (tcp_wmem's maximum is 4 MiB).
         for (var batch = 0; batch < 10; batch++)
             Assert.True(agent.AppendLogs(LogSources.Startup, [.. Enumerable.Range(0, 100).Select(i => new StartupLog(At, new string('x', 1000)))]));
+        for (var batch = 0; batch < 200 && !Dropped(); batch++)
+        {
+            for (var report = 0; report < 1000; report++)
+                agent.ReportLifecycle(new LifecycleReport(report % 2 == 0 ? LifecycleState.Starting : LifecycleState.Ready, At));
+        }
 
-        await Eventually.WaitAsync(
-            () => harness.Logs.Messages.Any(message => message.Contains("fell too far behind", StringComparison.Ordinal)),
-            "the control plane to drop the stalled reader");
+        await Eventually.WaitAsync(Dropped, "the control plane to drop the stalled reader");
 
-        // The server ends the stream (ReadToEndAsync fails past the deadline otherwise). How much arrived says little:
-        // on loopback the kernel's send buffer grows to megabytes and may take most of the flood before the queue fills
-        // (a CI run received 1,007,506 of about 1,010,000 bytes), so only the drop itself is asserted.
+        // The server ends the stream (ReadToEndAsync fails past the deadline otherwise). How much arrived says little
+        // (the kernel's buffers), so only the drop itself is asserted.
         var received = Encoding.UTF8.GetByteCount(first) + await stalled.ReadToEndAsync(ControlPlaneHarness.Deadline);
         Assert.True(received > 0);
+
+        bool Dropped() => harness.Logs.Messages.Any(message => message.Contains("fell too far behind", StringComparison.Ordinal));
     }
 
     [Fact]
