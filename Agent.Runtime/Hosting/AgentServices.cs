@@ -15,7 +15,8 @@ namespace Agent.Runtime.Hosting;
 /// <summary>
 /// Everything a running agent serves: SSH on its direct listeners, the HTTP API on its Unix socket (and
 /// <c>--api-address</c>), and through the relay SSH (port 1), the reconnecting terminals (port 2), the speed test
-/// (port 3), the HTTP API (port 4) and forwarded workspace ports. Disposing closes the relay first, then the rest.
+/// (port 3), the HTTP API (port 4) and forwarded workspace ports; once start-up has finished, the start-up garbage goes
+/// back to the OS (<see cref="StartupMemoryTrim"/>). Disposing closes the relay first, then the rest.
 /// </summary>
 public sealed class AgentServices : IDisposable
 {
@@ -60,6 +61,8 @@ public sealed class AgentServices : IDisposable
 
             // Disposed last in, first out: the relay closes before the services its streams use.
             services.Push(agent.ConnectRelay(connector, options.Relay));
+            var trimLogger = loggerFactory.CreateLogger(typeof(StartupMemoryTrim).FullName!);
+            services.Push(StartupMemoryTrim.Schedule(agent.Events, StartupMemoryTrim.Settle, Scheduler.Default, () => StartupMemoryTrim.Collect(trimLogger)));
             return new AgentServices(services);
         }
         catch

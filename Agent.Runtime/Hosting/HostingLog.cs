@@ -30,6 +30,9 @@ internal static partial class HostingLog
         logger.SshListening(endpoint.Port, Environment.UserName, host);
     }
 
+    [LoggerMessage(EventId = 6343, Level = LogLevel.Debug, Message = "Start-up finished: managed heap {Before} bytes, {After} after returning the start-up garbage")]
+    public static partial void StartupMemoryReturned(this ILogger logger, long before, long after);
+
     [LoggerMessage(EventId = 6342, Level = LogLevel.Information, Message = "SSH: ssh -p {Port} {User}@{Host}")]
     private static partial void SshListening(this ILogger logger, int port, string user, string host);
 }
