@@ -13,7 +13,7 @@ namespace Agent.Runtime.Api;
 
 /// <summary>
 /// The API's Kestrel application: its limits, filters and routes. Built only when the first connection is pending,
-/// on listening sockets it is handed (and closes).
+/// on listening sockets it is handed.
 /// </summary>
 internal sealed class AgentApiApplication
 {
@@ -36,7 +36,7 @@ internal sealed class AgentApiApplication
         _ports = new ListeningPortCache(new ListeningPortScanner(options.ProcRoot, sources.ProcessId).Scan, sources.Scheduler, options.ListeningPortsMaxAge);
     }
 
-    /// <summary>The application serving on <paramref name="listenHandles"/> (listening socket descriptors it will own).</summary>
+    /// <summary>The application serving on <paramref name="listenHandles"/> (listening socket descriptors it does not close).</summary>
     public WebApplication Build(IReadOnlyList<ulong> listenHandles)
     {
         var options = _options;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
 using Agent.Reactive.Monitoring;
@@ -106,9 +107,9 @@ public sealed class AgentApiServer : IAsyncDisposable
             return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _lazyStart.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _listeners?.Dispose();
         if (_app is not null)
             await _app.StopAsync().ConfigureAwait(false);
+        _listeners?.Dispose();
         _logger.ApiStopped();
     }
 
@@ -136,7 +137,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         {
             return;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception)
+        catch (Win32Exception e)
         {
             FailToServe(listeners, e);
             return;
@@ -148,7 +149,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         WebApplication? app = null;
         try
         {
-            app = _application.Build(listeners.Duplicate());
+            app = _application.Build(listeners.Handles);
             await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
             _app = app;
             _serving = true;
@@ -162,7 +163,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         }
     }
 
-    // Closing the listeners makes clients get refused rather than wait in a backlog nobody accepts from.
+    // Closing the listeners makes clients get refused (and those waiting reset) rather than wait in a backlog nobody accepts from.
     private void FailToServe(ApiListeners listeners, Exception error)
     {
         _logger.ApiNotServing(error);

@@ -1,7 +1,5 @@
-using System.ComponentModel;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Agent.Runtime.Os.Interop;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
@@ -10,7 +8,7 @@ namespace Agent.Runtime.Api;
 /// <summary>
 /// The API's listening sockets, bound and listening before Kestrel exists (as with systemd socket activation): the
 /// Unix socket (mode 0600 before <c>listen</c>) and, if asked, one loopback TCP address. Connections wait in the
-/// kernel's backlog until Kestrel accepts them on close-on-exec duplicates of these descriptors.
+/// kernel's backlog until Kestrel, started on the first of them, accepts on these same descriptors.
 /// </summary>
 internal sealed class ApiListeners : IDisposable
 {
@@ -27,6 +25,13 @@ internal sealed class ApiListeners : IDisposable
 
     /// <summary>The bound TCP endpoints (real ports).</summary>
     public IReadOnlyList<IPEndPoint> TcpEndpoints { get; }
+
+    /// <summary>
+    /// The listening descriptors, for Kestrel to accept on. Kestrel wraps a handle it is given without owning it
+    /// (closing stays with these sockets, after Kestrel has stopped), and they are close-on-exec like every socket
+    /// .NET makes, so no process the agent starts inherits them.
+    /// </summary>
+    public IReadOnlyList<ulong> Handles => Array.ConvertAll(_sockets, socket => (ulong)Descriptor(socket));
 
     /// <summary>Binds and listens on <paramref name="unixSocketPath"/> (mode 0600) and <paramref name="tcpEndpoint"/>, if any.</summary>
     /// <exception cref="IOException">An address is in use or cannot be bound.</exception>
@@ -74,33 +79,7 @@ internal sealed class ApiListeners : IDisposable
         }
     }
 
-    /// <summary>
-    /// A close-on-exec duplicate of each listener, for Kestrel to own and close: a plain <c>dup</c> would lose
-    /// <c>FD_CLOEXEC</c> and leak the listening socket into every process the agent starts.
-    /// </summary>
-    /// <exception cref="Win32Exception">A descriptor could not be duplicated (none is left open then).</exception>
-    public IReadOnlyList<ulong> Duplicate()
-    {
-        var duplicates = new List<ulong>(_sockets.Length);
-        foreach (var socket in _sockets)
-        {
-            var duplicate = LibC.FileControl(Descriptor(socket), LibC.F_DUPFD_CLOEXEC, 0);
-            if (duplicate >= 0)
-            {
-                duplicates.Add((ulong)duplicate);
-                continue;
-            }
-
-            var error = Marshal.GetLastPInvokeError();
-            foreach (var made in duplicates)
-                _ = LibC.Close((int)made);
-            throw new Win32Exception(error, "could not duplicate a listening socket");
-        }
-
-        return duplicates;
-    }
-
-    /// <summary>Closes this side's descriptors; the sockets stop listening once Kestrel has closed its duplicates too.</summary>
+    /// <summary>Closes the listeners (after Kestrel has stopped: it accepts on these descriptors); removes the socket file.</summary>
     public void Dispose()
     {
         foreach (var socket in _sockets)
