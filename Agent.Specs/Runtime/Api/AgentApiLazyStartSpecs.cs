@@ -145,6 +145,25 @@ public sealed class AgentApiLazyStartSpecs : IAsyncLifetime
         Assert.Equal(SocketError.ConnectionRefused, ConnectError(server.TcpEndpoints[0]));
     }
 
+    [Fact]
+    public async Task StartAsync_TcpAddressInUse_FailsWithIOExceptionAndLeavesNoListener()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var path = _directory.Combine("taken.sock");
+        var server = AgentApiServer.Create(
+            new AgentApiSources(_feed, new AgentCounters(), Scheduler.Default, Environment.ProcessId),
+            new AgentApiOptions { UnixSocketPath = path, TcpEndpoint = (IPEndPoint)taken.LocalEndpoint },
+            new FailingFilterLoggerFactory(_log, fail: false));
+        _servers.Add(server);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => server.StartAsync(CancellationToken.None));
+
+        Assert.Contains("address already in use", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(path, ListeningUnixSockets());
+        Assert.False(server.Serving);
+    }
+
     private static SocketError ConnectError(EndPoint endpoint)
     {
         using var socket = endpoint is IPEndPoint ip
