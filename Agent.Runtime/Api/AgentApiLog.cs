@@ -25,6 +25,12 @@ internal static partial class AgentApiLog
     [LoggerMessage(EventId = 6304, Level = LogLevel.Warning, Message = "Agent API socket {Requested} cannot be used ({Reason}); serving on {Path}")]
     public static partial void ApiSocketMoved(this ILogger logger, string requested, string reason, string path);
 
+    [LoggerMessage(EventId = 6305, Level = LogLevel.Information, Message = "Agent API serving: its first connection came {WaitedMilliseconds:F0} ms after it began listening; Kestrel started in {StartMilliseconds:F1} ms")]
+    public static partial void ApiServing(this ILogger logger, double waitedMilliseconds, double startMilliseconds);
+
+    [LoggerMessage(EventId = 6306, Level = LogLevel.Error, Message = "Agent API could not start serving on its first connection; its listeners are closed and connections are refused")]
+    public static partial void ApiNotServing(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 6300, Level = LogLevel.Information, Message = "Agent API listening on unix:{Socket}{Tcp}")]
     private static partial void ApiListening(this ILogger logger, string socket, string tcp);
 }
