@@ -38,4 +38,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 6150, Level = LogLevel.Debug, Message = "The process of the session on channel {Channel} exited but its output is still open (a background job?); not waiting for it")]
     public static partial void OutputStillOpen(this ILogger logger, uint channel);
+
+    [LoggerMessage(EventId = 6151, Level = LogLevel.Warning, Message = "The process of the session on channel {Channel} could not be waited for; closing the channel without an exit status")]
+    public static partial void ProcessNotWaitedFor(this ILogger logger, uint channel, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Agent.Reactive.Effects;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Ssh.Channels;
@@ -46,6 +47,10 @@ internal sealed class SessionRunner
         {
             _logger.SessionEnded("session", _channel.LocalId, e.Message);
         }
+        catch (Win32Exception e)
+        {
+            await EndUnwaitedAsync(e);
+        }
         finally
         {
             process.Dispose();
@@ -72,6 +77,10 @@ internal sealed class SessionRunner
         catch (IOException e)
         {
             _logger.SessionEnded("terminal session", _channel.LocalId, e.Message);
+        }
+        catch (Win32Exception e)
+        {
+            await EndUnwaitedAsync(e);
         }
         finally
         {
@@ -119,6 +128,21 @@ internal sealed class SessionRunner
         await _streams.DrainAsync(output);
         await stop.CancelAsync();
         await Task.WhenAny(output, Task.Delay(SessionStreams.OutputGracePeriod, CancellationToken.None));
+    }
+
+    // The reaper could not wait for the child (waitpid failed): there is no exit status to tell, but the channel ends, so
+    // the client does not wait for one forever. Disposing the process afterwards stops what may be left of it.
+    private async Task EndUnwaitedAsync(Win32Exception error)
+    {
+        _logger.ProcessNotWaitedFor(_channel.LocalId, error);
+        try
+        {
+            await _channel.CloseAsync(_ended);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The connection ended meanwhile.
+        }
     }
 
     private async Task FinishAsync(PtyExit exit)
