@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane;
@@ -54,17 +53,8 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         options.Validate();
         var listen = ListenAddress.Parse(options.Address);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        var builder = EmbeddedWebHost.CreateBuilder(loggerFactory, ShutdownTimeout);
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, RelayMemoryPoolFactory>();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default);
