@@ -31,7 +31,6 @@ public sealed class AgentApiServer : IAsyncDisposable
     private Task _lazyStart = Task.CompletedTask;
     private WebApplication? _app;
     private IReadOnlyList<IPEndPoint> _tcpEndpoints = [];
-    private volatile bool _serving;
     private int _state; // 0 created, 1 started, 2 stopped
 
     private AgentApiServer(AgentApiApplication application, IPEndPoint? tcpEndpoint, IDisposable tally, string socketPath, string? ownDirectory, ILogger logger)
@@ -51,7 +50,7 @@ public sealed class AgentApiServer : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> TcpEndpoints => _tcpEndpoints;
 
     /// <summary>Whether Kestrel has started: false until the first connection arrives after <see cref="StartAsync"/>.</summary>
-    public bool Serving => _serving;
+    public bool Serving => Volatile.Read(ref _app) is not null;
 
     /// <summary>Checks the options and chooses the socket path; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <exception cref="ArgumentException">An option is out of range or the TCP address is not loopback.</exception>
@@ -119,7 +118,6 @@ public sealed class AgentApiServer : IAsyncDisposable
         Interlocked.Exchange(ref _state, 2);
         if (_app is not null)
             await _app.DisposeAsync().ConfigureAwait(false);
-        _listeners?.Dispose();
         _stopping.Dispose();
         _tally.Dispose();
         TryDelete(() => File.Delete(UnixSocketPath));
@@ -151,8 +149,7 @@ public sealed class AgentApiServer : IAsyncDisposable
         {
             app = _application.Build(listeners.Handles);
             await app.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            _app = app;
-            _serving = true;
+            Volatile.Write(ref _app, app);
             _logger.ApiServing(Stopwatch.GetElapsedTime(listeningSince).TotalMilliseconds, Stopwatch.GetElapsedTime(starting).TotalMilliseconds);
         }
         catch (Exception e)
