@@ -80,7 +80,7 @@ public sealed class SshConnectionFuzzSpecs
         ChannelTypes = SshSessionChannelType.With(new Dictionary<string, SshChannelOpenHandler>(), new SshSessionOptions
         {
             PtyLauncher = new FakePtyLauncher(),
-            ProcessLauncher = new FuzzPipedProcessLauncher(),
+            ProcessLauncher = new FakePipedProcessLauncher(),
             EnvironmentSource = () => new SshSessionEnvironmentSnapshot(
                 new Manifest(), new AgentEnvironment(home, _ => null, "v0.0.0", string.Empty, home, "/usr/local/bin/agent", "coder"), "agent-token"),
             Logger = logger,

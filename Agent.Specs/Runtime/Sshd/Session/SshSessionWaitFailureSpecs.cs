@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Agent.Reactive.Effects;
-using Agent.Runtime.Os.Processes;
 using Agent.Specs.Fakes.Ssh;
 
 namespace Agent.Specs.Runtime.Sshd.Session;
@@ -14,7 +13,10 @@ public sealed class SshSessionWaitFailureSpecs
     [Fact]
     public async Task Exec_TheProcessCannotBeWaitedFor_ClosesTheChannelWithoutAnExitStatusAndLogsWhy()
     {
-        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: sessions => sessions with { ProcessLauncher = new UnwaitableLauncher() });
+        await using var harness = await SshServerHarness.LoggedInAsync(configureSessions: sessions => sessions with
+        {
+            ProcessLauncher = new FakePipedProcessLauncher { Exited = Task.FromException<PtyExit>(new Win32Exception(10, "waitpid(1) failed")) },
+        });
 
         var channel = await harness.Client.ExecAsync("true");
         await harness.Client.WaitClosedAsync(channel);
@@ -26,33 +28,5 @@ public sealed class SshSessionWaitFailureSpecs
             return 0;
         });
         Assert.Contains(harness.Logger.Warnings, message => message.Contains("could not be waited for", StringComparison.Ordinal));
-    }
-
-    private sealed class UnwaitableLauncher : IPipedProcessLauncher
-    {
-        public IPipedProcess Start(string command, IReadOnlyList<KeyValuePair<string, string>> environment, string? workingDirectory)
-            => new Unwaitable();
-    }
-
-    private sealed class Unwaitable : IPipedProcess
-    {
-        public int ProcessId => 1;
-
-        public Stream StandardInput { get; } = new MemoryStream();
-
-        public Stream StandardOutput { get; } = new MemoryStream();
-
-        public Stream StandardError { get; } = new MemoryStream();
-
-        public Task<PtyExit> Exited { get; } = Task.FromException<PtyExit>(new Win32Exception(10, "waitpid(1) failed"));
-
-        public bool Signal(int signal) => false;
-
-        public void Dispose()
-        {
-            StandardInput.Dispose();
-            StandardOutput.Dispose();
-            StandardError.Dispose();
-        }
     }
 }
