@@ -161,10 +161,11 @@ public sealed class AgentApiServer : IAsyncDisposable
     }
 
     // Closing the listeners makes clients get refused (and those waiting reset) rather than wait in a backlog nobody accepts from.
+    // They are closed before the error is logged, so whoever reads the log finds them closed.
     private void FailToServe(ApiListeners listeners, Exception error)
     {
-        _logger.ApiNotServing(error);
         listeners.Dispose();
+        _logger.ApiNotServing(error);
     }
 
     private void TryDelete(Action delete)

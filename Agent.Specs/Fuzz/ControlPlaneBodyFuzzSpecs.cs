@@ -13,6 +13,7 @@ namespace Agent.Specs.Fuzz;
 /// picks the endpoint. The property: every body gets an answer below 500 (a malformed one a 400 with the reason) on a
 /// connection that stays usable; the valid bodies are still accepted after the run.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class ControlPlaneBodyFuzzSpecs
 {
     private static readonly DateTimeOffset At = new(2026, 12, 4, 16, 0, 0, TimeSpan.Zero);

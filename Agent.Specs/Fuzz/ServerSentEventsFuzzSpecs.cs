@@ -11,6 +11,7 @@ namespace Agent.Specs.Fuzz;
 /// decodes it. A line or event beyond the bound is an InvalidDataException (the stream is dropped and retried);
 /// data that is not an agent event is skipped (JsonException, NotSupportedException).
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class ServerSentEventsFuzzSpecs
 {
     private const int MaxLength = 4096;

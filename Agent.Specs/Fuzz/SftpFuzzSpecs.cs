@@ -12,6 +12,7 @@ namespace Agent.Specs.Fuzz;
 /// an input with any string that could leave the directory (absolute, <c>~</c>, <c>..</c>) is skipped, whatever
 /// its alignment.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class SftpFuzzSpecs
 {
     // On tmpfs when there is one: a session's directory is made and removed per input, 40 times faster than on disk.

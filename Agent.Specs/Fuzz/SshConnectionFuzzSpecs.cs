@@ -27,6 +27,7 @@ namespace Agent.Specs.Fuzz;
 /// connection ends when the client leaves, or with a logged DISCONNECT; no exception escapes; no shell runs (fake
 /// PTY and process launchers).
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class SshConnectionFuzzSpecs
 {
     private const byte Trusted = 0;

@@ -13,6 +13,7 @@ namespace Agent.Specs.Fuzz;
 /// plaintext packets, mutated, after the client's version line; KEXINIT parsing alone; random bytes once the keys are
 /// in use. The property: the handshake completes or fails with SshProtocolException, and memory stays bounded.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public class SshTransportFuzzSpecs
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);

@@ -13,6 +13,7 @@ namespace Agent.Specs.Fuzz;
 /// connections go through <see cref="TerminalServer"/> (fake PTY), and request streams, cut anywhere, through
 /// <see cref="RequestStreamParser"/>. A bad connection ends with a logged warning and nothing else.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class TerminalFuzzSpecs
 {
     private const int MaxRequestBytes = 4096;

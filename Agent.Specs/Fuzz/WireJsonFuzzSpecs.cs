@@ -14,6 +14,7 @@ namespace Agent.Specs.Fuzz;
 /// map to a clear error come out (JsonException; NotSupportedException too for the polymorphic events, which the
 /// monitor catches; WorkspaceDefinitionException for the workspace file), never anything else.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class WireJsonFuzzSpecs
 {
     private static readonly DateTimeOffset At = new(2026, 12, 4, 16, 0, 0, TimeSpan.Zero);

@@ -10,6 +10,7 @@ namespace Agent.Specs.Fuzz;
 /// session ends when the peer's bytes end, with a protocol-error go-away for a violation and never another fault.
 /// The first input byte picks the side.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class YamuxFuzzSpecs
 {
     internal static FuzzTarget Target { get; } = new(
