@@ -1,0 +1,44 @@
+using Agent.Reactive.Protocol;
+
+namespace Agent.Runtime.ControlPlane.Persistence;
+
+/// <summary>
+/// The control plane's state in a database (SQLite or PostgreSQL), per agent by name. A completed write is durable:
+/// the control plane acknowledges a report only after its write completed. Writes of one agent never run concurrently
+/// (the caller serialises them); different agents' writes may.
+/// </summary>
+public interface IControlPlaneDatabase : IAsyncDisposable
+{
+    /// <summary>
+    /// Loads the workspace file: its agents are added (or undeleted), agents no longer in it are kept as history and
+    /// marked deleted; agent and user tokens are stored as SHA-256 digests, never in clear text.
+    /// </summary>
+    Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken);
+
+    /// <summary>Everything stored about the agent, or <see cref="StoredAgentState.Empty"/>.</summary>
+    Task<StoredAgentState> LoadAgentAsync(string agent, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the agent's startup report.</summary>
+    Task SaveStartupAsync(string agent, StartupRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Appends a lifecycle report; only the newest <see cref="ControlPlaneAgent.MaxLifecycleReports"/> are kept.</summary>
+    Task AppendLifecycleAsync(string agent, LifecycleReport report, CancellationToken cancellationToken);
+
+    /// <summary>Appends log lines of <paramref name="source"/> (<see cref="LogSources"/>), in order, all or none.</summary>
+    Task AppendLogsAsync(string agent, string source, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken);
+
+    /// <summary>Records that a batch of the agent's log lines was refused for passing the limit.</summary>
+    Task MarkLogsOverflowedAsync(string agent, CancellationToken cancellationToken);
+
+    /// <summary>Upserts the newest result of each key given.</summary>
+    Task SaveMetadataAsync(string agent, IReadOnlyDictionary<string, MetadataResult> newest, CancellationToken cancellationToken);
+
+    /// <summary>Upserts the health of each app given.</summary>
+    Task SaveAppHealthAsync(string agent, IReadOnlyDictionary<Guid, AppHealth> health, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the agent's last stats window.</summary>
+    Task SaveStatsAsync(string agent, Stats stats, CancellationToken cancellationToken);
+
+    /// <summary>Records when the agent last called this control plane.</summary>
+    Task SaveLastSeenAsync(string agent, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
+}
