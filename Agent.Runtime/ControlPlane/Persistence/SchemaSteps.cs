@@ -1,0 +1,72 @@
+namespace Agent.Runtime.ControlPlane.Persistence;
+
+/// <summary>
+/// The schema, as the ordered list of its migrations. Timestamps are ISO-8601 text with their offset and 100 ns
+/// precision (<c>DateTimeOffset.ToString("O")</c>), so they read back exactly as written. Rows of an agent are keyed by
+/// its name. Lifecycle reports and log lines keep their order in an ascending <c>id</c>.
+/// </summary>
+internal static class SchemaSteps
+{
+    /// <summary>Every step, in order; the last one's version is the schema this binary writes.</summary>
+    public static IReadOnlyList<SchemaStep> All { get; } =
+    [
+        new(1, Version1(DatabaseKind.Sqlite), Version1(DatabaseKind.Postgres)),
+    ];
+
+    /// <summary>The newest schema version this binary knows.</summary>
+    public static int Latest => All[^1].Version;
+
+    private static string Version1(DatabaseKind kind)
+    {
+        var id = kind == DatabaseKind.Sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+        return $"""
+            CREATE TABLE agents (
+                name TEXT PRIMARY KEY,
+                token_digest TEXT NOT NULL,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                deleted_at TEXT NULL);
+            CREATE TABLE user_tokens (
+                token_digest TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL);
+            CREATE TABLE agent_startup (
+                agent TEXT PRIMARY KEY,
+                version TEXT NOT NULL,
+                expanded_directory TEXT NOT NULL,
+                subsystem TEXT NOT NULL,
+                ssh_host_keys TEXT NULL);
+            CREATE TABLE agent_lifecycle (
+                id {id},
+                agent TEXT NOT NULL,
+                state TEXT NOT NULL,
+                changed_at TEXT NOT NULL);
+            CREATE INDEX agent_lifecycle_by_agent ON agent_lifecycle (agent, id);
+            CREATE TABLE agent_logs (
+                id {id},
+                agent TEXT NOT NULL,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                level TEXT NOT NULL,
+                output TEXT NOT NULL);
+            CREATE INDEX agent_logs_by_agent ON agent_logs (agent, source, id);
+            CREATE TABLE agent_metadata (
+                agent TEXT NOT NULL,
+                key TEXT NOT NULL,
+                collected_at TEXT NOT NULL,
+                age BIGINT NOT NULL,
+                value TEXT NOT NULL,
+                error TEXT NOT NULL,
+                PRIMARY KEY (agent, key));
+            CREATE TABLE agent_app_health (
+                agent TEXT NOT NULL,
+                app_id TEXT NOT NULL,
+                health TEXT NOT NULL,
+                PRIMARY KEY (agent, app_id));
+            CREATE TABLE agent_status (
+                agent TEXT PRIMARY KEY,
+                logs_overflowed INTEGER NOT NULL DEFAULT 0,
+                last_seen_at TEXT NULL,
+                last_stats TEXT NULL);
+            """;
+    }
+}

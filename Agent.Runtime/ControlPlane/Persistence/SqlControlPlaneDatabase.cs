@@ -1,0 +1,267 @@
+using System.Data.Common;
+using System.Text.Json;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.ControlPlane.Persistence;
+
+/// <summary>
+/// <see cref="IControlPlaneDatabase"/> in SQL that SQLite and PostgreSQL both run (<c>@name</c> parameters,
+/// <c>INSERT ... ON CONFLICT DO UPDATE</c>). Each method is one transaction on a connection of its own, so it is safe
+/// on its own; an exception means nothing of that call was written.
+/// </summary>
+internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
+{
+    private const string UpsertStartup =
+        """
+        INSERT INTO agent_startup (agent, version, expanded_directory, subsystem, ssh_host_keys)
+        VALUES (@agent, @version, @directory, @subsystem, @keys)
+        ON CONFLICT (agent) DO UPDATE SET version = excluded.version, expanded_directory = excluded.expanded_directory,
+            subsystem = excluded.subsystem, ssh_host_keys = excluded.ssh_host_keys
+        """;
+
+    private const string TrimLifecycle =
+        """
+        DELETE FROM agent_lifecycle WHERE agent = @agent AND id < (
+            SELECT MIN(id) FROM (SELECT id FROM agent_lifecycle WHERE agent = @agent ORDER BY id DESC LIMIT @keep) AS newest)
+        """;
+
+    private const string MarkOverflowed =
+        """
+        INSERT INTO agent_status (agent, logs_overflowed) VALUES (@agent, 1)
+        ON CONFLICT (agent) DO UPDATE SET logs_overflowed = 1
+        """;
+
+    private const string UpsertMetadata =
+        """
+        INSERT INTO agent_metadata (agent, key, collected_at, age, value, error) VALUES (@agent, @key, @collected, @age, @value, @error)
+        ON CONFLICT (agent, key) DO UPDATE SET collected_at = excluded.collected_at, age = excluded.age,
+            value = excluded.value, error = excluded.error
+        """;
+
+    private const string UpsertAppHealth =
+        """
+        INSERT INTO agent_app_health (agent, app_id, health) VALUES (@agent, @app, @health)
+        ON CONFLICT (agent, app_id) DO UPDATE SET health = excluded.health
+        """;
+
+    private const string UpsertStats =
+        """
+        INSERT INTO agent_status (agent, last_stats) VALUES (@agent, @stats)
+        ON CONFLICT (agent) DO UPDATE SET last_stats = excluded.last_stats
+        """;
+
+    private const string UpsertLastSeen =
+        """
+        INSERT INTO agent_status (agent, last_seen_at) VALUES (@agent, @seen)
+        ON CONFLICT (agent) DO UPDATE SET last_seen_at = excluded.last_seen_at
+        """;
+
+    private readonly IConnectionSource _source;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public SqlControlPlaneDatabase(IConnectionSource source, ILogger logger, TimeProvider time)
+    {
+        _source = source;
+        _logger = logger;
+        _time = time;
+    }
+
+    public Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                var (agents, deleted) = await WorkspaceSync.ApplyAsync(connection, transaction, workspace, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                _logger.WorkspaceSynced(_source.Name, agents, deleted);
+            },
+            cancellationToken);
+    }
+
+    public async Task<StoredAgentState> LoadAgentAsync(string agent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await _source.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        var state = await AgentStateReader.ReadAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
+    public Task SaveStartupAsync(string agent, StartupRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(request);
+        var hostKeys = request.SshHostKeys is null ? null : string.Join('\n', request.SshHostKeys);
+        return ExecuteAsync(
+            UpsertStartup,
+            cancellationToken,
+            ("@agent", agent),
+            ("@version", request.Version ?? string.Empty),
+            ("@directory", request.ExpandedDirectory ?? string.Empty),
+            ("@subsystem", request.Subsystem ?? string.Empty),
+            ("@keys", hostKeys));
+    }
+
+    public Task AppendLifecycleAsync(string agent, LifecycleReport report, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(report);
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                await SqlCommands.ExecuteAsync(
+                    connection,
+                    transaction,
+                    "INSERT INTO agent_lifecycle (agent, state, changed_at) VALUES (@agent, @state, @changed)",
+                    cancellationToken,
+                    ("@agent", agent),
+                    ("@state", StoredText.Name(report.State)),
+                    ("@changed", StoredText.Timestamp(report.ChangedAt))).ConfigureAwait(false);
+                await SqlCommands.ExecuteAsync(
+                    connection,
+                    transaction,
+                    TrimLifecycle,
+                    cancellationToken,
+                    ("@agent", agent),
+                    ("@keep", ControlPlaneAgent.MaxLifecycleReports)).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    public Task AppendLogsAsync(string agent, string source, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(logs);
+        if (source is not (LogSources.Startup or LogSources.Shutdown))
+            throw new ArgumentException($"unknown log source \"{source}\" ({LogSources.Startup} or {LogSources.Shutdown})", nameof(source));
+        if (logs.Count == 0)
+            return Task.CompletedTask;
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = SqlCommands.Create(
+                    connection,
+                    transaction,
+                    "INSERT INTO agent_logs (agent, source, created_at, level, output) VALUES (@agent, @source, @created, @level, @output)",
+                    ("@agent", agent),
+                    ("@source", source));
+                var created = SqlCommands.Add(command, "@created", string.Empty);
+                var level = SqlCommands.Add(command, "@level", string.Empty);
+                var output = SqlCommands.Add(command, "@output", string.Empty);
+                foreach (var log in logs)
+                {
+                    ArgumentNullException.ThrowIfNull(log, nameof(logs));
+                    created.Value = StoredText.Timestamp(log.CreatedAt);
+                    level.Value = log.Level ?? string.Empty;
+                    output.Value = log.Output ?? string.Empty;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task MarkLogsOverflowedAsync(string agent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        return ExecuteAsync(
+            MarkOverflowed,
+            cancellationToken,
+            ("@agent", agent));
+    }
+
+    public Task SaveMetadataAsync(string agent, IReadOnlyDictionary<string, MetadataResult> newest, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(newest);
+        if (newest.Count == 0)
+            return Task.CompletedTask;
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = SqlCommands.Create(
+                    connection,
+                    transaction,
+                    UpsertMetadata,
+                    ("@agent", agent));
+                var key = SqlCommands.Add(command, "@key", string.Empty);
+                var collected = SqlCommands.Add(command, "@collected", string.Empty);
+                var age = SqlCommands.Add(command, "@age", 0L);
+                var value = SqlCommands.Add(command, "@value", string.Empty);
+                var error = SqlCommands.Add(command, "@error", string.Empty);
+                foreach (var (name, result) in newest)
+                {
+                    ArgumentNullException.ThrowIfNull(result, nameof(newest));
+                    key.Value = name;
+                    collected.Value = StoredText.Timestamp(result.CollectedAt);
+                    age.Value = result.Age;
+                    value.Value = result.Value ?? string.Empty;
+                    error.Value = result.Error ?? string.Empty;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task SaveAppHealthAsync(string agent, IReadOnlyDictionary<Guid, AppHealth> health, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(health);
+        if (health.Count == 0)
+            return Task.CompletedTask;
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = SqlCommands.Create(
+                    connection,
+                    transaction,
+                    UpsertAppHealth,
+                    ("@agent", agent));
+                var app = SqlCommands.Add(command, "@app", string.Empty);
+                var state = SqlCommands.Add(command, "@health", string.Empty);
+                foreach (var (id, value) in health)
+                {
+                    app.Value = id.ToString("D");
+                    state.Value = StoredText.Name(value);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task SaveStatsAsync(string agent, Stats stats, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        ArgumentNullException.ThrowIfNull(stats);
+        return ExecuteAsync(
+            UpsertStats,
+            cancellationToken,
+            ("@agent", agent),
+            ("@stats", JsonSerializer.Serialize(stats, AgentJsonContext.Default.Stats)));
+    }
+
+    public Task SaveLastSeenAsync(string agent, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agent);
+        return ExecuteAsync(
+            UpsertLastSeen,
+            cancellationToken,
+            ("@agent", agent),
+            ("@seen", StoredText.Timestamp(lastSeenAt)));
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+
+    private Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => WriteAsync((connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
+
+    private async Task WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await _source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await write(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
