@@ -37,6 +37,7 @@ public static class DevCommand
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
         var api = new ApiCliOptions();
+        var database = new DatabaseCliOptions();
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
             workspace, address, agentName, ptyTimeout, dataDirectory,
@@ -44,6 +45,7 @@ public static class DevCommand
         logging.AddTo(command);
         ssh.AddTo(command);
         api.AddTo(command);
+        database.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(workspace)?.FullName ?? FindDemoWorkspace();
@@ -103,7 +105,34 @@ public static class DevCommand
                 return 2;
             }
 
-            await using var server = ControlPlaneServer.Create(definition, new ControlPlaneOptions { Address = result.GetValue(address)! }, loggerFactory);
+            // The control plane's state sits beside the dev tokens: <data dir>/dev/control-plane.db unless --database says otherwise.
+            var url = database.Parse(result, Path.Join(data, DevTokens.Folder), out var problem);
+            if (url is null)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: {problem}");
+                return 2;
+            }
+
+            var controlPlaneOptions = new ControlPlaneOptions { Address = result.GetValue(address)! };
+            try
+            {
+                controlPlaneOptions.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: {e.Message}");
+                return 2;
+            }
+
+            var (controlPlane, cannotOpen) = await DatabaseCliOptions.OpenAsync(url, definition, controlPlaneOptions, loggerFactory, cancellationToken);
+            if (controlPlane is null)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: cannot use the database {cannotOpen}");
+                return 1;
+            }
+
+            await using var owned = controlPlane;
+            var server = controlPlane.Server;
             try
             {
                 await server.StartAsync(CancellationToken.None);

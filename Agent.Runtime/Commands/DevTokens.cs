@@ -16,6 +16,9 @@ namespace Agent.Runtime.Commands;
 /// </summary>
 public sealed partial record DevTokens(string User, string Agent, string Directory)
 {
+    /// <summary>The folder of the data directory that holds the dev tokens (and <c>agent dev</c>'s control-plane database).</summary>
+    public const string Folder = "dev";
+
     /// <summary>The file of the user token, in <see cref="Directory"/>.</summary>
     public const string UserFile = "user-token";
 
@@ -30,7 +33,7 @@ public sealed partial record DevTokens(string User, string Agent, string Directo
     /// <exception cref="UnauthorizedAccessException">The data directory is not ours to write.</exception>
     public static async Task<DevTokens> LoadOrCreateAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        var directory = PrivateDirectory.Ensure(Path.Join(dataDirectory, "dev"));
+        var directory = PrivateDirectory.Ensure(Path.Join(dataDirectory, Folder));
         var user = await LoadOrCreateAsync(Path.Join(directory, UserFile), UserToken(), NewUserToken, cancellationToken);
         var agent = await LoadOrCreateAsync(Path.Join(directory, AgentFile), AgentToken(), NewAgentToken, cancellationToken);
         return new DevTokens(user, agent, directory);

@@ -1,14 +1,21 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Commands;
 
-/// <summary><c>agent server</c>: runs the embedded control plane for the agents of a workspace file until interrupted.</summary>
+/// <summary>
+/// <c>agent server</c>: runs the embedded control plane for the agents of a workspace file until interrupted, with its
+/// state in a database (by default SQLite in its data directory).
+/// </summary>
 public static class ServerCommand
 {
+    /// <summary>The data directory when <c>--data-dir</c> is not given: <c>$XDG_DATA_HOME/agent/server</c>, else <c>~/.local/share/agent/server</c>.</summary>
+    public static string DefaultDataDirectory() => Path.Join(RunCommand.DefaultDataDirectory(), "server");
+
     public static Command Create(Func<ILoggerFactory> loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -23,6 +30,11 @@ public static class ServerCommand
             Description = "workspace file: user tokens and agents (name, token, manifest)",
             Required = true,
         };
+        var dataDirectory = new Option<string?>("--data-dir")
+        {
+            Description = $"Directory of the control plane's state: the SQLite database {DatabaseCliOptions.DefaultFile} unless --database says otherwise (default $XDG_DATA_HOME/agent/server, else ~/.local/share/agent/server)",
+        };
+        var database = new DatabaseCliOptions();
         var agentTimeout = DurationOption("--agent-timeout", "an agent without an API call for this long is shown disconnected", defaults.AgentTimeout);
         var statsInterval = DurationOption("--stats-interval", "report interval answered to agents' stats reports", defaults.StatsInterval);
         var headersTimeout = DurationOption(
@@ -37,7 +49,9 @@ public static class ServerCommand
             agentTimeout,
             statsInterval,
             headersTimeout,
+            dataDirectory,
         };
+        database.AddTo(command);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var factory = loggerFactory();
@@ -60,10 +74,9 @@ public static class ServerCommand
                 StatsInterval = result.GetValue(statsInterval),
                 RequestHeadersTimeout = result.GetValue(headersTimeout),
             };
-            ControlPlaneServer server;
             try
             {
-                server = ControlPlaneServer.Create(definition, options, factory);
+                options.Validate();
             }
             catch (ArgumentException ex)
             {
@@ -71,8 +84,23 @@ public static class ServerCommand
                 return 2;
             }
 
-            await using (server)
+            var url = database.Parse(result, result.GetValue(dataDirectory) ?? DefaultDataDirectory(), out var problem);
+            if (url is null)
             {
+                await Console.Error.WriteLineAsync($"agent server: {problem}");
+                return 2;
+            }
+
+            var (controlPlane, cannotOpen) = await DatabaseCliOptions.OpenAsync(url, definition, options, factory, cancellationToken);
+            if (controlPlane is null)
+            {
+                await Console.Error.WriteLineAsync($"agent server: cannot use the database {cannotOpen}");
+                return 1;
+            }
+
+            await using (controlPlane)
+            {
+                var server = controlPlane.Server;
                 try
                 {
                     await server.StartAsync(cancellationToken);

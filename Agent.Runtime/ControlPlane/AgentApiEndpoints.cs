@@ -10,7 +10,8 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The agent side of the API (<c>/api/v2/workspaceagents/me/...</c>), with Coder's status codes. Every
-/// authenticated call, even a refused one, counts as a sign of life of the agent.
+/// authenticated call, even a refused one, counts as a sign of life of the agent. Startup, lifecycle and log reports
+/// are answered 2xx only once kept in the database; one that cannot be kept is answered 503 and not taken.
 /// </summary>
 internal sealed partial class AgentApiEndpoints
 {
@@ -53,35 +54,6 @@ internal sealed partial class AgentApiEndpoints
 
     private static Task GetManifestAsync(HttpContext context, ControlPlaneAgent agent)
         => ApiResponses.WriteJsonAsync(context, agent.Manifest, AgentJsonContext.Default.Manifest);
-
-    private static async Task PostStartupAsync(HttpContext context, ControlPlaneAgent agent)
-    {
-        var request = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.StartupRequest);
-        if (request is null)
-            return;
-        var version = request.Version ?? string.Empty;
-        if (version.Length > MaxVersionLength || !SemanticVersion().IsMatch(version))
-        {
-            await ApiResponses.WriteErrorAsync(
-                context,
-                StatusCodes.Status400BadRequest,
-                "Invalid workspace agent version provided.",
-                $"version \"{version[..Math.Min(version.Length, 64)]}\" is not a semantic version (vX.Y.Z)");
-            return;
-        }
-
-        agent.ReportStartup(new StartupRequest(version, request.ExpandedDirectory ?? string.Empty, request.Subsystem ?? string.Empty, request.SshHostKeys));
-        await ApiResponses.WriteNullAsync(context);
-    }
-
-    private static async Task PostLifecycleAsync(HttpContext context, ControlPlaneAgent agent)
-    {
-        var report = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.LifecycleReport);
-        if (report is null)
-            return;
-        agent.ReportLifecycle(report);
-        ApiResponses.WriteNoContent(context);
-    }
 
     private static async Task PostAppHealthAsync(HttpContext context, ControlPlaneAgent agent)
     {
@@ -175,7 +147,10 @@ internal sealed partial class AgentApiEndpoints
             logs.Add(log with { Output = log.Output ?? string.Empty, Level = log.Level ?? string.Empty });
         }
 
-        if (!agent.AppendLogs(source, logs))
+        var taken = false;
+        if (!await KeptAsync(context, agent, $"{source} logs", async cancellation => taken = await agent.AppendLogsAsync(source, logs, cancellation)))
+            return;
+        if (!taken)
         {
             _logger.LogsRefused(agent.Name, source, ControlPlaneAgent.MaxLogBytes);
             await ApiResponses.WriteErrorAsync(
@@ -187,6 +162,52 @@ internal sealed partial class AgentApiEndpoints
         }
 
         await ApiResponses.WriteNullAsync(context);
+    }
+
+    /// <summary>Runs a durable report; <c>false</c> after answering 503 when the database could not keep it.</summary>
+    private async Task<bool> KeptAsync(HttpContext context, ControlPlaneAgent agent, string what, Func<CancellationToken, Task> report)
+    {
+        try
+        {
+            await report(context.RequestAborted);
+            return true;
+        }
+        catch (AgentJournalException ex)
+        {
+            _logger.ReportNotKept(agent.Name, what, ex.Message);
+            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The control plane could not store the report.", ex.Message);
+            return false;
+        }
+    }
+
+    private async Task PostStartupAsync(HttpContext context, ControlPlaneAgent agent)
+    {
+        var request = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.StartupRequest);
+        if (request is null)
+            return;
+        var version = request.Version ?? string.Empty;
+        if (version.Length > MaxVersionLength || !SemanticVersion().IsMatch(version))
+        {
+            await ApiResponses.WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "Invalid workspace agent version provided.",
+                $"version \"{version[..Math.Min(version.Length, 64)]}\" is not a semantic version (vX.Y.Z)");
+            return;
+        }
+
+        var startup = new StartupRequest(version, request.ExpandedDirectory ?? string.Empty, request.Subsystem ?? string.Empty, request.SshHostKeys);
+        if (await KeptAsync(context, agent, "startup report", cancellation => agent.ReportStartupAsync(startup, cancellation)))
+            await ApiResponses.WriteNullAsync(context);
+    }
+
+    private async Task PostLifecycleAsync(HttpContext context, ControlPlaneAgent agent)
+    {
+        var report = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.LifecycleReport);
+        if (report is null)
+            return;
+        if (await KeptAsync(context, agent, "lifecycle report", cancellation => agent.ReportLifecycleAsync(report, cancellation)))
+            ApiResponses.WriteNoContent(context);
     }
 
     private async Task PostMetadataAsync(HttpContext context, ControlPlaneAgent agent)

@@ -11,7 +11,9 @@ namespace Agent.Runtime.ControlPlane;
 /// What the embedded control plane knows about one agent: its manifest, what it reported, and whether it is
 /// connected. Every report is also published as an <see cref="AgentEvent"/> on <see cref="Events"/>
 /// (snapshot first for late subscribers). An agent counts as connected while its last API call is younger
-/// than the agent timeout; the flip to disconnected is a timer re-armed by every call.
+/// than the agent timeout; the flip to disconnected is a timer re-armed by every call. What it reports goes to its
+/// <see cref="IAgentJournal"/> too: startup, lifecycle and logs are kept before they are taken (and acknowledged),
+/// one at a time; the rest is handed over at once and written coalesced.
 /// </summary>
 public sealed class ControlPlaneAgent : IDisposable
 {
@@ -32,6 +34,8 @@ public sealed class ControlPlaneAgent : IDisposable
     private readonly Subject<long> _activity = new();
     private readonly IDisposable _watch;
     private readonly IScheduler _scheduler;
+    private readonly IAgentJournal _journal;
+    private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly TimeSpan _agentTimeout;
     private readonly List<LifecycleReport> _lifecycle = [];
     private readonly List<StartupLog> _startupLogs = [];
@@ -39,6 +43,9 @@ public sealed class ControlPlaneAgent : IDisposable
     private readonly Dictionary<string, MetadataResult> _metadata = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MetadataDescription> _metadataItems;
     private readonly Dictionary<Guid, AppHealth> _health;
+
+    // Per log source, the size of the last batch taken, or null when unknown (lines restored from the database).
+    private readonly Dictionary<string, int?> _lastBatchLines = new(StringComparer.Ordinal);
     private long _logBytes;
     private bool _logsOverflowed;
     private StartupRequest? _startup;
@@ -49,8 +56,10 @@ public sealed class ControlPlaneAgent : IDisposable
     private long _activitySequence;
     private bool _disposed;
 
-    internal ControlPlaneAgent(WorkspaceAgentDefinition definition, IScheduler scheduler, TimeSpan agentTimeout)
+    internal ControlPlaneAgent(WorkspaceAgentDefinition definition, IScheduler scheduler, TimeSpan agentTimeout, IAgentJournal journal)
     {
+        ArgumentNullException.ThrowIfNull(journal);
+        _journal = journal;
         Name = definition.Name;
         Token = Guid.Parse(definition.Token);
         Manifest = definition.Manifest;
@@ -72,6 +81,9 @@ public sealed class ControlPlaneAgent : IDisposable
 
     /// <summary>Everything the agent reports, current state first, then live.</summary>
     public IObservable<AgentEvent> Events => _feed;
+
+    /// <summary>Where the reports are kept beyond memory; the store disposes it (which writes what is pending).</summary>
+    internal IAgentJournal Journal => _journal;
 
     internal Guid Token { get; }
 
@@ -166,6 +178,7 @@ public sealed class ControlPlaneAgent : IDisposable
         }
 
         _feed.Dispose();
+        _writes.Dispose();
     }
 
     /// <summary>The agent made an API call: it is connected until <c>agent timeout</c> passes without another.</summary>
@@ -177,6 +190,7 @@ public sealed class ControlPlaneAgent : IDisposable
                 return;
             var now = _scheduler.Now;
             _lastSeen = now;
+            _journal.Seen(now);
             if (!_connected)
             {
                 _connected = true;
@@ -187,55 +201,162 @@ public sealed class ControlPlaneAgent : IDisposable
         }
     }
 
-    internal void ReportStartup(StartupRequest request)
+    /// <summary>Keeps the startup report, then takes it; a journal failure throws and changes nothing.</summary>
+    internal async Task ReportStartupAsync(StartupRequest request, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _writes.WaitAsync(cancellationToken);
+        try
         {
-            _startup = request;
-            _feed.Publish(new StartupReported(_scheduler.Now, request.Version, request.ExpandedDirectory, request.Subsystem));
-        }
-    }
-
-    internal void ReportLifecycle(LifecycleReport report)
-    {
-        lock (_gate)
-        {
-            if (report.ChangedAt == default)
-                report = report with { ChangedAt = _scheduler.Now };
-            _lifecycle.Add(report);
-            if (_lifecycle.Count > MaxLifecycleReports)
-                _lifecycle.RemoveAt(0);
-            _feed.Publish(new LifecycleChanged(report.ChangedAt, report.State));
-        }
-    }
-
-    /// <summary>Stores a batch of log lines; <c>false</c> (nothing stored) when it would pass the size limit.</summary>
-    internal bool AppendLogs(string source, IReadOnlyList<StartupLog> logs)
-    {
-        lock (_gate)
-        {
-            var bytes = logs.Sum(log => (long)Utf8Text.ByteCount(log.Output));
-            if (_logBytes + bytes > MaxLogBytes || _startupLogs.Count + _shutdownLogs.Count + logs.Count > MaxLogLines)
+            await _journal.RecordStartupAsync(request, cancellationToken);
+            lock (_gate)
             {
-                _logsOverflowed = true;
+                _startup = request;
+                _feed.Publish(new StartupReported(_scheduler.Now, request.Version, request.ExpandedDirectory, request.Subsystem));
+            }
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Keeps a lifecycle report, then takes it; a journal failure throws and changes nothing. A report equal to the
+    /// newest one kept (the agent retrying a post whose answer it lost) is taken once.
+    /// </summary>
+    internal async Task ReportLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
+    {
+        if (report.ChangedAt == default)
+            report = report with { ChangedAt = _scheduler.Now };
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                if (_lifecycle.Count > 0 && _lifecycle[^1] == report)
+                    return;
+            }
+
+            await _journal.RecordLifecycleAsync(report, cancellationToken);
+            lock (_gate)
+                TakeLifecycle(report);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Keeps a batch of log lines, then takes it; <c>false</c> (nothing stored, the overflow kept) when it would pass
+    /// the size limit; a journal failure throws and changes nothing. A batch equal to the last one taken (or, right
+    /// after a restart, to the newest lines restored) is the agent retrying a PATCH whose answer it lost: taken once.
+    /// </summary>
+    internal async Task<bool> AppendLogsAsync(string source, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    {
+        var now = _scheduler.Now;
+        var stored = logs.Select(log => log with
+        {
+            CreatedAt = log.CreatedAt == default ? now : log.CreatedAt,
+            Level = string.IsNullOrEmpty(log.Level) ? "info" : log.Level,
+        }).ToList();
+        var bytes = stored.Sum(log => (long)Utf8Text.ByteCount(log.Output));
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            bool fits;
+            lock (_gate)
+            {
+                if (IsRetry(source, stored))
+                    return true;
+                fits = _logBytes + bytes <= MaxLogBytes && _startupLogs.Count + _shutdownLogs.Count + stored.Count <= MaxLogLines;
+            }
+
+            if (!fits)
+            {
+                await _journal.RecordLogsOverflowedAsync(cancellationToken);
+                lock (_gate)
+                    _logsOverflowed = true;
                 return false;
             }
 
-            _logBytes += bytes;
-            var now = _scheduler.Now;
-            var target = LogsOf(source);
-            foreach (var log in logs)
+            await _journal.RecordLogsAsync(source, stored, cancellationToken);
+            lock (_gate)
             {
-                var stored = log with
-                {
-                    CreatedAt = log.CreatedAt == default ? now : log.CreatedAt,
-                    Level = string.IsNullOrEmpty(log.Level) ? "info" : log.Level,
-                };
-                target.Add(stored);
-                _feed.Publish(new LogLine(stored.CreatedAt, source, stored.Output, stored.Level));
+                _logBytes += bytes;
+                _lastBatchLines[source] = stored.Count;
+                TakeLogs(source, stored);
             }
 
             return true;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes what the journal kept before this start, before any report arrives (the database's stored state, field by
+    /// field: the database's types live in a folder that uses this one): the feed's snapshot shows it (the log lines'
+    /// tail), and the agent shows disconnected, last seen when it was.
+    /// </summary>
+    internal void Restore(
+        StartupRequest? startup,
+        IReadOnlyList<LifecycleReport> lifecycle,
+        IReadOnlyList<StartupLog> startupLogs,
+        IReadOnlyList<StartupLog> shutdownLogs,
+        bool logsOverflowed,
+        IReadOnlyDictionary<string, MetadataResult> metadata,
+        IReadOnlyDictionary<Guid, AppHealth> appHealth,
+        Stats? lastStats,
+        DateTimeOffset? lastSeenAt)
+    {
+        lock (_gate)
+        {
+            var now = _scheduler.Now;
+            if (startup is not null)
+            {
+                _startup = startup;
+                _feed.Publish(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
+            }
+
+            foreach (var report in lifecycle.TakeLast(MaxLifecycleReports))
+                TakeLifecycle(report);
+            foreach (var (source, logs) in new[] { (LogSources.Startup, startupLogs), (LogSources.Shutdown, shutdownLogs) })
+            {
+                LogsOf(source).AddRange(logs);
+                if (logs.Count > 0)
+                    _lastBatchLines[source] = null;
+                _logBytes += logs.Sum(log => (long)Utf8Text.ByteCount(log.Output));
+                foreach (var log in logs.TakeLast(AgentEventFeed.LogTailLines))
+                    _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
+            }
+
+            _logsOverflowed = logsOverflowed;
+            foreach (var (key, result) in metadata)
+            {
+                if (!_metadataItems.TryGetValue(key, out var item))
+                    continue;
+                _metadata[key] = result;
+                _feed.Publish(new MetadataCollected(result.CollectedAt, key, item.DisplayName, result));
+            }
+
+            foreach (var (id, health) in appHealth.Where(pair => _health.ContainsKey(pair.Key)))
+                _health[id] = health;
+            if (appHealth.Count > 0)
+                _feed.Publish(new AppHealthChanged(now, new Dictionary<Guid, AppHealth>(_health)));
+            if (lastStats is not null)
+            {
+                _lastStats = lastStats;
+                _feed.Publish(new StatsReported(now, lastStats));
+            }
+
+            if (lastSeenAt is { } seen)
+            {
+                _lastSeen = seen;
+                _feed.Publish(new ConnectionChanged(now, ConnectionState.Disconnected, $"last seen {seen:O}, not since the control plane started"));
+            }
         }
     }
 
@@ -262,6 +383,7 @@ public sealed class ControlPlaneAgent : IDisposable
             var now = _scheduler.Now;
             var stored = new MetadataResult(now, 0, value, error);
             _metadata[key] = stored;
+            _journal.Metadata(key, stored);
             _feed.Publish(new MetadataCollected(now, key, item.DisplayName, stored));
         }
 
@@ -279,6 +401,7 @@ public sealed class ControlPlaneAgent : IDisposable
                 if (_health.TryGetValue(id, out var previous) && previous == health)
                     continue;
                 _health[id] = health;
+                _journal.AppHealth(id, health);
                 changed = true;
             }
 
@@ -295,6 +418,7 @@ public sealed class ControlPlaneAgent : IDisposable
         lock (_gate)
         {
             _lastStats = stats;
+            _journal.Stats(stats);
             _feed.Publish(new StatsReported(_scheduler.Now, stats));
         }
     }
@@ -303,6 +427,32 @@ public sealed class ControlPlaneAgent : IDisposable
         => _metadata.TryGetValue(key, out var result)
             ? result with { Age = (long)Math.Max(0, (now - result.CollectedAt).TotalSeconds) }
             : null;
+
+    private bool IsRetry(string source, List<StartupLog> batch)
+    {
+        if (!_lastBatchLines.TryGetValue(source, out var lines) || (lines is { } known && known != batch.Count))
+            return false;
+        var target = LogsOf(source);
+        return target.Count >= batch.Count && target.Skip(target.Count - batch.Count).SequenceEqual(batch);
+    }
+
+    private void TakeLifecycle(LifecycleReport report)
+    {
+        _lifecycle.Add(report);
+        if (_lifecycle.Count > MaxLifecycleReports)
+            _lifecycle.RemoveAt(0);
+        _feed.Publish(new LifecycleChanged(report.ChangedAt, report.State));
+    }
+
+    private void TakeLogs(string source, List<StartupLog> logs)
+    {
+        var target = LogsOf(source);
+        foreach (var log in logs)
+        {
+            target.Add(log);
+            _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
+        }
+    }
 
     private List<StartupLog> LogsOf(string source)
         => source == LogSources.Shutdown ? _shutdownLogs : _startupLogs;

@@ -42,20 +42,28 @@ public sealed record ControlPlaneOptions
     /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
     public int MaxUnauthenticatedConnections { get; init; } = 512;
 
-    /// <summary>The clock and the timers of the disconnection watch.</summary>
+    /// <summary>
+    /// How long metadata, app health, stats and the last-seen time wait before they are written to the database
+    /// (newest per key); <c>/events</c> shows them at once.
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock and the timers of the disconnection watch and of the database's coalesced writes.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
     /// <summary>The multiplexer of the agents' relays (window, stream limit, keepalive).</summary>
     public YamuxOptions Relay { get; init; } = new();
 
-    /// <summary>Throws when a value is out of range.</summary>
+    /// <summary>Throws when a value is out of range or the address is not <c>host:port</c>.</summary>
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Address);
+        _ = ListenAddress.Parse(Address);
         ArgumentNullException.ThrowIfNull(Scheduler);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FlushInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);

@@ -14,7 +14,8 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The embedded control plane on Kestrel: serves the manifests of a workspace file to agents, keeps what they
-/// report in memory (<see cref="Store"/>) and shows it to users, including a live event stream per agent.
+/// report in memory (<see cref="Store"/>) and in each agent's journal (the database), and shows it to users,
+/// including a live event stream per agent.
 /// It does not react to process signals; its owner starts and stops it.
 /// </summary>
 public sealed class ControlPlaneServer : IAsyncDisposable
@@ -44,12 +45,18 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     public Uri Address => _address ?? throw new InvalidOperationException("the control plane is not started");
 
     /// <summary>Builds the server; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="workspace">The agents and tokens.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="loggerFactory">Where everything logs.</param>
+    /// <param name="journals">Each agent's journal; the server closes them when it stops.</param>
     /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
-    public static ControlPlaneServer Create(WorkspaceDefinition workspace, ControlPlaneOptions options, ILoggerFactory loggerFactory)
+    public static ControlPlaneServer Create(
+        WorkspaceDefinition workspace, ControlPlaneOptions options, ILoggerFactory loggerFactory, Func<WorkspaceAgentDefinition, IAgentJournal> journals)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(journals);
         options.Validate();
         var listen = ListenAddress.Parse(options.Address);
 
@@ -75,7 +82,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout);
+        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
@@ -110,12 +117,13 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         _logger.ControlPlaneListening(_address, Store.Agents);
     }
 
-    /// <summary>Ends event streams, stops listening and waits (up to 5 s) for requests in flight.</summary>
+    /// <summary>Ends event streams, stops listening, waits (up to 5 s) for requests in flight, then writes what the journals hold pending.</summary>
     public async Task StopAsync()
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
             return;
         await _app.StopAsync();
+        await Store.CloseJournalsAsync();
         _logger.ControlPlaneStopped();
     }
 
@@ -124,6 +132,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         await StopAsync();
         Interlocked.Exchange(ref _state, 2);
         await _app.DisposeAsync();
+        await Store.CloseJournalsAsync();
         Store.Dispose();
     }
 }

@@ -6,7 +6,8 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The in-memory state of the embedded control plane: one <see cref="ControlPlaneAgent"/> per agent of the
-/// workspace file, found by name (user API) or by token (agent API), and the user tokens.
+/// workspace file, found by name (user API) or by token (agent API), and the user tokens. Each agent keeps its
+/// reports in the journal <c>journals</c> gives it (the database).
 /// </summary>
 public sealed class ControlPlaneStore : IDisposable
 {
@@ -14,12 +15,13 @@ public sealed class ControlPlaneStore : IDisposable
     private readonly Dictionary<Guid, ControlPlaneAgent> _byToken;
     private readonly byte[][] _userTokens;
 
-    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout)
+    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout, Func<WorkspaceAgentDefinition, IAgentJournal> journals)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(journals);
         workspace = workspace.Checked();
-        Agents = workspace.Agents.Select(definition => new ControlPlaneAgent(definition, scheduler, agentTimeout)).ToList();
+        Agents = workspace.Agents.Select(definition => new ControlPlaneAgent(definition, scheduler, agentTimeout, journals(definition))).ToList();
         GitSshKey = workspace.GitSshKey;
         GitAuth = new GitAuthProviders(workspace.GitAuth);
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
@@ -38,6 +40,13 @@ public sealed class ControlPlaneStore : IDisposable
 
     /// <summary>The agent called <paramref name="name"/>, or <c>null</c>.</summary>
     public ControlPlaneAgent? FindByName(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>Writes what every agent's journal holds pending and closes the journals (again: nothing).</summary>
+    public async Task CloseJournalsAsync()
+    {
+        foreach (var agent in Agents)
+            await agent.Journal.DisposeAsync();
+    }
 
     public void Dispose()
     {

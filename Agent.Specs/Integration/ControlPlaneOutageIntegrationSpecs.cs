@@ -1,5 +1,7 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Specs.Fakes.ControlPlane;
 using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,7 +46,9 @@ public sealed class ControlPlaneOutageIntegrationSpecs
 
     private static async Task<ControlPlaneServer> StartAsync(WorkspaceDefinition workspace, int port)
     {
-        var server = ControlPlaneServer.Create(workspace, new ControlPlaneOptions { Address = $"127.0.0.1:{port}" }, NullLoggerFactory.Instance);
+        // Each incarnation on an empty database of its own, so that what each stored can be told apart.
+        var server = (await PersistentControlPlane.CreateAsync(
+            workspace, new ControlPlaneOptions { Address = $"127.0.0.1:{port}" }, new FakeControlPlaneDatabase(), NullLoggerFactory.Instance, CancellationToken.None)).Server;
         await server.StartAsync(CancellationToken.None);
         return server;
     }

@@ -150,12 +150,13 @@ public sealed class AgentEventStreamSpecs
         // buffer grows to megabytes and may take all of it before the queue fills (a CI run received 1,007,506 of about
         // 1,010,000 bytes), so lifecycle changes, which each wait too, follow until the reader is dropped: at most about
         // 16 MB, more than the kernel holds (tcp_wmem's maximum is 4 MiB).
+        // Each batch a second later: a batch equal to the newest lines stored is taken as the agent's retry, once.
         for (var batch = 0; batch < 10; batch++)
-            Assert.True(agent.AppendLogs(LogSources.Startup, [.. Enumerable.Range(0, 100).Select(i => new StartupLog(At, new string('x', 1000)))]));
+            Assert.True(await agent.AppendLogsAsync(LogSources.Startup, [.. Enumerable.Range(0, 100).Select(i => new StartupLog(At.AddSeconds(batch), new string('x', 1000)))], CancellationToken.None));
         for (var batch = 0; batch < 200 && !Dropped(); batch++)
         {
             for (var report = 0; report < 1000; report++)
-                agent.ReportLifecycle(new LifecycleReport(report % 2 == 0 ? LifecycleState.Starting : LifecycleState.Ready, At));
+                await agent.ReportLifecycleAsync(new LifecycleReport(report % 2 == 0 ? LifecycleState.Starting : LifecycleState.Ready, At), CancellationToken.None);
         }
 
         await Eventually.WaitAsync(Dropped, "the control plane to drop the stalled reader");
@@ -177,7 +178,7 @@ public sealed class AgentEventStreamSpecs
 
         for (var i = 0; i <= 10_000; i++)
             Assert.True(agent.ReportMetadata("cpu", new MetadataResult(At, 0, $"{new string('x', 1000)}-{i}-", string.Empty)));
-        agent.ReportLifecycle(new LifecycleReport(LifecycleState.Ready, At));
+        await agent.ReportLifecycleAsync(new LifecycleReport(LifecycleState.Ready, At), CancellationToken.None);
 
         var text = await stalled.ReadUntilAsync("\"ready\"", ControlPlaneHarness.Deadline);
         Assert.Contains("-10000-", text, StringComparison.Ordinal);

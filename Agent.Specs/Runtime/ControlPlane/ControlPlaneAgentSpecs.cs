@@ -1,6 +1,9 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Specs.Fakes.ControlPlane;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Reactive.Testing;
 
 namespace Agent.Specs.Runtime.ControlPlane;
@@ -9,7 +12,9 @@ namespace Agent.Specs.Runtime.ControlPlane;
 public sealed class ControlPlaneAgentSpecs : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private readonly TestScheduler _scheduler = new();
+    private readonly FakeControlPlaneDatabase _database = new();
     private readonly ControlPlaneStore _store;
     private readonly ControlPlaneAgent _agent;
     private readonly List<AgentEvent> _events = [];
@@ -17,7 +22,8 @@ public sealed class ControlPlaneAgentSpecs : IDisposable
 
     public ControlPlaneAgentSpecs()
     {
-        _store = new ControlPlaneStore(ControlPlaneHarness.Workspace(), _scheduler, Timeout);
+        _store = new ControlPlaneStore(
+            ControlPlaneHarness.Workspace(), _scheduler, Timeout, agent => new DatabaseJournal(_database, agent.Name, FlushInterval, _scheduler, NullLogger.Instance));
         _agent = _store.FindByName("main")!;
         _subscription = _agent.Events.Subscribe(_events.Add);
     }
@@ -72,13 +78,13 @@ public sealed class ControlPlaneAgentSpecs : IDisposable
     }
 
     [Fact]
-    public void AppendLogs_StartupAndShutdownShareOneMebibyte()
+    public async Task AppendLogs_StartupAndShutdownShareOneMebibyte()
     {
         var half = new StartupLog(DateTimeOffset.UnixEpoch, new string('x', 512 * 1024));
 
-        var startup = _agent.AppendLogs(LogSources.Startup, [half]);
-        var shutdown = _agent.AppendLogs(LogSources.Shutdown, [half]);
-        var oneMore = _agent.AppendLogs(LogSources.Shutdown, [new StartupLog(DateTimeOffset.UnixEpoch, "x")]);
+        var startup = await _agent.AppendLogsAsync(LogSources.Startup, [half], CancellationToken.None);
+        var shutdown = await _agent.AppendLogsAsync(LogSources.Shutdown, [half], CancellationToken.None);
+        var oneMore = await _agent.AppendLogsAsync(LogSources.Shutdown, [new StartupLog(DateTimeOffset.UnixEpoch, "x")], CancellationToken.None);
 
         Assert.Equal((true, true, false), (startup, shutdown, oneMore));
         Assert.Equal(2, _events.OfType<LogLine>().Count());
@@ -128,11 +134,11 @@ public sealed class ControlPlaneAgentSpecs : IDisposable
     }
 
     [Fact]
-    public void ReportLifecycle_WithoutChangedAt_UsesServerTime()
+    public async Task ReportLifecycle_WithoutChangedAt_UsesServerTime()
     {
         _scheduler.AdvanceBy(TimeSpan.FromSeconds(3).Ticks);
 
-        _agent.ReportLifecycle(new LifecycleReport(LifecycleState.Starting, default));
+        await _agent.ReportLifecycleAsync(new LifecycleReport(LifecycleState.Starting, default), CancellationToken.None);
 
         Assert.Equal(_scheduler.Now, Assert.Single(_agent.Lifecycle()).ChangedAt);
     }

@@ -1,5 +1,7 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Specs.Fakes.ControlPlane;
 using Agent.Runtime.ControlPlaneClient;
 using Microsoft.Extensions.Logging;
 
@@ -72,12 +74,13 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         ],
     };
 
-    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null, WorkspaceDefinition? workspace = null)
+    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null, WorkspaceDefinition? workspace = null, FakeControlPlaneDatabase? database = null)
     {
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
-        var server = ControlPlaneServer.Create(workspace ?? Workspace(), (options ?? new ControlPlaneOptions()) with { Address = "127.0.0.1:0" }, loggerFactory);
         using var deadline = new CancellationTokenSource(Deadline);
+        var server = (await PersistentControlPlane.CreateAsync(
+            workspace ?? Workspace(), (options ?? new ControlPlaneOptions()) with { Address = "127.0.0.1:0" }, database ?? new FakeControlPlaneDatabase(), loggerFactory, deadline.Token)).Server;
         await server.StartAsync(deadline.Token);
         return new ControlPlaneHarness(server, loggerFactory, logs);
     }

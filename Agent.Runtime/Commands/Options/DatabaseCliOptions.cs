@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Runtime.Commands.Options;
+
+/// <summary><c>--database</c> of <c>agent server</c> and <c>agent dev</c>, and opening the control plane on it.</summary>
+public sealed class DatabaseCliOptions
+{
+    /// <summary>The environment variable <c>--database</c> falls back to.</summary>
+    public const string Variable = "AGENT_DATABASE_URL";
+
+    /// <summary>The SQLite file in the data directory when neither <c>--database</c> nor <see cref="Variable"/> is set.</summary>
+    public const string DefaultFile = "control-plane.db";
+
+    public Option<string?> Database { get; } = new("--database")
+    {
+        Description = $"The control plane's database: sqlite:PATH or postgres://user[:password]@host:port/db (env {Variable}; default sqlite:<data dir>/{DefaultFile})",
+    };
+
+    /// <summary>
+    /// Opens the database at <paramref name="url"/> and the control plane on it (workspace synced, agents restored,
+    /// nothing listening yet); <c>null</c> with the reason when the database cannot be opened, migrated or read.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
+    public static async Task<(PersistentControlPlane? ControlPlane, string? Problem)> OpenAsync(
+        DatabaseUrl url, WorkspaceDefinition workspace, ControlPlaneOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        try
+        {
+            var database = await ControlPlaneDatabases.OpenAsync(url, loggerFactory, cancellationToken);
+            return (await PersistentControlPlane.CreateAsync(workspace, options, database, loggerFactory, cancellationToken), null);
+        }
+        catch (ControlPlaneDatabaseException ex)
+        {
+            return (null, ex.Message);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException)
+        {
+            return (null, $"{url}: {ex.Message}");
+        }
+    }
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Database);
+    }
+
+    /// <summary>
+    /// The URL of <c>--database</c>, else of <see cref="Variable"/>, else <c>sqlite:</c><paramref name="dataDirectory"/>/<see cref="DefaultFile"/>;
+    /// <c>null</c> with the reason (naming where the value came from) when it is not a database URL.
+    /// </summary>
+    public DatabaseUrl? Parse(ParseResult result, string dataDirectory, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var given = EnvironmentDefaults.OptionOrFirst("--database", result.GetValue(Database), Variable);
+        var url = DatabaseUrl.Parse(given?.Value ?? "sqlite:" + Path.Join(dataDirectory, DefaultFile), out problem);
+        if (url is null)
+            problem = $"{given?.Source ?? "--data-dir"}: {problem}";
+        return url;
+    }
+}
