@@ -26,7 +26,7 @@ token=$(python3 -c 'import uuid; print(uuid.uuid4())')
 cat > "$work/workspace.json" <<JSON
 {"user_tokens":["bench"],"agents":[{"name":"main","token":"$token","manifest":{"startup_script":"true","startup_script_timeout":60000000000}}]}
 JSON
-"${aot[@]}" server --address "127.0.0.1:$port" --workspace "$work/workspace.json" 2>"$work/server.log" &
+XDG_DATA_HOME="$work/data" "${aot[@]}" server --address "127.0.0.1:$port" --workspace "$work/workspace.json" 2>"$work/server.log" &
 until curl -sf -H 'Coder-Session-Token: bench' "http://127.0.0.1:$port/api/v2/workspaceagents/main" >/dev/null; do sleep 0.05; done
 
 # One run: start the agent, wait for its "Startup finished" log line (tail and grep sleep in inotify, so the wait

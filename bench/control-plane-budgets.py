@@ -14,7 +14,9 @@ work = tempfile.mkdtemp()
 workspace = os.path.join(work, "ws.json")
 metadata = [{"key": k, "display_name": k, "script": "true", "interval": 1, "timeout": 1} for k in ("k0", "k1")]
 json.dump({"user_tokens": [user], "agents": [{"name": "main", "token": agent_token, "manifest": {"metadata": metadata}}]}, open(workspace, "w"))
-server = subprocess.Popen(agent + ["server", "--address", f"127.0.0.1:{port}", "--workspace", workspace], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# The control plane's database goes to the temporary directory (XDG_DATA_HOME: older binaries have no --data-dir).
+server = subprocess.Popen(agent + ["server", "--address", f"127.0.0.1:{port}", "--workspace", workspace], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env={**os.environ, "XDG_DATA_HOME": os.path.join(work, "data")})
 
 def rss_mib():
     for line in open(f"/proc/{server.pid}/status"):

@@ -13,7 +13,7 @@ public static class AgentBinary
     /// <summary>The environment variables README documents as settings of the agent and its client commands.</summary>
     public static readonly IReadOnlyList<string> SettingVariables =
     [
-        "AGENT_URL", "AGENT_TOKEN", "AGENT_TOKEN_FILE", "AGENT_USER_TOKEN", "AGENT_LOG_DIR", "AGENT_POLL_INTERVAL",
+        "AGENT_URL", "AGENT_TOKEN", "AGENT_TOKEN_FILE", "AGENT_USER_TOKEN", "AGENT_LOG_DIR", "AGENT_POLL_INTERVAL", "AGENT_DATABASE_URL",
         "CODER_AGENT_URL", "CODER_AGENT_TOKEN", "CODER_AGENT_TOKEN_FILE", "CODER_AGENT_LOG_DIR", "CODER_AGENT_SSH_MAX_TIMEOUT",
     ];
 

@@ -60,7 +60,7 @@ public sealed partial class BrowserReachIntegrationSpecs
         var file = harness.Combine("old-demo.json");
         await File.WriteAllTextAsync(file, workspace.ToJsonString());
 
-        using var server = RunningProcess.Start(AgentBinary.StartInfo("server", "--workspace", file, "--address", "127.0.0.1:0"), "agent server");
+        using var server = RunningProcess.Start(AgentBinary.StartInfo("server", "--workspace", file, "--address", "127.0.0.1:0", "--data-dir", harness.Combine("server-data")), "agent server");
         using var dev = RunningProcess.Start(
             AgentBinary.StartInfo("dev", "--workspace", file, "--address", "127.0.0.1:0", "--data-dir", harness.Combine("data"), "--log-dir", harness.LogDirectory),
             "agent dev");

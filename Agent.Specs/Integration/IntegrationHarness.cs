@@ -62,10 +62,14 @@ public sealed class IntegrationHarness : IAsyncDisposable
         File.WriteAllText(WorkspaceFile, workspace.ToJsonString());
     }
 
+    /// <summary>The control plane's data directory (its SQLite database) unless a spec gives <c>--data-dir</c> or <c>--database</c>.</summary>
+    public string ServerDataDirectory => _directory.Combine("server-data");
+
     public async Task<RunningProcess> StartServerAsync(params string[] extra)
     {
+        string[] data = extra.Any(argument => argument is "--data-dir" or "--database") ? [] : ["--data-dir", ServerDataDirectory];
         var server = RunningProcess.Start(
-            AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{Port}", "--workspace", WorkspaceFile, .. extra]),
+            AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{Port}", "--workspace", WorkspaceFile, .. data, .. extra]),
             "agent server");
         _processes.Add(server);
         Server = server;

@@ -138,7 +138,7 @@ public sealed class GitHelperProcessSpecs : IDisposable
             ["git_auth"] = new JsonArray(new JsonObject { ["id"] = "github", ["regex"] = "^https://(github", ["username"] = "u" }),
         }.ToJsonString());
 
-        var server = await ProcessRunner.RunAsync("dotnet", [AgentBinary.Path, "server", "--workspace", workspace, "--address", "127.0.0.1:0"]);
+        var server = await ProcessRunner.RunAsync("dotnet", [AgentBinary.Path, "server", "--workspace", workspace, "--address", "127.0.0.1:0", "--data-dir", _directory.Combine("server-data")]);
 
         Assert.Equal(2, server.ExitCode);
         Assert.Contains("git_auth[0] (\"github\"): regex \"^https://(github\" is not usable", server.Error, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Runtime.Commands;
+using Agent.Specs.Utilities;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.ControlPlane;
@@ -78,28 +79,22 @@ public sealed class ServerCommandSpecs
         var demo = JsonNode.Parse(await File.ReadAllTextAsync(WorkspaceDefinitionSpecsPaths.DemoWorkspace()))!;
         demo["user_tokens"] = new JsonArray(Guid.NewGuid().ToString("N"));
         demo["agents"]![0]!["token"] = agentToken;
-        var file = Path.GetTempFileName();
+        using var data = new TempDirectory();
+        var file = data.Combine("workspace.json");
         await File.WriteAllTextAsync(file, demo.ToJsonString());
-        try
-        {
-            using var stop = new CancellationTokenSource(ControlPlaneHarness.Deadline);
-            var run = ServerCommand.Create(() => NullLoggerFactory.Instance)
-                .Parse(["--workspace", file, "--address", $"127.0.0.1:{port}"])
-                .InvokeAsync(cancellationToken: stop.Token);
+        using var stop = new CancellationTokenSource(ControlPlaneHarness.Deadline);
+        var run = ServerCommand.Create(() => NullLoggerFactory.Instance)
+            .Parse(["--workspace", file, "--address", $"127.0.0.1:{port}", "--data-dir", data.Combine("server")])
+            .InvokeAsync(cancellationToken: stop.Token);
 
-            var answer = await CurlWithRetriesAsync($"http://127.0.0.1:{port}/api/v2/workspaceagents/me/manifest", agentToken);
-            await stop.CancelAsync();
-            var exit = await run;
+        var answer = await CurlWithRetriesAsync($"http://127.0.0.1:{port}/api/v2/workspaceagents/me/manifest", agentToken);
+        await stop.CancelAsync();
+        var exit = await run;
 
-            Assert.Equal("200", answer.Status);
-            using var manifest = JsonDocument.Parse(answer.Body);
-            Assert.Equal("web", manifest.RootElement.GetProperty("apps")[0].GetProperty("slug").GetString());
-            Assert.Equal(0, exit);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        Assert.Equal("200", answer.Status);
+        using var manifest = JsonDocument.Parse(answer.Body);
+        Assert.Equal("web", manifest.RootElement.GetProperty("apps")[0].GetProperty("slug").GetString());
+        Assert.Equal(0, exit);
     }
 
     private static int FreePort()
