@@ -65,12 +65,16 @@ public sealed class IntegrationHarness : IAsyncDisposable
     /// <summary>The control plane's data directory (its SQLite database) unless a spec gives <c>--data-dir</c> or <c>--database</c>.</summary>
     public string ServerDataDirectory => _directory.Combine("server-data");
 
-    public async Task<RunningProcess> StartServerAsync(params string[] extra)
+    public Task<RunningProcess> StartServerAsync(params string[] extra) => StartServerAsync(new Dictionary<string, string>(), extra);
+
+    /// <summary>Starts <c>agent server</c> on this harness's port and workspace with <paramref name="environment"/> added to its environment.</summary>
+    public async Task<RunningProcess> StartServerAsync(IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         string[] data = extra.Any(argument => argument is "--data-dir" or "--database") ? [] : ["--data-dir", ServerDataDirectory];
-        var server = RunningProcess.Start(
-            AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{Port}", "--workspace", WorkspaceFile, .. data, .. extra]),
-            "agent server");
+        var info = AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{Port}", "--workspace", WorkspaceFile, .. data, .. extra]);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        var server = RunningProcess.Start(info, "agent server");
         _processes.Add(server);
         Server = server;
         await Eventually.WaitAsync(
