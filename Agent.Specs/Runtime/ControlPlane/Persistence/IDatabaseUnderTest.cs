@@ -8,6 +8,9 @@ public interface IDatabaseUnderTest : IAsyncDisposable
 {
     DatabaseUrl Url { get; }
 
+    /// <summary>Closes the pooled connections of this process, so the database is at rest (SQLite: the WAL checkpointed).</summary>
+    void ClearPools();
+
     /// <summary>A connection of the spec's own, not opened yet, outside any pool of the store.</summary>
     DbConnection CreateConnection();
 

@@ -60,9 +60,11 @@ public sealed class PostgresUnderTest : IDatabaseUnderTest
             "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1");
     }
 
+    public void ClearPools() => NpgsqlConnection.ClearAllPools();
+
     public ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        ClearPools();
         return ValueTask.CompletedTask;
     }
 }

@@ -42,9 +42,11 @@ public sealed class SqliteUnderTest : IDatabaseUnderTest
         return await SchemaDump.ReadAsync(connection, "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name");
     }
 
+    public void ClearPools() => SqliteConnection.ClearAllPools();
+
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        ClearPools();
         _directory.Dispose();
         return ValueTask.CompletedTask;
     }
