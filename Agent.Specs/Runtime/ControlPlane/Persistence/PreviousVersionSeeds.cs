@@ -1,0 +1,42 @@
+using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane.Persistence;
+
+namespace Agent.Specs.Runtime.ControlPlane.Persistence;
+
+/// <summary>
+/// Rows written in the SQL of an older schema version (the same in both dialects), and what the newest binary must load
+/// from them. Version 0 is the empty database. A new schema step adds the seed of the version before it, so that
+/// <see cref="SchemaMigrationContract.Open_FromAPreviousVersion_MigratesAndKeepsWhatWasStored"/> covers vN-1 → vN.
+/// </summary>
+internal static class PreviousVersionSeeds
+{
+    private static readonly DateTimeOffset Changed = new(2026, 12, 5, 3, 4, 5, TimeSpan.FromHours(1));
+
+    public static (string Sql, Action<StoredAgentState> Check) For(int version) => version switch
+    {
+        0 => (string.Empty, state => Assert.True(state.Startup is null && state.Lifecycle.Count == 0 && state.StartupLogs.Count == 0 && state.LastSeenAt is null)),
+        1 => (
+            $$"""
+            INSERT INTO agents (name, token_digest, deleted, created_at) VALUES ('main', 'abc', 0, '{{StoredText.Timestamp(Changed)}}');
+            INSERT INTO agent_startup (agent, version, expanded_directory, subsystem, ssh_host_keys) VALUES ('main', 'v1', '/home/coder', '', 'ssh-ed25519 AAAA');
+            INSERT INTO agent_lifecycle (agent, state, changed_at) VALUES ('main', 'start_timeout', '{{StoredText.Timestamp(Changed)}}');
+            INSERT INTO agent_logs (agent, source, created_at, level, output) VALUES ('main', 'startup', '{{StoredText.Timestamp(Changed)}}', 'info', 'hello');
+            INSERT INTO agent_metadata (agent, key, collected_at, age, value, error) VALUES ('main', 'cpu', '{{StoredText.Timestamp(Changed)}}', 3, '5%', '');
+            INSERT INTO agent_app_health (agent, app_id, health) VALUES ('main', '11111111-2222-4333-8444-555555555555', 'healthy');
+            INSERT INTO agent_status (agent, logs_overflowed, last_seen_at, last_stats) VALUES ('main', 1, '{{StoredText.Timestamp(Changed)}}', '{"connection_count":4}');
+            """,
+            state =>
+            {
+                Assert.Equal(("v1", "/home/coder", ""), (state.Startup!.Version, state.Startup.ExpandedDirectory, state.Startup.Subsystem));
+                Assert.Equal(["ssh-ed25519 AAAA"], state.Startup.SshHostKeys!);
+                Assert.Equal([new LifecycleReport(LifecycleState.StartTimeout, Changed)], state.Lifecycle);
+                Assert.Equal([new StartupLog(Changed, "hello", "info")], state.StartupLogs);
+                Assert.Equal(new MetadataResult(Changed, 3, "5%", ""), state.Metadata["cpu"]);
+                Assert.Equal(AppHealth.Healthy, state.AppHealth[Guid.Parse("11111111-2222-4333-8444-555555555555")]);
+                Assert.True(state.LogsOverflowed);
+                Assert.Equal(4, state.LastStats!.ConnectionCount);
+                Assert.Equal(Changed, state.LastSeenAt);
+            }),
+        _ => throw new InvalidOperationException($"no seed for schema version {version}: add one with the step after it"),
+    };
+}
