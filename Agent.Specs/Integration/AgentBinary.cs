@@ -45,6 +45,9 @@ public static class AgentBinary
             info.ArgumentList.Add(argument);
         foreach (var variable in SettingVariables)
             info.Environment.Remove(variable);
+
+        // Data directories follow the HOME a spec gives (or the spec's own XDG_DATA_HOME), never the runner's.
+        info.Environment.Remove("XDG_DATA_HOME");
         return info;
     }
 
