@@ -264,17 +264,20 @@ public sealed class ControlPlaneAgent : IDisposable
         await _writes.WaitAsync(cancellationToken);
         try
         {
-            bool fits;
+            bool fits, overflowed;
             lock (_gate)
             {
                 if (IsRetry(source, stored))
                     return true;
                 fits = _logBytes + bytes <= MaxLogBytes && _startupLogs.Count + _shutdownLogs.Count + stored.Count <= MaxLogLines;
+                overflowed = _logsOverflowed;
             }
 
+            // The overflow is stored once: an agent that goes on sending past the limit costs no database write.
             if (!fits)
             {
-                await _journal.RecordLogsOverflowedAsync(cancellationToken);
+                if (!overflowed)
+                    await _journal.RecordLogsOverflowedAsync(cancellationToken);
                 lock (_gate)
                     _logsOverflowed = true;
                 return false;

@@ -66,6 +66,21 @@ public sealed class ControlPlaneAgentJournalSpecs : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AppendLogs_PastTheLimitAgainAndAgain_OverflowStoredOnce()
+    {
+        var agent = await StartAsync();
+        var half = new string('x', ControlPlaneAgent.MaxLogBytes / 2);
+        Assert.True(await agent.AppendLogsAsync(LogSources.Startup, [new StartupLog(At, half)], CancellationToken.None));
+
+        for (var i = 1; i <= 10; i++)
+            Assert.False(await agent.AppendLogsAsync(LogSources.Startup, [new StartupLog(At.AddSeconds(i), half + "more")], CancellationToken.None));
+
+        Assert.Equal(1, _database.Writes.Count(write => write == "MarkLogsOverflowedAsync main"));
+        Assert.True(_database.State("main").LogsOverflowed);
+        Assert.True(agent.Summary().StartupLogsOverflowed);
+    }
+
+    [Fact]
     public async Task ReportLifecycle_TheSameReportAgain_StoredOnce()
     {
         var agent = await StartAsync();
