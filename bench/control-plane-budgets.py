@@ -6,7 +6,7 @@
 #           user token from 127.0.0.1.
 # usage: bench/control-plane-budgets.py "AGENT_CMD" PORT rss 3000 | half
 #   AGENT_CMD e.g. "dotnet Agent.Runtime/bin/Release/net10.0/agent.dll" (main's build for the "before" figure)
-import http.client, json, os, secrets, shlex, socket, subprocess, sys, tempfile, time, uuid
+import http.client, json, os, secrets, shlex, shutil, socket, subprocess, sys, tempfile, time, uuid
 
 agent, port, mode = shlex.split(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 user, agent_token = secrets.token_urlsafe(32), str(uuid.uuid4())
@@ -64,3 +64,4 @@ try:
 finally:
     server.kill()
     server.wait()
+    shutil.rmtree(work, ignore_errors=True)
