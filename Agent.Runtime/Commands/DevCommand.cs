@@ -32,12 +32,12 @@ public static class DevCommand
         };
         var dataDirectory = new Option<string?>("--data-dir")
         {
-            Description = "Directory for the agent's own state: host keys, the API socket, the dev tokens and ssh files (default ~/.local/share/agent)",
+            Description = "Directory for the agent's own state: host keys, the API socket, the dev tokens and ssh files, and the control plane's database in dev/ (default $XDG_DATA_HOME/agent, else ~/.local/share/agent)",
         };
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
         var api = new ApiCliOptions();
-        var database = new DatabaseCliOptions();
+        var database = new DatabaseCliOptions($"<data dir>/{DevTokens.Folder}/{DatabaseCliOptions.DefaultFile}");
         var command = new Command("dev", "Run the control plane and an agent together on this machine: the quickest way to see everything work.")
         {
             workspace, address, agentName, ptyTimeout, dataDirectory,

@@ -14,10 +14,16 @@ public sealed class DatabaseCliOptions
     /// <summary>The SQLite file in the data directory when neither <c>--database</c> nor <see cref="Variable"/> is set.</summary>
     public const string DefaultFile = "control-plane.db";
 
-    public Option<string?> Database { get; } = new("--database")
+    /// <param name="defaultLocation">Where the default database is, as <c>--help</c> says it (<c>agent dev</c> keeps it beside its tokens).</param>
+    public DatabaseCliOptions(string defaultLocation = $"<data dir>/{DefaultFile}")
     {
-        Description = $"The control plane's database: sqlite:PATH or postgres://user[:password]@host:port/db (env {Variable}; default sqlite:<data dir>/{DefaultFile})",
-    };
+        Database = new("--database")
+        {
+            Description = $"The control plane's database: sqlite:PATH or postgres://user[:password]@host:port/db (env {Variable}; default sqlite:{defaultLocation})",
+        };
+    }
+
+    public Option<string?> Database { get; }
 
     /// <summary>
     /// Opens the database at <paramref name="url"/> and the control plane on it (workspace synced, agents restored,
