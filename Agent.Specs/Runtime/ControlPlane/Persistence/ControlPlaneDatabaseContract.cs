@@ -267,6 +267,34 @@ public abstract class ControlPlaneDatabaseContract
             Assert.DoesNotContain(secret, stored, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task LoadAgent_StoredRowUnreadable_ThrowsNamingTheDatabaseAndTheAgent()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        await database.AppendLifecycleAsync("main", new LifecycleReport(LifecycleState.Ready, Base), CancellationToken.None);
+        await SchemaDump.ExecuteAsync(under, "UPDATE agent_lifecycle SET changed_at = 'yesterday'");
+
+        var failed = await Assert.ThrowsAsync<ControlPlaneDatabaseException>(() => database.LoadAgentAsync("main", CancellationToken.None));
+
+        Assert.StartsWith($"{under.Url}: agent main: a stored row cannot be read: ", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendLogs_WriteFailsPartWay_ThrowsNamingTheAgentAndStoresNoLineOfTheBatch()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        await database.AppendLogsAsync("main", LogSources.Startup, [new StartupLog(Base, "kept", "")], CancellationToken.None);
+        await SchemaDump.ExecuteAsync(under, "CREATE UNIQUE INDEX agent_logs_no_repeat ON agent_logs (agent, output)");
+
+        var failed = await Assert.ThrowsAsync<ControlPlaneDatabaseException>(
+            () => database.AppendLogsAsync("main", LogSources.Startup, [new StartupLog(Base, "new", ""), new StartupLog(Base, "kept", "")], CancellationToken.None));
+
+        Assert.StartsWith($"{under.Url}: agent main: the write failed, nothing of it was stored: ", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(["kept"], (await database.LoadAgentAsync("main", CancellationToken.None)).StartupLogs.Select(log => log.Output));
+    }
+
     internal static Task<IControlPlaneDatabase> OpenAsync(IDatabaseUnderTest under)
         => ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, CancellationToken.None);
 
