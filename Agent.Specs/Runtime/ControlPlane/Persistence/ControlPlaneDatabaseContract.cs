@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Specs.Fakes.SshTransport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.ControlPlane.Persistence;
@@ -226,23 +227,28 @@ public abstract class ControlPlaneDatabaseContract
     }
 
     [Fact]
-    public async Task SyncWorkspace_AgentRemovedThenReturned_IsMarkedDeletedThenUndeleted()
+    public async Task SyncWorkspace_AgentRemovedThenReturned_IsMarkedDeletedWhenRemovedThenUndeleted()
     {
         await using var under = await CreateDatabaseAsync();
-        await using var database = await OpenAsync(under);
-        const string Agents = "SELECT name, deleted, CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'gone' END FROM agents ORDER BY name";
+        var time = new ManualTimeProvider();
+        var first = StoredText.Timestamp(time.GetUtcNow());
+        await using var database = await ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, time, SchemaSteps.All, CancellationToken.None);
+        const string Agents = "SELECT name, deleted, created_at, deleted_at FROM agents ORDER BY name";
 
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken), ("other", OtherAgentToken)), CancellationToken.None);
         await database.AppendLifecycleAsync("other", new LifecycleReport(LifecycleState.Ready, Base), CancellationToken.None);
-        var first = await SchemaDump.RowsAsync(under, Agents);
+        var listed = await SchemaDump.RowsAsync(under, Agents);
+        time.Advance(TimeSpan.FromHours(1));
+        var second = StoredText.Timestamp(time.GetUtcNow());
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken)), CancellationToken.None);
         var removed = await SchemaDump.RowsAsync(under, Agents);
+        time.Advance(TimeSpan.FromHours(1));
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken), ("other", OtherAgentToken)), CancellationToken.None);
         var returned = await SchemaDump.RowsAsync(under, Agents);
 
-        Assert.Equal(["main|0|live", "other|0|live"], first);
-        Assert.Equal(["main|0|live", "other|1|gone"], removed);
-        Assert.Equal(["main|0|live", "other|0|live"], returned);
+        Assert.Equal([$"main|0|{first}|", $"other|0|{first}|"], listed);
+        Assert.Equal([$"main|0|{first}|", $"other|1|{first}|{second}"], removed);
+        Assert.Equal([$"main|0|{first}|", $"other|0|{first}|"], returned);
         Assert.Single((await database.LoadAgentAsync("other", CancellationToken.None)).Lifecycle);
     }
 
