@@ -274,6 +274,30 @@ public abstract class ControlPlaneDatabaseContract
     }
 
     [Fact]
+    public async Task Writes_ManyAgentsAtOnce_AllLandEachInOrder()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        var agents = Enumerable.Range(0, 16).Select(i => $"agent-{i}").ToList();
+
+        await Task.WhenAll(agents.Select(agent => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await database.AppendLogsAsync(agent, LogSources.Startup, [new StartupLog(Base.AddTicks(i), $"{agent} {i}", "")], CancellationToken.None);
+                await database.SaveMetadataAsync(agent, new Dictionary<string, MetadataResult> { ["n"] = new(Base.AddTicks(i), i, $"{i}", "") }, CancellationToken.None);
+            }
+        })));
+
+        foreach (var agent in agents)
+        {
+            var state = await database.LoadAgentAsync(agent, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{agent} {i}"), state.StartupLogs.Select(log => log.Output));
+            Assert.Equal("9", state.Metadata["n"].Value);
+        }
+    }
+
+    [Fact]
     public async Task LoadAgent_StoredRowUnreadable_ThrowsNamingTheDatabaseAndTheAgent()
     {
         await using var under = await CreateDatabaseAsync();
