@@ -232,7 +232,7 @@ public abstract class ControlPlaneDatabaseContract
         await using var under = await CreateDatabaseAsync();
         var time = new ManualTimeProvider();
         var first = StoredText.Timestamp(time.GetUtcNow());
-        await using var database = await ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, time, SchemaSteps.All, CancellationToken.None);
+        await using var database = await ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, time, CancellationToken.None);
         const string Agents = "SELECT name, deleted, created_at, deleted_at FROM agents ORDER BY name";
 
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken), ("other", OtherAgentToken)), CancellationToken.None);
