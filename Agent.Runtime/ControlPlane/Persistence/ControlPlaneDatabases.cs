@@ -16,19 +16,19 @@ public static class ControlPlaneDatabases
     /// password) and the reason.
     /// </exception>
     public static Task<IControlPlaneDatabase> OpenAsync(DatabaseUrl url, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
-        => OpenAsync(url, loggerFactory, TimeProvider.System, SchemaSteps.All, cancellationToken);
+        => OpenAsync(url, loggerFactory, TimeProvider.System, cancellationToken);
 
-    /// <summary>As the public overload, with the clock and the migration steps given (specs migrate to older versions).</summary>
-    internal static async Task<IControlPlaneDatabase> OpenAsync(DatabaseUrl url, ILoggerFactory loggerFactory, TimeProvider time, IReadOnlyList<SchemaStep> steps, CancellationToken cancellationToken)
+    /// <summary>As the public overload, on <paramref name="time"/>'s clock (when agents were added to or removed from the workspace).</summary>
+    internal static async Task<IControlPlaneDatabase> OpenAsync(DatabaseUrl url, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("Agent.ControlPlane.Database");
-        var source = await OpenSourceAsync(url, logger, steps, cancellationToken).ConfigureAwait(false);
+        var source = await OpenSourceAsync(url, logger, SchemaSteps.All, cancellationToken).ConfigureAwait(false);
         return new SqlControlPlaneDatabase(source, logger, time);
     }
 
-    /// <summary>Opens and migrates; the source is the caller's on success, disposed on failure.</summary>
+    /// <summary>Opens and migrates (up to <paramref name="upTo"/>: specs make older versions); the source is the caller's on success, disposed on failure.</summary>
     internal static async Task<IConnectionSource> OpenSourceAsync(DatabaseUrl url, ILogger logger, IReadOnlyList<SchemaStep> steps, CancellationToken cancellationToken, int? upTo = null)
     {
         IConnectionSource? source = null;

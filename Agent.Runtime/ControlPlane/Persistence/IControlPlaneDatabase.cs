@@ -5,7 +5,9 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// <summary>
 /// The control plane's state in a database (SQLite or PostgreSQL), per agent by name. A completed write is durable:
 /// the control plane acknowledges a report only after its write completed. Writes of one agent never run concurrently
-/// (the caller serialises them); different agents' writes may.
+/// (the caller serialises them); different agents' writes may. Each call is one transaction: a call that fails throws
+/// <see cref="ControlPlaneDatabaseException"/> (an <see cref="IOException"/>) naming the database, never with its
+/// password, and the agent, and wrote nothing. Open one with <see cref="ControlPlaneDatabases.OpenAsync(DatabaseUrl, Microsoft.Extensions.Logging.ILoggerFactory, CancellationToken)"/>.
 /// </summary>
 public interface IControlPlaneDatabase : IAsyncDisposable
 {

@@ -72,6 +72,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     {
         ArgumentNullException.ThrowIfNull(workspace);
         return WriteAsync(
+            null,
             async (connection, transaction) =>
             {
                 var (agents, deleted) = await WorkspaceSync.ApplyAsync(connection, transaction, workspace, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -83,11 +84,14 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     public async Task<StoredAgentState> LoadAgentAsync(string agent, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
-        await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _source.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
-        var state = await AgentStateReader.ReadAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return state;
+        try
+        {
+            return await ReadAsync(agent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            throw new ControlPlaneDatabaseException($"{_source.Name}: agent {agent}: reading failed: {ex.Message}", ex);
+        }
     }
 
     public Task SaveStartupAsync(string agent, StartupRequest request, CancellationToken cancellationToken)
@@ -96,6 +100,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         ArgumentNullException.ThrowIfNull(request);
         var hostKeys = request.SshHostKeys is null ? null : string.Join('\n', request.SshHostKeys);
         return ExecuteAsync(
+            agent,
             UpsertStartup,
             cancellationToken,
             ("@agent", agent),
@@ -110,6 +115,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentNullException.ThrowIfNull(report);
         return WriteAsync(
+            agent,
             async (connection, transaction) =>
             {
                 await SqlCommands.ExecuteAsync(
@@ -140,6 +146,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         if (logs.Count == 0)
             return Task.CompletedTask;
         return WriteAsync(
+            agent,
             async (connection, transaction) =>
             {
                 await using var command = SqlCommands.Create(
@@ -167,6 +174,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
         return ExecuteAsync(
+            agent,
             MarkOverflowed,
             cancellationToken,
             ("@agent", agent));
@@ -179,6 +187,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         if (newest.Count == 0)
             return Task.CompletedTask;
         return WriteAsync(
+            agent,
             async (connection, transaction) =>
             {
                 await using var command = SqlCommands.Create(
@@ -212,6 +221,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         if (health.Count == 0)
             return Task.CompletedTask;
         return WriteAsync(
+            agent,
             async (connection, transaction) =>
             {
                 await using var command = SqlCommands.Create(
@@ -236,6 +246,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentNullException.ThrowIfNull(stats);
         return ExecuteAsync(
+            agent,
             UpsertStats,
             cancellationToken,
             ("@agent", agent),
@@ -246,6 +257,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
         return ExecuteAsync(
+            agent,
             UpsertLastSeen,
             cancellationToken,
             ("@agent", agent),
@@ -254,14 +266,40 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
-    private Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-        => WriteAsync((connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
-
-    private async Task WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
+    private async Task<StoredAgentState> ReadAsync(string agent, CancellationToken cancellationToken)
     {
         await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        await write(connection, transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await _source.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var state = await AgentStateReader.ReadAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return state;
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidCastException)
+        {
+            throw new ControlPlaneDatabaseException($"{_source.Name}: agent {agent}: a stored row cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private Task ExecuteAsync(string agent, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => WriteAsync(agent, (connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
+
+    // One transaction on a connection of its own; a database error becomes a ControlPlaneDatabaseException naming the
+    // database and the agent (null: the workspace), and nothing of the call was written.
+    private async Task WriteAsync(string? agent, Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await _source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await write(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex)
+        {
+            var what = agent is null ? "loading the workspace" : $"agent {agent}";
+            throw new ControlPlaneDatabaseException($"{_source.Name}: {what}: the write failed, nothing of it was stored: {ex.Message}", ex);
+        }
     }
 }

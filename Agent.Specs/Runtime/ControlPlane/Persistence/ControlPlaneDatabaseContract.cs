@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Specs.Fakes.SshTransport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Specs.Runtime.ControlPlane.Persistence;
@@ -226,23 +227,28 @@ public abstract class ControlPlaneDatabaseContract
     }
 
     [Fact]
-    public async Task SyncWorkspace_AgentRemovedThenReturned_IsMarkedDeletedThenUndeleted()
+    public async Task SyncWorkspace_AgentRemovedThenReturned_IsMarkedDeletedWhenRemovedThenUndeleted()
     {
         await using var under = await CreateDatabaseAsync();
-        await using var database = await OpenAsync(under);
-        const string Agents = "SELECT name, deleted, CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'gone' END FROM agents ORDER BY name";
+        var time = new ManualTimeProvider();
+        var first = StoredText.Timestamp(time.GetUtcNow());
+        await using var database = await ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, time, CancellationToken.None);
+        const string Agents = "SELECT name, deleted, created_at, deleted_at FROM agents ORDER BY name";
 
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken), ("other", OtherAgentToken)), CancellationToken.None);
         await database.AppendLifecycleAsync("other", new LifecycleReport(LifecycleState.Ready, Base), CancellationToken.None);
-        var first = await SchemaDump.RowsAsync(under, Agents);
+        var listed = await SchemaDump.RowsAsync(under, Agents);
+        time.Advance(TimeSpan.FromHours(1));
+        var second = StoredText.Timestamp(time.GetUtcNow());
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken)), CancellationToken.None);
         var removed = await SchemaDump.RowsAsync(under, Agents);
+        time.Advance(TimeSpan.FromHours(1));
         await database.SyncWorkspaceAsync(Workspace(("main", AgentToken), ("other", OtherAgentToken)), CancellationToken.None);
         var returned = await SchemaDump.RowsAsync(under, Agents);
 
-        Assert.Equal(["main|0|live", "other|0|live"], first);
-        Assert.Equal(["main|0|live", "other|1|gone"], removed);
-        Assert.Equal(["main|0|live", "other|0|live"], returned);
+        Assert.Equal([$"main|0|{first}|", $"other|0|{first}|"], listed);
+        Assert.Equal([$"main|0|{first}|", $"other|1|{first}|{second}"], removed);
+        Assert.Equal([$"main|0|{first}|", $"other|0|{first}|"], returned);
         Assert.Single((await database.LoadAgentAsync("other", CancellationToken.None)).Lifecycle);
     }
 
@@ -265,6 +271,58 @@ public abstract class ControlPlaneDatabaseContract
         Assert.Contains("/home", stored, StringComparison.Ordinal);
         foreach (var secret in (string[])[AgentToken, AgentToken.Replace("-", string.Empty, StringComparison.Ordinal), UserToken])
             Assert.DoesNotContain(secret, stored, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Writes_ManyAgentsAtOnce_AllLandEachInOrder()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        var agents = Enumerable.Range(0, 16).Select(i => $"agent-{i}").ToList();
+
+        await Task.WhenAll(agents.Select(agent => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await database.AppendLogsAsync(agent, LogSources.Startup, [new StartupLog(Base.AddTicks(i), $"{agent} {i}", "")], CancellationToken.None);
+                await database.SaveMetadataAsync(agent, new Dictionary<string, MetadataResult> { ["n"] = new(Base.AddTicks(i), i, $"{i}", "") }, CancellationToken.None);
+            }
+        })));
+
+        foreach (var agent in agents)
+        {
+            var state = await database.LoadAgentAsync(agent, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{agent} {i}"), state.StartupLogs.Select(log => log.Output));
+            Assert.Equal("9", state.Metadata["n"].Value);
+        }
+    }
+
+    [Fact]
+    public async Task LoadAgent_StoredRowUnreadable_ThrowsNamingTheDatabaseAndTheAgent()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        await database.AppendLifecycleAsync("main", new LifecycleReport(LifecycleState.Ready, Base), CancellationToken.None);
+        await SchemaDump.ExecuteAsync(under, "UPDATE agent_lifecycle SET changed_at = 'yesterday'");
+
+        var failed = await Assert.ThrowsAsync<ControlPlaneDatabaseException>(() => database.LoadAgentAsync("main", CancellationToken.None));
+
+        Assert.StartsWith($"{under.Url}: agent main: a stored row cannot be read: ", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendLogs_WriteFailsPartWay_ThrowsNamingTheAgentAndStoresNoLineOfTheBatch()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        await database.AppendLogsAsync("main", LogSources.Startup, [new StartupLog(Base, "kept", "")], CancellationToken.None);
+        await SchemaDump.ExecuteAsync(under, "CREATE UNIQUE INDEX agent_logs_no_repeat ON agent_logs (agent, output)");
+
+        var failed = await Assert.ThrowsAsync<ControlPlaneDatabaseException>(
+            () => database.AppendLogsAsync("main", LogSources.Startup, [new StartupLog(Base, "new", ""), new StartupLog(Base, "kept", "")], CancellationToken.None));
+
+        Assert.StartsWith($"{under.Url}: agent main: the write failed, nothing of it was stored: ", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(["kept"], (await database.LoadAgentAsync("main", CancellationToken.None)).StartupLogs.Select(log => log.Output));
     }
 
     internal static Task<IControlPlaneDatabase> OpenAsync(IDatabaseUnderTest under)

@@ -78,6 +78,24 @@ public abstract class SchemaMigrationContract
         Assert.Equal(["main|v1"], await SchemaDump.RowsAsync(under, "SELECT agent, version FROM agent_startup"));
     }
 
+    [Fact]
+    public async Task Open_StepThatFails_IsRolledBackWholeAndRefusedNamingTheVersion()
+    {
+        await using var under = await CreateDatabaseAsync();
+        var latest = SchemaSteps.Latest;
+        const string Broken = "CREATE TABLE half_made (x INTEGER); INSERT INTO no_such_table VALUES (1)";
+        IReadOnlyList<SchemaStep> steps = [.. SchemaSteps.All, new SchemaStep(latest + 1, Broken, Broken)];
+
+        var refused = await Assert.ThrowsAsync<ControlPlaneDatabaseException>(
+            () => ControlPlaneDatabases.OpenSourceAsync(under.Url, NullLogger.Instance, steps, CancellationToken.None));
+
+        Assert.Contains($"migrating to schema version {latest + 1} failed (rolled back)", refused.Message, StringComparison.Ordinal);
+        under.ClearPools();
+        var schema = await under.SchemaAsync();
+        Assert.EndsWith($"version {latest}", schema, StringComparison.Ordinal);
+        Assert.DoesNotContain("half_made", schema, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(PreviousVersions))]
     public async Task Open_FromAPreviousVersion_MigratesAndKeepsWhatWasStored(int previous)
