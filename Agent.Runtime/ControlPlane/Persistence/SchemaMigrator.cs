@@ -33,8 +33,10 @@ internal static class SchemaMigrator
         {
             if (step.Version <= version || step.Version > target)
                 continue;
-            version = await ApplyAsync(source, connection, step, cancellationToken).ConfigureAwait(false);
-            logger.DatabaseMigrated(source.Name, version);
+            var applied = await ApplyAsync(source, connection, step, cancellationToken).ConfigureAwait(false);
+            version = Math.Max(version, step.Version);
+            if (applied)
+                logger.DatabaseMigrated(source.Name, step.Version);
         }
 
         return version;
@@ -52,14 +54,15 @@ internal static class SchemaMigrator
         return version is null ? 0 : Convert.ToInt32(version, CultureInfo.InvariantCulture);
     }
 
-    private static async Task<int> ApplyAsync(IConnectionSource source, DbConnection connection, SchemaStep step, CancellationToken cancellationToken)
+    // Whether this call applied the step (false: another process had, while this one waited for the lock).
+    private static async Task<bool> ApplyAsync(IConnectionSource source, DbConnection connection, SchemaStep step, CancellationToken cancellationToken)
     {
         await using var transaction = await source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         if (source.Kind == DatabaseKind.Postgres)
             await SqlCommands.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("@key", MigrationLockKey)).ConfigureAwait(false);
         var version = await ReadVersionAsync(connection, transaction, source.Kind, cancellationToken).ConfigureAwait(false);
         if (version >= step.Version)
-            return version;
+            return false;
         try
         {
             await SqlCommands.ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
@@ -73,6 +76,6 @@ internal static class SchemaMigrator
             throw new ControlPlaneDatabaseException($"{source.Name}: migrating to schema version {step.Version} failed (rolled back): {ex.Message}", ex);
         }
 
-        return step.Version;
+        return true;
     }
 }

@@ -36,22 +36,28 @@ internal static class SqliteFiles
             }
 
             if (!File.Exists(path))
-            {
-                using var created = new FileStream(path, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew,
-                    Access = FileAccess.Write,
-                    UnixCreateMode = PrivateFileMode,
-                });
-            }
+                CreatePrivate(path);
             else if ((File.GetUnixFileMode(path) & ~PrivateFileMode) != 0)
-            {
                 File.SetUnixFileMode(path, PrivateFileMode);
-            }
         }
         catch (Exception ex) when (ex is IOException and not ControlPlaneDatabaseException or UnauthorizedAccessException)
         {
             throw Refused(path, ex.Message, ex);
+        }
+    }
+
+    // O_CREAT|O_EXCL with mode 0600; losing a race to another process that made it first is fine (it is checked as found).
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreatePrivate(string path)
+    {
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = PrivateFileMode });
+        }
+        catch (IOException) when (File.Exists(path) && new FileInfo(path).LinkTarget is null)
+        {
+            if ((File.GetUnixFileMode(path) & ~PrivateFileMode) != 0)
+                throw;
         }
     }
 

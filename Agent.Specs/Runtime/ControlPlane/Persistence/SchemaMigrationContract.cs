@@ -79,6 +79,22 @@ public abstract class SchemaMigrationContract
     }
 
     [Fact]
+    public async Task Open_SeveralAtOnceOnAnEmptyDatabase_AllSucceedAndEachStepIsAppliedOnce()
+    {
+        await using var under = await CreateDatabaseAsync();
+        var logs = new CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+
+        var databases = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ControlPlaneDatabases.OpenAsync(under.Url, factory, CancellationToken.None))));
+        foreach (var database in databases)
+            await database.DisposeAsync();
+
+        Assert.Equal(SchemaSteps.Latest, logs.Entries.Count(e => e.EventId.Id == 6501));
+        Assert.Equal(4, logs.Entries.Count(e => e.EventId.Id == 6500));
+        Assert.EndsWith($"version {SchemaSteps.Latest}", await under.SchemaAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Open_StepThatFails_IsRolledBackWholeAndRefusedNamingTheVersion()
     {
         await using var under = await CreateDatabaseAsync();

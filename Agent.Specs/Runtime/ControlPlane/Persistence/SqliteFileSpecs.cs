@@ -20,11 +20,15 @@ public sealed class SqliteFileSpecs
         {
             await database.SaveStartupAsync("main", new StartupRequest("v1", "/home", "", null), CancellationToken.None);
 
+            // A connection of the spec's own keeps the -wal and -shm in place whatever another spec does to the pools.
+            await using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            await reader.OpenAsync();
+            Assert.Equal("wal", Assert.Single(await RowsAsync(path, "PRAGMA journal_mode")));
+
             Assert.Equal(OwnerOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(temp.Combine("made")));
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(path));
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(path + "-wal"));
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(path + "-shm"));
-            Assert.Equal("wal", Assert.Single(await RowsAsync(path, "PRAGMA journal_mode")));
         }
     }
 
