@@ -37,6 +37,10 @@ public static class ServerCommand
         var database = new DatabaseCliOptions();
         var agentTimeout = DurationOption("--agent-timeout", "an agent without an API call for this long is shown disconnected", defaults.AgentTimeout);
         var statsInterval = DurationOption("--stats-interval", "report interval answered to agents' stats reports", defaults.StatsInterval);
+        var flushInterval = DurationOption(
+            "--flush-interval",
+            "metadata, app health, stats and last-seen times wait this long to be written to the database, newest per key (events show them at once)",
+            defaults.FlushInterval);
         var headersTimeout = DurationOption(
             "--request-headers-timeout",
             "a connection that has not sent a request's headers within this is closed",
@@ -49,6 +53,7 @@ public static class ServerCommand
             agentTimeout,
             statsInterval,
             headersTimeout,
+            flushInterval,
             dataDirectory,
         };
         database.AddTo(command);
@@ -73,6 +78,7 @@ public static class ServerCommand
                 AgentTimeout = result.GetValue(agentTimeout),
                 StatsInterval = result.GetValue(statsInterval),
                 RequestHeadersTimeout = result.GetValue(headersTimeout),
+                FlushInterval = result.GetValue(flushInterval),
             };
             try
             {

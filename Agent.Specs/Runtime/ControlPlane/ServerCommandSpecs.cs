@@ -29,6 +29,18 @@ public sealed class ServerCommandSpecs
         Assert.Equal(TimeSpan.FromMilliseconds(300), result.GetValue<TimeSpan>("--agent-timeout"));
     }
 
+    [Fact]
+    public void Parse_FlushInterval_DefaultsToOneSecondAndReadsAGoDuration()
+    {
+        var defaults = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json"]);
+        var given = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json", "--flush-interval", "5s"]);
+        var bad = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json", "--flush-interval", "0"]);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), defaults.GetValue<TimeSpan>("--flush-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(5), given.GetValue<TimeSpan>("--flush-interval"));
+        Assert.Contains(bad.Errors, error => error.Message.Contains("--flush-interval", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("--agent-timeout", "soon")]
     [InlineData("--stats-interval", "0")]
