@@ -1,6 +1,7 @@
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Agent.Reactive.Linq;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
 
@@ -28,7 +29,7 @@ internal static class CoalescedWrites
             .Where(_ => hasPending())
             .Take(1)
             .SelectMany(_ => Observable.Timer(interval, scheduler))
-            .SelectMany(_ => Observable.FromAsync(flush))
+            .SelectMany(_ => AgentObservable.FromTask(_ => flush(), scheduler))
             .Repeat();
     }
 }
