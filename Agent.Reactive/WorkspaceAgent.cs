@@ -116,7 +116,7 @@ public sealed class WorkspaceAgent : IDisposable
         _remainUntilEnd.Add(_lifecycle.Changes.Subscribe(r => _feed.Publish(new LifecycleChanged(r.ChangedAt, r.State))));
 
         var connections = ConnectionLoop
-            .Connections(_effects.ControlPlane, _environment, _options.Connection, _scheduler, Logger("Agent.Connection"))
+            .Connections(_effects.ControlPlane, _environment, _options.Connection, _scheduler, Logger("Agent.Connection"), _effects.Endpoints)
             .Products(_feed.Publish)
             .Publish();
         var manifests = connections.Select(s => s.Manifest);

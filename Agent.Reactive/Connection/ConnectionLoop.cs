@@ -12,21 +12,26 @@ namespace Agent.Reactive.Connection;
 /// <summary>
 /// Coder's <c>runLoop</c> as a stream of connections: connect (token, manifest, startup report), then hold
 /// the connection by fetching the manifest every <see cref="ConnectionLoopOptions.ManifestPollInterval"/>;
-/// any failure disconnects and the loop reconnects with <see cref="ConnectionLoopOptions.Backoff"/>.
+/// any failure disconnects and the loop reconnects with <see cref="ConnectionLoopOptions.Backoff"/>. Given several control
+/// planes, each attempt after a failure (or a broken connection) goes to the next one, cycling, one backoff step per
+/// failed attempt as with one; a connection that holds stays where it is.
 /// </summary>
 public static class ConnectionLoop
 {
     /// <summary>
     /// A cold stream of connections: one per successful connection, and one more each time the manifest of a
     /// held connection changes; in between, as events, each connection change and the startup report. It never
-    /// ends on its own; disposing the subscription stops polling and cancels the call in flight.
+    /// ends on its own; disposing the subscription stops polling and cancels the call in flight. With
+    /// <paramref name="endpoints"/> of more than one control plane, the connecting and connected events name the one
+    /// the attempt goes to.
     /// </summary>
     public static IObservable<PipelineOutput<ControlPlaneConnection>> Connections(
         IControlPlaneClient client,
         AgentEnvironment environment,
         ConnectionLoopOptions options,
         IScheduler scheduler,
-        ILogger logger)
+        ILogger logger,
+        IControlPlaneEndpoints? endpoints = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(environment);
@@ -35,25 +40,31 @@ public static class ConnectionLoop
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestPollInterval, TimeSpan.Zero);
 
-        return Observable
-            .Defer(() => Attempt(client, environment, options.ManifestPollInterval, scheduler, logger))
-            .RetryWithBackoff(
-                options.Backoff,
-                scheduler,
-                onRetry: (error, delay) =>
-                {
-                    // A refusal or an unreachable control plane is expected weather: its message says it all.
-                    // Anything else is a bug worth its stack trace.
-                    logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
-                });
+        return Observable.Defer(() =>
+        {
+            var rotation = new EndpointRotation(endpoints, logger);
+            return Observable
+                .Defer(() => Attempt(client, environment, options.ManifestPollInterval, rotation.Next(), scheduler, logger))
+                .RetryWithBackoff(
+                    options.Backoff,
+                    scheduler,
+                    onRetry: (error, delay) =>
+                    {
+                        // A refusal or an unreachable control plane is expected weather: its message says it all.
+                        // Anything else is a bug worth its stack trace.
+                        logger.Lost(error is ControlPlaneException or HttpRequestException or TimeoutException ? null : error, error.Message, delay);
+                    });
+        });
     }
 
     // One attempt: connecting, connect, then the connection held. A failure is told as the loss of the connection
-    // before it reaches the retry, which logs it and waits.
+    // before it reaches the retry, which logs it and waits. The connecting and connected events carry the control
+    // plane's name when there is a choice of them.
     private static IObservable<PipelineOutput<ControlPlaneConnection>> Attempt(
         IControlPlaneClient client,
         AgentEnvironment environment,
         TimeSpan pollInterval,
+        string? controlPlane,
         IScheduler scheduler,
         ILogger logger)
         => AgentObservable
@@ -63,8 +74,8 @@ public static class ConnectionLoop
                 .StartWith(
                     Told(new StartupReported(
                         connected.Connection.ConnectedAt, connected.Startup.Version, connected.Startup.ExpandedDirectory, connected.Startup.Subsystem)),
-                    Told(new ConnectionChanged(connected.Connection.ConnectedAt, ConnectionState.Connected))))
-            .StartWith(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting)))
+                    Told(new ConnectionChanged(connected.Connection.ConnectedAt, ConnectionState.Connected, controlPlane))))
+            .StartWith(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Connecting, controlPlane)))
             .Catch((Exception error) => Observable
                 .Return(Told(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, error.Message)))
                 .Concat(Observable.Throw<PipelineOutput<ControlPlaneConnection>>(error)));

@@ -7,7 +7,7 @@ namespace Agent.Runtime.Commands;
 internal static partial class CommandLog
 {
     [LoggerMessage(EventId = 6200, Level = LogLevel.Information, Message = "Agent {Version} starting; control plane {Url}, logs in {LogDirectory}")]
-    public static partial void AgentStarting(this ILogger logger, string version, Uri url, string logDirectory);
+    public static partial void AgentStarting(this ILogger logger, string version, string url, string logDirectory);
 
     [LoggerMessage(EventId = 6201, Level = LogLevel.Error, Message = "Cannot start the agent's services: {Reason}")]
     public static partial void ServicesNotStarted(this ILogger logger, string reason);

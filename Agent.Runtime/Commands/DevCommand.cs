@@ -3,6 +3,7 @@ using Agent.Reactive;
 using Agent.Reactive.Terminal;
 using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Interop;
 
@@ -145,7 +146,7 @@ public static class DevCommand
 
             var userToken = definition.UserTokens[0];
             var exitCode = await RunCommand.RunAgentAsync(
-                server.Address,
+                ControlPlaneEndpoints.Of(server.Address),
                 agent.Token,
                 logDirectory,
                 AgentOptions.Default,

@@ -3,6 +3,7 @@ using Agent.Reactive;
 using Agent.Reactive.Connection;
 using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,9 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri?>("--url")
+        var url = new Option<ControlPlaneEndpoints?>("--url")
         {
-            Description = "Control plane URL (env AGENT_URL, CODER_AGENT_URL)",
+            Description = $"Control plane URL, or several (replicas) separated by commas, tried in turn; at most {ControlPlaneEndpoints.MaxCount} (env AGENT_URL, CODER_AGENT_URL)",
             CustomParser = ParseUrlOption,
         };
         var token = new Option<string?>("--token")
@@ -47,7 +48,7 @@ public static class RunCommand
             var controlPlane = result.GetValue(url);
             if (controlPlane is null && EnvironmentDefaults.FirstSet("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
             {
-                controlPlane = ControlPlaneUrl.Parse(fromEnvironment.Value, out var urlProblem);
+                controlPlane = ControlPlaneUrl.ParseList(fromEnvironment.Value, out var urlProblem);
                 if (controlPlane is null)
                 {
                     await Console.Error.WriteLineAsync($"agent run: {fromEnvironment.Name}: {urlProblem}");
@@ -111,10 +112,11 @@ public static class RunCommand
 
     /// <summary>
     /// Runs an agent and its <paramref name="services"/> (SSH, terminals, the relay) until the first signal, then shuts
-    /// it down gracefully (a second signal: at once); the services close after the shutdown.
+    /// it down gracefully (a second signal: at once); the services close after the shutdown. The agent talks to one of
+    /// <paramref name="controlPlanes"/> at a time, trying them in turn.
     /// </summary>
     public static async Task<int> RunAgentAsync(
-        Uri controlPlane,
+        ControlPlaneEndpoints controlPlanes,
         string token,
         string logDirectory,
         AgentOptions options,
@@ -125,13 +127,13 @@ public static class RunCommand
         ArgumentNullException.ThrowIfNull(services);
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
         using var signals = new ShutdownSignals();
-        using var agent = AgentHost.Create(controlPlane, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys, services.DataDirectory);
-        logger.AgentStarting(AgentHost.Version, controlPlane, logDirectory);
+        using var agent = AgentHost.Create(controlPlanes, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys, services.DataDirectory);
+        logger.AgentStarting(AgentHost.Version, string.Join(',', controlPlanes.All), logDirectory);
         agent.Start();
         AgentServices running;
         try
         {
-            running = await AgentServices.StartAsync(agent, controlPlane, token, services, loggerFactory);
+            running = await AgentServices.StartAsync(agent, controlPlanes, token, services, loggerFactory);
         }
         catch (IOException e)
         {
@@ -167,14 +169,14 @@ public static class RunCommand
         return Path.Join(dataHome, "agent");
     }
 
-    /// <summary>The <c>--url</c> option's parser: an absolute http(s) URL, or an error on the option.</summary>
-    private static Uri? ParseUrlOption(System.CommandLine.Parsing.ArgumentResult result)
+    /// <summary>The <c>--url</c> option's parser: absolute http(s) URLs separated by commas, or an error on the option.</summary>
+    private static ControlPlaneEndpoints? ParseUrlOption(System.CommandLine.Parsing.ArgumentResult result)
     {
         var value = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        var uri = ControlPlaneUrl.Parse(value, out var problem);
-        if (uri is null)
+        var controlPlanes = ControlPlaneUrl.ParseList(value, out var problem);
+        if (controlPlanes is null)
             result.AddError($"--url: {problem}");
-        return uri;
+        return controlPlanes;
     }
 
     private static async Task WaitForAsync(CancellationToken token)

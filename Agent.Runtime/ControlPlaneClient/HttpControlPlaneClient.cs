@@ -10,7 +10,8 @@ namespace Agent.Runtime.ControlPlaneClient;
 
 /// <summary>
 /// The agent side of Coder's agent REST API (mid-2023) over HTTP: every call goes to
-/// <c>/api/v2/workspaceagents/me/...</c> relative to <see cref="HttpClient.BaseAddress"/> and carries the agent
+/// <c>/api/v2/workspaceagents/me/...</c> relative to the current control plane (<see cref="ControlPlaneEndpoints.Current"/>,
+/// or the one <see cref="HttpClient.BaseAddress"/> names) and carries the agent
 /// token in the <c>Coder-Session-Token</c> header. A refusal is a <see cref="ControlPlaneException"/> with the
 /// HTTP status and the server's <c>message</c>; a transport failure, a timeout or an unreadable answer is a
 /// <see cref="ControlPlaneException"/> without a status. Cancellation through the caller's token stays an
@@ -28,17 +29,25 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     private const int MaxErrorBodyBytes = 64 << 10;
 
     private readonly HttpClient _http;
+    private readonly ControlPlaneEndpoints _endpoints;
     private readonly string _agentToken;
     private readonly ILogger<HttpControlPlaneClient> _logger;
 
+    /// <summary>A client of the one control plane <paramref name="http"/>'s <see cref="HttpClient.BaseAddress"/> names.</summary>
     public HttpControlPlaneClient(HttpClient http, string agentToken, ILogger<HttpControlPlaneClient> logger)
+        : this(http, ControlPlaneEndpoints.Of(http?.BaseAddress ?? throw new ArgumentException("the HttpClient needs a BaseAddress (the control plane URL)", nameof(http))), agentToken, logger)
+    {
+    }
+
+    /// <summary>A client whose every call goes to <paramref name="endpoints"/>' current control plane.</summary>
+    public HttpControlPlaneClient(HttpClient http, ControlPlaneEndpoints endpoints, string agentToken, ILogger<HttpControlPlaneClient> logger)
     {
         ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(agentToken);
         ArgumentNullException.ThrowIfNull(logger);
-        if (http.BaseAddress is null)
-            throw new ArgumentException("the HttpClient needs a BaseAddress (the control plane URL)", nameof(http));
         _http = http;
+        _endpoints = endpoints;
         _agentToken = agentToken;
         _logger = logger;
     }
@@ -161,7 +170,7 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     private async Task<byte[]> ExchangeAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, int answerLimit = MaxAnswerBytes)
     {
         var what = $"{method} me/{path}";
-        using var request = new HttpRequestMessage(method, new Uri(MePath + path, UriKind.Relative)) { Content = content };
+        using var request = new HttpRequestMessage(method, new Uri(_endpoints.Current, MePath + path)) { Content = content };
         request.Headers.TryAddWithoutValidation(SessionTokenHeader.Name, _agentToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (_http.Timeout != Timeout.InfiniteTimeSpan)

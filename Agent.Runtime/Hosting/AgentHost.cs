@@ -20,23 +20,35 @@ public static class AgentHost
     public static string Version { get; } = ReadVersion();
 
     /// <summary>
-    /// Creates (not starts) an agent that talks to <paramref name="url"/> with <paramref name="token"/>; its children
-    /// get <paramref name="url"/> as <c>CODER_AGENT_URL</c>, and under <c>dotnet</c> the git askpass wrapper is written
-    /// in <paramref name="dataDirectory"/> (<see cref="AgentLauncher"/>).
+    /// Creates (not starts) an agent that talks to one of <paramref name="controlPlanes"/> at a time with
+    /// <paramref name="token"/>, trying them in turn; its children get the first one as <c>CODER_AGENT_URL</c>, and under
+    /// <c>dotnet</c> the git askpass wrapper is written in <paramref name="dataDirectory"/> (<see cref="AgentLauncher"/>).
     /// </summary>
     public static WorkspaceAgent Create(
-        Uri url, string token, string logDirectory, AgentOptions options, ILoggerFactory loggerFactory, IReadOnlyList<string>? sshHostKeys = null, string? dataDirectory = null)
+        ControlPlaneEndpoints controlPlanes,
+        string token,
+        string logDirectory,
+        AgentOptions options,
+        ILoggerFactory loggerFactory,
+        IReadOnlyList<string>? sshHostKeys = null,
+        string? dataDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(controlPlanes);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout, url);
-        var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with { SshHostKeys = sshHostKeys, ControlPlaneUrl = url };
+        var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout);
+        var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with
+        {
+            SshHostKeys = sshHostKeys,
+            ControlPlaneUrl = controlPlanes.First,
+        };
         if (launcherProblem is not null)
             loggerFactory.CreateLogger("Agent.Runtime.Run").LauncherProblem(launcherProblem);
         var ports = new AgentEffects(
-            new HttpControlPlaneClient(http, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
+            new HttpControlPlaneClient(http, controlPlanes, token, loggerFactory.CreateLogger<HttpControlPlaneClient>()),
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
             new HttpProbe(),
-            new WorkspaceFiles(environment.HomeDirectory, environment.GetVariable, loggerFactory.CreateLogger<WorkspaceFiles>()));
+            new WorkspaceFiles(environment.HomeDirectory, environment.GetVariable, loggerFactory.CreateLogger<WorkspaceFiles>()),
+            controlPlanes);
         return new WorkspaceAgent(ports, environment, options, DefaultScheduler.Instance, loggerFactory);
     }
 

@@ -3,6 +3,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Runtime.Api;
+using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Splice;
@@ -24,9 +25,13 @@ public sealed class AgentServices : IDisposable
 
     private AgentServices(Stack<IDisposable> services) => _services = services;
 
-    /// <summary>Starts the services of <paramref name="agent"/> and its relay to <paramref name="controlPlane"/>.</summary>
+    /// <summary>
+    /// Starts the services of <paramref name="agent"/> and its relay to the control plane of <paramref name="controlPlanes"/>
+    /// that its session is with.
+    /// </summary>
     /// <exception cref="IOException">The HTTP API cannot listen (its socket or address is taken).</exception>
-    public static async Task<AgentServices> StartAsync(WorkspaceAgent agent, Uri controlPlane, string token, AgentServicesOptions options, ILoggerFactory loggerFactory)
+    public static async Task<AgentServices> StartAsync(
+        WorkspaceAgent agent, ControlPlaneEndpoints controlPlanes, string token, AgentServicesOptions options, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,7 +62,7 @@ public sealed class AgentServices : IDisposable
                 Speedtest = speedtest.ServeAsync,
                 HttpApi = (stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken),
             };
-            var connector = new RelayConnector(controlPlane, token, relayed, agent.Counters, options.Multiplexer, loggerFactory);
+            var connector = new RelayConnector(controlPlanes, token, relayed, agent.Counters, options.Multiplexer, loggerFactory);
 
             // Disposed last in, first out: the relay closes before the services its streams use.
             services.Push(agent.ConnectRelay(connector, options.Relay));

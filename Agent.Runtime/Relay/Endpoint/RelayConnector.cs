@@ -11,7 +11,8 @@ namespace Agent.Runtime.Relay.Endpoint;
 
 /// <summary>
 /// Dials the control plane's relay endpoint (<c>/api/v2/workspaceagents/me/relay</c>) with the agent token and runs
-/// the multiplexer's server end over it; relayed bytes count in the agent's traffic counters.
+/// the multiplexer's server end over it; relayed bytes count in the agent's traffic counters. Each connection goes to the
+/// control plane the agent's session is with now (<see cref="ControlPlaneEndpoints.Current"/>), so the relay follows it.
 /// </summary>
 public sealed class RelayConnector : IRelayConnector
 {
@@ -20,21 +21,27 @@ public sealed class RelayConnector : IRelayConnector
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Uri _endpoint;
+    private readonly ControlPlaneEndpoints _controlPlanes;
     private readonly string _token;
     private readonly RelayStreamHandler _handler;
     private readonly YamuxOptions _options;
     private readonly ILogger _logger;
 
     public RelayConnector(Uri controlPlane, string token, RelayServices services, AgentCounters counters, YamuxOptions options, ILoggerFactory loggerFactory)
+        : this(ControlPlaneEndpoints.Of(controlPlane), token, services, counters, options, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(controlPlane);
+    }
+
+    public RelayConnector(
+        ControlPlaneEndpoints controlPlanes, string token, RelayServices services, AgentCounters counters, YamuxOptions options, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(controlPlanes);
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(counters);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        _endpoint = WebSocketAddress.Below(controlPlane, Path);
+        _controlPlanes = controlPlanes;
         _token = token;
         _logger = loggerFactory.CreateLogger<RelayConnector>();
         _handler = new RelayStreamHandler(services, counters, loggerFactory.CreateLogger<RelayStreamHandler>());
@@ -47,6 +54,7 @@ public sealed class RelayConnector : IRelayConnector
 
     public async Task<IRelayLink> ConnectAsync(CancellationToken cancellationToken)
     {
+        var endpoint = WebSocketAddress.Below(_controlPlanes.Current, Path);
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(SessionTokenHeader.Name, _token);
         socket.Options.CollectHttpResponseDetails = true;
@@ -55,13 +63,13 @@ public sealed class RelayConnector : IRelayConnector
         timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(_endpoint, TokenHttpClient.WebSocketInvoker, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(endpoint, TokenHttpClient.WebSocketInvoker, timeout.Token).ConfigureAwait(false);
         }
         catch (WebSocketException e)
         {
             socket.Dispose();
             var status = (int)socket.HttpStatusCode;
-            throw new IOException(status == 0 ? $"cannot reach {_endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}" : $"the control plane refused the relay (HTTP {status})", e);
+            throw new IOException(status == 0 ? $"cannot reach {endpoint.GetLeftPart(UriPartial.Authority)}: {e.Message}" : $"the control plane refused the relay (HTTP {status})", e);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
