@@ -15,10 +15,9 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var url = new Option<ControlPlaneEndpoints?>("--url")
+        var url = new Option<string?>("--url")
         {
             Description = $"Control plane URL, or several (replicas) separated by commas, tried in turn; at most {ControlPlaneEndpoints.MaxCount} (env AGENT_URL, CODER_AGENT_URL)",
-            CustomParser = ParseUrlOption,
         };
         var token = new Option<string?>("--token")
         {
@@ -45,13 +44,14 @@ public static class RunCommand
         api.AddTo(command);
         command.SetAction(async (result, _) =>
         {
-            var controlPlane = result.GetValue(url);
-            if (controlPlane is null && EnvironmentDefaults.FirstSet("AGENT_URL", "CODER_AGENT_URL") is { } fromEnvironment)
+            // A bad URL in the option or a variable is the same fault: exit 2 naming the element and where it came from.
+            ControlPlaneEndpoints? controlPlane = null;
+            if (EnvironmentDefaults.OptionOrFirst("--url", result.GetValue(url), "AGENT_URL", "CODER_AGENT_URL") is { } urls)
             {
-                controlPlane = ControlPlaneUrl.ParseList(fromEnvironment.Value, out var urlProblem);
+                controlPlane = ControlPlaneUrl.ParseList(urls.Value, out var urlProblem);
                 if (controlPlane is null)
                 {
-                    await Console.Error.WriteLineAsync($"agent run: {fromEnvironment.Name}: {urlProblem}");
+                    await Console.Error.WriteLineAsync($"agent run: {urls.Source}: {urlProblem}");
                     return 2;
                 }
             }
@@ -167,16 +167,6 @@ public static class RunCommand
         var dataHome = EnvironmentDefaults.First("XDG_DATA_HOME")
             ?? Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
         return Path.Join(dataHome, "agent");
-    }
-
-    /// <summary>The <c>--url</c> option's parser: absolute http(s) URLs separated by commas, or an error on the option.</summary>
-    private static ControlPlaneEndpoints? ParseUrlOption(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        var value = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
-        var controlPlanes = ControlPlaneUrl.ParseList(value, out var problem);
-        if (controlPlanes is null)
-            result.AddError($"--url: {problem}");
-        return controlPlanes;
     }
 
     private static async Task WaitForAsync(CancellationToken token)
