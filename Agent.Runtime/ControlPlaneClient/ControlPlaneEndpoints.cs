@@ -13,7 +13,9 @@ public sealed class ControlPlaneEndpoints : IControlPlaneEndpoints
     public const int MaxCount = 16;
 
     private readonly Uri[] _urls;
+    private readonly Lock _gate = new();
     private int _current;
+    private TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ControlPlaneEndpoints(IReadOnlyList<Uri> urls)
     {
@@ -44,6 +46,16 @@ public sealed class ControlPlaneEndpoints : IControlPlaneEndpoints
     /// <summary>One control plane.</summary>
     public static ControlPlaneEndpoints Of(Uri url) => new([url]);
 
+    /// <summary>
+    /// <see cref="Current"/> with a task that completes when <see cref="Use"/> next moves to another control plane: how a
+    /// relay connected to this one knows to follow.
+    /// </summary>
+    public (Uri Url, Task Moved) Watch()
+    {
+        lock (_gate)
+            return (_urls[_current], _moved.Task);
+    }
+
     /// <summary>Its URL without any user information.</summary>
     public string Describe(int index)
         => _urls[index].GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
@@ -52,6 +64,16 @@ public sealed class ControlPlaneEndpoints : IControlPlaneEndpoints
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _urls.Length);
-        Volatile.Write(ref _current, index);
+        TaskCompletionSource moved;
+        lock (_gate)
+        {
+            if (index == _current)
+                return;
+            Volatile.Write(ref _current, index);
+            moved = _moved;
+            _moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        moved.SetResult();
     }
 }

@@ -12,7 +12,8 @@ namespace Agent.Runtime.Relay.Endpoint;
 /// <summary>
 /// Dials the control plane's relay endpoint (<c>/api/v2/workspaceagents/me/relay</c>) with the agent token and runs
 /// the multiplexer's server end over it; relayed bytes count in the agent's traffic counters. Each connection goes to the
-/// control plane the agent's session is with now (<see cref="ControlPlaneEndpoints.Current"/>), so the relay follows it.
+/// control plane the agent's session is with now (<see cref="ControlPlaneEndpoints.Current"/>), and a link ends when the
+/// session moves to another one, so the relay follows it.
 /// </summary>
 public sealed class RelayConnector : IRelayConnector
 {
@@ -54,7 +55,8 @@ public sealed class RelayConnector : IRelayConnector
 
     public async Task<IRelayLink> ConnectAsync(CancellationToken cancellationToken)
     {
-        var endpoint = WebSocketAddress.Below(_controlPlanes.Current, Path);
+        var (controlPlane, moved) = _controlPlanes.Watch();
+        var endpoint = WebSocketAddress.Below(controlPlane, Path);
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader(SessionTokenHeader.Name, _token);
         socket.Options.CollectHttpResponseDetails = true;
@@ -79,6 +81,7 @@ public sealed class RelayConnector : IRelayConnector
 
         var transport = new DuplexWebSocketStream(socket);
         var session = YamuxSession.Server(transport, _options, _logger);
-        return new RelayLink(session, transport, _handler, _logger);
+        var movedTo = (Func<Uri>)(() => _controlPlanes.Current);
+        return new RelayLink(session, transport, _handler, _logger, _controlPlanes.Count > 1 ? (moved, movedTo) : null);
     }
 }

@@ -16,16 +16,22 @@ internal sealed class RelayLink : IRelayLink
     private readonly Task _accepting;
     private int _disposed;
 
-    public RelayLink(YamuxSession session, DuplexWebSocketStream transport, RelayStreamHandler handler, ILogger logger)
+    /// <summary>
+    /// A link that also ends, with an <see cref="IOException"/> naming where to, when <paramref name="follow"/>'s task
+    /// completes: the agent's session moved to another control plane.
+    /// </summary>
+    public RelayLink(YamuxSession session, DuplexWebSocketStream transport, RelayStreamHandler handler, ILogger logger, (Task Moved, Func<Uri> To)? follow)
     {
         _session = session;
         _transport = transport;
         _handler = handler;
         _logger = logger;
         _accepting = AcceptAsync();
+        Completion = follow is { } moving ? EndAsync(moving.Moved, moving.To) : session.Completion;
     }
 
-    public Task Completion => _session.Completion;
+    /// <summary>Ends when the multiplexer's session does, or fails when the agent's session moves to another control plane.</summary>
+    public Task Completion { get; }
 
     public Task<TimeSpan> PingAsync(CancellationToken cancellationToken) => _session.PingAsync(cancellationToken);
 
@@ -38,6 +44,15 @@ internal sealed class RelayLink : IRelayLink
         await _transport.DisposeAsync().ConfigureAwait(false);
         await _accepting.ConfigureAwait(false);
         _closing.Dispose();
+    }
+
+    // WhenAny drops its continuation on the task that did not finish, so a link that ends leaves nothing on the other.
+    private async Task EndAsync(Task moved, Func<Uri> to)
+    {
+        var first = await Task.WhenAny(_session.Completion, moved).ConfigureAwait(false);
+        if (first == moved)
+            throw new IOException($"the agent's session moved to {to().GetLeftPart(UriPartial.Authority)}; the relay follows it");
+        await first.ConfigureAwait(false);
     }
 
     private async Task AcceptAsync()
