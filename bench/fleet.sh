@@ -67,5 +67,5 @@ if [ -n "$postgres" ] || [[ $database == postgres* ]]; then
 else
   echo "database size: $(du -sk "$work/data" | cut -f1) KiB (control-plane.db with its -wal and -shm)"
 fi
-echo "server log: $(grep -c . "$work/server.log") lines, $(grep -ci 'warn\|error\|fail' "$work/server.log") warnings/errors; the last:"
-grep -i 'warn\|error\|fail' "$work/server.log" | tail -3 | cut -c1-240
+echo "server log: $(grep -c . "$work/server.log") lines, $(grep -i "warn\|error\|fail" "$work/server.log" | grep -vc "disconnected\|session ended") warnings/errors (not counting the fleet's exit); the last:"
+grep -i "warn\|error\|fail" "$work/server.log" | grep -v "disconnected\|session ended" | tail -3 | cut -c1-240
