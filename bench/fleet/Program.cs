@@ -95,13 +95,13 @@ internal static class Fleet
         var after = Proc.Read(serverPid);
         var elapsed = window.Elapsed.TotalSeconds;
         var (connected, relayed) = await CountConnectedAsync(url, userToken);
+        Console.WriteLine($"measured {elapsed:F0} s with {tokens.Length} agents: {metrics.Relays} relays held by the fleet; the control plane lists {connected} connected, {relayed} with a relay");
         if (connected == 0)
         {
             connected = metrics.Relays; // the control plane refused the listing itself: count the relays the fleet holds
             Console.WriteLine($"per-agent figures below use the {connected} relays the fleet holds");
         }
 
-        Console.WriteLine($"measured {elapsed:F0} s with {tokens.Length} agents: {metrics.Relays} relays held by the fleet; the control plane lists {connected} connected, {relayed} with a relay");
         Console.WriteLine("(startup, lifecycle and logs: sent once at start, measured over the ramp-up; the rest over the window)");
         Console.WriteLine($"{"kind",-12} {"count",8} {"per s",8} {"p50 ms",8} {"p99 ms",8} {"max ms",8} {"errors",7}");
         foreach (var (kind, samples, errors) in metrics.Kinds())
@@ -261,10 +261,14 @@ internal static class SimulatedAgent
 
     private static string Lifecycle(string state) => $$"""{"state":"{{state}}","changed_at":"{{DateTimeOffset.UtcNow:O}}"}""";
 
+    // The agent's connection-loop backoff (BackoffPolicy.Reconnect): 100 ms doubling to 10 s, ±20 %.
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
+
     // Like the agent: startup, lifecycle and logs are sent again until the control plane has stored them.
     private static async Task UntilStoredAsync(HttpClient http, string kind, HttpMethod method, string path, string? body, Metrics metrics, CancellationToken ct)
     {
-        for (var delay = TimeSpan.FromSeconds(1); !await SendAsync(http, kind, method, path, body, metrics, ct, atStart: kind != "manifest"); delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks)))
+        for (var delay = FirstRetry; !await SendAsync(http, kind, method, path, body, metrics, ct, atStart: kind != "manifest"); delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetry.Ticks)))
             await Task.Delay(delay * (0.8 + (Random.Shared.NextDouble() * 0.4)), ct);
     }
 
@@ -304,7 +308,7 @@ internal static class SimulatedAgent
     private static async Task HoldRelayAsync(Uri url, string token, Metrics metrics, CancellationToken ct)
     {
         var relayUri = new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws", Path = "/api/v2/workspaceagents/me/relay" }.Uri;
-        var delay = TimeSpan.FromSeconds(1);
+        var delay = FirstRetry;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -323,7 +327,7 @@ internal static class SimulatedAgent
                 await using (session)
                 {
                     metrics.RelayUp();
-                    delay = TimeSpan.FromSeconds(1);
+                    delay = FirstRetry;
                     try
                     {
                         var accepting = AcceptAsync(session, ct);
@@ -377,7 +381,7 @@ internal static class SimulatedAgent
                 return;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetry.Ticks));
         }
     }
 
