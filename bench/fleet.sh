@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A simulated fleet against one `agent server` (bench/fleet, a console tool outside Agent.sln): N agents at Coder's
+# intervals, each holding its relay WebSocket (yamux, pings every 15 s, the control plane's event stream on port 4
+# answered and held), polling its manifest and posting two metadata items every 10 s and stats every 30 s, after
+# startup, lifecycle (starting, ready) and 3 log lines. Agents start at 100 a second; after a 15 s settle the tool
+# measures SECONDS and prints p50/p99 latency per kind, reports per second, refused/failed requests and connections,
+# the control plane's CPU (% of a core, /proc) and RSS (total and per connected agent); this script adds the
+# database's size. Loopback only; leaves no process behind.
+# Usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres]     (default 60 s; SQLite in a temporary data dir)
+#   --postgres starts a private PostgreSQL cluster (Debian's initdb/pg_ctl, as nobody when root, Unix socket only)
+#   AGENT_BIN=path skips the NativeAOT publish.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:?usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres]}
+shift
+seconds=60
+if [ $# -gt 0 ] && [[ $1 != --* ]]; then seconds=$1; shift; fi
+database= postgres=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --database) database=$2; shift 2 ;;
+    --postgres) postgres=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+source bench/lib.sh
+pg_stop=
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -z "$pg_stop" ] || $pg_stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+# Each agent holds two connections (relay, HTTP) on both ends: 4 descriptors per agent on this machine.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((n * 2 + 1024)) ]; then
+  ulimit -Hn $((n * 2 + 4096)) 2>/dev/null && ulimit -n $((n * 2 + 4096)) || echo "warning: ulimit -n is $(ulimit -n), below $((n * 2 + 1024))" >&2
+fi
+
+agent_binary
+echo "building the load generator..." >&2
+dotnet build bench/fleet -c Release -v q -nologo >/dev/null
+fleet=bench/fleet/bin/Release/net10.0/FleetLoad
+"$fleet" gen "$n" "$work/workspace.json" || { echo "the workspace file does not fit the control plane's cap" >&2; exit 1; }
+
+if [ -n "$postgres" ]; then
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg=$work/pg; mkdir -p "$pg"
+  as=()
+  if [ "$(id -u)" = 0 ]; then chown nobody:nogroup "$pg"; chmod 755 "$work"; as=(setpriv --reuid nobody --regid nogroup --clear-groups); fi
+  "${as[@]}" "$bin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+  "${as[@]}" "$bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w -s -o "-c listen_addresses='' -k $pg -c max_connections=200" start
+  pg_stop="${as[*]} $bin/pg_ctl -D $pg/data -m fast -w -s stop"
+  "${as[@]}" "$bin/createdb" -h "$pg" -U postgres fleet
+  database="postgres://postgres@/fleet?host=$pg"
+fi
+
+port=$(free_port)
+url=http://127.0.0.1:$port
+if [ -n "$database" ]; then store=(--database "$database"); else store=(--data-dir "$work/data"); fi
+"$agent" server --workspace "$work/workspace.json" --address "127.0.0.1:$port" "${store[@]}" >"$work/server.log" 2>&1 &
+server=$!
+wait_port "$port"
+echo "agent server pid $server on $url, ${store[*]}; ulimit -n $(ulimit -n)"
+
+"$fleet" run "$url" "$work/workspace.json" "$seconds" "$server"
+
+if [ -n "$postgres" ] || [[ $database == postgres* ]]; then
+  size=$(psql "$database" -Atc "select pg_database_size(current_database())" 2>/dev/null || echo "?")
+  echo "database size: $((size / 1024)) KiB (pg_database_size)"
+else
+  echo "database size: $(du -sk "$work/data" | cut -f1) KiB (control-plane.db with its -wal and -shm)"
+fi
+echo "server log: $(grep -c . "$work/server.log") lines, $(grep -i "warn\|error\|fail" "$work/server.log" | grep -vc "disconnected\|session ended") warnings/errors (not counting the fleet's exit); the last:"
+grep -i "warn\|error\|fail" "$work/server.log" | grep -v "disconnected\|session ended" | tail -3 | cut -c1-240
