@@ -41,4 +41,10 @@ internal static partial class SessionLog
 
     [LoggerMessage(EventId = 6151, Level = LogLevel.Warning, Message = "The process of the session on channel {Channel} could not be waited for; closing the channel without an exit status")]
     public static partial void ProcessNotWaitedFor(this ILogger logger, uint channel, Exception exception);
+
+    [LoggerMessage(EventId = 6152, Level = LogLevel.Information, Message = "SSH {What} on channel {Channel} exited with {How}")]
+    public static partial void SessionExited(this ILogger logger, string what, uint channel, string how);
+
+    [LoggerMessage(EventId = 6153, Level = LogLevel.Debug, Message = "SSH {What} on channel {Channel}: exit told and channel closed")]
+    public static partial void SessionClosed(this ILogger logger, string what, uint channel);
 }

@@ -36,8 +36,10 @@ internal sealed class SessionRunner
             var output = _streams.PumpPipesAsync(process, stop.Token);
             _ = _streams.PumpInputAsync(data => process.StandardInput.WriteAsync(data, _ended), () => process.StandardInput.Dispose());
             var exit = await process.Exited.WaitAsync(_ended);
+            _logger.SessionExited("session", _channel.LocalId, Describe(exit));
             await FinishOutputAsync(output, stop);
             await FinishAsync(exit);
+            _logger.SessionClosed("session", _channel.LocalId);
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)
         {
@@ -67,8 +69,10 @@ internal sealed class SessionRunner
             var output = _streams.PumpTerminalAsync(terminal, motd, stop.Token);
             _ = _streams.PumpInputAsync(data => terminal.WriteAsync(data, _ended), () => { });
             var exit = await terminal.Exited.WaitAsync(_ended);
+            _logger.SessionExited("terminal session", _channel.LocalId, Describe(exit));
             await FinishOutputAsync(output, stop);
             await FinishAsync(exit);
+            _logger.SessionClosed("terminal session", _channel.LocalId);
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)
         {
@@ -121,6 +125,10 @@ internal sealed class SessionRunner
             counted?.Dispose();
         }
     }
+
+    // How the session's process ended, for the log.
+    private static string Describe(PtyExit exit)
+        => exit.Signal is { } signal ? $"signal {SignalNames.ToName(signal)}" : $"status {exit.ExitCode ?? 0}";
 
     // The process exited: the output while it keeps moving, then at most a grace period more.
     private async Task FinishOutputAsync(Task output, CancellationTokenSource stop)
