@@ -69,6 +69,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             json.SerializerOptions.TypeInfoResolverChain.Insert(2, MonitoringJsonContext.Default);
         });
         var unauthenticated = new ConnectionBudget(options.MaxUnauthenticatedConnectionsPerSource, options.MaxUnauthenticatedConnections);
+        var tokens = new TokenConnections(options.MaxAgentConnections, options.MaxConnectionsPerAgent, options.MaxUserConnections);
         var connectionLogger = loggerFactory.CreateLogger(typeof(UnauthenticatedConnections));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -78,7 +79,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
-            listen.Apply(kestrel, endpoint => UnauthenticatedConnections.Apply(endpoint, unauthenticated, connectionLogger, TimeProvider.System));
+            listen.Apply(kestrel, endpoint => UnauthenticatedConnections.Apply(endpoint, unauthenticated, tokens, connectionLogger, TimeProvider.System));
         });
 
         var app = builder.Build();
