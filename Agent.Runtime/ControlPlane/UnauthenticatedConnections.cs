@@ -11,17 +11,16 @@ namespace Agent.Runtime.ControlPlane;
 /// </summary>
 internal static class UnauthenticatedConnections
 {
-    /// <summary>At most one "refused" warning this often; the others are counted into it.</summary>
-    private static readonly TimeSpan WarningEvery = TimeSpan.FromSeconds(10);
+    /// <summary>At most one "refused" warning of a kind this often; the others are counted into it.</summary>
+    public static readonly TimeSpan WarningEvery = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Counts every connection of <paramref name="listen"/> against <paramref name="budget"/> until it authenticates,
-    /// then against <paramref name="tokens"/> (<see cref="ConnectionAdmission"/>).
+    /// then against the token budgets of <paramref name="shared"/> (<see cref="ConnectionAdmission"/>).
     /// </summary>
-    public static void Apply(ListenOptions listen, ConnectionBudget budget, TokenConnections tokens, ILogger logger, TimeProvider time)
+    public static void Apply(ListenOptions listen, ConnectionBudget budget, ConnectionAdmission.Shared shared, ILogger logger, TimeProvider time)
     {
         var warnings = new LogThrottle(WarningEvery, time);
-        var shared = new ConnectionAdmission.Shared(tokens, logger, new LogThrottle(WarningEvery, time), new LogThrottle(WarningEvery, time));
         listen.Use(next => async connection =>
         {
             var lease = budget.TryAdmit(connection.RemoteEndPoint, out var source, out var held);
