@@ -45,6 +45,16 @@ public static class ServerCommand
             "--request-headers-timeout",
             "a connection that has not sent a request's headers within this is closed",
             defaults.RequestHeadersTimeout);
+        var agentConnections = new Option<int>("--max-agent-connections")
+        {
+            Description = "connections all agents may hold together (relays and HTTP); users have their own pool",
+            DefaultValueFactory = _ => defaults.MaxAgentConnections,
+        };
+        var connectionsPerAgent = new Option<int>("--max-connections-per-agent")
+        {
+            Description = "connections one agent token may hold (its relay and HTTP); more are answered 503 and closed",
+            DefaultValueFactory = _ => defaults.MaxConnectionsPerAgent,
+        };
 
         var command = new Command("server", "Run the embedded control plane: serve manifests, collect agent reports, show them to users.")
         {
@@ -54,6 +64,8 @@ public static class ServerCommand
             statsInterval,
             headersTimeout,
             flushInterval,
+            agentConnections,
+            connectionsPerAgent,
             dataDirectory,
         };
         database.AddTo(command);
@@ -79,6 +91,8 @@ public static class ServerCommand
                 StatsInterval = result.GetValue(statsInterval),
                 RequestHeadersTimeout = result.GetValue(headersTimeout),
                 FlushInterval = result.GetValue(flushInterval),
+                MaxAgentConnections = result.GetValue(agentConnections),
+                MaxConnectionsPerAgent = result.GetValue(connectionsPerAgent),
             };
             try
             {

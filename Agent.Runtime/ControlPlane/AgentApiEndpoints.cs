@@ -112,7 +112,9 @@ internal sealed partial class AgentApiEndpoints
                 return;
             }
 
-            UnauthenticatedConnections.MarkAuthenticated(context);
+            if (!await ConnectionAdmission.AdmitAgentAsync(context, id, agent.Name))
+                return;
+
             agent.Touch();
             await handler(context, agent);
         };

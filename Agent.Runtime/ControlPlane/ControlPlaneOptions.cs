@@ -27,8 +27,20 @@ public sealed record ControlPlaneOptions
     /// <summary>Largest request body accepted.</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 << 20;
 
-    /// <summary>Largest number of simultaneous connections.</summary>
-    public long MaxConnections { get; init; } = 1024;
+    /// <summary>
+    /// Largest number of simultaneous connections (Kestrel's cap, plain and upgraded alike): the sum of the budgets, so
+    /// that every refusal is the application's (503 to a token's request, throttled warnings), never Kestrel's.
+    /// </summary>
+    public long MaxConnections => (long)MaxUnauthenticatedConnections + MaxAgentConnections + MaxUserConnections;
+
+    /// <summary>Connections in all that carried an agent token (HTTP and relays): what a whole fleet may hold.</summary>
+    public int MaxAgentConnections { get; init; } = 20_000;
+
+    /// <summary>Connections one agent token may hold (its relay and a few HTTP connections); a newer relay replaces an older one.</summary>
+    public int MaxConnectionsPerAgent { get; init; } = 8;
+
+    /// <summary>Connections that carried a user token: the people's own pool, which agents cannot take.</summary>
+    public int MaxUserConnections { get; init; } = 256;
 
     /// <summary>Time to send a request's headers (and, between requests, to start the next one) before the connection is closed.</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -39,7 +51,7 @@ public sealed record ControlPlaneOptions
     /// <summary>Connections from one source address (IPv6: one /64) that have not carried an authenticated request yet.</summary>
     public int MaxUnauthenticatedConnectionsPerSource { get; init; } = 128;
 
-    /// <summary>Connections in all that have not carried an authenticated request yet; the rest of <see cref="MaxConnections"/> is kept for clients with a token.</summary>
+    /// <summary>Connections in all that have not carried an authenticated request yet; the budgets of agent and user tokens are apart.</summary>
     public int MaxUnauthenticatedConnections { get; init; } = 512;
 
     /// <summary>
@@ -66,7 +78,9 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FlushInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerAgent, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAgentConnections, MaxConnectionsPerAgent);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUserConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnectionsPerSource, 1);

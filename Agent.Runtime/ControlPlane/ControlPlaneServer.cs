@@ -1,6 +1,7 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
+using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -69,6 +70,11 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             json.SerializerOptions.TypeInfoResolverChain.Insert(2, MonitoringJsonContext.Default);
         });
         var unauthenticated = new ConnectionBudget(options.MaxUnauthenticatedConnectionsPerSource, options.MaxUnauthenticatedConnections);
+        var admission = new ConnectionAdmission.Shared(
+            new TokenConnections(options.MaxAgentConnections, options.MaxConnectionsPerAgent, options.MaxUserConnections),
+            loggerFactory.CreateLogger<ConnectionAdmission>(),
+            new LogThrottle(UnauthenticatedConnections.WarningEvery, TimeProvider.System),
+            new LogThrottle(UnauthenticatedConnections.WarningEvery, TimeProvider.System));
         var connectionLogger = loggerFactory.CreateLogger(typeof(UnauthenticatedConnections));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -78,7 +84,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;
             kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
-            listen.Apply(kestrel, endpoint => UnauthenticatedConnections.Apply(endpoint, unauthenticated, connectionLogger, TimeProvider.System));
+            listen.Apply(kestrel, endpoint => UnauthenticatedConnections.Apply(endpoint, unauthenticated, admission, connectionLogger, TimeProvider.System));
         });
 
         var app = builder.Build();

@@ -1,6 +1,5 @@
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 
@@ -8,20 +7,23 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The connection middleware that holds each new connection to a <see cref="ConnectionBudget"/> (closing it at once
-/// when its source or everyone is at the cap), and the mark an authenticated request leaves on its connection.
+/// when its source or everyone is at the cap), then by the token it authenticates with.
 /// </summary>
 internal static class UnauthenticatedConnections
 {
-    /// <summary>At most one "refused" warning this often; the others are counted into it.</summary>
-    private static readonly TimeSpan WarningEvery = TimeSpan.FromSeconds(10);
+    /// <summary>At most one "refused" warning of a kind this often; the others are counted into it.</summary>
+    public static readonly TimeSpan WarningEvery = TimeSpan.FromSeconds(10);
 
-    /// <summary>Counts every connection of <paramref name="listen"/> against <paramref name="budget"/> until it authenticates.</summary>
-    public static void Apply(ListenOptions listen, ConnectionBudget budget, ILogger logger, TimeProvider time)
+    /// <summary>
+    /// Counts every connection of <paramref name="listen"/> against <paramref name="budget"/> until it authenticates,
+    /// then against the token budgets of <paramref name="shared"/> (<see cref="ConnectionAdmission"/>).
+    /// </summary>
+    public static void Apply(ListenOptions listen, ConnectionBudget budget, ConnectionAdmission.Shared shared, ILogger logger, TimeProvider time)
     {
         var warnings = new LogThrottle(WarningEvery, time);
         listen.Use(next => async connection =>
         {
-            using var lease = budget.TryAdmit(connection.RemoteEndPoint, out var source, out var held);
+            var lease = budget.TryAdmit(connection.RemoteEndPoint, out var source, out var held);
             if (lease is null)
             {
                 if (warnings.TryEnter(out var suppressed))
@@ -31,12 +33,9 @@ internal static class UnauthenticatedConnections
                 return;
             }
 
-            connection.Features.Set(lease);
+            using var admission = new ConnectionAdmission(lease, shared);
+            connection.Features.Set(admission);
             await next(connection);
         });
     }
-
-    /// <summary>Takes the request's connection out of the unauthenticated count (a user or agent token was valid).</summary>
-    public static void MarkAuthenticated(HttpContext context)
-        => context.Features.Get<ConnectionBudget.Lease>()?.Authenticated();
 }

@@ -7,15 +7,12 @@ namespace Agent.Runtime.ControlPlane;
 /// <summary>The user side's check: a user token of the workspace file, and an agent of that name.</summary>
 internal static class UserAccess
 {
-    /// <summary>Whether the request carries a user token; answers 401 when not.</summary>
+    /// <summary>Whether the request carries a user token; answers 401 when not, and 503 when the users' connections are at their cap.</summary>
     public static async Task<bool> IsUserAsync(HttpContext context, ControlPlaneStore store)
     {
         var token = SessionTokens.Find(context.Request);
         if (token is not null && store.IsUserToken(token))
-        {
-            UnauthenticatedConnections.MarkAuthenticated(context);
-            return true;
-        }
+            return await ConnectionAdmission.AdmitUserAsync(context);
 
         await ApiResponses.WriteErrorAsync(
             context,

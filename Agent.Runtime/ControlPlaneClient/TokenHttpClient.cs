@@ -11,12 +11,16 @@ public static class TokenHttpClient
     /// <summary>For <c>ClientWebSocket.ConnectAsync(uri, invoker, ct)</c>: no redirects (anything but 101 fails the upgrade).</summary>
     public static HttpMessageInvoker WebSocketInvoker { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: true);
 
-    /// <summary>A client with <paramref name="connectTimeout"/> for the TCP connect and <paramref name="timeout"/> per request.</summary>
-    public static HttpClient Create(TimeSpan connectTimeout, TimeSpan timeout, Uri? baseAddress = null)
+    /// <summary>
+    /// A client with <paramref name="connectTimeout"/> for the TCP connect, <paramref name="timeout"/> per request and at
+    /// most <paramref name="maxConnectionsPerServer"/> connections to one server (more requests wait for one).
+    /// </summary>
+    public static HttpClient Create(TimeSpan connectTimeout, TimeSpan timeout, Uri? baseAddress = null, int maxConnectionsPerServer = int.MaxValue)
     {
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
+            MaxConnectionsPerServer = maxConnectionsPerServer,
             ConnectTimeout = connectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };

@@ -13,6 +13,12 @@ namespace Agent.Runtime.Hosting;
 /// <summary>The composition root of a workspace agent: real ports, real clock.</summary>
 public static class AgentHost
 {
+    /// <summary>
+    /// HTTP connections the agent keeps to its control plane (its relay is apart), well inside the server's share per
+    /// agent token (<c>--max-connections-per-agent</c>, default 8): the relay, a replaced relay and git helpers fit beside them.
+    /// </summary>
+    public const int ControlPlaneConnections = 4;
+
     /// <summary>Timeout of every call to the control plane (Coder uses the same).</summary>
     public static readonly TimeSpan ControlPlaneTimeout = TimeSpan.FromSeconds(30);
 
@@ -35,7 +41,7 @@ public static class AgentHost
     {
         ArgumentNullException.ThrowIfNull(controlPlanes);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout);
+        var http = TokenHttpClient.Create(TimeSpan.FromSeconds(10), ControlPlaneTimeout, maxConnectionsPerServer: ControlPlaneConnections);
         var environment = Environment(logDirectory, dataDirectory, out var launcherProblem) with
         {
             SshHostKeys = sshHostKeys,
