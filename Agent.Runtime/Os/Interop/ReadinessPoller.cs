@@ -7,8 +7,10 @@ namespace Agent.Runtime.Os.Interop;
 /// <summary>
 /// One thread, waiting in <c>poll</c>, that tells every waiter when its descriptor is ready: a pidfd whose child can be
 /// reaped, a pseudo-terminal that has output or room for input. It starts with the first wait and then stays (256 KiB of
-/// stack); a wait costs a registration, not a thread. Waits complete asynchronously (never on the polling thread)
-/// and a cancelled wait is removed before its task completes, so its descriptor may be closed right after.
+/// stack); a wait costs a registration, not a thread. Waits complete asynchronously (never on the polling thread).
+/// A cancelled wait's task completes only once the polling thread is out of the <c>poll</c> that watched it: until
+/// <c>poll</c> returns, the kernel holds the descriptor's file, so a listening socket closed earlier would still
+/// accept connections. Its descriptor may be closed as soon as the task completed.
 /// </summary>
 internal sealed unsafe class ReadinessPoller
 {
@@ -16,6 +18,7 @@ internal sealed unsafe class ReadinessPoller
 
     private readonly Lock _gate = new();
     private readonly HashSet<Waiter> _waiters = [];
+    private readonly List<(Waiter Waiter, CancellationToken Token)> _cancelled = [];
     private SafeFileHandle? _wake;
 
     private ReadinessPoller()
@@ -69,16 +72,33 @@ internal sealed unsafe class ReadinessPoller
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    // Removed now, completed by the polling thread once it is out of poll (ReleaseCancelled).
     private void Cancel(Waiter waiter, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             if (!_waiters.Remove(waiter))
                 return;
+            _cancelled.Add((waiter, cancellationToken));
         }
 
-        waiter.Ready.TrySetCanceled(cancellationToken);
         Wake();
+    }
+
+    // On the polling thread, outside poll: the kernel has let go of every descriptor the last poll watched.
+    private void ReleaseCancelled()
+    {
+        (Waiter Waiter, CancellationToken Token)[] cancelled;
+        lock (_gate)
+        {
+            if (_cancelled.Count == 0)
+                return;
+            cancelled = [.. _cancelled];
+            _cancelled.Clear();
+        }
+
+        foreach (var (waiter, token) in cancelled)
+            waiter.Ready.TrySetCanceled(token);
     }
 
     private void StartIfNeeded()
@@ -115,6 +135,7 @@ internal sealed unsafe class ReadinessPoller
             int result;
             fixed (PollDescriptor* pointer = descriptors)
                 result = PtyInterop.Poll(pointer, (nuint)(snapshot.Count + 1), -1);
+            ReleaseCancelled();
             if (result < 0)
             {
                 var error = Marshal.GetLastPInvokeError();
