@@ -30,6 +30,31 @@ internal static class SqlCommands
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> once per row of <paramref name="rows"/> on one command: <paramref name="shared"/> bound
+    /// once, the parameters <paramref name="names"/> bound to each row's <paramref name="values"/> (in that order).
+    /// </summary>
+    public static async Task ExecuteEachAsync<T>(
+        DbConnection connection,
+        DbTransaction transaction,
+        string sql,
+        IEnumerable<T> rows,
+        string[] names,
+        Func<T, object?[]> values,
+        CancellationToken cancellationToken,
+        params (string Name, object? Value)[] shared)
+    {
+        await using var command = Create(connection, transaction, sql, shared);
+        var parameters = Array.ConvertAll(names, name => Add(command, name, null));
+        foreach (var row in rows)
+        {
+            var bound = values(row);
+            for (var i = 0; i < parameters.Length; i++)
+                parameters[i].Value = bound[i] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(connection, transaction, sql, parameters);

@@ -147,26 +147,20 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
             return Task.CompletedTask;
         return WriteAsync(
             agent,
-            async (connection, transaction) =>
-            {
-                await using var command = SqlCommands.Create(
-                    connection,
-                    transaction,
-                    "INSERT INTO agent_logs (agent, source, created_at, level, output) VALUES (@agent, @source, @created, @level, @output)",
-                    ("@agent", agent),
-                    ("@source", source));
-                var created = SqlCommands.Add(command, "@created", string.Empty);
-                var level = SqlCommands.Add(command, "@level", string.Empty);
-                var output = SqlCommands.Add(command, "@output", string.Empty);
-                foreach (var log in logs)
+            (connection, transaction) => SqlCommands.ExecuteEachAsync(
+                connection,
+                transaction,
+                "INSERT INTO agent_logs (agent, source, created_at, level, output) VALUES (@agent, @source, @created, @level, @output)",
+                logs,
+                ["@created", "@level", "@output"],
+                log =>
                 {
                     ArgumentNullException.ThrowIfNull(log, nameof(logs));
-                    created.Value = StoredText.Timestamp(log.CreatedAt);
-                    level.Value = log.Level ?? string.Empty;
-                    output.Value = log.Output ?? string.Empty;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            },
+                    return [StoredText.Timestamp(log.CreatedAt), log.Level ?? string.Empty, log.Output ?? string.Empty];
+                },
+                cancellationToken,
+                ("@agent", agent),
+                ("@source", source)),
             cancellationToken);
     }
 
@@ -188,29 +182,19 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
             return Task.CompletedTask;
         return WriteAsync(
             agent,
-            async (connection, transaction) =>
-            {
-                await using var command = SqlCommands.Create(
-                    connection,
-                    transaction,
-                    UpsertMetadata,
-                    ("@agent", agent));
-                var key = SqlCommands.Add(command, "@key", string.Empty);
-                var collected = SqlCommands.Add(command, "@collected", string.Empty);
-                var age = SqlCommands.Add(command, "@age", 0L);
-                var value = SqlCommands.Add(command, "@value", string.Empty);
-                var error = SqlCommands.Add(command, "@error", string.Empty);
-                foreach (var (name, result) in newest)
+            (connection, transaction) => SqlCommands.ExecuteEachAsync(
+                connection,
+                transaction,
+                UpsertMetadata,
+                newest,
+                ["@key", "@collected", "@age", "@value", "@error"],
+                pair =>
                 {
-                    ArgumentNullException.ThrowIfNull(result, nameof(newest));
-                    key.Value = name;
-                    collected.Value = StoredText.Timestamp(result.CollectedAt);
-                    age.Value = result.Age;
-                    value.Value = result.Value ?? string.Empty;
-                    error.Value = result.Error ?? string.Empty;
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            },
+                    ArgumentNullException.ThrowIfNull(pair.Value, nameof(newest));
+                    return [pair.Key, StoredText.Timestamp(pair.Value.CollectedAt), pair.Value.Age, pair.Value.Value ?? string.Empty, pair.Value.Error ?? string.Empty];
+                },
+                cancellationToken,
+                ("@agent", agent)),
             cancellationToken);
     }
 
@@ -222,22 +206,15 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
             return Task.CompletedTask;
         return WriteAsync(
             agent,
-            async (connection, transaction) =>
-            {
-                await using var command = SqlCommands.Create(
-                    connection,
-                    transaction,
-                    UpsertAppHealth,
-                    ("@agent", agent));
-                var app = SqlCommands.Add(command, "@app", string.Empty);
-                var state = SqlCommands.Add(command, "@health", string.Empty);
-                foreach (var (id, value) in health)
-                {
-                    app.Value = id.ToString("D");
-                    state.Value = StoredText.Name(value);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            },
+            (connection, transaction) => SqlCommands.ExecuteEachAsync(
+                connection,
+                transaction,
+                UpsertAppHealth,
+                health,
+                ["@app", "@health"],
+                pair => [pair.Key.ToString("D"), StoredText.Name(pair.Value)],
+                cancellationToken,
+                ("@agent", agent)),
             cancellationToken);
     }
 

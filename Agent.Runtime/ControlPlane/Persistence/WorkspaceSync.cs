@@ -19,25 +19,17 @@ internal static class WorkspaceSync
     public static async Task<(int Agents, int Deleted)> ApplyAsync(DbConnection connection, DbTransaction transaction, WorkspaceDefinition workspace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var stamp = StoredText.Timestamp(now);
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        await using (var upsert = SqlCommands.Create(
+        var agents = (workspace.Agents ?? []).Where(agent => agent is not null && !string.IsNullOrEmpty(agent.Name)).ToList();
+        var listed = agents.Select(agent => agent.Name).ToHashSet(StringComparer.Ordinal);
+        await SqlCommands.ExecuteEachAsync(
             connection,
             transaction,
             UpsertAgent,
-            ("@now", stamp)))
-        {
-            var name = SqlCommands.Add(upsert, "@name", string.Empty);
-            var digest = SqlCommands.Add(upsert, "@digest", string.Empty);
-            foreach (var agent in workspace.Agents ?? [])
-            {
-                if (agent is null || string.IsNullOrEmpty(agent.Name))
-                    continue;
-                listed.Add(agent.Name);
-                name.Value = agent.Name;
-                digest.Value = StoredText.AgentTokenDigest(agent.Token ?? string.Empty);
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+            agents,
+            ["@name", "@digest"],
+            agent => [agent.Name, StoredText.AgentTokenDigest(agent.Token ?? string.Empty)],
+            cancellationToken,
+            ("@now", stamp)).ConfigureAwait(false);
 
         var gone = new List<string>();
         await using (var current = SqlCommands.Create(connection, transaction, "SELECT name FROM agents WHERE deleted = 0"))
