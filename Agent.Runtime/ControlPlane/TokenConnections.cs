@@ -1,3 +1,6 @@
+using System.Reactive.Disposables;
+using Agent.Runtime.Net;
+
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace Agent.Runtime.ControlPlane;
 internal sealed class TokenConnections
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, int> _byAgent = [];
+    private readonly HeldCounts<Guid> _byAgent = new();
     private readonly int _agents;
     private readonly int _perAgent;
     private readonly int _users;
@@ -50,12 +53,12 @@ internal sealed class TokenConnections
     {
         lock (_gate)
         {
-            held = _byAgent.GetValueOrDefault(token);
+            held = _byAgent.Held(token);
             if (held >= _perAgent || _agentCount >= _agents)
                 return null;
-            _byAgent[token] = held + 1;
+            _byAgent.Add(token);
             _agentCount++;
-            return new Release(() => ReleaseAgent(token));
+            return Disposable.Create(() => ReleaseAgent(token));
         }
     }
 
@@ -67,7 +70,7 @@ internal sealed class TokenConnections
             if (_userCount >= _users)
                 return null;
             _userCount++;
-            return new Release(ReleaseUser);
+            return Disposable.Create(ReleaseUser);
         }
     }
 
@@ -76,11 +79,7 @@ internal sealed class TokenConnections
         lock (_gate)
         {
             _agentCount--;
-            var left = _byAgent[token] - 1;
-            if (left == 0)
-                _byAgent.Remove(token);
-            else
-                _byAgent[token] = left;
+            _byAgent.Remove(token);
         }
     }
 
@@ -88,17 +87,5 @@ internal sealed class TokenConnections
     {
         lock (_gate)
             _userCount--;
-    }
-
-    /// <summary>Gives one counted connection back, once.</summary>
-    private sealed class Release(Action release) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-                release();
-        }
     }
 }

@@ -7,10 +7,8 @@ namespace Agent.Runtime.Net;
 /// How many connections each source holds, for per-source caps: a source is an IPv4 address (IPv4-mapped ones too)
 /// or an IPv6 /64, since one IPv6 client owns at least a /64. Not thread-safe: its owner counts under its own lock.
 /// </summary>
-internal sealed class SourceCounts
+internal sealed class SourceCounts : HeldCounts<IPAddress>
 {
-    private readonly Dictionary<IPAddress, int> _held = [];
-
     /// <summary>The source a connection from <paramref name="remote"/> counts under; every non-IP endpoint shares one.</summary>
     public static IPAddress SourceOf(EndPoint? remote)
     {
@@ -23,18 +21,5 @@ internal sealed class SourceCounts
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes);
-    }
-
-    public int Held(IPAddress source) => _held.GetValueOrDefault(source);
-
-    public void Add(IPAddress source) => _held[source] = Held(source) + 1;
-
-    public void Remove(IPAddress source)
-    {
-        var left = Held(source) - 1;
-        if (left <= 0)
-            _held.Remove(source);
-        else
-            _held[source] = left;
     }
 }
