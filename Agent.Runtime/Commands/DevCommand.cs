@@ -106,14 +106,6 @@ public static class DevCommand
                 return 2;
             }
 
-            // The control plane's state sits beside the dev tokens: <data dir>/dev/control-plane.db unless --database says otherwise.
-            var url = database.Parse(result, Path.Join(data, DevTokens.Folder), out var problem);
-            if (url is null)
-            {
-                await Console.Error.WriteLineAsync($"agent dev: {problem}");
-                return 2;
-            }
-
             var controlPlaneOptions = new ControlPlaneOptions { Address = result.GetValue(address)! };
             try
             {
@@ -125,12 +117,11 @@ public static class DevCommand
                 return 2;
             }
 
-            var (controlPlane, cannotOpen) = await DatabaseCliOptions.OpenAsync(url, definition, controlPlaneOptions, loggerFactory, cancellationToken);
+            // The control plane's state sits beside the dev tokens: <data dir>/dev/control-plane.db unless --database says otherwise.
+            var (controlPlane, cannotOpen) = await database.OpenAsync(
+                result, Path.Join(data, DevTokens.Folder), "dev", definition, controlPlaneOptions, loggerFactory, cancellationToken);
             if (controlPlane is null)
-            {
-                await Console.Error.WriteLineAsync($"agent dev: cannot use the database {cannotOpen}");
-                return 1;
-            }
+                return cannotOpen;
 
             await using var owned = controlPlane;
             var server = controlPlane.Server;

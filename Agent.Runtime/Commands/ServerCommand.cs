@@ -104,19 +104,10 @@ public static class ServerCommand
                 return 2;
             }
 
-            var url = database.Parse(result, result.GetValue(dataDirectory) ?? DefaultDataDirectory(), out var problem);
-            if (url is null)
-            {
-                await Console.Error.WriteLineAsync($"agent server: {problem}");
-                return 2;
-            }
-
-            var (controlPlane, cannotOpen) = await DatabaseCliOptions.OpenAsync(url, definition, options, factory, cancellationToken);
+            var (controlPlane, exitCode) = await database.OpenAsync(
+                result, result.GetValue(dataDirectory) ?? DefaultDataDirectory(), "server", definition, options, factory, cancellationToken);
             if (controlPlane is null)
-            {
-                await Console.Error.WriteLineAsync($"agent server: cannot use the database {cannotOpen}");
-                return 1;
-            }
+                return exitCode;
 
             await using (controlPlane)
             {

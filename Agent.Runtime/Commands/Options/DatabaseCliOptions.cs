@@ -26,27 +26,45 @@ public sealed class DatabaseCliOptions
     public Option<string?> Database { get; }
 
     /// <summary>
-    /// Opens the database at <paramref name="url"/> and the control plane on it (workspace synced, agents restored,
-    /// nothing listening yet); <c>null</c> with the reason when the database cannot be opened, migrated or read.
+    /// Opens the database that <c>--database</c>, <see cref="Variable"/> or <paramref name="dataDirectory"/> names, and the
+    /// control plane on it (workspace synced, agents restored, nothing listening yet). On failure the reason goes to
+    /// stderr as <c>agent COMMAND: ...</c> and the exit code is returned: 2 for a value that is not a database URL, 1 for a
+    /// database that cannot be opened, migrated or read.
     /// </summary>
     /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
-    public static async Task<(PersistentControlPlane? ControlPlane, string? Problem)> OpenAsync(
-        DatabaseUrl url, WorkspaceDefinition workspace, ControlPlaneOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public async Task<(PersistentControlPlane? ControlPlane, int ExitCode)> OpenAsync(
+        ParseResult result,
+        string dataDirectory,
+        string commandName,
+        WorkspaceDefinition workspace,
+        ControlPlaneOptions options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(result);
+        var url = Parse(result, dataDirectory, out var problem);
+        if (url is null)
+        {
+            await Console.Error.WriteLineAsync($"agent {commandName}: {problem}");
+            return (null, 2);
+        }
+
         try
         {
             var database = await ControlPlaneDatabases.OpenAsync(url, loggerFactory, cancellationToken);
-            return (await PersistentControlPlane.CreateAsync(workspace, options, database, loggerFactory, cancellationToken), null);
+            return (await PersistentControlPlane.CreateAsync(workspace, options, database, loggerFactory, cancellationToken), 0);
         }
         catch (ControlPlaneDatabaseException ex)
         {
-            return (null, ex.Message);
+            problem = ex.Message;
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException)
         {
-            return (null, $"{url}: {ex.Message}");
+            problem = $"{url}: {ex.Message}";
         }
+
+        await Console.Error.WriteLineAsync($"agent {commandName}: cannot use the database {problem}");
+        return (null, 1);
     }
 
     public void AddTo(Command command)
@@ -55,13 +73,10 @@ public sealed class DatabaseCliOptions
         command.Options.Add(Database);
     }
 
-    /// <summary>
-    /// The URL of <c>--database</c>, else of <see cref="Variable"/>, else <c>sqlite:</c><paramref name="dataDirectory"/>/<see cref="DefaultFile"/>;
-    /// <c>null</c> with the reason (naming where the value came from) when it is not a database URL.
-    /// </summary>
-    public DatabaseUrl? Parse(ParseResult result, string dataDirectory, out string? problem)
+    // The URL of --database, else of the variable, else sqlite:<dataDirectory>/control-plane.db; null with the reason
+    // (naming where the value came from) when it is not a database URL.
+    private DatabaseUrl? Parse(ParseResult result, string dataDirectory, out string? problem)
     {
-        ArgumentNullException.ThrowIfNull(result);
         var given = EnvironmentDefaults.OptionOrFirst("--database", result.GetValue(Database), Variable);
         var url = DatabaseUrl.Parse(given?.Value ?? "sqlite:" + Path.Join(dataDirectory, DefaultFile), out problem);
         if (url is null)
