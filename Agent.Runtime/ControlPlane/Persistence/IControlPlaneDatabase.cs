@@ -11,6 +11,9 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// </summary>
 public interface IControlPlaneDatabase : IAsyncDisposable
 {
+    /// <summary>The replicas sharing this database, and where each agent's relay is.</summary>
+    IReplicaStore Replicas { get; }
+
     /// <summary>
     /// Loads the workspace file: its agents are added (or undeleted), agents no longer in it are kept as history and
     /// marked deleted; agent and user tokens are stored as SHA-256 digests, never in clear text.

@@ -7,10 +7,30 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// </summary>
 internal static class SchemaSteps
 {
+    /// <summary>
+    /// Replicas: each running control plane (its address, the digest of the secret it shows its peers, its heartbeat),
+    /// and which replica holds each agent's relay.
+    /// </summary>
+    private const string Version2 =
+        """
+        CREATE TABLE replicas (
+            id TEXT PRIMARY KEY,
+            address TEXT NOT NULL,
+            token_digest TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL);
+        CREATE TABLE agent_relays (
+            agent TEXT PRIMARY KEY,
+            replica TEXT NOT NULL,
+            attached_at TEXT NOT NULL);
+        CREATE INDEX agent_relays_by_replica ON agent_relays (replica);
+        """;
+
     /// <summary>Every step, in order; the last one's version is the schema this binary writes.</summary>
     public static IReadOnlyList<SchemaStep> All { get; } =
     [
         new(1, Version1(DatabaseKind.Sqlite), Version1(DatabaseKind.Postgres)),
+        new(2, Version2, Version2),
     ];
 
     /// <summary>The newest schema version this binary knows.</summary>

@@ -66,7 +66,10 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         _source = source;
         _logger = logger;
         _time = time;
+        Replicas = new SqlReplicaStore(source, time);
     }
+
+    public IReplicaStore Replicas { get; }
 
     public Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken)
     {

@@ -16,6 +16,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     private readonly List<string> _writes = [];
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
 
+    /// <summary>The replicas, in memory on the system clock.</summary>
+    public IReplicaStore Replicas { get; } = new FakeReplicaStore(TimeProvider.System);
+
     /// <summary>While set, every write throws <see cref="IOException"/> and stores nothing.</summary>
     public bool Failing { get; set; }
 
