@@ -3,6 +3,7 @@ using Agent.Reactive;
 using Agent.Reactive.Terminal;
 using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting;
 using Agent.Runtime.Os.Interop;
@@ -127,7 +128,12 @@ public static class DevCommand
             var server = controlPlane.Server;
             try
             {
-                await server.StartAsync(CancellationToken.None);
+                await controlPlane.StartAsync(null, CancellationToken.None);
+            }
+            catch (ControlPlaneDatabaseException e)
+            {
+                await Console.Error.WriteLineAsync($"agent dev: {e.Message}");
+                return 1;
             }
             catch (IOException e)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Persistence;
 using Agent.Runtime.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,11 @@ public static class ServerCommand
         var dataDirectory = new Option<string?>("--data-dir")
         {
             Description = $"Directory of the control plane's state: the SQLite database {DatabaseCliOptions.DefaultFile} unless --database says otherwise (default $XDG_DATA_HOME/agent/server, else ~/.local/share/agent/server)",
+        };
+        var replicaAddress = new Option<Uri?>("--replica-address")
+        {
+            Description = "http://host:port where the other replicas of this database reach this one (default: the address it listens on)",
+            CustomParser = ParseReplicaAddress,
         };
         var database = new DatabaseCliOptions();
         var agentTimeout = DurationOption("--agent-timeout", "an agent without an API call for this long is shown disconnected", defaults.AgentTimeout);
@@ -67,6 +73,7 @@ public static class ServerCommand
             agentConnections,
             connectionsPerAgent,
             dataDirectory,
+            replicaAddress,
         };
         database.AddTo(command);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
@@ -114,7 +121,12 @@ public static class ServerCommand
                 var server = controlPlane.Server;
                 try
                 {
-                    await server.StartAsync(cancellationToken);
+                    await controlPlane.StartAsync(result.GetValue(replicaAddress), cancellationToken);
+                }
+                catch (ControlPlaneDatabaseException ex)
+                {
+                    await Console.Error.WriteLineAsync($"agent server: {ex.Message}");
+                    return 1;
                 }
                 catch (IOException ex)
                 {
@@ -139,6 +151,15 @@ public static class ServerCommand
             return 0;
         });
         return command;
+    }
+
+    private static Uri? ParseReplicaAddress(ArgumentResult argument)
+    {
+        var text = argument.Tokens.Count == 1 ? argument.Tokens[0].Value : string.Empty;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.UserInfo.Length == 0)
+            return uri;
+        argument.AddError($"--replica-address must be http://host:port or https://host:port, not \"{text}\"");
+        return null;
     }
 
     private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue)

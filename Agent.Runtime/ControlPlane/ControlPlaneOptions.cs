@@ -60,6 +60,15 @@ public sealed record ControlPlaneOptions
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a replica tells the database it is alive.</summary>
+    public TimeSpan ReplicaHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A replica whose last heartbeat is older than this counts as gone to its peers, and so do the relays it held
+    /// (their agents reconnect elsewhere).
+    /// </summary>
+    public TimeSpan ReplicaTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The clock and the timers of the disconnection watch and of the database's coalesced writes.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
@@ -76,6 +85,8 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FlushInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReplicaHeartbeatInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReplicaTimeout, ReplicaHeartbeatInterval);
         ArgumentOutOfRangeException.ThrowIfLessThan(EventQueueBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodyBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerAgent, 1);

@@ -8,16 +8,25 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// </summary>
 public sealed class PersistentControlPlane : IAsyncDisposable
 {
-    private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database)
+    private readonly ControlPlaneOptions _options;
+    private readonly ILogger _logger;
+    private IDisposable? _heartbeat;
+
+    private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database, ControlPlaneOptions options, ILogger logger)
     {
         Server = server;
         Database = database;
+        _options = options;
+        _logger = logger;
     }
 
     /// <summary>The server (not listening until its <see cref="ControlPlaneServer.StartAsync"/>).</summary>
     public ControlPlaneServer Server { get; }
 
     public IControlPlaneDatabase Database { get; }
+
+    /// <summary>This control plane as a replica of its database; set by <see cref="StartAsync"/>.</summary>
+    public ReplicaIdentity Replica { get; private set; } = null!;
 
     /// <summary>
     /// Builds the server (nothing listens yet), syncs the workspace file into <paramref name="database"/> and restores
@@ -61,7 +70,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
                 logger.AgentRestored(agent.Name, state.Lifecycle.Count, state.StartupLogs.Count + state.ShutdownLogs.Count, state.LastSeenAt);
             }
 
-            return new PersistentControlPlane(server, database);
+            return new PersistentControlPlane(server, database, options, logger);
         }
         catch
         {
@@ -72,8 +81,38 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the server, then registers it as a replica at <paramref name="replicaAddress"/> (default: the bound
+    /// address) and keeps its heartbeat until disposed.
+    /// </summary>
+    /// <exception cref="IOException">The address cannot be bound.</exception>
+    /// <exception cref="ControlPlaneDatabaseException">The replica cannot be registered.</exception>
+    public async Task StartAsync(Uri? replicaAddress, CancellationToken cancellationToken)
+    {
+        await Server.StartAsync(cancellationToken);
+        Replica = ReplicaIdentity.Create(replicaAddress ?? Server.Address);
+        await Database.Replicas.RegisterAsync(Replica, cancellationToken);
+        _logger.ReplicaRegistered(Replica.Id, Replica.Address);
+        _heartbeat = ReplicaHeartbeat.Beats(Database.Replicas, Replica, _options.ReplicaHeartbeatInterval, _options.Scheduler, _logger).Subscribe();
+    }
+
+    /// <summary>Unregisters the replica (its peers stop sending it anything), stops the server, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
+        {
+            heartbeat.Dispose();
+            try
+            {
+                await Database.Replicas.UnregisterAsync(Replica.Id, CancellationToken.None);
+                _logger.ReplicaUnregistered(Replica.Id);
+            }
+            catch (ControlPlaneDatabaseException ex)
+            {
+                _logger.ReplicaUnregisterFailed(Replica.Id, ex.Message);
+            }
+        }
+
         await Server.DisposeAsync();
         await Database.DisposeAsync();
     }
