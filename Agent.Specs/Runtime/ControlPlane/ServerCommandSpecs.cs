@@ -51,6 +51,29 @@ public sealed class ServerCommandSpecs
         Assert.Contains(result.Errors, error => error.Message.Contains(option, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:7080")]
+    [InlineData("ftp://127.0.0.1:7080")]
+    [InlineData("http://127.0.0.1:7080/api")]
+    [InlineData("http://user:secret@127.0.0.1:7080")]
+    public void Parse_BadReplicaAddress_IsAnErrorNamingTheOption(string value)
+    {
+        var result = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json", "--replica-address", value]);
+
+        Assert.Contains(result.Errors, error => error.Message.Contains("--replica-address must be http://host:port", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ReplicaAddress_IsTheUrlAndAbsentIsNull()
+    {
+        var given = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json", "--replica-address", "http://10.0.0.5:7080"]);
+        var absent = ServerCommand.Create(() => NullLoggerFactory.Instance).Parse(["--workspace", "ws.json"]);
+
+        Assert.Empty(given.Errors);
+        Assert.Equal(new Uri("http://10.0.0.5:7080/"), given.GetValue<Uri?>("--replica-address"));
+        Assert.Null(absent.GetValue<Uri?>("--replica-address"));
+    }
+
     [Fact]
     public void Parse_WithoutWorkspace_IsAnError()
         => Assert.NotEmpty(ServerCommand.Create(() => NullLoggerFactory.Instance).Parse([]).Errors);
