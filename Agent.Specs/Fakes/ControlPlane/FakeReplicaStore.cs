@@ -9,6 +9,9 @@ public sealed class FakeReplicaStore(TimeProvider time) : IReplicaStore
     private readonly Dictionary<Guid, ReplicaRecord> _replicas = [];
     private readonly Dictionary<string, Guid> _relays = new(StringComparer.Ordinal);
 
+    /// <summary>Shared, as PostgreSQL's is (replicas in one process can share one fake).</summary>
+    public bool IsShared => true;
+
     /// <summary>How many heartbeats were written.</summary>
     public int Heartbeats { get; private set; }
 
