@@ -23,12 +23,6 @@ public sealed class RelayHub
     private readonly RelayClaims _claims;
     private readonly ILogger _logger;
 
-    /// <summary>A hub without peers: every relay is held here or nowhere.</summary>
-    public RelayHub(ILogger logger)
-        : this(LocalRelayDirectory.Instance, ImmediateScheduler.Instance, logger)
-    {
-    }
-
     /// <summary>A hub that claims its relays in <paramref name="directory"/> (retries on <paramref name="scheduler"/>) and reaches the others through their replicas.</summary>
     public RelayHub(IRelayDirectory directory, IScheduler scheduler, ILogger logger)
     {

@@ -39,6 +39,16 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
     }
 
     [Fact]
+    public async Task ListeningPorts_ThroughTheReplicaThatDoesNotHoldTheRelay_AnsweredByTheAgent()
+    {
+        await using var replicas = await Replicas.StartAsync(postgres);
+
+        var ports = await replicas.GetAsync(replicas.B, "/listening-ports");
+
+        Assert.Equal(JsonValueKind.Array, ports.GetProperty("ports").ValueKind);
+    }
+
+    [Fact]
     public async Task Ssh_AfterTheHoldingReplicaDiedAndTheRelayMovedToB_ThroughBStillWorks()
     {
         await using var replicas = await Replicas.StartAsync(postgres);
@@ -99,6 +109,14 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             {
                 return false;
             }
+        }
+
+        public async Task<JsonElement> GetAsync(Uri replica, string relative)
+        {
+            using var response = await _http.GetAsync(new Uri(replica, $"api/v2/workspaceagents/{IntegrationHarness.AgentName}{relative}"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.Clone();
         }
 
         public Task<ProcessRunner.Result> SshThroughAsync(Uri replica, string command)
