@@ -9,7 +9,7 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// of <c>agent_relays</c>, owners count only while their heartbeat is younger than the timeout, and a peer is a live
 /// replica whose stored SHA-256 matches the secret it shows (compared in fixed time). The live replicas are read at most
 /// once per <see cref="PeersCacheTime"/>, however many requests claim to come from one. Inert (local only) until
-/// <see cref="Start"/> names this replica.
+/// <see cref="Start"/> names this replica, and again after <see cref="Stop"/>.
 /// </summary>
 public sealed class DatabaseRelayDirectory : IRelayDirectory
 {
@@ -44,6 +44,9 @@ public sealed class DatabaseRelayDirectory : IRelayDirectory
         ArgumentNullException.ThrowIfNull(self);
         Volatile.Write(ref _self, new ReplicaCredentials(self.Id, self.Token));
     }
+
+    /// <summary>This replica is going away (its rows with it): inert again, so its relays' detaching writes nothing.</summary>
+    public void Stop() => Volatile.Write(ref _self, null);
 
     public Task ClaimAsync(string agent, CancellationToken cancellationToken)
         => Self is { } self ? _store.ClaimRelayAsync(agent, self.Id, cancellationToken) : Task.CompletedTask;

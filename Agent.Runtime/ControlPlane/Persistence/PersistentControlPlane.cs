@@ -108,6 +108,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
         {
             heartbeat.Dispose();
+            _relays?.Stop();
             try
             {
                 await Database.Replicas.UnregisterAsync(Replica.Id, CancellationToken.None);

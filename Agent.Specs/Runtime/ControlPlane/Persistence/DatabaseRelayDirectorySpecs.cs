@@ -79,6 +79,21 @@ public sealed class DatabaseRelayDirectorySpecs
     }
 
     [Fact]
+    public async Task Stopped_ReleasesNothing_ClaimsNothing()
+    {
+        await StartAsync();
+        await _directory.ClaimAsync("main", CancellationToken.None);
+
+        _directory.Stop();
+        await _directory.ReleaseAsync("main", CancellationToken.None);
+        await _directory.ClaimAsync("other", CancellationToken.None);
+
+        Assert.Null(_directory.Self);
+        Assert.Equal(_self.Id, (await _store.RelayOwnerAsync("main", Timeout, CancellationToken.None))?.Id);
+        Assert.Null(await _store.RelayOwnerAsync("other", Timeout, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Owner_ClaimedByALivePeer_ThePeer_ClaimedHere_None()
     {
         await StartAsync();
