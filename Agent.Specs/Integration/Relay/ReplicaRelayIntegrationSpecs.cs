@@ -39,6 +39,27 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
     }
 
     [Fact]
+    public async Task MaxReplicaConnections_TheHoldersPoolIsFull_ThroughBRefusedWithTheOwners503_ThenServedOnceFree()
+    {
+        await using var replicas = await Replicas.StartAsync(postgres, "--max-replica-connections", "1");
+
+        var terminal = await TerminalClient.ConnectAsync(replicas.B, Guid.NewGuid().ToString(), "bash --norc --noprofile");
+        await terminal.SendAsync("echo holding\r");
+        await terminal.WaitForTextAsync("holding", Deadline);
+        var refused = await replicas.SshThroughAsync(replicas.B, "echo refused");
+        await terminal.DisposeAsync();
+        var served = await Eventually.WaitAsync(
+            async () => (ProcessRunner.Result?)await replicas.SshThroughAsync(replicas.B, "echo served"),
+            result => result?.ExitCode == 0,
+            "ssh through B once the terminal left A's replicas' pool",
+            Deadline);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("(503)", refused.Error, StringComparison.Ordinal);
+        Assert.Equal("served\n", served.Text);
+    }
+
+    [Fact]
     public async Task ListeningPorts_ThroughTheReplicaThatDoesNotHoldTheRelay_AnsweredByTheAgent()
     {
         await using var replicas = await Replicas.StartAsync(postgres);
@@ -83,12 +104,12 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
 
         public string KnownHosts => Harness.Combine("known_hosts");
 
-        public static async Task<Replicas> StartAsync(PostgresServer postgres)
+        public static async Task<Replicas> StartAsync(PostgresServer postgres, params string[] optionsOfA)
         {
             var replicas = new Replicas();
             try
             {
-                await replicas.StartCoreAsync(postgres);
+                await replicas.StartCoreAsync(postgres, optionsOfA);
                 return replicas;
             }
             catch
@@ -146,12 +167,12 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             _http.Dispose();
         }
 
-        private async Task StartCoreAsync(PostgresServer postgres)
+        private async Task StartCoreAsync(PostgresServer postgres, string[] optionsOfA)
         {
             Harness.WriteWorkspace(new JsonObject());
             Harness.WriteTokenFile("user-token", IntegrationHarness.UserToken);
             var database = (await postgres.CreateDatabaseAsync()).ToString();
-            await Harness.StartServerAsync("--database", database);
+            await Harness.StartServerAsync(["--database", database, .. optionsOfA]);
             var port = FreePort.Next();
             B = new Uri($"http://127.0.0.1:{port}/");
             _b = RunningProcess.Start(
