@@ -61,6 +61,11 @@ public static class ServerCommand
             Description = "connections one agent token may hold (its relay and HTTP); more are answered 503 and closed",
             DefaultValueFactory = _ => defaults.MaxConnectionsPerAgent,
         };
+        var replicaConnections = new Option<int>("--max-replica-connections")
+        {
+            Description = "connections the other replicas of the database may hold together (one per stream they forward to an agent whose relay is here)",
+            DefaultValueFactory = _ => defaults.MaxReplicaConnections,
+        };
 
         var command = new Command("server", "Run the embedded control plane: serve manifests, collect agent reports, show them to users.")
         {
@@ -72,6 +77,7 @@ public static class ServerCommand
             flushInterval,
             agentConnections,
             connectionsPerAgent,
+            replicaConnections,
             dataDirectory,
             replicaAddress,
         };
@@ -100,6 +106,7 @@ public static class ServerCommand
                 FlushInterval = result.GetValue(flushInterval),
                 MaxAgentConnections = result.GetValue(agentConnections),
                 MaxConnectionsPerAgent = result.GetValue(connectionsPerAgent),
+                MaxReplicaConnections = result.GetValue(replicaConnections),
             };
             try
             {

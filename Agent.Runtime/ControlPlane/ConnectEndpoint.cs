@@ -3,7 +3,6 @@ using Agent.Runtime.Http;
 using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Splice;
 using Agent.Runtime.Relay.WebSockets;
-using Agent.Runtime.Relay.Yamux;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -39,7 +38,7 @@ internal sealed class ConnectEndpoint
     }
 
     /// <summary>Splices an accepted WebSocket with a relayed stream until both ends closed; logs a failure.</summary>
-    public static async Task SpliceAsync(HttpContext context, YamuxStream stream, string what, ILogger logger, CancellationToken stopping)
+    public static async Task SpliceAsync(HttpContext context, Stream stream, string what, ILogger logger, CancellationToken stopping)
     {
         await using (stream.ConfigureAwait(false))
         {
@@ -48,7 +47,7 @@ internal sealed class ConnectEndpoint
             using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
             var failure = await StreamSplice.RunAsync(client, stream, ending.Token);
             if (failure is not null)
-                logger.RelayedStreamEnded(what, stream.Id, failure);
+                logger.RelayedStreamEnded(what, RelayHub.StreamId(stream), failure);
         }
     }
 
@@ -71,7 +70,7 @@ internal sealed class ConnectEndpoint
             return;
         }
 
-        YamuxStream stream;
+        Stream stream;
         try
         {
             stream = await _hub.OpenAsync(agent.Name, port, context.RequestAborted);
@@ -82,8 +81,9 @@ internal sealed class ConnectEndpoint
             return;
         }
 
-        using var scope = _logger.BeginStreamScope(agent.Name, stream.Id);
-        _logger.ClientConnected(port, agent.Name, stream.Id);
+        var streamId = RelayHub.StreamId(stream);
+        using var scope = _logger.BeginStreamScope(agent.Name, streamId);
+        _logger.ClientConnected(port, agent.Name, streamId);
         await SpliceAsync(context, stream, $"Connection to port {port} of agent {agent.Name}", _logger, _stopping);
     }
 }

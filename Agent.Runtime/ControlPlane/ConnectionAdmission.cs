@@ -7,7 +7,7 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// One connection's place in the budgets: unauthenticated (<see cref="ConnectionBudget"/>) until its first request with a
-/// valid token, then counted under that agent token or the users' pool (<see cref="TokenConnections"/>) until it closes.
+/// valid token, then counted under that agent token, the users' pool or the replicas' pool (<see cref="TokenConnections"/>) until it closes.
 /// A request whose class is full is answered 503 with <c>Retry-After</c> and its connection closed.
 /// </summary>
 internal sealed class ConnectionAdmission : IDisposable
@@ -56,6 +56,18 @@ internal sealed class ConnectionAdmission : IDisposable
         return false;
     }
 
+    /// <summary>Counts the request's connection in the replicas' pool; answers 503 and returns false when it is full.</summary>
+    public static async Task<bool> AdmitReplicaAsync(HttpContext context)
+    {
+        var admission = context.Features.Get<ConnectionAdmission>();
+        if (admission is null || admission.TryTake(admission._shared.Budget.TryAdmitReplica))
+            return true;
+        if (admission._shared.ReplicaWarnings.TryEnter(out var suppressed))
+            admission._shared.Logger.ReplicaConnectionsFull(admission._shared.Budget.ReplicaCount, suppressed + 1);
+        await RefuseAsync(context, "Too many connections of replicas.");
+        return false;
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -93,5 +105,5 @@ internal sealed class ConnectionAdmission : IDisposable
     }
 
     /// <summary>What every connection's admission shares: the budgets and a throttled warning per class.</summary>
-    internal sealed record Shared(TokenConnections Budget, ILogger Logger, LogThrottle AgentWarnings, LogThrottle UserWarnings);
+    internal sealed record Shared(TokenConnections Budget, ILogger Logger, LogThrottle AgentWarnings, LogThrottle UserWarnings, LogThrottle ReplicaWarnings);
 }

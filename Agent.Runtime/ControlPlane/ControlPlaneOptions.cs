@@ -31,7 +31,7 @@ public sealed record ControlPlaneOptions
     /// Largest number of simultaneous connections (Kestrel's cap, plain and upgraded alike): the sum of the budgets, so
     /// that every refusal is the application's (503 to a token's request, throttled warnings), never Kestrel's.
     /// </summary>
-    public long MaxConnections => (long)MaxUnauthenticatedConnections + MaxAgentConnections + MaxUserConnections;
+    public long MaxConnections => (long)MaxUnauthenticatedConnections + MaxAgentConnections + MaxUserConnections + MaxReplicaConnections;
 
     /// <summary>Connections in all that carried an agent token (HTTP and relays): what a whole fleet may hold.</summary>
     public int MaxAgentConnections { get; init; } = 20_000;
@@ -41,6 +41,12 @@ public sealed record ControlPlaneOptions
 
     /// <summary>Connections that carried a user token: the people's own pool, which agents cannot take.</summary>
     public int MaxUserConnections { get; init; } = 256;
+
+    /// <summary>
+    /// Connections that carried another replica's credentials (one per stream it forwards for its users or agents'
+    /// relays): the replicas' own pool, apart from the users', the agents' and the unauthenticated budgets.
+    /// </summary>
+    public int MaxReplicaConnections { get; init; } = 1024;
 
     /// <summary>Time to send a request's headers (and, between requests, to start the next one) before the connection is closed.</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -92,6 +98,7 @@ public sealed record ControlPlaneOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerAgent, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAgentConnections, MaxConnectionsPerAgent);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUserConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplicaConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestHeadersTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KeepAliveTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxUnauthenticatedConnectionsPerSource, 1);

@@ -51,8 +51,13 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <param name="loggerFactory">Where everything logs.</param>
     /// <param name="journals">Each agent's journal; the server closes them when it stops.</param>
     /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
+    /// <param name="directory">Where the relays of this control plane's replicas are (default: this process only).</param>
     public static ControlPlaneServer Create(
-        WorkspaceDefinition workspace, ControlPlaneOptions options, ILoggerFactory loggerFactory, Func<WorkspaceAgentDefinition, IAgentJournal> journals)
+        WorkspaceDefinition workspace,
+        ControlPlaneOptions options,
+        ILoggerFactory loggerFactory,
+        Func<WorkspaceAgentDefinition, IAgentJournal> journals,
+        IRelayDirectory? directory = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(options);
@@ -71,8 +76,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
         var unauthenticated = new ConnectionBudget(options.MaxUnauthenticatedConnectionsPerSource, options.MaxUnauthenticatedConnections);
         var admission = new ConnectionAdmission.Shared(
-            new TokenConnections(options.MaxAgentConnections, options.MaxConnectionsPerAgent, options.MaxUserConnections),
+            new TokenConnections(options.MaxAgentConnections, options.MaxConnectionsPerAgent, options.MaxUserConnections, options.MaxReplicaConnections),
             loggerFactory.CreateLogger<ConnectionAdmission>(),
+            new LogThrottle(UnauthenticatedConnections.WarningEvery, TimeProvider.System),
             new LogThrottle(UnauthenticatedConnections.WarningEvery, TimeProvider.System),
             new LogThrottle(UnauthenticatedConnections.WarningEvery, TimeProvider.System));
         var connectionLogger = loggerFactory.CreateLogger(typeof(UnauthenticatedConnections));
@@ -91,7 +97,8 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
-        var relays = new RelayHub(loggerFactory.CreateLogger<RelayHub>());
+        directory ??= LocalRelayDirectory.Instance;
+        var relays = new RelayHub(directory, options.Scheduler, loggerFactory.CreateLogger<RelayHub>());
         var relay = new RelayEndpoint(relays, options.Relay, options.Scheduler, loggerFactory.CreateLogger<RelayEndpoint>(), stopping);
 
         // What a web page may reach: no rebound host names on loopback, no cross-origin sockets or streams, JSON bodies only.
@@ -107,6 +114,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         new TerminalEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         new ListeningPortsEndpoint(store, relays).Map(app);
+        new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
         return new ControlPlaneServer(app, store, relays, logger);
     }

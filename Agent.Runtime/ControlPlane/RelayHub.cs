@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Agent.Runtime.Relay;
 using Agent.Runtime.Relay.Yamux;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
-/// The connected relays by agent name, and the one way to reach an agent: open a stream to one of its ports.
+/// The connected relays by agent name, and the one way to reach an agent: open a stream to one of its ports, through
+/// the relay when it is held here, else through the replica that holds it (<see cref="IRelayDirectory"/>).
 /// A newer relay of the same agent replaces the older one (which is closed: it belonged to a lost connection).
 /// </summary>
 public sealed class RelayHub
@@ -17,9 +19,21 @@ public sealed class RelayHub
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, AttachedRelay> _sessions = new(StringComparer.Ordinal);
+    private readonly IRelayDirectory _directory;
+    private readonly RelayClaims _claims;
     private readonly ILogger _logger;
 
-    public RelayHub(ILogger logger) => _logger = logger;
+    /// <summary>A hub that claims its relays in <paramref name="directory"/> (retries on <paramref name="scheduler"/>) and reaches the others through their replicas.</summary>
+    public RelayHub(IRelayDirectory directory, IScheduler scheduler, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        _directory = directory;
+        _claims = new RelayClaims(directory, scheduler, logger);
+        _logger = logger;
+    }
+
+    /// <summary>The relay's id of a stream this hub opened (0 for a stream forwarded through another replica), for log lines.</summary>
+    public static uint StreamId(Stream stream) => stream is YamuxStream relayed ? relayed.Id : 0;
 
     /// <summary>Whether agent <paramref name="name"/> has a relay now.</summary>
     public bool IsConnected(string name) => _sessions.ContainsKey(name);
@@ -47,7 +61,12 @@ public sealed class RelayHub
             _ = previous.Session.DisposeAsync().AsTask();
         }
 
-        return Disposable.Create(() => _sessions.TryRemove(new KeyValuePair<string, AttachedRelay>(name, relay)));
+        var claim = _claims.Hold(name, () => IsHeld(name, relay), () => IsConnected(name));
+        return Disposable.Create(() =>
+        {
+            _sessions.TryRemove(new KeyValuePair<string, AttachedRelay>(name, relay));
+            claim.Dispose();
+        });
     }
 
     /// <summary>
@@ -65,10 +84,36 @@ public sealed class RelayHub
     }
 
     /// <summary>
-    /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> and waits for the agent's answer.
+    /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> and waits for the agent's answer:
+    /// through its relay when it is held here, else through the live replica that holds it (which answers for the agent).
     /// </summary>
     /// <exception cref="RelayOpenException">The agent is not connected, refused, or did not answer in time.</exception>
-    public async Task<YamuxStream> OpenAsync(string name, int port, CancellationToken cancellationToken)
+    public async Task<Stream> OpenAsync(string name, int port, CancellationToken cancellationToken)
+    {
+        if (_sessions.ContainsKey(name) || _directory.Self is not { } self)
+            return await OpenHeldAsync(name, port, cancellationToken).ConfigureAwait(false);
+        var owner = await _directory.OwnerAsync(name, cancellationToken).ConfigureAwait(false);
+        if (owner is null)
+            return await OpenHeldAsync(name, port, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = await ReplicaStreamDialer.OpenAsync(owner, self, name, port, cancellationToken).ConfigureAwait(false);
+            _logger.StreamForwarded(port, name, owner.Id, owner.Address);
+            return stream;
+        }
+        catch (RelayOpenException e)
+        {
+            _logger.StreamNotForwarded(port, name, owner.Id, owner.Address, e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a stream to <paramref name="port"/> of agent <paramref name="name"/> through its relay held here (never
+    /// through another replica) and waits for the agent's answer.
+    /// </summary>
+    /// <exception cref="RelayOpenException">The agent's relay is not held here, the agent refused, or did not answer in time.</exception>
+    public async Task<YamuxStream> OpenHeldAsync(string name, int port, CancellationToken cancellationToken)
     {
         if (!_sessions.TryGetValue(name, out var relay))
             throw new RelayOpenException(StatusCodes.Status502BadGateway, $"agent {name} is not connected to the relay");
@@ -109,6 +154,8 @@ public sealed class RelayHub
             throw;
         }
     }
+
+    private bool IsHeld(string name, AttachedRelay relay) => _sessions.TryGetValue(name, out var current) && ReferenceEquals(current, relay);
 
     private sealed record AttachedRelay(YamuxSession Session, string Remote);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Agent.Runtime.Relay;
-using Agent.Runtime.Relay.Yamux;
 using Agent.Runtime.Terminal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -67,7 +66,7 @@ internal sealed class TerminalEndpoint
             return;
         }
 
-        YamuxStream stream;
+        Stream stream;
         try
         {
             stream = await _hub.OpenAsync(agent.Name, RelayPorts.ReconnectingPty, context.RequestAborted);

@@ -6,7 +6,8 @@ namespace Agent.Runtime.ControlPlane;
 /// <summary>
 /// Counts the control plane's connections by who authenticated on them: agent tokens (in all, and per token) and
 /// user tokens (their own pool), so that a fleet of agents, however large or hostile, cannot take the slots people
-/// need. A connection is counted under the token of its first authenticated request until it closes.
+/// need. Replicas of the same control plane opening streams for their users have a pool of their own too. A
+/// connection is counted under the token of its first authenticated request until it closes.
 /// </summary>
 internal sealed class TokenConnections
 {
@@ -15,11 +16,15 @@ internal sealed class TokenConnections
     private readonly int _agents;
     private readonly int _perAgent;
     private readonly int _users;
+    private readonly int _replicas;
     private int _agentCount;
     private int _userCount;
+    private int _replicaCount;
 
-    public TokenConnections(int agents, int perAgent, int users)
+    public TokenConnections(int agents, int perAgent, int users, int replicas = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
+        _replicas = replicas;
         ArgumentOutOfRangeException.ThrowIfLessThan(perAgent, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(agents, perAgent);
         ArgumentOutOfRangeException.ThrowIfLessThan(users, 1);
@@ -45,6 +50,28 @@ internal sealed class TokenConnections
         {
             lock (_gate)
                 return _userCount;
+        }
+    }
+
+    /// <summary>Connections that carried a replica's credentials.</summary>
+    public int ReplicaCount
+    {
+        get
+        {
+            lock (_gate)
+                return _replicaCount;
+        }
+    }
+
+    /// <summary>Counts a connection of a replica; <c>null</c> when the replicas' pool is full.</summary>
+    public IDisposable? TryAdmitReplica()
+    {
+        lock (_gate)
+        {
+            if (_replicaCount >= _replicas)
+                return null;
+            _replicaCount++;
+            return Disposable.Create(ReleaseReplica);
         }
     }
 
@@ -81,6 +108,12 @@ internal sealed class TokenConnections
             _agentCount--;
             _byAgent.Remove(token);
         }
+    }
+
+    private void ReleaseReplica()
+    {
+        lock (_gate)
+            _replicaCount--;
     }
 
     private void ReleaseUser()

@@ -8,6 +8,9 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 /// </summary>
 public interface IReplicaStore
 {
+    /// <summary>Whether other processes can share this store (PostgreSQL); SQLite's belongs to one process, which has no peers.</summary>
+    bool IsShared { get; }
+
     /// <summary>Adds (or refreshes) <paramref name="self"/>, heartbeat now.</summary>
     Task RegisterAsync(ReplicaIdentity self, CancellationToken cancellationToken);
 

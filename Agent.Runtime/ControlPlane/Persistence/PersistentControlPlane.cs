@@ -10,13 +10,15 @@ public sealed class PersistentControlPlane : IAsyncDisposable
 {
     private readonly ControlPlaneOptions _options;
     private readonly ILogger _logger;
+    private readonly DatabaseRelayDirectory? _relays;
     private IDisposable? _heartbeat;
 
-    private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database, ControlPlaneOptions options, ILogger logger)
+    private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database, ControlPlaneOptions options, DatabaseRelayDirectory? relays, ILogger logger)
     {
         Server = server;
         Database = database;
         _options = options;
+        _relays = relays;
         _logger = logger;
     }
 
@@ -48,11 +50,13 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             ArgumentNullException.ThrowIfNull(options);
             ArgumentNullException.ThrowIfNull(loggerFactory);
             var logger = loggerFactory.CreateLogger<DatabaseJournal>();
+            var relays = database.Replicas.IsShared ? new DatabaseRelayDirectory(database.Replicas, options.ReplicaTimeout, TimeProvider.System) : null;
             server = ControlPlaneServer.Create(
                 workspace,
                 options,
                 loggerFactory,
-                agent => new DatabaseJournal(database, agent.Name, options.FlushInterval, options.Scheduler, logger));
+                agent => new DatabaseJournal(database, agent.Name, options.FlushInterval, options.Scheduler, logger),
+                relays);
             await database.SyncWorkspaceAsync(workspace, cancellationToken);
             foreach (var agent in server.Store.Agents)
             {
@@ -70,7 +74,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
                 logger.AgentRestored(agent.Name, state.Lifecycle.Count, state.StartupLogs.Count + state.ShutdownLogs.Count, state.LastSeenAt);
             }
 
-            return new PersistentControlPlane(server, database, options, logger);
+            return new PersistentControlPlane(server, database, options, relays, logger);
         }
         catch
         {
@@ -83,7 +87,8 @@ public sealed class PersistentControlPlane : IAsyncDisposable
 
     /// <summary>
     /// Starts the server, then registers it as a replica at <paramref name="replicaAddress"/> (default: the bound
-    /// address) and keeps its heartbeat until disposed.
+    /// address) and keeps its heartbeat until disposed. From then on, on a shared database (PostgreSQL), the relays
+    /// attached here are claimed and the agents whose relay another replica holds are reached through it.
     /// </summary>
     /// <exception cref="IOException">The address cannot be bound.</exception>
     /// <exception cref="ControlPlaneDatabaseException">The replica cannot be registered.</exception>
@@ -93,6 +98,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         Replica = ReplicaIdentity.Create(replicaAddress ?? Server.Address);
         await Database.Replicas.RegisterAsync(Replica, cancellationToken);
         _logger.ReplicaRegistered(Replica.Id, Replica.Address);
+        _relays?.Start(Replica);
         _heartbeat = ReplicaHeartbeat.Beats(Database.Replicas, Replica, _options.ReplicaHeartbeatInterval, _options.Scheduler, _logger).Subscribe();
     }
 
@@ -102,6 +108,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
         {
             heartbeat.Dispose();
+            _relays?.Stop();
             try
             {
                 await Database.Replicas.UnregisterAsync(Replica.Id, CancellationToken.None);

@@ -35,6 +35,8 @@ internal sealed class SqlReplicaStore : IReplicaStore
         _time = time;
     }
 
+    public bool IsShared => _source.Kind != DatabaseKind.Sqlite;
+
     public Task RegisterAsync(ReplicaIdentity self, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(self);

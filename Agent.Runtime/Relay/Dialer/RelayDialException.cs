@@ -28,4 +28,7 @@ public sealed class RelayDialException : IOException
 
     /// <summary>The HTTP status of the refused upgrade; 0 when no answer arrived.</summary>
     public int StatusCode { get; }
+
+    /// <summary>The control plane's own reason (its <c>X-Relay-Error</c> header), when it gave one.</summary>
+    public string? RelayError { get; init; }
 }

@@ -39,20 +39,27 @@ public static class RelayDialer
         return controlPlane.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
     }
 
-    internal static async Task<DuplexWebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Opens the WebSocket <paramref name="target"/> (a relayed-stream endpoint of the control plane at
+    /// <paramref name="controlPlane"/>) with <paramref name="headers"/>, within <paramref name="timeout"/>.
+    /// </summary>
+    /// <exception cref="RelayDialException">Unreachable, refused (with the <c>X-Relay-Error</c> reason) or too slow.</exception>
+    public static async Task<DuplexWebSocketStream> ConnectAsync(
+        Uri controlPlane, Uri target, IEnumerable<KeyValuePair<string, string>> headers, string agent, int port, TimeSpan timeout, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userToken);
-        var uri = ConnectUri(controlPlane, agent, port);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(headers);
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = KeepAliveInterval;
         socket.Options.KeepAliveTimeout = KeepAliveTimeout;
-        socket.Options.SetRequestHeader(SessionTokenHeader.Name, userToken);
+        foreach (var (name, value) in headers)
+            socket.Options.SetRequestHeader(name, value);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(uri, TokenHttpClient.WebSocketInvoker, bounded.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(target, TokenHttpClient.WebSocketInvoker, bounded.Token).ConfigureAwait(false);
             return new DuplexWebSocketStream(socket);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -71,6 +78,12 @@ public static class RelayDialer
             socket.Dispose();
             throw;
         }
+    }
+
+    internal static Task<DuplexWebSocketStream> ConnectAsync(Uri controlPlane, string userToken, string agent, int port, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userToken);
+        return ConnectAsync(controlPlane, ConnectUri(controlPlane, agent, port), [new(SessionTokenHeader.Name, userToken)], agent, port, timeout, ct);
     }
 
     private static RelayDialException Explain(Uri controlPlane, string agent, int port, ClientWebSocket socket, WebSocketException e)
@@ -99,6 +112,6 @@ public static class RelayDialer
                 >= 200 and < 300 or 426 => $"the server at {Describe(controlPlane)} did not accept a WebSocket for {target} ({status}); is it the control plane?",
                 _ => $"the control plane at {Describe(controlPlane)} refused {target} ({status})",
             };
-        return new RelayDialException(message, status, e);
+        return new RelayDialException(message, status, e) { RelayError = relayError };
     }
 }

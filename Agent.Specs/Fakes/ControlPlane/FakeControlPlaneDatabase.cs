@@ -16,8 +16,17 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     private readonly List<string> _writes = [];
     private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
 
-    /// <summary>The replicas, in memory on the system clock.</summary>
-    public IReplicaStore Replicas { get; } = new FakeReplicaStore(TimeProvider.System);
+    /// <summary>A database with its own replicas, in memory on the system clock.</summary>
+    public FakeControlPlaneDatabase()
+        : this(new FakeReplicaStore(TimeProvider.System))
+    {
+    }
+
+    /// <summary>A database whose replicas are <paramref name="replicas"/> (several control planes in one process can share them).</summary>
+    public FakeControlPlaneDatabase(IReplicaStore replicas) => Replicas = replicas;
+
+    /// <summary>The replicas, in memory.</summary>
+    public IReplicaStore Replicas { get; }
 
     /// <summary>While set, every write throws <see cref="IOException"/> and stores nothing.</summary>
     public bool Failing { get; set; }

@@ -9,6 +9,9 @@ public sealed class FakeReplicaStore(TimeProvider time) : IReplicaStore
     private readonly Dictionary<Guid, ReplicaRecord> _replicas = [];
     private readonly Dictionary<string, Guid> _relays = new(StringComparer.Ordinal);
 
+    /// <summary>Shared by default, as PostgreSQL's is (replicas in one process can share one fake); <c>false</c> acts as SQLite.</summary>
+    public bool IsShared { get; init; } = true;
+
     /// <summary>How many heartbeats were written.</summary>
     public int Heartbeats { get; private set; }
 

@@ -50,4 +50,27 @@ public sealed class TokenConnectionsSpecs
         Assert.NotNull(budget.TryAdmitAgent(Main, out _));
         Assert.Null(budget.TryAdmitAgent(Main, out _));
     }
+
+    [Fact]
+    public void Replicas_TheirPoolIsFull_UsersAndAgentsStillAdmitted()
+    {
+        var budget = new TokenConnections(agents: 2, perAgent: 1, users: 1, replicas: 1);
+
+        using var replica = budget.TryAdmitReplica();
+
+        Assert.NotNull(replica);
+        Assert.Null(budget.TryAdmitReplica());
+        using var user = budget.TryAdmitUser();
+        using var agent = budget.TryAdmitAgent(Guid.NewGuid(), out _);
+        Assert.NotNull(user);
+        Assert.NotNull(agent);
+    }
+
+    [Fact]
+    public void Options_MaxConnections_IncludesTheReplicasPool()
+    {
+        var options = new ControlPlaneOptions { MaxReplicaConnections = 7 };
+
+        Assert.Equal((long)options.MaxUnauthenticatedConnections + options.MaxAgentConnections + options.MaxUserConnections + 7, options.MaxConnections);
+    }
 }

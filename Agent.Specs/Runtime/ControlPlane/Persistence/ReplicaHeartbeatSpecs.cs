@@ -64,6 +64,8 @@ public sealed class ReplicaHeartbeatSpecs
     {
         public int Calls { get; private set; }
 
+        public bool IsShared => true;
+
         public Task<bool> HeartbeatAsync(Guid id, CancellationToken cancellationToken)
         {
             Calls++;

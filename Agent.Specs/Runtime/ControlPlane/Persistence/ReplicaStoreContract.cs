@@ -18,6 +18,18 @@ public abstract class ReplicaStoreContract
     /// <summary>A fresh, empty database for one spec.</summary>
     protected abstract Task<IDatabaseUnderTest> CreateDatabaseAsync();
 
+    /// <summary>Whether other processes may share the database (then replicas reach each other's relays).</summary>
+    protected abstract bool Shared { get; }
+
+    [Fact]
+    public async Task IsShared_OnlyADatabaseServerIs_SqliteBelongsToOneProcess()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+
+        Assert.Equal(Shared, database.Replicas.IsShared);
+    }
+
     [Fact]
     public async Task Register_TwoReplicas_BothLiveWithAddressAndDigestNeverTheToken()
     {
@@ -115,11 +127,15 @@ public abstract class ReplicaStoreContract
 /// <summary>The replica store contract on SQLite.</summary>
 public sealed class SqliteReplicaStoreSpecs : ReplicaStoreContract
 {
+    protected override bool Shared => false;
+
     protected override Task<IDatabaseUnderTest> CreateDatabaseAsync() => Task.FromResult<IDatabaseUnderTest>(new SqliteUnderTest());
 }
 
 /// <summary>The replica store contract on PostgreSQL: one private server for the class, a new database per spec.</summary>
 public sealed class PostgresReplicaStoreSpecs(Agent.Specs.Utilities.PostgresServer server) : ReplicaStoreContract, IClassFixture<Agent.Specs.Utilities.PostgresServer>
 {
+    protected override bool Shared => true;
+
     protected override async Task<IDatabaseUnderTest> CreateDatabaseAsync() => await PostgresUnderTest.CreateAsync(server);
 }
