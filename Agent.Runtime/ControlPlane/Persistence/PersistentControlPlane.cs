@@ -1,3 +1,4 @@
+using Agent.Runtime.ControlPlane.Replicas;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
@@ -11,6 +12,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
     private readonly ControlPlaneOptions _options;
     private readonly ILogger _logger;
     private IDisposable? _heartbeat;
+    private ReplicaFanOut? _fanOut;
 
     private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database, ControlPlaneOptions options, ILogger logger)
     {
@@ -83,7 +85,8 @@ public sealed class PersistentControlPlane : IAsyncDisposable
 
     /// <summary>
     /// Starts the server, then registers it as a replica at <paramref name="replicaAddress"/> (default: the bound
-    /// address) and keeps its heartbeat until disposed.
+    /// address) and keeps its heartbeat until disposed. On PostgreSQL it then shows every agent live whichever replica
+    /// it calls (<see cref="ReplicaFanOut"/>); on SQLite there is one process and nothing more runs.
     /// </summary>
     /// <exception cref="IOException">The address cannot be bound.</exception>
     /// <exception cref="ControlPlaneDatabaseException">The replica cannot be registered.</exception>
@@ -94,11 +97,15 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         await Database.Replicas.RegisterAsync(Replica, cancellationToken);
         _logger.ReplicaRegistered(Replica.Id, Replica.Address);
         _heartbeat = ReplicaHeartbeat.Beats(Database.Replicas, Replica, _options.ReplicaHeartbeatInterval, _options.Scheduler, _logger).Subscribe();
+        if (Database.Channel is { } channel)
+            _fanOut = ReplicaFanOut.Start(Server.Store, _options, Replica.Id, channel, ReloadAsync, LiveAsync, _logger);
     }
 
     /// <summary>Unregisters the replica (its peers stop sending it anything), stops the server, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _fanOut, null) is { } fanOut)
+            await fanOut.DisposeAsync();
         if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
         {
             heartbeat.Dispose();
@@ -116,4 +123,26 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         await Server.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    // A peer's changes may have been missed: the agent as the database has it, and which peer holds its relay.
+    private async Task<bool> ReloadAsync(ControlPlaneAgent agent, CancellationToken cancellationToken)
+    {
+        var state = await Database.LoadAgentAsync(agent.Name, cancellationToken);
+        var reloaded = agent.Reload(
+            state.Startup,
+            state.Lifecycle,
+            state.StartupLogs,
+            state.ShutdownLogs,
+            state.LogsOverflowed,
+            state.Metadata,
+            state.AppHealth,
+            state.LastStats,
+            state.LastSeenAt);
+        if (await Database.Replicas.RelayOwnerAsync(agent.Name, _options.ReplicaTimeout, cancellationToken) is { } owner && owner.Id != Replica.Id)
+            agent.RemoteRelayHeld(owner.Id);
+        return reloaded;
+    }
+
+    private async Task<IReadOnlyCollection<Guid>> LiveAsync(CancellationToken cancellationToken)
+        => (await Database.Replicas.LiveAsync(_options.ReplicaTimeout, cancellationToken)).Select(replica => replica.Id).ToHashSet();
 }

@@ -1,6 +1,7 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Runtime.ControlPlane.Replicas;
 
 namespace Agent.Specs.Fakes.ControlPlane;
 
@@ -18,6 +19,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
 
     /// <summary>The replicas, in memory on the system clock.</summary>
     public IReplicaStore Replicas { get; } = new FakeReplicaStore(TimeProvider.System);
+
+    /// <summary>None: one process, as on SQLite.</summary>
+    public IReplicaChannel? Channel => null;
 
     /// <summary>While set, every write throws <see cref="IOException"/> and stores nothing.</summary>
     public bool Failing { get; set; }
