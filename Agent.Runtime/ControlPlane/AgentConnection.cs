@@ -59,10 +59,11 @@ internal sealed class AgentConnection : IDisposable
     public bool CallsHere => _localCallAt is { } at && _scheduler.Now - at < _timeout;
 
     /// <summary>The agent called (here when <paramref name="local"/>, else a peer said so): connected until the timeout passes without another.</summary>
-    public void Touch(DateTimeOffset at, bool local)
+    /// <returns><c>false</c> once disposed (nothing changed).</returns>
+    public bool Touch(DateTimeOffset at, bool local)
     {
         if (_disposed)
-            return;
+            return false;
         var now = _scheduler.Now;
         if (local)
             _localCallAt = now;
@@ -74,13 +75,14 @@ internal sealed class AgentConnection : IDisposable
         }
 
         _activity.OnNext(++_sequence);
+        return true;
     }
 
     /// <summary>The database says the agent last called at <paramref name="at"/>: connected if that is younger than the timeout.</summary>
     public void StoredSeen(DateTimeOffset at)
     {
         if (_scheduler.Now - at < _timeout)
-            Touch(at, local: false);
+            _ = Touch(at, local: false);
         else if (LastSeen is null || LastSeen < at)
             LastSeen = at;
     }

@@ -159,8 +159,9 @@ public sealed class ControlPlaneAgent : IDisposable
         lock (_gate)
         {
             var now = _scheduler.Now;
+            if (!_connection.Touch(now, local: true))
+                return;
             _journal.Seen(now);
-            _connection.Touch(now, local: true);
             Announce(AgentChangeKind.Seen, change => change);
         }
     }
@@ -340,8 +341,12 @@ public sealed class ControlPlaneAgent : IDisposable
                         _reports.TakeLifecycle(report);
                     break;
                 case AgentChangeKind.Logs when change.Logs is { } logs && change.LogSource is LogSources.Startup or LogSources.Shutdown:
-                    if (!_reports.Logs.IsRetry(change.LogSource, logs))
+                    if (_reports.Logs.IsRetry(change.LogSource, logs))
+                        break;
+                    if (_reports.Logs.Fits(AgentLogs.ByteCount(logs), logs.Count))
                         _reports.TakeLogs(change.LogSource, logs);
+                    else
+                        _reports.Logs.Overflowed = true;
                     break;
                 case AgentChangeKind.LogsOverflowed:
                     _reports.Logs.Overflowed = true;
@@ -356,7 +361,7 @@ public sealed class ControlPlaneAgent : IDisposable
                     _reports.TakeStats(stats);
                     break;
                 case AgentChangeKind.Seen:
-                    _connection.Touch(change.At, local: false);
+                    _ = _connection.Touch(change.At, local: false);
                     break;
                 case AgentChangeKind.Relay when change.Relay is { } relay:
                     _connection.RemoteRelayChanged(replica, relay);

@@ -12,7 +12,7 @@ namespace Agent.Runtime.ControlPlane.Replicas;
 internal sealed class ReplicaInbox
 {
     /// <summary>Peers followed at once; a stranger beyond them is dropped, as a gap.</summary>
-    public const int MaxPeers = 1024;
+    public const int MaxPeers = 64;
 
     private readonly Guid _self;
     private readonly Dictionary<Guid, Peer> _peers = [];

@@ -25,6 +25,7 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
     private long _sequence;
     private long _queuedBytes;
     private bool _overflowing;
+    private bool _closed;
 
     /// <param name="self">This replica.</param>
     /// <param name="channel">The database's channel.</param>
@@ -61,6 +62,8 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
             return;
         lock (_gate)
         {
+            if (_closed)
+                return;
             var payloads = ReplicaMessage.Encode(_self, ++_sequence, change);
             var bytes = payloads.Sum(payload => (long)payload.Length);
             if (_queuedBytes + bytes > _maxBytes)
@@ -74,14 +77,17 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
             _overflowing = false;
             _queuedBytes += bytes;
             _queue.Enqueue(payloads);
-        }
 
-        _signal.Release();
+            // Under the lock, so that it never meets a disposed semaphore; the sender continues asynchronously.
+            _signal.Release();
+        }
     }
 
     /// <summary>Stops sending; what is still queued is dropped (the peers read the database when they miss it).</summary>
     public async ValueTask DisposeAsync()
     {
+        lock (_gate)
+            _closed = true;
         await _stopping.CancelAsync();
         try
         {

@@ -55,7 +55,9 @@ internal sealed class ReplicaReceiver : IDisposable
     {
         _listening.Dispose();
         _reloading.Dispose();
-        _reloads.Dispose();
+
+        // Completed, not disposed: a notification delivered while the listener stops is then dropped, not thrown.
+        _reloads.OnCompleted();
     }
 
     private void Receive(string? payload)
