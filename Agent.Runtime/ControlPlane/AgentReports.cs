@@ -134,7 +134,9 @@ internal sealed class AgentReports
         }
 
         Logs.Overflowed |= logsOverflowed;
-        foreach (var (key, result) in metadata.Where(pair => _metadata.GetValueOrDefault(pair.Key) != pair.Value))
+
+        // A value a peer sent may be newer than the database's until its flush: the newer one stays.
+        foreach (var (key, result) in metadata.Where(pair => _metadata.GetValueOrDefault(pair.Key) is not { } known || known.CollectedAt < pair.Value.CollectedAt))
             TakeMetadata(key, result);
         var healthChanged = false;
         foreach (var (id, health) in appHealth.Where(pair => _health.ContainsKey(pair.Key)))

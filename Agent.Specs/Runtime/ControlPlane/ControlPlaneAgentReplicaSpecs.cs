@@ -104,6 +104,26 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public void Reload_ThePeersNewerMetadataNotYetFlushed_TheNewerValueStays()
+    {
+        Main.ApplyRemote(Peer, new AgentChange("main", AgentChangeKind.Metadata, At) { MetadataKey = "cpu", Metadata = new MetadataResult(At.AddSeconds(5), 0, "newer", string.Empty) });
+
+        Main.Reload(
+            null,
+            [],
+            [],
+            [],
+            false,
+            new Dictionary<string, MetadataResult> { ["cpu"] = new(At, 0, "older", string.Empty), ["host"] = new(At, 0, "box", string.Empty) },
+            new Dictionary<Guid, AppHealth>(),
+            null,
+            null);
+
+        var values = Main.Metadata().ToDictionary(entry => entry.Key, entry => entry.Result?.Value);
+        Assert.Equal(("newer", "box"), (values["cpu"], values["host"]));
+    }
+
+    [Fact]
     public void Reload_TheAgentCallsThisReplica_Skipped()
     {
         Main.Touch();
