@@ -60,7 +60,7 @@ public sealed class ControlPlaneAgent : IDisposable
 
     /// <summary>
     /// What this replica took from the agent itself, in the order taken, for the peer replicas: startup, lifecycle and
-    /// logs once stored, the rest at once; never what <see cref="ApplyRemote"/> or <see cref="Reload"/> took.
+    /// logs once stored, the rest at once; never what <see cref="ApplyRemote"/> or <see cref="TakeStored"/> while running took.
     /// </summary>
     internal IObservable<AgentChange> Changes => _changes;
 
@@ -272,11 +272,15 @@ public sealed class ControlPlaneAgent : IDisposable
     }
 
     /// <summary>
-    /// Takes what the journal kept before this start, before any report arrives (the database's stored state, field by
-    /// field: the database's types live in a folder that uses this one): the feed's snapshot shows it (the log lines'
-    /// tail), and the agent shows disconnected, last seen when it was.
+    /// Takes the database's stored state (field by field: the database's types live in a folder that uses this one).
+    /// At start (<paramref name="running"/> false), before any report arrives: the feed's snapshot shows it (the log
+    /// lines' tail), and the agent shows disconnected, last seen when it was. While running (a peer's changes may have
+    /// been missed): lists are replaced, what is new is published, a metadata value newer than the stored one stays, a
+    /// last call younger than the agent timeout counts as connected; skipped (<c>false</c>) while the agent calls this
+    /// replica, which then wrote it all and whose memory is ahead of the database.
     /// </summary>
-    internal void Restore(
+    internal bool TakeStored(
+        bool running,
         StartupRequest? startup,
         IReadOnlyList<LifecycleReport> lifecycle,
         IReadOnlyList<StartupLog> startupLogs,
@@ -289,34 +293,14 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         lock (_gate)
         {
-            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, logsOverflowed, metadata, appHealth, lastStats, atStart: true);
-            if (lastSeenAt is { } seen)
-                _connection.Restore(seen);
-        }
-    }
-
-    /// <summary>
-    /// Takes the database's state again while running (a peer's changes may have been missed): lists are replaced,
-    /// what is new is published, a last call younger than the agent timeout counts as connected. Skipped (<c>false</c>)
-    /// while the agent calls this replica: then this replica wrote it all and memory is ahead of the database.
-    /// </summary>
-    internal bool Reload(
-        StartupRequest? startup,
-        IReadOnlyList<LifecycleReport> lifecycle,
-        IReadOnlyList<StartupLog> startupLogs,
-        IReadOnlyList<StartupLog> shutdownLogs,
-        bool logsOverflowed,
-        IReadOnlyDictionary<string, MetadataResult> metadata,
-        IReadOnlyDictionary<Guid, AppHealth> appHealth,
-        Stats? lastStats,
-        DateTimeOffset? lastSeenAt)
-    {
-        lock (_gate)
-        {
-            if (_connection.CallsHere)
+            if (running && _connection.CallsHere)
                 return false;
-            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, logsOverflowed, metadata, appHealth, lastStats, atStart: false);
-            if (lastSeenAt is { } seen && _connection.LastSeen != seen)
+            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, logsOverflowed, metadata, appHealth, lastStats, atStart: !running);
+            if (lastSeenAt is not { } seen)
+                return true;
+            if (!running)
+                _connection.Restore(seen);
+            else if (_connection.LastSeen != seen)
                 _connection.StoredSeen(seen);
             return true;
         }

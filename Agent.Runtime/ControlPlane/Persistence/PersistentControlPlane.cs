@@ -59,16 +59,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             foreach (var agent in server.Store.Agents)
             {
                 var state = await database.LoadAgentAsync(agent.Name, cancellationToken);
-                agent.Restore(
-                    state.Startup,
-                    state.Lifecycle,
-                    state.StartupLogs,
-                    state.ShutdownLogs,
-                    state.LogsOverflowed,
-                    state.Metadata,
-                    state.AppHealth,
-                    state.LastStats,
-                    state.LastSeenAt);
+                TakeStored(agent, state, running: false);
                 logger.AgentRestored(agent.Name, state.Lifecycle.Count, state.StartupLogs.Count + state.ShutdownLogs.Count, state.LastSeenAt);
             }
 
@@ -124,11 +115,9 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         await Database.DisposeAsync();
     }
 
-    // A peer's changes may have been missed: the agent as the database has it, and which peer holds its relay.
-    private async Task<bool> ReloadAsync(ControlPlaneAgent agent, CancellationToken cancellationToken)
-    {
-        var state = await Database.LoadAgentAsync(agent.Name, cancellationToken);
-        var reloaded = agent.Reload(
+    private static bool TakeStored(ControlPlaneAgent agent, StoredAgentState state, bool running)
+        => agent.TakeStored(
+            running,
             state.Startup,
             state.Lifecycle,
             state.StartupLogs,
@@ -138,6 +127,12 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             state.AppHealth,
             state.LastStats,
             state.LastSeenAt);
+
+    // A peer's changes may have been missed: the agent as the database has it, and which peer holds its relay.
+    private async Task<bool> ReloadAsync(ControlPlaneAgent agent, CancellationToken cancellationToken)
+    {
+        var state = await Database.LoadAgentAsync(agent.Name, cancellationToken);
+        var reloaded = TakeStored(agent, state, running: true);
         if (await Database.Replicas.RelayOwnerAsync(agent.Name, _options.ReplicaTimeout, cancellationToken) is { } owner && owner.Id != Replica.Id)
             agent.RemoteRelayHeld(owner.Id);
         return reloaded;

@@ -12,6 +12,8 @@ public sealed class FakeReplicaChannel : IReplicaChannel
 {
     private readonly Lock _gate = new();
     private readonly List<string> _sent = [];
+    private int _started;
+    private int _failures;
 
     /// <summary>While set, every send throws <see cref="IOException"/> and sends nothing.</summary>
     public bool Failing { get; set; }
@@ -36,15 +38,22 @@ public sealed class FakeReplicaChannel : IReplicaChannel
     public Func<Task>? Gate { get; set; }
 
     /// <summary>Sends started, including one held by <see cref="Gate"/>.</summary>
-    public int SendsStarted { get; private set; }
+    public int SendsStarted => Volatile.Read(ref _started);
+
+    /// <summary>Sends that threw because of <see cref="Failing"/>.</summary>
+    public int Failures => Volatile.Read(ref _failures);
 
     public async Task NotifyAsync(IReadOnlyList<string> payloads, CancellationToken cancellationToken)
     {
-        SendsStarted++;
+        Interlocked.Increment(ref _started);
         if (Gate is { } gate)
             await gate();
         if (Failing)
+        {
+            Interlocked.Increment(ref _failures);
             throw new IOException("the database is gone");
+        }
+
         lock (_gate)
             _sent.AddRange(payloads);
     }

@@ -74,7 +74,7 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public void Reload_ALiveAgentsLists_ReplacedNotDoubledAndOnlyTheNewPublished()
+    public void TakeStored_WhileRunning_ListsReplacedNotDoubledAndOnlyTheNewPublished()
     {
         var first = new StartupLog(At, "one", "info");
         var second = new StartupLog(At.AddSeconds(1), "two", "info");
@@ -84,7 +84,8 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
         using var live = Main.Events.Subscribe(events.Add);
         events.Clear();
 
-        var reloaded = Main.Reload(
+        var reloaded = Main.TakeStored(
+            running: true,
             null,
             [new LifecycleReport(LifecycleState.Starting, At), new LifecycleReport(LifecycleState.Ready, At.AddSeconds(1))],
             [first, second],
@@ -104,11 +105,12 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public void Reload_ThePeersNewerMetadataNotYetFlushed_TheNewerValueStays()
+    public void TakeStored_WhileRunningAPeersNewerMetadataIsNotFlushed_TheNewerValueStays()
     {
         Main.ApplyRemote(Peer, new AgentChange("main", AgentChangeKind.Metadata, At) { MetadataKey = "cpu", Metadata = new MetadataResult(At.AddSeconds(5), 0, "newer", string.Empty) });
 
-        Main.Reload(
+        Main.TakeStored(
+            running: true,
             null,
             [],
             [],
@@ -124,11 +126,11 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public void Reload_TheAgentCallsThisReplica_Skipped()
+    public void TakeStored_WhileTheAgentCallsThisReplica_Skipped()
     {
         Main.Touch();
 
-        var reloaded = Main.Reload(null, [new LifecycleReport(LifecycleState.Ready, At)], [], [], false, new Dictionary<string, MetadataResult>(), new Dictionary<Guid, AppHealth>(), null, null);
+        var reloaded = Main.TakeStored(running: true, null, [new LifecycleReport(LifecycleState.Ready, At)], [], [], false, new Dictionary<string, MetadataResult>(), new Dictionary<Guid, AppHealth>(), null, null);
 
         Assert.False(reloaded);
         Assert.Empty(Main.Lifecycle());
