@@ -92,9 +92,13 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             _fanOut = ReplicaFanOut.Start(Server.Store, _options, Replica.Id, channel, ReloadAsync, LiveAsync, _logger);
     }
 
-    /// <summary>Unregisters the replica (its peers stop sending it anything), stops the server, then closes the database.</summary>
+    /// <summary>
+    /// Stops the server (its relays' closing still goes out to the peer replicas), stops the fan-out, unregisters the
+    /// replica (its peers count it gone), then closes the database.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await Server.StopAsync();
         if (Interlocked.Exchange(ref _fanOut, null) is { } fanOut)
             await fanOut.DisposeAsync();
         if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)

@@ -11,6 +11,9 @@ namespace Agent.Runtime.ControlPlane.Replicas;
 /// </summary>
 internal sealed class ReplicaOutbox : IAsyncDisposable
 {
+    /// <summary>How long stopping waits for what is queued to go out (a stopping replica's relays closing).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private readonly Guid _self;
     private readonly IReplicaChannel _channel;
@@ -83,12 +86,21 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops sending; what is still queued is dropped (the peers read the database when they miss it).</summary>
+    /// <summary>
+    /// Takes no more changes, sends what is queued (up to <see cref="DrainTimeout"/>), then stops; what is left is
+    /// dropped (the peers read the database when they miss it).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         lock (_gate)
+        {
+            if (_closed)
+                return;
             _closed = true;
-        await _stopping.CancelAsync();
+            _signal.Release();
+        }
+
+        _stopping.CancelAfter(DrainTimeout);
         try
         {
             await _sending;
@@ -111,7 +123,12 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
             lock (_gate)
             {
                 if (!_queue.TryDequeue(out payloads!))
+                {
+                    if (_closed)
+                        return;
                     continue;
+                }
+
                 _queuedBytes -= payloads.Sum(payload => (long)payload.Length);
             }
 

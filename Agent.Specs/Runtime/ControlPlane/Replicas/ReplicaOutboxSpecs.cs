@@ -79,6 +79,24 @@ public sealed class ReplicaOutboxSpecs
         Assert.Equal([InboxResultKind.Change, InboxResultKind.Gap], _channel.Sent.Select(inbox.Accept).Select(result => result.Kind));
     }
 
+    [Fact]
+    public async Task Dispose_ChangesQueued_SentBeforeItStopsAndLaterOnesDropped()
+    {
+        var release = new TaskCompletionSource();
+        _channel.Gate = () => release.Task;
+        var outbox = new ReplicaOutbox(Self, _channel, ReplicaFanOut.MaxQueueBytes, SeenEvery, _scheduler, NullLogger.Instance);
+        outbox.Post(Stats());
+        await Eventually.WaitAsync(() => _channel.SendsStarted == 1, "the first send is in flight");
+        outbox.Post(Stats());
+
+        var stopping = outbox.DisposeAsync();
+        outbox.Post(Stats());
+        release.SetResult();
+        await stopping;
+
+        Assert.Equal(2, _channel.Sent.Count);
+    }
+
     private static AgentChange Stats()
         => new("main", AgentChangeKind.Stats, At) { Stats = new Stats { ConnectionsByProto = new Dictionary<string, long>(), RxBytes = 1 } };
 }
