@@ -31,30 +31,12 @@ public sealed class ControlPlaneAgent : IDisposable
 
     private readonly Lock _gate = new();
     private readonly AgentEventFeed _feed = new();
-    private readonly Subject<long> _activity = new();
-    private readonly IDisposable _watch;
+    private readonly Subject<AgentChange> _changes = new();
+    private readonly AgentConnection _connection;
     private readonly IScheduler _scheduler;
     private readonly IAgentJournal _journal;
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private readonly TimeSpan _agentTimeout;
-    private readonly List<LifecycleReport> _lifecycle = [];
-    private readonly List<StartupLog> _startupLogs = [];
-    private readonly List<StartupLog> _shutdownLogs = [];
-    private readonly Dictionary<string, MetadataResult> _metadata = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MetadataDescription> _metadataItems;
-    private readonly Dictionary<Guid, AppHealth> _health;
-
-    // Per log source, the size of the last batch taken, or null when unknown (lines restored from the database).
-    private readonly Dictionary<string, int?> _lastBatchLines = new(StringComparer.Ordinal);
-    private long _logBytes;
-    private bool _logsOverflowed;
-    private StartupRequest? _startup;
-    private Stats? _lastStats;
-    private DateTimeOffset? _lastSeen;
-    private bool _connected;
-    private int _relays;
-    private long _activitySequence;
-    private bool _disposed;
+    private readonly AgentReports _reports;
 
     internal ControlPlaneAgent(WorkspaceAgentDefinition definition, IScheduler scheduler, TimeSpan agentTimeout, IAgentJournal journal)
     {
@@ -64,14 +46,8 @@ public sealed class ControlPlaneAgent : IDisposable
         Token = Guid.Parse(definition.Token);
         Manifest = definition.Manifest;
         _scheduler = scheduler;
-        _agentTimeout = agentTimeout;
-        _metadataItems = Manifest.Metadata.ToDictionary(item => item.Key, StringComparer.Ordinal);
-        _health = Manifest.Apps.ToDictionary(app => app.Id, app => app.Health);
-        _watch = _activity
-            .Select(sequence => Observable.Timer(agentTimeout, scheduler).Select(_ => sequence))
-            .Switch()
-            .Subscribe(OnQuiet);
-        _feed.Publish(new ConnectionChanged(scheduler.Now, ConnectionState.Disconnected, "never connected"));
+        _reports = new AgentReports(Manifest, _feed, scheduler);
+        _connection = new AgentConnection(_gate, _feed, scheduler, agentTimeout, relay => Announce(AgentChangeKind.Relay, change => change with { Relay = relay }));
     }
 
     public string Name { get; }
@@ -82,6 +58,12 @@ public sealed class ControlPlaneAgent : IDisposable
     /// <summary>Everything the agent reports, current state first, then live.</summary>
     public IObservable<AgentEvent> Events => _feed;
 
+    /// <summary>
+    /// What this replica took from the agent itself, in the order taken, for the peer replicas: startup, lifecycle and
+    /// logs once stored, the rest at once; never what <see cref="ApplyRemote"/> or <see cref="TakeStored"/> while running took.
+    /// </summary>
+    internal IObservable<AgentChange> Changes => _changes;
+
     /// <summary>Where the reports are kept beyond memory; the store disposes it (which writes what is pending).</summary>
     internal IAgentJournal Journal => _journal;
 
@@ -90,8 +72,13 @@ public sealed class ControlPlaneAgent : IDisposable
     /// <summary>Passes on what only the agent sees (its terminals' opening, attaching, detaching and closing).</summary>
     public void ReportAgentEvent(AgentEvent agentEvent)
     {
-        if (agentEvent is TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed)
+        if (agentEvent is not (TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed))
+            return;
+        lock (_gate)
+        {
             _feed.Publish(agentEvent);
+            Announce(AgentChangeKind.Terminal, change => change with { Terminal = agentEvent });
+        }
     }
 
     /// <summary>Counts a connected relay of this agent until the result is disposed; changes go to <see cref="Events"/>.</summary>
@@ -99,19 +86,7 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         lock (_gate)
-        {
-            if (_relays++ == 0)
-                _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Connected));
-        }
-
-        return Disposable.Create(() =>
-        {
-            lock (_gate)
-            {
-                if (--_relays == 0)
-                    _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Disconnected, "the relay closed"));
-            }
-        });
+            return _connection.RelayAttached();
     }
 
     /// <summary>A newer relay (from <paramref name="remote"/>) replaced the one from <paramref name="previous"/>; shown on <see cref="Events"/>.</summary>
@@ -119,27 +94,28 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         lock (_gate)
-            _feed.Publish(new RelayChanged(scheduler.Now, ConnectionState.Connected, $"a newer relay from {remote} replaced the one from {previous}"));
+            _connection.RelayReplaced($"a newer relay from {remote} replaced the one from {previous}");
     }
 
     public AgentSummary Summary()
     {
         lock (_gate)
         {
+            var health = _reports.AppHealth;
             return new AgentSummary
             {
                 Name = Name,
-                Status = _connected ? ConnectionState.Connected : ConnectionState.Disconnected,
-                Relay = _relays > 0 ? ConnectionState.Connected : ConnectionState.Disconnected,
-                LifecycleState = _lifecycle.Count == 0 ? LifecycleState.Created : _lifecycle[^1].State,
-                Version = _startup?.Version ?? string.Empty,
-                ExpandedDirectory = _startup?.ExpandedDirectory ?? string.Empty,
-                Subsystem = _startup?.Subsystem ?? string.Empty,
-                SshHostKeys = _startup?.SshHostKeys ?? [],
-                Apps = Manifest.Apps.Select(app => app with { Health = _health.GetValueOrDefault(app.Id, app.Health) }).ToList(),
-                LastStats = _lastStats,
-                LastSeenAt = _lastSeen,
-                StartupLogsOverflowed = _logsOverflowed,
+                Status = _connection.Connected ? ConnectionState.Connected : ConnectionState.Disconnected,
+                Relay = _connection.Relay,
+                LifecycleState = _reports.Lifecycle.Count == 0 ? LifecycleState.Created : _reports.Lifecycle[^1].State,
+                Version = _reports.Startup?.Version ?? string.Empty,
+                ExpandedDirectory = _reports.Startup?.ExpandedDirectory ?? string.Empty,
+                Subsystem = _reports.Startup?.Subsystem ?? string.Empty,
+                SshHostKeys = _reports.Startup?.SshHostKeys ?? [],
+                Apps = Manifest.Apps.Select(app => app with { Health = health.GetValueOrDefault(app.Id, app.Health) }).ToList(),
+                LastStats = _reports.LastStats,
+                LastSeenAt = _connection.LastSeen,
+                StartupLogsOverflowed = _reports.Logs.Overflowed,
             };
         }
     }
@@ -148,14 +124,14 @@ public sealed class ControlPlaneAgent : IDisposable
     public IReadOnlyList<LifecycleReport> Lifecycle()
     {
         lock (_gate)
-            return _lifecycle.ToList();
+            return _reports.Lifecycle.ToList();
     }
 
     /// <summary>The log lines of <paramref name="source"/> (<see cref="LogSources"/>), oldest first.</summary>
     public IReadOnlyList<StartupLog> Logs(string source)
     {
         lock (_gate)
-            return LogsOf(source).ToList();
+            return _reports.Logs.Of(source).ToList();
     }
 
     /// <summary>Every metadata item of the manifest with its last result; <c>age</c> is computed now.</summary>
@@ -164,19 +140,15 @@ public sealed class ControlPlaneAgent : IDisposable
         lock (_gate)
         {
             var now = _scheduler.Now;
-            return Manifest.Metadata.Select(item => new MetadataEntry(item.Key, item.DisplayName, ResultOf(item.Key, now))).ToList();
+            return Manifest.Metadata.Select(item => new MetadataEntry(item.Key, item.DisplayName, _reports.ResultOf(item.Key, now))).ToList();
         }
     }
 
     public void Dispose()
     {
-        _watch.Dispose();
+        _connection.Dispose();
         lock (_gate)
-        {
-            _disposed = true;
-            _activity.Dispose();
-        }
-
+            _changes.OnCompleted();
         _feed.Dispose();
         _writes.Dispose();
     }
@@ -186,18 +158,11 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         lock (_gate)
         {
-            if (_disposed)
-                return;
             var now = _scheduler.Now;
-            _lastSeen = now;
+            if (!_connection.Touch(now, local: true))
+                return;
             _journal.Seen(now);
-            if (!_connected)
-            {
-                _connected = true;
-                _feed.Publish(new ConnectionChanged(now, ConnectionState.Connected));
-            }
-
-            _activity.OnNext(++_activitySequence);
+            Announce(AgentChangeKind.Seen, change => change);
         }
     }
 
@@ -210,8 +175,8 @@ public sealed class ControlPlaneAgent : IDisposable
             await _journal.RecordStartupAsync(request, cancellationToken);
             lock (_gate)
             {
-                _startup = request;
-                _feed.Publish(new StartupReported(_scheduler.Now, request.Version, request.ExpandedDirectory, request.Subsystem));
+                _reports.TakeStartup(request);
+                Announce(AgentChangeKind.Startup, change => change with { Startup = request });
             }
         }
         finally
@@ -233,13 +198,16 @@ public sealed class ControlPlaneAgent : IDisposable
         {
             lock (_gate)
             {
-                if (_lifecycle.Count > 0 && _lifecycle[^1] == report)
+                if (_reports.IsNewestLifecycle(report))
                     return;
             }
 
             await _journal.RecordLifecycleAsync(report, cancellationToken);
             lock (_gate)
-                TakeLifecycle(report);
+            {
+                _reports.TakeLifecycle(report);
+                Announce(AgentChangeKind.Lifecycle, change => change with { Lifecycle = report });
+            }
         }
         finally
         {
@@ -260,17 +228,17 @@ public sealed class ControlPlaneAgent : IDisposable
             CreatedAt = log.CreatedAt == default ? now : log.CreatedAt,
             Level = string.IsNullOrEmpty(log.Level) ? "info" : log.Level,
         }).ToList();
-        var bytes = stored.Sum(log => (long)Utf8Text.ByteCount(log.Output));
+        var bytes = AgentLogs.ByteCount(stored);
         await _writes.WaitAsync(cancellationToken);
         try
         {
             bool fits, overflowed;
             lock (_gate)
             {
-                if (IsRetry(source, stored))
+                if (_reports.Logs.IsRetry(source, stored))
                     return true;
-                fits = _logBytes + bytes <= MaxLogBytes && _startupLogs.Count + _shutdownLogs.Count + stored.Count <= MaxLogLines;
-                overflowed = _logsOverflowed;
+                fits = _reports.Logs.Fits(bytes, stored.Count);
+                overflowed = _reports.Logs.Overflowed;
             }
 
             // The overflow is stored once: an agent that goes on sending past the limit costs no database write.
@@ -279,16 +247,20 @@ public sealed class ControlPlaneAgent : IDisposable
                 if (!overflowed)
                     await _journal.RecordLogsOverflowedAsync(cancellationToken);
                 lock (_gate)
-                    _logsOverflowed = true;
+                {
+                    _reports.Logs.Overflowed = true;
+                    if (!overflowed)
+                        Announce(AgentChangeKind.LogsOverflowed, change => change);
+                }
+
                 return false;
             }
 
             await _journal.RecordLogsAsync(source, stored, cancellationToken);
             lock (_gate)
             {
-                _logBytes += bytes;
-                _lastBatchLines[source] = stored.Count;
-                TakeLogs(source, stored);
+                _reports.TakeLogs(source, stored);
+                Announce(AgentChangeKind.Logs, change => change with { LogSource = source, Logs = stored });
             }
 
             return true;
@@ -300,11 +272,15 @@ public sealed class ControlPlaneAgent : IDisposable
     }
 
     /// <summary>
-    /// Takes what the journal kept before this start, before any report arrives (the database's stored state, field by
-    /// field: the database's types live in a folder that uses this one): the feed's snapshot shows it (the log lines'
-    /// tail), and the agent shows disconnected, last seen when it was.
+    /// Takes the database's stored state (field by field: the database's types live in a folder that uses this one).
+    /// At start (<paramref name="running"/> false), before any report arrives: the feed's snapshot shows it (the log
+    /// lines' tail), and the agent shows disconnected, last seen when it was. While running (a peer's changes may have
+    /// been missed): lists are replaced, what is new is published, a metadata value newer than the stored one stays, a
+    /// last call younger than the agent timeout counts as connected; skipped (<c>false</c>) while the agent calls this
+    /// replica, which then wrote it all and whose memory is ahead of the database.
     /// </summary>
-    internal void Restore(
+    internal bool TakeStored(
+        bool running,
         StartupRequest? startup,
         IReadOnlyList<LifecycleReport> lifecycle,
         IReadOnlyList<StartupLog> startupLogs,
@@ -317,50 +293,92 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         lock (_gate)
         {
-            var now = _scheduler.Now;
-            if (startup is not null)
-            {
-                _startup = startup;
-                _feed.Publish(new StartupReported(now, startup.Version, startup.ExpandedDirectory, startup.Subsystem));
-            }
+            if (running && _connection.CallsHere)
+                return false;
+            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, logsOverflowed, metadata, appHealth, lastStats, atStart: !running);
+            if (lastSeenAt is not { } seen)
+                return true;
+            if (!running)
+                _connection.Restore(seen);
+            else if (_connection.LastSeen != seen)
+                _connection.StoredSeen(seen);
+            return true;
+        }
+    }
 
-            foreach (var report in lifecycle.TakeLast(MaxLifecycleReports))
-                TakeLifecycle(report);
-            foreach (var (source, logs) in new[] { (LogSources.Startup, startupLogs), (LogSources.Shutdown, shutdownLogs) })
+    /// <summary>
+    /// Takes a change a peer replica (<paramref name="replica"/>) took from the agent: shown here, neither journalled
+    /// again (the peer did) nor announced again.
+    /// </summary>
+    internal void ApplyRemote(Guid replica, AgentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            switch (change.Kind)
             {
-                LogsOf(source).AddRange(logs);
-                if (logs.Count > 0)
-                    _lastBatchLines[source] = null;
-                _logBytes += logs.Sum(log => (long)Utf8Text.ByteCount(log.Output));
-                foreach (var log in logs.TakeLast(AgentEventFeed.LogTailLines))
-                    _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
-            }
-
-            _logsOverflowed = logsOverflowed;
-            foreach (var (key, result) in metadata)
-            {
-                if (!_metadataItems.TryGetValue(key, out var item))
-                    continue;
-                _metadata[key] = result;
-                _feed.Publish(new MetadataCollected(result.CollectedAt, key, item.DisplayName, result));
-            }
-
-            foreach (var (id, health) in appHealth.Where(pair => _health.ContainsKey(pair.Key)))
-                _health[id] = health;
-            if (appHealth.Count > 0)
-                _feed.Publish(new AppHealthChanged(now, new Dictionary<Guid, AppHealth>(_health)));
-            if (lastStats is not null)
-            {
-                _lastStats = lastStats;
-                _feed.Publish(new StatsReported(now, lastStats));
-            }
-
-            if (lastSeenAt is { } seen)
-            {
-                _lastSeen = seen;
-                _feed.Publish(new ConnectionChanged(now, ConnectionState.Disconnected, $"last seen {seen:O}, not since the control plane started"));
+                case AgentChangeKind.Startup when change.Startup is { } startup:
+                    _reports.TakeStartup(startup);
+                    break;
+                case AgentChangeKind.Lifecycle when change.Lifecycle is { } report:
+                    if (!_reports.IsNewestLifecycle(report))
+                        _reports.TakeLifecycle(report);
+                    break;
+                case AgentChangeKind.Logs when change.Logs is { } logs && change.LogSource is LogSources.Startup or LogSources.Shutdown:
+                    if (_reports.Logs.IsRetry(change.LogSource, logs))
+                        break;
+                    if (_reports.Logs.Fits(AgentLogs.ByteCount(logs), logs.Count))
+                        _reports.TakeLogs(change.LogSource, logs);
+                    else
+                        _reports.Logs.Overflowed = true;
+                    break;
+                case AgentChangeKind.LogsOverflowed:
+                    _reports.Logs.Overflowed = true;
+                    break;
+                case AgentChangeKind.Metadata when change.MetadataKey is { } key && change.Metadata is { } result:
+                    _reports.TakeMetadata(key, result);
+                    break;
+                case AgentChangeKind.AppHealth when change.AppHealth is { } health:
+                    _reports.TakeAppHealth(health);
+                    break;
+                case AgentChangeKind.Stats when change.Stats is { } stats:
+                    _reports.TakeStats(stats);
+                    break;
+                case AgentChangeKind.Seen:
+                    _ = _connection.Touch(change.At, local: false);
+                    break;
+                case AgentChangeKind.Relay when change.Relay is { } relay:
+                    _connection.RemoteRelayChanged(replica, relay);
+                    break;
+                case AgentChangeKind.Terminal when change.Terminal is TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed:
+                    _feed.Publish(change.Terminal);
+                    break;
             }
         }
+    }
+
+    /// <summary>The peer replica that holds this agent's relay, or <c>null</c>.</summary>
+    internal Guid? RemoteRelayHolder()
+    {
+        lock (_gate)
+            return _connection.RemoteRelay;
+    }
+
+    /// <summary>Peer replica <paramref name="replica"/> holds this agent's relay (read from the database).</summary>
+    internal void RemoteRelayHeld(Guid replica)
+    {
+        lock (_gate)
+        {
+            if (_connection.RemoteRelay != replica)
+                _connection.RemoteRelayChanged(replica, new RelayChanged(_scheduler.Now, ConnectionState.Connected));
+        }
+    }
+
+    /// <summary>The peer replica that held this agent's relay stopped beating: its relay shows disconnected.</summary>
+    internal void RemoteRelayGone()
+    {
+        lock (_gate)
+            _connection.RemoteRelayGone();
     }
 
     /// <summary>
@@ -369,7 +387,7 @@ public sealed class ControlPlaneAgent : IDisposable
     /// </summary>
     internal bool ReportMetadata(string key, MetadataResult result)
     {
-        if (!_metadataItems.TryGetValue(key, out var item))
+        if (!_reports.HasMetadataKey(key))
             return false;
         var value = result.Value ?? string.Empty;
         var error = result.Error ?? string.Empty;
@@ -383,11 +401,10 @@ public sealed class ControlPlaneAgent : IDisposable
         error = Utf8Text.Truncate(error, MaxMetadataBytes);
         lock (_gate)
         {
-            var now = _scheduler.Now;
-            var stored = new MetadataResult(now, 0, value, error);
-            _metadata[key] = stored;
+            var stored = new MetadataResult(_scheduler.Now, 0, value, error);
             _journal.Metadata(key, stored);
-            _feed.Publish(new MetadataCollected(now, key, item.DisplayName, stored));
+            _reports.TakeMetadata(key, stored);
+            Announce(AgentChangeKind.Metadata, change => change with { MetadataKey = key, Metadata = stored });
         }
 
         return true;
@@ -398,18 +415,11 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         lock (_gate)
         {
-            var changed = false;
-            foreach (var (id, health) in healths)
-            {
-                if (_health.TryGetValue(id, out var previous) && previous == health)
-                    continue;
-                _health[id] = health;
+            var changed = _reports.TakeAppHealth(healths);
+            foreach (var (id, health) in changed)
                 _journal.AppHealth(id, health);
-                changed = true;
-            }
-
-            if (changed)
-                _feed.Publish(new AppHealthChanged(_scheduler.Now, new Dictionary<Guid, AppHealth>(_health)));
+            if (changed.Count > 0)
+                Announce(AgentChangeKind.AppHealth, change => change with { AppHealth = _reports.AppHealth });
         }
     }
 
@@ -420,57 +430,13 @@ public sealed class ControlPlaneAgent : IDisposable
             return;
         lock (_gate)
         {
-            _lastStats = stats;
             _journal.Stats(stats);
-            _feed.Publish(new StatsReported(_scheduler.Now, stats));
+            _reports.TakeStats(stats);
+            Announce(AgentChangeKind.Stats, change => change with { Stats = stats });
         }
     }
 
-    private MetadataResult? ResultOf(string key, DateTimeOffset now)
-        => _metadata.TryGetValue(key, out var result)
-            ? result with { Age = (long)Math.Max(0, (now - result.CollectedAt).TotalSeconds) }
-            : null;
-
-    private bool IsRetry(string source, List<StartupLog> batch)
-    {
-        if (!_lastBatchLines.TryGetValue(source, out var lines) || (lines is { } known && known != batch.Count))
-            return false;
-        var target = LogsOf(source);
-        return target.Count >= batch.Count && target.Skip(target.Count - batch.Count).SequenceEqual(batch);
-    }
-
-    private void TakeLifecycle(LifecycleReport report)
-    {
-        _lifecycle.Add(report);
-        if (_lifecycle.Count > MaxLifecycleReports)
-            _lifecycle.RemoveAt(0);
-        _feed.Publish(new LifecycleChanged(report.ChangedAt, report.State));
-    }
-
-    private void TakeLogs(string source, List<StartupLog> logs)
-    {
-        var target = LogsOf(source);
-        foreach (var log in logs)
-        {
-            target.Add(log);
-            _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
-        }
-    }
-
-    private List<StartupLog> LogsOf(string source)
-        => source == LogSources.Shutdown ? _shutdownLogs : _startupLogs;
-
-    private void OnQuiet(long sequence)
-    {
-        lock (_gate)
-        {
-            if (sequence != _activitySequence || !_connected)
-                return;
-            _connected = false;
-            _feed.Publish(new ConnectionChanged(
-                _scheduler.Now,
-                ConnectionState.Disconnected,
-                $"no API call for {_agentTimeout.TotalSeconds:0.###} s"));
-        }
-    }
+    // Under the lock: the change goes to the peer replicas in the order it was taken.
+    private void Announce(AgentChangeKind kind, Func<AgentChange, AgentChange> fill)
+        => _changes.OnNext(fill(new AgentChange(Name, kind, _scheduler.Now)));
 }

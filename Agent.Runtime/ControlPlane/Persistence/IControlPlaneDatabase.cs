@@ -1,4 +1,5 @@
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane.Replicas;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
 
@@ -13,6 +14,9 @@ public interface IControlPlaneDatabase : IAsyncDisposable
 {
     /// <summary>The replicas sharing this database, and where each agent's relay is.</summary>
     IReplicaStore Replicas { get; }
+
+    /// <summary>The channel on which replicas of this database tell each other what their agents report; <c>null</c> on SQLite (one process).</summary>
+    IReplicaChannel? Channel { get; }
 
     /// <summary>
     /// Loads the workspace file: its agents are added (or undeleted), agents no longer in it are kept as history and

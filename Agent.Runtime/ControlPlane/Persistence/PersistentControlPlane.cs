@@ -1,3 +1,4 @@
+using Agent.Runtime.ControlPlane.Replicas;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
@@ -12,6 +13,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DatabaseRelayDirectory? _relays;
     private IDisposable? _heartbeat;
+    private ReplicaFanOut? _fanOut;
 
     private PersistentControlPlane(ControlPlaneServer server, IControlPlaneDatabase database, ControlPlaneOptions options, DatabaseRelayDirectory? relays, ILogger logger)
     {
@@ -61,16 +63,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             foreach (var agent in server.Store.Agents)
             {
                 var state = await database.LoadAgentAsync(agent.Name, cancellationToken);
-                agent.Restore(
-                    state.Startup,
-                    state.Lifecycle,
-                    state.StartupLogs,
-                    state.ShutdownLogs,
-                    state.LogsOverflowed,
-                    state.Metadata,
-                    state.AppHealth,
-                    state.LastStats,
-                    state.LastSeenAt);
+                TakeStored(agent, state, running: false);
                 logger.AgentRestored(agent.Name, state.Lifecycle.Count, state.StartupLogs.Count + state.ShutdownLogs.Count, state.LastSeenAt);
             }
 
@@ -87,8 +80,9 @@ public sealed class PersistentControlPlane : IAsyncDisposable
 
     /// <summary>
     /// Starts the server, then registers it as a replica at <paramref name="replicaAddress"/> (default: the bound
-    /// address) and keeps its heartbeat until disposed. From then on, on a shared database (PostgreSQL), the relays
-    /// attached here are claimed and the agents whose relay another replica holds are reached through it.
+    /// address) and keeps its heartbeat until disposed. On a shared database (PostgreSQL) it then claims the relays
+    /// attached here, reaches the agents whose relay another replica holds through it, and shows every agent live
+    /// whichever replica it calls (<see cref="ReplicaFanOut"/>); on SQLite there is one process and nothing more runs.
     /// </summary>
     /// <exception cref="IOException">The address cannot be bound.</exception>
     /// <exception cref="ControlPlaneDatabaseException">The replica cannot be registered.</exception>
@@ -100,15 +94,24 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         _logger.ReplicaRegistered(Replica.Id, Replica.Address);
         _relays?.Start(Replica);
         _heartbeat = ReplicaHeartbeat.Beats(Database.Replicas, Replica, _options.ReplicaHeartbeatInterval, _options.Scheduler, _logger).Subscribe();
+        if (Database.Channel is { } channel)
+            _fanOut = ReplicaFanOut.Start(Server.Store, _options, Replica.Id, channel, ReloadAsync, LiveAsync, _logger);
     }
 
-    /// <summary>Unregisters the replica (its peers stop sending it anything), stops the server, then closes the database.</summary>
+    /// <summary>
+    /// Stops the server (its relays' closing still goes out to the peer replicas; their claims are left to the
+    /// unregistering), stops the fan-out, unregisters the replica with its relays (its peers count it gone), then closes
+    /// the database.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _relays?.Stop();
+        await Server.StopAsync();
+        if (Interlocked.Exchange(ref _fanOut, null) is { } fanOut)
+            await fanOut.DisposeAsync();
         if (Interlocked.Exchange(ref _heartbeat, null) is { } heartbeat)
         {
             heartbeat.Dispose();
-            _relays?.Stop();
             try
             {
                 await Database.Replicas.UnregisterAsync(Replica.Id, CancellationToken.None);
@@ -123,4 +126,30 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         await Server.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    private static bool TakeStored(ControlPlaneAgent agent, StoredAgentState state, bool running)
+        => agent.TakeStored(
+            running,
+            state.Startup,
+            state.Lifecycle,
+            state.StartupLogs,
+            state.ShutdownLogs,
+            state.LogsOverflowed,
+            state.Metadata,
+            state.AppHealth,
+            state.LastStats,
+            state.LastSeenAt);
+
+    // A peer's changes may have been missed: the agent as the database has it, and which peer holds its relay.
+    private async Task<bool> ReloadAsync(ControlPlaneAgent agent, CancellationToken cancellationToken)
+    {
+        var state = await Database.LoadAgentAsync(agent.Name, cancellationToken);
+        var reloaded = TakeStored(agent, state, running: true);
+        if (await Database.Replicas.RelayOwnerAsync(agent.Name, _options.ReplicaTimeout, cancellationToken) is { } owner && owner.Id != Replica.Id)
+            agent.RemoteRelayHeld(owner.Id);
+        return reloaded;
+    }
+
+    private async Task<IReadOnlyCollection<Guid>> LiveAsync(CancellationToken cancellationToken)
+        => (await Database.Replicas.LiveAsync(_options.ReplicaTimeout, cancellationToken)).Select(replica => replica.Id).ToHashSet();
 }

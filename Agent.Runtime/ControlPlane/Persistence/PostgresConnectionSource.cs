@@ -35,7 +35,11 @@ internal sealed class PostgresConnectionSource : IConnectionSource
         var dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
         dataSource.EnableTransportSecurity();
         _dataSource = dataSource.Build();
+        Channel = new PostgresReplicaChannel(builder);
     }
+
+    /// <summary>The database's notification channel between replicas.</summary>
+    public PostgresReplicaChannel Channel { get; }
 
     public DatabaseKind Kind => DatabaseKind.Postgres;
 
@@ -50,5 +54,9 @@ internal sealed class PostgresConnectionSource : IConnectionSource
     public ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken)
         => connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Channel.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

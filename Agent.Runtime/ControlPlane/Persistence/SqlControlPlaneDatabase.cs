@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane.Replicas;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
@@ -67,9 +68,12 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         _logger = logger;
         _time = time;
         Replicas = new SqlReplicaStore(source, time);
+        Channel = (source as PostgresConnectionSource)?.Channel;
     }
 
     public IReplicaStore Replicas { get; }
+
+    public IReplicaChannel? Channel { get; }
 
     public Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Runtime.ControlPlane.Replicas;
 
 namespace Agent.Specs.Fakes.ControlPlane;
 
@@ -27,6 +28,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
 
     /// <summary>The replicas, in memory.</summary>
     public IReplicaStore Replicas { get; }
+
+    /// <summary>None: one process, as on SQLite.</summary>
+    public IReplicaChannel? Channel => null;
 
     /// <summary>While set, every write throws <see cref="IOException"/> and stores nothing.</summary>
     public bool Failing { get; set; }
