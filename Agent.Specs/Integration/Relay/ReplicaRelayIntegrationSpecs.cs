@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agent.Specs.Utilities;
+using Npgsql;
 
 namespace Agent.Specs.Integration.Relay;
 
@@ -90,6 +91,8 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
     {
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
         private RunningProcess? _b;
+        private PostgresServer _postgres = null!;
+        private string _database = string.Empty;
 
         private Replicas()
         {
@@ -119,17 +122,15 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             }
         }
 
+        /// <summary>Whether the database records <paramref name="replica"/> (by its address) as the holder of the agent's relay.</summary>
         public async Task<bool> HoldsRelayAsync(Uri replica)
         {
-            try
-            {
-                var summary = await _http.GetFromJsonAsync<JsonElement>(new Uri(replica, $"api/v2/workspaceagents/{IntegrationHarness.AgentName}"));
-                return summary.GetProperty("relay").GetString() == "connected";
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
+            await using var connection = new NpgsqlConnection(_postgres.ConnectionString(_database));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT r.address FROM agent_relays a JOIN replicas r ON r.id = a.replica WHERE a.agent = @agent", connection);
+            command.Parameters.AddWithValue("agent", IntegrationHarness.AgentName);
+            return await command.ExecuteScalarAsync() is string address && new Uri(address) == replica;
         }
 
         public async Task<JsonElement> GetAsync(Uri replica, string relative)
@@ -171,7 +172,10 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
         {
             Harness.WriteWorkspace(new JsonObject());
             Harness.WriteTokenFile("user-token", IntegrationHarness.UserToken);
-            var database = (await postgres.CreateDatabaseAsync()).ToString();
+            var url = await postgres.CreateDatabaseAsync();
+            var database = url.ToString();
+            _postgres = postgres;
+            _database = url.Database;
             await Harness.StartServerAsync(["--database", database, .. optionsOfA]);
             var port = FreePort.Next();
             B = new Uri($"http://127.0.0.1:{port}/");
