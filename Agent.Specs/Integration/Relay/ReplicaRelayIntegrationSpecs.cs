@@ -122,7 +122,7 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             }
         }
 
-        /// <summary>Whether the database records <paramref name="replica"/> (by its address) as the holder of the agent's relay.</summary>
+        /// <summary>Whether the database records <paramref name="replica"/> (by its <c>--replica-address</c>) as the holder of the agent's relay.</summary>
         public async Task<bool> HoldsRelayAsync(Uri replica)
         {
             await using var connection = new NpgsqlConnection(_postgres.ConnectionString(_database));
@@ -130,7 +130,7 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             await using var command = new NpgsqlCommand(
                 "SELECT r.address FROM agent_relays a JOIN replicas r ON r.id = a.replica WHERE a.agent = @agent", connection);
             command.Parameters.AddWithValue("agent", IntegrationHarness.AgentName);
-            return await command.ExecuteScalarAsync() is string address && new Uri(address) == replica;
+            return await command.ExecuteScalarAsync() is string address && new Uri(address) == new Uri($"http://localhost:{replica.Port}/");
         }
 
         public async Task<JsonElement> GetAsync(Uri replica, string relative)
@@ -176,12 +176,13 @@ public sealed class ReplicaRelayIntegrationSpecs(PostgresServer postgres) : ICla
             var database = url.ToString();
             _postgres = postgres;
             _database = url.Database;
-            await Harness.StartServerAsync(["--database", database, .. optionsOfA]);
+            // As README shows it: each replica says where its peers reach it; B takes the database from the environment.
+            await Harness.StartServerAsync(["--database", database, "--replica-address", $"http://localhost:{Harness.Port}", .. optionsOfA]);
             var port = FreePort.Next();
             B = new Uri($"http://127.0.0.1:{port}/");
-            _b = RunningProcess.Start(
-                AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{port}", "--workspace", Harness.WorkspaceFile, "--database", database]),
-                "agent server B");
+            var b = AgentBinary.StartInfo(["server", "--address", $"127.0.0.1:{port}", "--workspace", Harness.WorkspaceFile, "--replica-address", $"http://localhost:{port}"]);
+            b.Environment["AGENT_DATABASE_URL"] = database;
+            _b = RunningProcess.Start(b, "agent server B");
             await Eventually.WaitAsync(
                 async () => (await _http.GetAsync(new Uri(B, $"api/v2/workspaceagents/{IntegrationHarness.AgentName}"))).IsSuccessStatusCode,
                 ok => ok,
