@@ -70,16 +70,24 @@ internal sealed class TerminalEndpoint
         try
         {
             stream = await _hub.OpenAsync(agent.Name, RelayPorts.ReconnectingPty, context.RequestAborted);
-            await stream.WriteAsync(frame, context.RequestAborted);
         }
         catch (RelayOpenException e)
         {
             await ConnectEndpoint.WriteErrorAsync(context, e.StatusCode, e.Message);
             return;
         }
-        catch (IOException e)
+
+        // The stream is this request's until the splice takes it: a failed or abandoned first write closes it (a forwarded
+        // one is a WebSocket to the replica that holds the relay, which would otherwise stay open until its keep-alive).
+        try
         {
-            await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"agent {agent.Name} closed the connection: {e.Message}");
+            await stream.WriteAsync(frame, context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            await stream.DisposeAsync();
+            if (e is IOException)
+                await ConnectEndpoint.WriteErrorAsync(context, StatusCodes.Status502BadGateway, $"agent {agent.Name} closed the connection: {e.Message}");
             return;
         }
 
