@@ -56,5 +56,19 @@ CONF
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$1" 2>/dev/null; do sleep 0.05; done; }
 now() { date +%s%N; }
+# Seconds one ssh transfer of $bytes takes, down or up, through the caller's `sshc HOW CMD...`; the byte count is checked
+# so a failed transfer cannot look fast.
+sshx() {
+  local how=$1 what=$2 t0 t1 got
+  t0=$(now)
+  case $what in
+    down) got=$(sshc "$how" "head -c $bytes /dev/zero" | wc -c) ;;
+    up) got=$(head -c "$bytes" /dev/zero | sshc "$how" 'wc -c') ;;
+  esac
+  t1=$(now)
+  [ "$got" -eq "$bytes" ] || { echo "ssh $what via $how moved $got bytes, not $bytes" >&2; exit 1; }
+  echo "($t1 - $t0) / 1000000000" | bc -l
+}
+best() { sort -g | head -1; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 p99() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; print a[i]}'; }

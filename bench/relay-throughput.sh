@@ -76,18 +76,6 @@ sshc() {
   if [ "$1" = direct ]; then shift; ssh "${ssh_opts[@]}" -p "$ssh_port" "$(id -un)@127.0.0.1" "$@"
   else shift; ssh "${ssh_opts[@]}" -o ProxyCommand="$agent proxy --url $url --token bench --agent main" agent.main "$@"; fi
 }
-sshx() {
-  local how=$1 what=$2 t0 t1 got
-  t0=$(now)
-  case $what in
-    down) got=$(sshc "$how" "head -c $bytes /dev/zero" | wc -c) ;;
-    up) got=$(head -c "$bytes" /dev/zero | sshc "$how" 'wc -c') ;;
-  esac
-  t1=$(now)
-  [ "$got" -eq "$bytes" ] || { echo "ssh $what via $how moved $got bytes, not $bytes" >&2; exit 1; }
-  echo "($t1 - $t0) / 1000000000" | bc -l
-}
-best() { sort -g | head -1; }
 
 echo "$mib MiB per transfer, best of $runs; MiB/s direct and through the relay, ratio relay/direct (>1 faster)"
 printf '%-10s %10s %10s %7s\n' test direct relay ratio

@@ -59,19 +59,6 @@ sshc() {
     B) shift; ssh "${ssh_opts[@]}" -o ProxyCommand="$agent proxy --url $b --token bench --agent main" agent.main "$@" ;;
   esac
 }
-# Seconds one transfer takes; the byte count is checked so a failed transfer cannot look fast.
-sshx() {
-  local how=$1 what=$2 t0 t1 got
-  t0=$(now)
-  case $what in
-    down) got=$(sshc "$how" "head -c $bytes /dev/zero" | wc -c) ;;
-    up) got=$(head -c "$bytes" /dev/zero | sshc "$how" 'wc -c') ;;
-  esac
-  t1=$(now)
-  [ "$got" -eq "$bytes" ] || { echo "ssh $what via $how moved $got bytes, not $bytes" >&2; exit 1; }
-  echo "($t1 - $t0) / 1000000000" | bc -l
-}
-best() { sort -g | head -1; }
 
 echo "$mib MiB per transfer, best of $runs; MiB/s direct, through A (holds the relay), through B (forwards to A)"
 printf '%-8s %9s %9s %9s %9s %7s\n' test direct A B B/direct B/A
