@@ -283,7 +283,8 @@ internal sealed class YamuxOutbox
 
     /// <summary>
     /// A pooled buffer of frames plus the large payloads that go between them (at their offsets). The buffer is rented
-    /// at <see cref="InitialBufferBytes"/> with the first frame and doubled as frames need, up to the batch's limit.
+    /// with the first frame, as large as the last batch filled (at least <see cref="InitialBufferBytes"/>: a stream
+    /// sending in bulk does not grow it again each time), and doubled as frames need, up to the batch's limit.
     /// </summary>
     internal sealed class Batch
     {
@@ -292,6 +293,7 @@ internal sealed class YamuxOutbox
         private readonly Slot[] _slots = new Slot[MaxSlots];
         private readonly int _maxBufferBytes;
         private int _slotBytes;
+        private int _lastFilled;
 
         public Batch(int maxBufferBytes)
         {
@@ -324,7 +326,8 @@ internal sealed class YamuxOutbox
                 return false;
             if (needed > Buffer.Length)
             {
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Min(_maxBufferBytes, Math.Max(needed, Math.Max(InitialBufferBytes, Buffer.Length * 2))));
+                var size = Math.Max(needed, Buffer.Length == 0 ? Math.Max(InitialBufferBytes, _lastFilled) : Buffer.Length * 2);
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Min(_maxBufferBytes, size));
                 Buffer.AsSpan(0, BufferLength).CopyTo(grown);
                 ReturnBuffer();
                 Buffer = grown;
@@ -359,6 +362,8 @@ internal sealed class YamuxOutbox
         {
             for (var i = 0; i < SlotCount; i++)
                 ReleaseSlot(i);
+            if (BufferLength > 0)
+                _lastFilled = BufferLength;
             SlotCount = 0;
             _slotBytes = 0;
             BufferLength = 0;
