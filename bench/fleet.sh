@@ -9,20 +9,31 @@
 # Usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres]     (default 60 s; SQLite in a temporary data dir)
 #   --postgres starts a private PostgreSQL cluster (Debian's initdb/pg_ctl, as nobody when root, Unix socket only)
 #   AGENT_BIN=path skips the NativeAOT publish.
+#        bench/fleet.sh N [SECONDS] --url A,B --workspace FILE [--pids P1,P2]
+#   drives control planes already running (e.g. two replicas of one PostgreSQL database, each started with
+#   --workspace FILE): agent i goes to URL i mod n, the user's listing at the end to the last URL; CPU and RSS are
+#   summed over the PIDs given (none: not measured). FILE must hold at least N agents; make one with
+#   `bench/fleet/bin/Release/net10.0/FleetLoad gen N FILE` (after one run of this script, or `dotnet build bench/fleet -c Release`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:?usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres]}
+n=${1:?usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres | --url A,B --workspace FILE [--pids P1,P2]]}
 shift
 seconds=60
 if [ $# -gt 0 ] && [[ $1 != --* ]]; then seconds=$1; shift; fi
-database= postgres=
+database= postgres= urls= given_workspace= pids=
 while [ $# -gt 0 ]; do
   case $1 in
     --database) database=$2; shift 2 ;;
     --postgres) postgres=1; shift ;;
+    --url) urls=$2; shift 2 ;;
+    --workspace) given_workspace=$2; shift 2 ;;
+    --pids) pids=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ -n "$urls" ] && { [ -z "$given_workspace" ] || [ -n "$database$postgres" ]; }; then
+  echo "--url needs --workspace FILE (the control planes' own) and takes no --database or --postgres" >&2; exit 2
+fi
 source bench/lib.sh
 pg_stop=
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; [ -z "$pg_stop" ] || $pg_stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -33,10 +44,25 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((n * 2 + 1024)) ]; 
   ulimit -Hn $((n * 2 + 4096)) 2>/dev/null && ulimit -n $((n * 2 + 4096)) || echo "warning: ulimit -n is $(ulimit -n), below $((n * 2 + 1024))" >&2
 fi
 
-agent_binary
 echo "building the load generator..." >&2
 dotnet build bench/fleet -c Release -v q -nologo >/dev/null
 fleet=bench/fleet/bin/Release/net10.0/FleetLoad
+if [ -n "$urls" ]; then
+  # Control planes already running: the first N agents of their workspace file.
+  python3 - "$given_workspace" "$n" "$work/workspace.json" <<'PY'
+import json, sys
+workspace = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+if len(workspace["agents"]) < n:
+    sys.exit(f"{sys.argv[1]} holds {len(workspace['agents'])} agents, fewer than {n}")
+workspace["agents"] = workspace["agents"][:n]
+json.dump(workspace, open(sys.argv[3], "w"))
+PY
+  echo "driving $urls with $n agents of $given_workspace; measuring pids ${pids:-none}; ulimit -n $(ulimit -n)"
+  "$fleet" run "$urls" "$work/workspace.json" "$seconds" "${pids:--}"
+  exit 0
+fi
+agent_binary
 "$fleet" gen "$n" "$work/workspace.json" || { echo "the workspace file does not fit the control plane's cap" >&2; exit 1; }
 
 if [ -n "$postgres" ]; then
@@ -56,7 +82,10 @@ url=http://127.0.0.1:$port
 if [ -n "$database" ]; then store=(--database "$database"); else store=(--data-dir "$work/data"); fi
 "$agent" server --workspace "$work/workspace.json" --address "127.0.0.1:$port" "${store[@]}" >"$work/server.log" 2>&1 &
 server=$!
-wait_port "$port"
+until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$port" 2>/dev/null; do
+  kill -0 "$server" 2>/dev/null || { echo "agent server exited before listening:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+  sleep 0.05
+done
 echo "agent server pid $server on $url, ${store[*]}; ulimit -n $(ulimit -n)"
 
 "$fleet" run "$url" "$work/workspace.json" "$seconds" "$server"

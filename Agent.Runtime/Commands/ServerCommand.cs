@@ -4,6 +4,7 @@ using Agent.Runtime.Commands.Options;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Persistence;
 using Agent.Runtime.Hosting;
+using Agent.Runtime.Os.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Commands;
@@ -86,6 +87,7 @@ public static class ServerCommand
         {
             var factory = loggerFactory();
             var logger = factory.CreateLogger(typeof(ServerCommand));
+            RaiseDescriptorLimit(logger);
             WorkspaceDefinition definition;
             try
             {
@@ -158,6 +160,15 @@ public static class ServerCommand
             return 0;
         });
         return command;
+    }
+
+    private static void RaiseDescriptorLimit(ILogger logger)
+    {
+        var outcome = DescriptorLimit.RaiseSoftToHard();
+        if (outcome.Error is not null)
+            logger.DescriptorLimitNotRaised(outcome.Before, outcome.Error);
+        else if (outcome.Raised)
+            logger.DescriptorLimitRaised(outcome.Before, outcome.After);
     }
 
     private static Uri? ParseReplicaAddress(ArgumentResult argument)

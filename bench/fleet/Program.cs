@@ -1,6 +1,8 @@
 // A simulated fleet against one `agent server` (run through ../fleet.sh):
 //   FleetLoad gen N FILE                         writes a workspace file of N agents (random UUID tokens, one user token)
-//   FleetLoad run URL FILE SECONDS SERVER_PID [RAMP_SECONDS]
+//   FleetLoad run URL[,URL...] FILE SECONDS SERVER_PID[,PID...] [RAMP_SECONDS]
+//     several URLs (replicas of one control plane): agent i uses URL i mod n, and the user's listing at the end goes
+//     to the last URL; CPU and RSS are summed over the PIDs (0 or - measures none)
 // Each agent holds its relay WebSocket (yamux server, pings every 15 s, answers the control plane's event-stream
 // stream on port 4 and holds it open like the real agent), posts startup, lifecycle starting, 3 log lines, lifecycle
 // ready, then every 10 s polls its manifest and posts two metadata items, and every 30 s a stats report. Latencies are
@@ -18,14 +20,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 return args switch
 {
     ["gen", var n, var file] => Workspace.Write(int.Parse(n), file),
-    ["run", var url, var file, var seconds, var pid, .. var rest] =>
-        await Fleet.RunAsync(new Uri(url), file, int.Parse(seconds), int.Parse(pid), rest.Length > 0 ? int.Parse(rest[0]) : 0),
+    ["run", var urls, var file, var seconds, var pids, .. var rest] =>
+        await Fleet.RunAsync(
+            urls.Split(',').Select(u => new Uri(u)).ToArray(),
+            file,
+            int.Parse(seconds),
+            pids.Split(',').Where(p => p is not ("-" or "0")).Select(int.Parse).ToArray(),
+            rest.Length > 0 ? int.Parse(rest[0]) : 0),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FleetLoad gen N FILE | FleetLoad run URL FILE SECONDS SERVER_PID [RAMP_SECONDS]");
+    Console.Error.WriteLine("usage: FleetLoad gen N FILE | FleetLoad run URL[,URL...] FILE SECONDS SERVER_PID[,PID...] [RAMP_SECONDS]");
     return 2;
 }
 
@@ -63,7 +70,7 @@ internal static class Workspace
 
 internal static class Fleet
 {
-    public static async Task<int> RunAsync(Uri url, string file, int seconds, int serverPid, int ramp)
+    public static async Task<int> RunAsync(Uri[] urls, string file, int seconds, int[] serverPids, int ramp)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(file));
         var userToken = document.RootElement.GetProperty("user_tokens")[0].GetString()!;
@@ -73,28 +80,28 @@ internal static class Fleet
         ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);
 
         var metrics = new Metrics();
-        var idle = Proc.Read(serverPid);
+        var idle = Proc.Read(serverPids);
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.StartNew();
-        var agents = tokens.Select((token, i) => SimulatedAgent.RunAsync(url, token, TimeSpan.FromSeconds(ramp * (double)i / tokens.Length), metrics, stop.Token)).ToArray();
-        Console.WriteLine($"ramp-up: {tokens.Length} agents over {ramp} s, then 15 s to settle");
+        var agents = tokens.Select((token, i) => SimulatedAgent.RunAsync(urls[i % urls.Length], token, TimeSpan.FromSeconds(ramp * (double)i / tokens.Length), metrics, stop.Token)).ToArray();
+        Console.WriteLine($"ramp-up: {tokens.Length} agents over {ramp} s{(urls.Length > 1 ? $", spread over {urls.Length} control planes" : string.Empty)}, then 15 s to settle");
         await Task.Delay(TimeSpan.FromSeconds(ramp + 15));
         Console.WriteLine($"after ramp-up: {metrics.Relays} relays held, {metrics.FailureSummary()}");
 
-        var before = Proc.Read(serverPid);
+        var before = Proc.Read(serverPids);
         metrics.Start();
         var rssPeak = before.RssKiB;
         var window = Stopwatch.StartNew();
         while (window.Elapsed < TimeSpan.FromSeconds(seconds))
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, Math.Max(0.1, seconds - window.Elapsed.TotalSeconds))));
-            rssPeak = Math.Max(rssPeak, Proc.Read(serverPid).RssKiB);
+            rssPeak = Math.Max(rssPeak, Proc.Read(serverPids).RssKiB);
         }
 
         metrics.Stop();
-        var after = Proc.Read(serverPid);
+        var after = Proc.Read(serverPids);
         var elapsed = window.Elapsed.TotalSeconds;
-        var (connected, relayed) = await CountConnectedAsync(url, userToken);
+        var (connected, relayed) = await CountConnectedAsync(urls[^1], userToken);
         Console.WriteLine($"measured {elapsed:F0} s with {tokens.Length} agents: {metrics.Relays} relays held by the fleet; the control plane lists {connected} connected, {relayed} with a relay");
         if (connected == 0)
         {
@@ -113,9 +120,16 @@ internal static class Fleet
         var reports = metrics.Kinds().Where(k => k.Kind is "manifest" or "metadata" or "stats").Sum(k => k.Samples.Count);
         Console.WriteLine($"reports per second: {reports / elapsed:F0} (manifest polls, metadata and stats in the window)");
         Console.WriteLine($"refused/failed in the window: {metrics.FailureSummary()}");
+        if (serverPids.Length == 0)
+        {
+            Console.WriteLine("control plane CPU and RSS: not measured (no PID given)");
+            return 0;
+        }
+
         var cpu = (after.CpuTicks - before.CpuTicks) / (double)Proc.TicksPerSecond / elapsed * 100;
-        Console.WriteLine($"control plane CPU: {cpu:F1} % of a core");
-        Console.WriteLine($"control plane RSS: {after.RssKiB / 1024.0:F1} MiB at the end (peak {rssPeak / 1024.0:F1} MiB), " +
+        var which = serverPids.Length > 1 ? $" ({serverPids.Length} processes together)" : string.Empty;
+        Console.WriteLine($"control plane CPU{which}: {cpu:F1} % of a core");
+        Console.WriteLine($"control plane RSS{which}: {after.RssKiB / 1024.0:F1} MiB at the end (peak {rssPeak / 1024.0:F1} MiB), " +
             $"{(connected > 0 ? after.RssKiB / (double)connected : 0):F0} KiB per connected agent, " +
             $"{(connected > 0 ? (after.RssKiB - idle.RssKiB) / (double)connected : 0):F0} KiB each above the {idle.RssKiB / 1024.0:F1} MiB before the fleet; descriptors {after.Fds}");
         Console.WriteLine($"load generator CPU: {Proc.Read(Environment.ProcessId).CpuTicks / (double)Proc.TicksPerSecond / started.Elapsed.TotalSeconds * 100:F0} % of a core (whole run)");
@@ -147,6 +161,10 @@ internal sealed record ProcSample(long CpuTicks, long RssKiB, int Fds);
 internal static class Proc
 {
     public const int TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>The sum over <paramref name="pids"/> (none: zeros).</summary>
+    public static ProcSample Read(int[] pids)
+        => pids.Select(Read).Aggregate(new ProcSample(0, 0, 0), (a, b) => new ProcSample(a.CpuTicks + b.CpuTicks, a.RssKiB + b.RssKiB, a.Fds + b.Fds));
 
     public static ProcSample Read(int pid)
     {

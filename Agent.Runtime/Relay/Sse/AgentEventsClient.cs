@@ -22,6 +22,13 @@ namespace Agent.Runtime.Relay.Sse;
 /// </summary>
 public sealed class AgentEventsClient : IDisposable
 {
+    /// <summary>
+    /// Bytes read from the stream at a time. The read waits with its buffer for as long as the stream is quiet, and
+    /// the control plane follows one stream per connected agent: 1 KiB each (events are a few hundred bytes; a longer
+    /// one takes several reads), not 8.
+    /// </summary>
+    public const int ReadBufferBytes = 1024;
+
     /// <summary>The server pings every 15 s; this long without a byte means the stream is dead.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(45);
 
@@ -164,7 +171,7 @@ public sealed class AgentEventsClient : IDisposable
             Report(scheduler, EventStreamState.Connected);
             await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
             var reader = new ServerSentEventsReader();
-            var buffer = new byte[8192];
+            var buffer = new byte[ReadBufferBytes];
             while (true)
             {
                 idle.CancelAfter(_idleTimeout);

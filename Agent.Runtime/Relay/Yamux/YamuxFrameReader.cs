@@ -1,11 +1,12 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Agent.Runtime.Relay.Yamux;
 
 /// <summary>
-/// Buffered reads of frames from the transport: headers come out of a pooled 64 KiB buffer (many small frames
-/// per transport read); a payload takes what is buffered and reads the rest straight into its destination.
+/// Buffered reads of frames from the transport: headers come out of a small buffer of the session's own (many small
+/// frames per transport read); a payload takes what is buffered and reads the rest straight into its destination.
+/// The buffer is held for as long as the session lives, idle or not: 4 KiB (an idle agent's relay on the control plane
+/// held a pooled 64 KiB before), and a large payload no longer passes through it.
 /// </summary>
 /// <remarks>
 /// On the wire (hashicorp/yamux spec.md "Framing") every frame is a 12-byte header, laid out in
@@ -15,10 +16,12 @@ namespace Agent.Runtime.Relay.Yamux;
 /// </remarks>
 internal sealed class YamuxFrameReader : IDisposable
 {
-    private const int BufferSize = 64 * 1024;
+    /// <summary>Room for 340 frame headers, or a header and the start of its payload.</summary>
+    public const int BufferSize = 4 * 1024;
+
     private readonly Stream _transport;
     private readonly CancellationToken _cancellationToken;
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private byte[]? _buffer = new byte[BufferSize];
     private int _start;
     private int _end;
 
@@ -27,6 +30,9 @@ internal sealed class YamuxFrameReader : IDisposable
         _transport = transport;
         _cancellationToken = cancellationToken;
     }
+
+    /// <summary>Bytes of buffer this reader holds.</summary>
+    public int BufferBytes => _buffer?.Length ?? 0;
 
     private byte[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(YamuxFrameReader));
 
@@ -67,12 +73,7 @@ internal sealed class YamuxFrameReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_buffer is not null)
-            ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = null;
-    }
+    public void Dispose() => _buffer = null;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillSlowAsync(int count, bool atFrameStart)

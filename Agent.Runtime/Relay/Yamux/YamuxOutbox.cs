@@ -3,8 +3,10 @@ using System.Buffers;
 namespace Agent.Runtime.Relay.Yamux;
 
 /// <summary>
-/// The frames waiting for the writer loop, in two pooled batches: producers add frames to the fill batch while
-/// the writer loop writes the other one to the transport (coalescing many frames into one write). Small data
+/// The frames waiting for the writer loop, in two batches: producers add frames to the fill batch while the writer
+/// loop writes the other one to the transport (coalescing many frames into one write). A batch's buffer is pooled,
+/// rented when a frame comes and grown as frames follow, and goes back to the pool once the outbox is empty again,
+/// so a quiet session (an idle agent's relay) holds none. Small data
 /// payloads are copied in; large ones (at least <see cref="ZeroCopyThreshold"/>) are written by the writer loop
 /// straight from the caller's memory, in order with the rest, and the caller waits until they are on the wire
 /// (no copy, like a plain socket write). Data frames wait while the fill batch is full (bounded); control frames
@@ -35,9 +37,19 @@ internal sealed class YamuxOutbox
     public YamuxOutbox(int maxFramePayload)
     {
         _dataCapacity = Math.Max(1024 * 1024, 2 * (maxFramePayload + YamuxFrameHeader.Size));
-        _fill = new Batch(ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve));
-        _spare = new Batch(ArrayPool<byte>.Shared.Rent(_dataCapacity + ControlReserve));
+        _fill = new Batch(_dataCapacity + ControlReserve);
+        _spare = new Batch(_dataCapacity + ControlReserve);
         _writerSignal = new YamuxSignal(_gate);
+    }
+
+    /// <summary>Bytes of pooled buffer the batches hold now (0 while the session is quiet).</summary>
+    public int HeldBufferBytes
+    {
+        get
+        {
+            lock (_gate)
+                return (_fill?.Buffer.Length ?? 0) + (_spare?.Buffer.Length ?? 0);
+        }
     }
 
     /// <summary>
@@ -87,9 +99,9 @@ internal sealed class YamuxOutbox
         {
             if (_closedReason is not null || _fill is null)
                 return true;
-            if (_fill.BufferLength + YamuxFrameHeader.Size > _fill.Buffer.Length)
+            if (!_fill.TryReserve(YamuxFrameHeader.Size))
                 return false;
-            YamuxFrameHeader.Write(_fill.Buffer.AsSpan(_fill.BufferLength), type, flags, streamId, length);
+            YamuxFrameHeader.Write(_fill.Free, type, flags, streamId, length);
             _fill.Advance(YamuxFrameHeader.Size);
             wake = _writerSignal.Disarm();
         }
@@ -147,8 +159,15 @@ internal sealed class YamuxOutbox
         {
             if (_fill is null)
             {
-                ArrayPool<byte>.Shared.Return(batch.Buffer);
+                batch.ReturnBuffer();
                 return;
+            }
+
+            if (_fill.Length == 0)
+            {
+                // Nothing more to write: the session is quiet, its buffers go back to the pool until the next frame.
+                batch.ReturnBuffer();
+                _fill.ReturnBuffer();
             }
 
             _spare = batch;
@@ -200,7 +219,7 @@ internal sealed class YamuxOutbox
             if (batch is null)
                 continue;
             batch.ReleaseSlots();
-            ArrayPool<byte>.Shared.Return(batch.Buffer);
+            batch.ReturnBuffer();
         }
     }
 
@@ -220,7 +239,9 @@ internal sealed class YamuxOutbox
                 return false;
             }
 
-            YamuxFrameHeader.Write(_fill.Buffer.AsSpan(_fill.BufferLength), YamuxFrameType.Data, YamuxFlags.None, streamId, (uint)payload.Length);
+            var copied = zeroCopy ? 0 : payload.Length;
+            _fill.TryReserve(YamuxFrameHeader.Size + copied); // within the capacity checked above, below the batch's limit
+            YamuxFrameHeader.Write(_fill.Free, YamuxFrameType.Data, YamuxFlags.None, streamId, (uint)payload.Length);
             _fill.Advance(YamuxFrameHeader.Size);
             if (zeroCopy)
             {
@@ -230,7 +251,7 @@ internal sealed class YamuxOutbox
             }
             else
             {
-                payload.Span.CopyTo(_fill.Buffer.AsSpan(_fill.BufferLength));
+                payload.Span.CopyTo(_fill.Free);
                 _fill.Advance(payload.Length);
                 sent = ValueTask.CompletedTask;
             }
@@ -260,18 +281,30 @@ internal sealed class YamuxOutbox
     /// <summary>A large payload written after the first <see cref="Offset"/> bytes of the batch buffer not yet written.</summary>
     internal readonly record struct Slot(int Offset, ReadOnlyMemory<byte> Payload, YamuxSignal? Written);
 
-    /// <summary>A pooled buffer of frames plus the large payloads that go between them (at their offsets).</summary>
+    /// <summary>
+    /// A pooled buffer of frames plus the large payloads that go between them (at their offsets). The buffer is rented
+    /// with the first frame, as large as the last batch filled (at least <see cref="InitialBufferBytes"/>: a stream
+    /// sending in bulk does not grow it again each time), and doubled as frames need, up to the batch's limit.
+    /// </summary>
     internal sealed class Batch
     {
-        private readonly Slot[] _slots = new Slot[MaxSlots];
-        private int _slotBytes;
+        public const int InitialBufferBytes = 4 * 1024;
 
-        public Batch(byte[] buffer)
+        private readonly Slot[] _slots = new Slot[MaxSlots];
+        private readonly int _maxBufferBytes;
+        private int _slotBytes;
+        private int _lastFilled;
+
+        public Batch(int maxBufferBytes)
         {
-            Buffer = buffer;
+            _maxBufferBytes = maxBufferBytes;
         }
 
-        public byte[] Buffer { get; }
+        /// <summary>The frames (the first <see cref="BufferLength"/> bytes); empty while the batch holds no buffer.</summary>
+        public byte[] Buffer { get; private set; } = [];
+
+        /// <summary>The buffer after <see cref="BufferLength"/>, where the next frame goes.</summary>
+        public Span<byte> Free => Buffer.AsSpan(BufferLength);
 
         /// <summary>Bytes of frames in <see cref="Buffer"/> plus large payloads (the part counted against the capacity).</summary>
         public int Length => BufferLength + _slotBytes;
@@ -284,6 +317,32 @@ internal sealed class YamuxOutbox
         public Slot this[int index] => _slots[index];
 
         public void Advance(int count) => BufferLength += count;
+
+        /// <summary>Makes room for <paramref name="count"/> more bytes in <see cref="Buffer"/>; false beyond the batch's limit.</summary>
+        public bool TryReserve(int count)
+        {
+            var needed = BufferLength + count;
+            if (needed > _maxBufferBytes)
+                return false;
+            if (needed > Buffer.Length)
+            {
+                var size = Math.Max(needed, Buffer.Length == 0 ? Math.Max(InitialBufferBytes, _lastFilled) : Buffer.Length * 2);
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Min(_maxBufferBytes, size));
+                Buffer.AsSpan(0, BufferLength).CopyTo(grown);
+                ReturnBuffer();
+                Buffer = grown;
+            }
+
+            return true;
+        }
+
+        /// <summary>Gives the buffer back to the pool (the batch must hold no frames).</summary>
+        public void ReturnBuffer()
+        {
+            if (Buffer.Length > 0)
+                ArrayPool<byte>.Shared.Return(Buffer);
+            Buffer = [];
+        }
 
         public void AddSlot(ReadOnlyMemory<byte> payload, YamuxSignal written)
         {
@@ -303,6 +362,8 @@ internal sealed class YamuxOutbox
         {
             for (var i = 0; i < SlotCount; i++)
                 ReleaseSlot(i);
+            if (BufferLength > 0)
+                _lastFilled = BufferLength;
             SlotCount = 0;
             _slotBytes = 0;
             BufferLength = 0;

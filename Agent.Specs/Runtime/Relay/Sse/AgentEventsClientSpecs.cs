@@ -54,6 +54,21 @@ public sealed class AgentEventsClientSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_ALogLineManyReadsLong_ArrivesWholeWithMultiByteCharacters()
+    {
+        var line = string.Concat(Enumerable.Repeat("ünïcödé €vent ", 3 * AgentEventsClient.ReadBufferBytes / 10));
+        _server.Snapshot.Add(new LogLine(T0, LogSources.Startup, line));
+        using var client = new AgentEventsClient(_http, NullLogger.Instance);
+        var events = new MonitorRecorder<AgentEvent>();
+        using var subscription = client.Events(_server.BaseUrl, FakeEventsServer.Token, "main", DefaultScheduler.Instance).Subscribe(events);
+
+        await events.WaitForCountAsync(1);
+
+        Assert.Equal(new LogLine(T0, LogSources.Startup, line), events.Values[0]);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) > 4 * AgentEventsClient.ReadBufferBytes);
+    }
+
+    [Fact]
     public async Task Events_AppHealthAndStats_AreDeserialized()
     {
         var app = Guid.NewGuid();
