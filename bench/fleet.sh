@@ -6,8 +6,10 @@
 # measures SECONDS and prints p50/p99 latency per kind, reports per second, refused/failed requests and connections,
 # the control plane's CPU (% of a core, /proc) and RSS (total and per connected agent); this script adds the
 # database's size. Loopback only; leaves no process behind.
-# Usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres]     (default 60 s; SQLite in a temporary data dir)
+# Usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres] [--replicas K]  (default 60 s; SQLite in a temporary data dir)
 #   --postgres starts a private PostgreSQL cluster (Debian's initdb/pg_ctl, as nobody when root, Unix socket only)
+#   --replicas K starts K `agent server` replicas of that PostgreSQL database: agent i on replica i mod K, the user's
+#   listing on the last; CPU and RSS are the replicas' sum
 #   AGENT_BIN=path skips the NativeAOT publish.
 #        bench/fleet.sh N [SECONDS] --url A,B --workspace FILE [--pids P1,P2]
 #   drives control planes already running (e.g. two replicas of one PostgreSQL database, each started with
@@ -20,7 +22,7 @@ n=${1:?usage: bench/fleet.sh N [SECONDS] [--database URL | --postgres | --url A,
 shift
 seconds=60
 if [ $# -gt 0 ] && [[ $1 != --* ]]; then seconds=$1; shift; fi
-database= postgres= urls= given_workspace= pids=
+database= postgres= urls= given_workspace= pids= replicas=1
 while [ $# -gt 0 ]; do
   case $1 in
     --database) database=$2; shift 2 ;;
@@ -28,11 +30,15 @@ while [ $# -gt 0 ]; do
     --url) urls=$2; shift 2 ;;
     --workspace) given_workspace=$2; shift 2 ;;
     --pids) pids=$2; shift 2 ;;
+    --replicas) replicas=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 if [ -n "$urls" ] && { [ -z "$given_workspace" ] || [ -n "$database$postgres" ]; }; then
   echo "--url needs --workspace FILE (the control planes' own) and takes no --database or --postgres" >&2; exit 2
+fi
+if [ "$replicas" -gt 1 ] && [ -z "$postgres" ] && [[ $database != postgres* ]]; then
+  echo "--replicas needs --postgres or --database postgres://...: replicas share a PostgreSQL database" >&2; exit 2
 fi
 source bench/lib.sh
 pg_stop=
@@ -77,18 +83,23 @@ if [ -n "$postgres" ]; then
   database="postgres://postgres@/fleet?host=$pg"
 fi
 
-port=$(free_port)
-url=http://127.0.0.1:$port
 if [ -n "$database" ]; then store=(--database "$database"); else store=(--data-dir "$work/data"); fi
-"$agent" server --workspace "$work/workspace.json" --address "127.0.0.1:$port" "${store[@]}" >"$work/server.log" 2>&1 &
-server=$!
-until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$port" 2>/dev/null; do
-  kill -0 "$server" 2>/dev/null || { echo "agent server exited before listening:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
-  sleep 0.05
+url= server=
+for i in $(seq 1 "$replicas"); do
+  port=$(free_port)
+  "$agent" server --workspace "$work/workspace.json" --address "127.0.0.1:$port" "${store[@]}" >"$work/replica$i.log" 2>&1 &
+  pid=$!
+  until python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$port" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { echo "agent server $i exited before listening:" >&2; tail -20 "$work/replica$i.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  url=${url:+$url,}http://127.0.0.1:$port
+  server=${server:+$server,}$pid
 done
-echo "agent server pid $server on $url, ${store[*]}; ulimit -n $(ulimit -n)"
+echo "agent server pid(s) $server on $url, ${store[*]}; ulimit -n $(ulimit -n)"
 
 "$fleet" run "$url" "$work/workspace.json" "$seconds" "$server"
+cat "$work"/replica*.log > "$work/server.log"
 
 if [ -n "$postgres" ] || [[ $database == postgres* ]]; then
   size=$(psql "$database" -Atc "select pg_database_size(current_database())" 2>/dev/null || echo "?")

@@ -4,7 +4,9 @@ using Agent.Runtime.ControlPlane.Replicas;
 namespace Agent.Runtime.ControlPlane.Persistence;
 
 /// <summary>
-/// The control plane's state in a database (SQLite or PostgreSQL), per agent by name. A completed write is durable:
+/// The control plane's state in a database (SQLite or PostgreSQL), per agent by name. A completed write is durable (on PostgreSQL the
+/// coalesced kinds, metadata, app health, stats and last seen, commit without waiting for the disk: the database server's
+/// crash may lose their last moment, as the control plane's loses what waits for a flush):
 /// the control plane acknowledges a report only after its write completed. Writes of one agent never run concurrently
 /// (the caller serialises them); different agents' writes may. Each call is one transaction: a call that fails throws
 /// <see cref="ControlPlaneDatabaseException"/> (an <see cref="IOException"/>) naming the database, never with its

@@ -187,7 +187,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         ArgumentNullException.ThrowIfNull(newest);
         if (newest.Count == 0)
             return Task.CompletedTask;
-        return WriteAsync(
+        return WriteLatestAsync(
             agent,
             (connection, transaction) => SqlCommands.ExecuteEachAsync(
                 connection,
@@ -211,7 +211,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         ArgumentNullException.ThrowIfNull(health);
         if (health.Count == 0)
             return Task.CompletedTask;
-        return WriteAsync(
+        return WriteLatestAsync(
             agent,
             (connection, transaction) => SqlCommands.ExecuteEachAsync(
                 connection,
@@ -229,7 +229,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentNullException.ThrowIfNull(stats);
-        return ExecuteAsync(
+        return ExecuteLatestAsync(
             agent,
             UpsertStats,
             cancellationToken,
@@ -240,7 +240,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     public Task SaveLastSeenAsync(string agent, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
-        return ExecuteAsync(
+        return ExecuteLatestAsync(
             agent,
             UpsertLastSeen,
             cancellationToken,
@@ -268,6 +268,26 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
 
     private Task ExecuteAsync(string agent, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
         => WriteAsync(agent, (connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
+
+    private Task ExecuteLatestAsync(string agent, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => WriteLatestAsync(agent, (connection, transaction) => SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters), cancellationToken);
+
+    // The coalesced kinds (metadata, app health, stats, last seen): newest values that were never acknowledged one by one
+    // and wait in memory for a flush anyway. On PostgreSQL their commit does not wait for the disk (synchronous_commit
+    // off for this transaction only: a crash of the database server may lose the last moment of them, never a durable
+    // report, and never half a transaction). They are the bulk of the writes, so the fleet's flushes stop queueing on
+    // fsync. SQLite's WAL with synchronous=NORMAL already commits them without a sync.
+    private Task WriteLatestAsync(string agent, Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
+        => _source.Kind != DatabaseKind.Postgres
+            ? WriteAsync(agent, write, cancellationToken)
+            : WriteAsync(
+                agent,
+                async (connection, transaction) =>
+                {
+                    await SqlCommands.ExecuteAsync(connection, transaction, "SET LOCAL synchronous_commit TO OFF", cancellationToken).ConfigureAwait(false);
+                    await write(connection, transaction).ConfigureAwait(false);
+                },
+                cancellationToken);
 
     // One transaction on a connection of its own; a database error becomes a ControlPlaneDatabaseException naming the
     // database and the agent (null: the workspace), and nothing of the call was written.
