@@ -6,7 +6,7 @@ namespace Agent.Runtime.ControlPlane.Persistence;
 
 /// <summary>
 /// <see cref="IReplicaChannel"/> on PostgreSQL's <c>LISTEN/NOTIFY</c>, channel <see cref="Name"/>: one connection of its
-/// own sends (each payload is its own transaction, delivered in that order), one per subscription listens. Both
+/// own sends (each call one batch in one transaction, delivered in that order), one per subscription listens. Both
 /// connections send TCP keepalives, so a database that vanished is noticed and the listener reconnects.
 /// </summary>
 internal sealed class PostgresReplicaChannel : IReplicaChannel, IAsyncDisposable
@@ -38,13 +38,19 @@ internal sealed class PostgresReplicaChannel : IReplicaChannel, IAsyncDisposable
         try
         {
             _sender ??= await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+            // One round trip, one transaction: its notifications are delivered together, in the order sent (each payload
+            // carries its sequence number, so PostgreSQL's folding of equal payloads in a transaction never applies).
+            await using var batch = new NpgsqlBatch(_sender);
             foreach (var payload in payloads)
             {
-                await using var command = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", _sender);
-                command.Parameters.AddWithValue("channel", Name);
-                command.Parameters.AddWithValue("payload", payload);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+                command.Parameters.Add(new NpgsqlParameter { Value = Name });
+                command.Parameters.Add(new NpgsqlParameter { Value = payload });
+                batch.BatchCommands.Add(command);
             }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -11,6 +11,9 @@ namespace Agent.Runtime.ControlPlane.Replicas;
 /// </summary>
 internal sealed class ReplicaOutbox : IAsyncDisposable
 {
+    /// <summary>Changes are gathered into one round trip while it holds fewer payloads than this (a change's parts are never split).</summary>
+    public const int MaxBatchPayloads = 256;
+
     /// <summary>How long stopping waits for what is queued to go out (a stopping replica's relays closing).</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -119,10 +122,19 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
         while (true)
         {
             await _signal.WaitAsync(_stopping.Token);
-            IReadOnlyList<string> payloads;
+            var payloads = new List<string>();
+            var changes = 0;
             lock (_gate)
             {
-                if (!_queue.TryDequeue(out payloads!))
+                // Everything queued goes in one round trip (up to MaxBatchPayloads): one NOTIFY per round trip could not
+                // keep up with a few thousand agents, and the queue overflowed into gaps and reloads.
+                while (payloads.Count < MaxBatchPayloads && _queue.TryDequeue(out var change))
+                {
+                    payloads.AddRange(change);
+                    changes++;
+                }
+
+                if (changes == 0)
                 {
                     if (_closed)
                         return;
@@ -146,7 +158,7 @@ internal sealed class ReplicaOutbox : IAsyncDisposable
                     _queuedBytes = 0;
                 }
 
-                _logger.NotifyFailed(dropped + 1, ex.Message);
+                _logger.NotifyFailed(dropped + changes, ex.Message);
             }
         }
     }

@@ -81,6 +81,25 @@ public sealed class ReplicaOutboxSpecs
     }
 
     [Fact]
+    public async Task Post_ChangesQueuedBehindASend_GoOutTogetherInTheNextRoundTripInOrder()
+    {
+        var release = new TaskCompletionSource();
+        _channel.Gate = () => release.Task;
+        await using var outbox = new ReplicaOutbox(Self, _channel, ReplicaFanOut.MaxQueueBytes, SeenEvery, _scheduler, NullLogger.Instance);
+        outbox.Post(Stats());
+        await Eventually.WaitAsync(() => _channel.SendsStarted == 1, "the first send is in flight");
+
+        for (var i = 0; i < 20; i++)
+            outbox.Post(Stats());
+        release.SetResult();
+        await Eventually.WaitAsync(() => _channel.Sent.Count == 21, "all sent");
+        var inbox = new ReplicaInbox(Peer);
+
+        Assert.Equal(2, _channel.SendsStarted);
+        Assert.All(_channel.Sent.Select(inbox.Accept), result => Assert.Equal(InboxResultKind.Change, result.Kind));
+    }
+
+    [Fact]
     public async Task Dispose_ChangesQueued_SentBeforeItStopsAndLaterOnesDropped()
     {
         var release = new TaskCompletionSource();
