@@ -77,7 +77,7 @@ if [ -n "$postgres" ]; then
   as=()
   if [ "$(id -u)" = 0 ]; then chown nobody:nogroup "$pg"; chmod 755 "$work"; as=(setpriv --reuid nobody --regid nogroup --clear-groups); fi
   "${as[@]}" "$bin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
-  "${as[@]}" "$bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w -s -o "-c listen_addresses='' -k $pg -c max_connections=200" start
+  "${as[@]}" "$bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w -s -o "-c listen_addresses='' -k $pg -c max_connections=$((replicas * 110 + 20))" start
   pg_stop="${as[*]} $bin/pg_ctl -D $pg/data -m fast -w -s stop"
   "${as[@]}" "$bin/createdb" -h "$pg" -U postgres fleet
   database="postgres://postgres@/fleet?host=$pg"
