@@ -29,6 +29,9 @@ public interface IReplicaStore
     /// <summary>Forgets <paramref name="agent"/>'s relay if replica <paramref name="replica"/> still holds it (a newer claim stays).</summary>
     Task ReleaseRelayAsync(string agent, Guid replica, CancellationToken cancellationToken);
 
+    /// <summary>Every agent whose relay a live replica (heartbeat younger than <paramref name="timeout"/>) holds, with that replica.</summary>
+    Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>The live replica (heartbeat younger than <paramref name="timeout"/>) that holds <paramref name="agent"/>'s relay, or <c>null</c>.</summary>
     Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -95,7 +95,7 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         _relays?.Start(Replica);
         _heartbeat = ReplicaHeartbeat.Beats(Database.Replicas, Replica, _options.ReplicaHeartbeatInterval, _options.Scheduler, _logger).Subscribe();
         if (Database.Channel is { } channel)
-            _fanOut = ReplicaFanOut.Start(Server.Store, _options, Replica.Id, channel, ReloadAsync, LiveAsync, _logger);
+            _fanOut = ReplicaFanOut.Start(Server.Store, _options, Replica.Id, channel, ReloadAsync, RelayOwnersAsync, _logger);
     }
 
     /// <summary>
@@ -150,6 +150,9 @@ public sealed class PersistentControlPlane : IAsyncDisposable
         return reloaded;
     }
 
-    private async Task<IReadOnlyCollection<Guid>> LiveAsync(CancellationToken cancellationToken)
-        => (await Database.Replicas.LiveAsync(_options.ReplicaTimeout, cancellationToken)).Select(replica => replica.Id).ToHashSet();
+    // The relays live peers hold (this replica's own are its hub's).
+    private async Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(CancellationToken cancellationToken)
+        => (await Database.Replicas.RelayOwnersAsync(_options.ReplicaTimeout, cancellationToken))
+            .Where(pair => pair.Value != Replica.Id)
+            .ToDictionary(StringComparer.Ordinal);
 }

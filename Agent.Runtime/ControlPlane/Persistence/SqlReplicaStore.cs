@@ -119,6 +119,24 @@ internal sealed class SqlReplicaStore : IReplicaStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        => RunAsync(
+            "listing the relays' replicas",
+            async (connection, transaction) =>
+            {
+                await using var command = SqlCommands.Create(
+                    connection,
+                    transaction,
+                    "SELECT a.agent, a.replica FROM agent_relays a JOIN replicas r ON r.id = a.replica WHERE r.heartbeat_at >= @cutoff",
+                    ("@cutoff", Cutoff(timeout)));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var owners = new Dictionary<string, Guid>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    owners[reader.GetString(0)] = Guid.Parse(reader.GetString(1));
+                return (IReadOnlyDictionary<string, Guid>)owners;
+            },
+            cancellationToken);
+
     public Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);

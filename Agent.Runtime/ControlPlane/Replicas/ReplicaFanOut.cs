@@ -30,7 +30,7 @@ public sealed class ReplicaFanOut : IAsyncDisposable
     /// <param name="self">This replica's id.</param>
     /// <param name="channel">The database's channel.</param>
     /// <param name="reload">Reads one agent from the database into it (<c>false</c>: skipped).</param>
-    /// <param name="live">The replicas whose heartbeat is younger than the replicas' timeout.</param>
+    /// <param name="relayOwners">Each agent whose relay a live peer replica holds, with that replica.</param>
     /// <param name="logger">Where it all logs.</param>
     public static ReplicaFanOut Start(
         ControlPlaneStore store,
@@ -38,20 +38,20 @@ public sealed class ReplicaFanOut : IAsyncDisposable
         Guid self,
         IReplicaChannel channel,
         Func<ControlPlaneAgent, CancellationToken, Task<bool>> reload,
-        Func<CancellationToken, Task<IReadOnlyCollection<Guid>>> live,
+        Func<CancellationToken, Task<IReadOnlyDictionary<string, Guid>>> relayOwners,
         ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(reload);
-        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(relayOwners);
         ArgumentNullException.ThrowIfNull(logger);
         var outbox = new ReplicaOutbox(self, channel, MaxQueueBytes, options.AgentTimeout / 4, options.Scheduler, logger);
         var running = new CompositeDisposable(
             store.Agents.Select(agent => agent.Changes).Merge().Subscribe(outbox.Post));
         running.Add(new ReplicaReceiver(store, self, ReplicaListener.Payloads(channel, ReplicaListener.Backoff, options.Scheduler, logger), reload, options.Scheduler, logger));
-        running.Add(RelayHolderWatch.Checks(store.Agents, live, options.ReplicaHeartbeatInterval, options.Scheduler, logger).Subscribe());
+        running.Add(RelayHolderWatch.Checks(store.Agents, relayOwners, options.ReplicaHeartbeatInterval, options.Scheduler, logger).Subscribe());
         logger.FanOutStarted(self, store.Agents.Count);
         return new ReplicaFanOut(outbox, running);
     }

@@ -32,7 +32,7 @@ internal static partial class ReplicaFanOutLog
     [LoggerMessage(EventId = 6598, Level = LogLevel.Information, Message = "Agents read from the database after {Reason}: {Reloaded} reloaded, {Skipped} skipped (they call this replica)")]
     public static partial void AgentsReloaded(this ILogger logger, string reason, int reloaded, int skipped);
 
-    [LoggerMessage(EventId = 6599, Level = LogLevel.Warning, Message = "Asking the database which replicas are live failed; tried again at the next interval: {Reason}")]
+    [LoggerMessage(EventId = 6599, Level = LogLevel.Warning, Message = "Asking the database which replicas hold the agents' relays failed; tried again at the next interval: {Reason}")]
     public static partial void LivenessCheckFailed(this ILogger logger, string reason);
 
     [LoggerMessage(EventId = 6600, Level = LogLevel.Information, Message = "Agent {Agent}: replica {Replica}, which held its relay, stopped beating; the relay shows disconnected")]

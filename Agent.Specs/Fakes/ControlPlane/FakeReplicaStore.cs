@@ -71,6 +71,15 @@ public sealed class FakeReplicaStore(TimeProvider time) : IReplicaStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, Guid>>(
+                _relays.Where(pair => _replicas.TryGetValue(pair.Value, out var replica) && IsLive(replica, timeout)).ToDictionary(StringComparer.Ordinal));
+        }
+    }
+
     public Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken)
     {
         lock (_gate)

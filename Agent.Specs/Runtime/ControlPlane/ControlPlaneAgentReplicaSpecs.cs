@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
@@ -140,15 +141,33 @@ public sealed class ControlPlaneAgentReplicaSpecs : IAsyncLifetime
     public void RelayHolderWatch_ThePeerHoldingTheRelayIsNoLongerLive_RelayDisconnected()
     {
         Main.ApplyRemote(Peer, new AgentChange("main", AgentChangeKind.Relay, At) { Relay = new RelayChanged(At, ConnectionState.Connected) });
-        var live = new HashSet<Guid> { Peer };
+        var owners = new Dictionary<string, Guid> { ["main"] = Peer };
         var interval = TimeSpan.FromSeconds(5);
-        using var watch = RelayHolderWatch.Checks(_controlPlane.Server.Store.Agents, _ => Task.FromResult<IReadOnlyCollection<Guid>>(live.ToList()), interval, _scheduler, NullLogger.Instance).Subscribe();
+        using var watch = RelayHolderWatch.Checks(_controlPlane.Server.Store.Agents, _ => Task.FromResult<IReadOnlyDictionary<string, Guid>>(owners.ToDictionary()), interval, _scheduler, NullLogger.Instance).Subscribe();
 
         _scheduler.AdvanceBy(interval.Ticks);
         var whileLive = Main.Summary().Relay;
-        live.Clear();
+        owners.Clear();
         _scheduler.AdvanceBy(interval.Ticks);
 
         Assert.Equal((ConnectionState.Connected, ConnectionState.Disconnected), (whileLive, Main.Summary().Relay));
+    }
+
+    [Fact]
+    public void RelayHolderWatch_ThePeerBeatsAgainOrItsAnnouncementWasLost_RelayConnectedAgainWithOneEvent()
+    {
+        var owners = new Dictionary<string, Guid>();
+        var interval = TimeSpan.FromSeconds(5);
+        var events = new List<RelayChanged>();
+        using var feed = Main.Events.OfType<RelayChanged>().Subscribe(events.Add);
+        using var watch = RelayHolderWatch.Checks(_controlPlane.Server.Store.Agents, _ => Task.FromResult<IReadOnlyDictionary<string, Guid>>(owners.ToDictionary()), interval, _scheduler, NullLogger.Instance).Subscribe();
+        _scheduler.AdvanceBy(interval.Ticks);
+        var before = Main.Summary().Relay;
+
+        owners["main"] = Peer;
+        _scheduler.AdvanceBy((interval * 3).Ticks);
+
+        Assert.Equal((ConnectionState.Disconnected, ConnectionState.Connected), (before, Main.Summary().Relay));
+        Assert.Single(events, change => change.State == ConnectionState.Connected);
     }
 }

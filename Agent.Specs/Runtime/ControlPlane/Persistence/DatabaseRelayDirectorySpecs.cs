@@ -145,6 +145,8 @@ public sealed class DatabaseRelayDirectorySpecs
 
         public Task ReleaseRelayAsync(string agent, Guid replica, CancellationToken cancellationToken) => inner.ReleaseRelayAsync(agent, replica, cancellationToken);
 
+        public Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.RelayOwnersAsync(timeout, cancellationToken);
+
         public Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken) => inner.RelayOwnerAsync(agent, timeout, cancellationToken);
     }
 }

@@ -82,6 +82,8 @@ public sealed class ReplicaHeartbeatSpecs
 
         public Task ReleaseRelayAsync(string agent, Guid replica, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

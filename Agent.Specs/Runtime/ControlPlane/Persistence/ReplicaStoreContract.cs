@@ -87,6 +87,28 @@ public abstract class ReplicaStoreContract
     }
 
     [Fact]
+    public async Task RelayOwners_TwoReplicasOneStale_OnlyTheLiveOnesRelays()
+    {
+        await using var under = await CreateDatabaseAsync();
+        await using var database = await OpenAsync(under);
+        var a = ReplicaIdentity.Create(new Uri("http://127.0.0.1:7080/"));
+        var b = ReplicaIdentity.Create(new Uri("http://127.0.0.1:7081/"));
+        await database.Replicas.RegisterAsync(a, CancellationToken.None);
+        await database.Replicas.RegisterAsync(b, CancellationToken.None);
+        await database.Replicas.ClaimRelayAsync("main", a.Id, CancellationToken.None);
+        await database.Replicas.ClaimRelayAsync("other", b.Id, CancellationToken.None);
+
+        var both = await database.Replicas.RelayOwnersAsync(Timeout, CancellationToken.None);
+        _clock.Advance(Timeout - TimeSpan.FromSeconds(1));
+        await database.Replicas.HeartbeatAsync(b.Id, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var onlyB = await database.Replicas.RelayOwnersAsync(Timeout, CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, Guid> { ["main"] = a.Id, ["other"] = b.Id }, both);
+        Assert.Equal(new Dictionary<string, Guid> { ["other"] = b.Id }, onlyB);
+    }
+
+    [Fact]
     public async Task ReleaseRelay_AfterANewerClaimByAnotherReplica_KeepsTheNewerClaim()
     {
         await using var under = await CreateDatabaseAsync();
