@@ -63,20 +63,15 @@ internal static class AgentStateReader
         return new StartupRequest(reader.GetString(0), reader.GetString(1), reader.GetString(2), keys);
     }
 
-    private static async Task<List<LifecycleReport>> ReadLifecycleAsync(DbConnection connection, DbTransaction transaction, string agent, CancellationToken cancellationToken)
-    {
-        await using var command = SqlCommands.Create(
+    private static Task<List<LifecycleReport>> ReadLifecycleAsync(DbConnection connection, DbTransaction transaction, string agent, CancellationToken cancellationToken)
+        => SqlCommands.ReadAllAsync(
             connection,
             transaction,
             SelectNewestLifecycle,
+            reader => new LifecycleReport(StoredText.ParseName<LifecycleState>(reader.GetString(0)), StoredText.ParseTimestamp(reader.GetString(1))),
+            cancellationToken,
             ("@agent", agent),
             ("@keep", ControlPlaneAgent.MaxLifecycleReports));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var reports = new List<LifecycleReport>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            reports.Add(new LifecycleReport(StoredText.ParseName<LifecycleState>(reader.GetString(0)), StoredText.ParseTimestamp(reader.GetString(1))));
-        return reports;
-    }
 
     private static async Task<List<StartupLog>> ReadLogsAsync(DbConnection connection, DbTransaction transaction, string agent, string source, LogBudget budget, CancellationToken cancellationToken)
     {

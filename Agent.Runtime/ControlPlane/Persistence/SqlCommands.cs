@@ -55,6 +55,18 @@ internal static class SqlCommands
         }
     }
 
+    /// <summary>Runs the query <paramref name="sql"/> and maps each row with <paramref name="row"/>, in the order read.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(
+        DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> row, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            rows.Add(row(reader));
+        return rows;
+    }
+
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Create(connection, transaction, sql, parameters);

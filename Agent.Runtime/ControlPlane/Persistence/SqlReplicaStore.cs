@@ -79,19 +79,13 @@ internal sealed class SqlReplicaStore : IReplicaStore
     public Task<IReadOnlyList<ReplicaRecord>> LiveAsync(TimeSpan timeout, CancellationToken cancellationToken)
         => RunAsync(
             "listing the replicas",
-            async (connection, transaction) =>
-            {
-                await using var command = SqlCommands.Create(
-                    connection,
-                    transaction,
-                    "SELECT id, address, token_digest, heartbeat_at FROM replicas WHERE heartbeat_at >= @cutoff ORDER BY id",
-                    ("@cutoff", Cutoff(timeout)));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var live = new List<ReplicaRecord>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    live.Add(Read(reader));
-                return (IReadOnlyList<ReplicaRecord>)live;
-            },
+            async (connection, transaction) => (IReadOnlyList<ReplicaRecord>)await SqlCommands.ReadAllAsync(
+                connection,
+                transaction,
+                "SELECT id, address, token_digest, heartbeat_at FROM replicas WHERE heartbeat_at >= @cutoff ORDER BY id",
+                Read,
+                cancellationToken,
+                ("@cutoff", Cutoff(timeout))).ConfigureAwait(false),
             cancellationToken);
 
     public Task ClaimRelayAsync(string agent, Guid replica, CancellationToken cancellationToken)
@@ -122,19 +116,13 @@ internal sealed class SqlReplicaStore : IReplicaStore
     public Task<IReadOnlyDictionary<string, Guid>> RelayOwnersAsync(TimeSpan timeout, CancellationToken cancellationToken)
         => RunAsync(
             "listing the relays' replicas",
-            async (connection, transaction) =>
-            {
-                await using var command = SqlCommands.Create(
-                    connection,
-                    transaction,
-                    "SELECT a.agent, a.replica FROM agent_relays a JOIN replicas r ON r.id = a.replica WHERE r.heartbeat_at >= @cutoff",
-                    ("@cutoff", Cutoff(timeout)));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var owners = new Dictionary<string, Guid>(StringComparer.Ordinal);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    owners[reader.GetString(0)] = Guid.Parse(reader.GetString(1));
-                return (IReadOnlyDictionary<string, Guid>)owners;
-            },
+            async (connection, transaction) => (IReadOnlyDictionary<string, Guid>)(await SqlCommands.ReadAllAsync(
+                connection,
+                transaction,
+                "SELECT a.agent, a.replica FROM agent_relays a JOIN replicas r ON r.id = a.replica WHERE r.heartbeat_at >= @cutoff",
+                reader => (Agent: reader.GetString(0), Replica: Guid.Parse(reader.GetString(1))),
+                cancellationToken,
+                ("@cutoff", Cutoff(timeout))).ConfigureAwait(false)).ToDictionary(row => row.Agent, row => row.Replica, StringComparer.Ordinal),
             cancellationToken);
 
     public Task<ReplicaRecord?> RelayOwnerAsync(string agent, TimeSpan timeout, CancellationToken cancellationToken)
