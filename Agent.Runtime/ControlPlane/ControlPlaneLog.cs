@@ -9,7 +9,7 @@ internal static partial class ControlPlaneLog
     public static void ControlPlaneListening(this ILogger logger, Uri address, IReadOnlyList<ControlPlaneAgent> agents)
     {
         if (logger.IsEnabled(LogLevel.Information))
-            logger.ControlPlaneListening(address, agents.Count, string.Join(", ", agents.Select(agent => agent.Name)));
+            logger.ControlPlaneListening(address, agents.Count, string.Join(", ", agents.Select(agent => agent.Name)), new Uri(address, "login"));
     }
 
     [LoggerMessage(EventId = 6241, Level = LogLevel.Information, Message = "Control plane stopped")]
@@ -27,6 +27,6 @@ internal static partial class ControlPlaneLog
     [LoggerMessage(EventId = 6245, Level = LogLevel.Information, Message = "Web terminal {Id} of agent {Agent} disconnected")]
     public static partial void WebTerminalDisconnected(this ILogger logger, string id, string agent);
 
-    [LoggerMessage(EventId = 6240, Level = LogLevel.Information, Message = "Control plane listening on {Address} for {Agents} agent(s): {Names}")]
-    private static partial void ControlPlaneListening(this ILogger logger, Uri address, int agents, string names);
+    [LoggerMessage(EventId = 6240, Level = LogLevel.Information, Message = "Control plane listening on {Address} for {Agents} agent(s): {Names}; the dashboard signs people in at {Login} with a user token")]
+    private static partial void ControlPlaneListening(this ILogger logger, Uri address, int agents, string names, Uri login);
 }
