@@ -109,6 +109,14 @@ public sealed partial class SignInSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CoderCookie_WebSocketWithoutAnOrigin_403LikeTheDashboards()
+    {
+        var answer = await _harness.CurlAsync(Pty, [.. WebSocketUpgrade(), "-b", $"coder_session_token={ControlPlaneHarness.UserToken}"]);
+
+        Assert.Equal(403, answer.Status);
+    }
+
+    [Fact]
     public async Task Cookie_WebSocketFromAnotherOrigin_403()
     {
         var cookie = await SignInAsync();
