@@ -1,5 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane.Dashboard;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
@@ -116,6 +117,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         new ListeningPortsEndpoint(store, relays).Map(app);
         new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
+        new DashboardPages(store, request => SessionTokens.Find(request) is { } token && store.IsUserToken(token), loggerFactory.CreateLogger<DashboardPages>()).Map(app);
         return new ControlPlaneServer(app, store, relays, logger);
     }
 
