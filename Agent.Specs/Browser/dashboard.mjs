@@ -179,8 +179,21 @@ try {
     return { taken };
   });
 
+  await step('signOut', async () => {
+    await page.click('#sign-out');
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: WAIT });
+    const cookie = (await context.cookies(origin)).find((candidate) => candidate.name === 'agent_session') || null;
+    const response = await page.goto(`${origin}/agents/${agent}`);
+    const landed = new URL(page.url());
+    // Signed in again for the last step.
+    await page.goto(loginUrl);
+    await page.waitForSelector(`tr[data-agent="${agent}"]`, { timeout: WAIT });
+    return { cookie, status: response.status(), landed: landed.pathname + landed.search };
+  });
+
   await step('staleWhenServerStops', async () => {
-    await page.click('#tab-overview');
+    await page.goto(`${origin}/agents/${agent}`);
+    await page.waitForSelector('[data-field="lifecycle"][data-state="ready"]', { timeout: WAIT });
     process.kill(Number(serverPid), 'SIGTERM');
     await page.waitForSelector('#stale:not([hidden])', { timeout: WAIT });
     const text = await page.textContent('#stale');

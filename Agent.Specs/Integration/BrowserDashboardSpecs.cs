@@ -119,6 +119,15 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     }
 
     [Fact]
+    public void SignOutButton_Clicked_EndsTheSessionAndPagesSendToSignIn()
+    {
+        var step = _dashboard.Step("signOut");
+
+        Assert.Null(step["cookie"]);
+        Assert.Equal($"/login?next=%2Fagents%2F{IntegrationHarness.AgentName}", Text(step, "landed"));
+    }
+
+    [Fact]
     public void AgentPage_ServerStops_SaysItIsStale()
     {
         var step = _dashboard.Step("staleWhenServerStops");

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Runtime.ControlPlane.Dashboard;
 
 /// <summary>
-/// The dashboard: <c>/</c> (every agent) and <c>/agents/{name}</c> (one agent) for a signed-in browser, and their
-/// files under <c>/dashboard/</c>. A browser that is not signed in is sent to <c>/login?next=…</c> (303); an agent
+/// The dashboard: <c>/</c> (every agent) and <c>/agents/{name}</c> (one agent) for a signed-in browser (a live
+/// <see cref="BrowserSessions"/> cookie; a token in the URL is not a sign-in), and their files under
+/// <c>/dashboard/</c>. A browser that is not signed in is sent to <c>/login?next=…</c> (303); an agent
 /// that the workspace does not have is a 404 page. The pages hold no data: their scripts read it from the user API
 /// and its event streams.
 /// </summary>
@@ -16,16 +17,13 @@ internal sealed class DashboardPages
     private const string Html = "text/html; charset=utf-8";
 
     private readonly ControlPlaneStore _store;
-    private readonly Func<HttpRequest, bool> _isSignedIn;
     private readonly ILogger _logger;
 
     /// <param name="store">The agents.</param>
-    /// <param name="isSignedIn">Whether a request comes from a signed-in browser.</param>
     /// <param name="logger">Where the pages log.</param>
-    public DashboardPages(ControlPlaneStore store, Func<HttpRequest, bool> isSignedIn, ILogger logger)
+    public DashboardPages(ControlPlaneStore store, ILogger logger)
     {
         _store = store;
-        _isSignedIn = isSignedIn;
         _logger = logger;
     }
 
@@ -65,7 +63,7 @@ internal sealed class DashboardPages
     /// <summary>Whether the browser is signed in; when not, answers 303 to the sign-in page, which comes back here.</summary>
     private bool SignedIn(HttpContext context)
     {
-        if (_isSignedIn(context.Request))
+        if (_store.Sessions.FindUserToken(BrowserSessions.CookieValue(context.Request)) is { } token && _store.IsUserToken(token))
             return true;
         var here = context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
         _logger.PageNeedsSignIn(context.Request.Path.ToString());

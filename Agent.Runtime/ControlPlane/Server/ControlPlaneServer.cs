@@ -1,5 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Dashboard;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
@@ -12,7 +13,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.ControlPlane;
+namespace Agent.Runtime.ControlPlane.Server;
 
 /// <summary>
 /// The embedded control plane on Kestrel: serves the manifests of a workspace file to agents, keeps what they
@@ -95,7 +96,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals);
+        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals, options.Clock);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         directory ??= LocalRelayDirectory.Instance;
@@ -112,12 +113,13 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
+        new SignInEndpoints(store, loggerFactory.CreateLogger<SignInEndpoints>()).Map(app);
         new TerminalEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         new ListeningPortsEndpoint(store, relays).Map(app);
         new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
-        new DashboardPages(store, request => SessionTokens.Find(request) is { } token && store.IsUserToken(token), loggerFactory.CreateLogger<DashboardPages>()).Map(app);
+        new DashboardPages(store, loggerFactory.CreateLogger<DashboardPages>()).Map(app);
         return new ControlPlaneServer(app, store, relays, logger);
     }
 
