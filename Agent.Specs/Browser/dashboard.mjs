@@ -135,6 +135,11 @@ try {
     };
   });
 
+  await step('metadataError', async () => {
+    const cell = await page.waitForSelector('tr[data-key="failing"] [data-field="error"]', { timeout: WAIT });
+    return { text: await cell.textContent(), className: await cell.getAttribute('class') };
+  });
+
   await step('appLink', async () => {
     const link = await page.waitForSelector('li[data-app="web"] a', { timeout: WAIT });
     return { href: await link.getAttribute('href') };
@@ -197,8 +202,10 @@ try {
     process.kill(Number(serverPid), 'SIGTERM');
     await page.waitForSelector('#stale:not([hidden])', { timeout: WAIT });
     const text = await page.textContent('#stale');
+    // With no stream the values age on the page's clock: the one collected every second turns stale.
+    await page.waitForSelector('tr[data-key="clock"].is-stale-value .stale-mark:not([hidden])', { timeout: WAIT });
     await page.screenshot({ path: join(screenshots, 'dashboard-stale-1920-light.png') });
-    return { text };
+    return { text, clockStale: true };
   });
 } finally {
   report.pageErrors = pageErrors;

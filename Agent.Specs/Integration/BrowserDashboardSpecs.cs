@@ -80,6 +80,15 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     }
 
     [Fact]
+    public void AgentPage_MetadataScriptFails_ErrorMarked()
+    {
+        var step = _dashboard.Step("metadataError");
+
+        Assert.Equal("Error: run cmd: exit status 3", Text(step, "text"));
+        Assert.Equal("warn", Text(step, "className"));
+    }
+
+    [Fact]
     public void AgentPage_AppOnLocalhostPort_LinksThroughThePortProxy()
     {
         var step = _dashboard.Step("appLink");
@@ -128,11 +137,12 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     }
 
     [Fact]
-    public void AgentPage_ServerStops_SaysItIsStale()
+    public void AgentPage_ServerStops_SaysItIsStaleAndMarksOldMetadataStale()
     {
         var step = _dashboard.Step("staleWhenServerStops");
 
         Assert.StartsWith("Stale: live updates lost at", Text(step, "text"), StringComparison.Ordinal);
+        Assert.True(step["clockStale"]!.GetValue<bool>());
     }
 
     [Fact]

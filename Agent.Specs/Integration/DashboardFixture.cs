@@ -36,6 +36,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
             [
                 Manifests.Metadata("clock", "date +%s%N", interval: 1, timeout: 1),
                 Manifests.Metadata("hostile", $"echo '{HostileText}'", interval: 5, timeout: 1),
+                Manifests.Metadata("failing", "echo partial; exit 3", interval: 5, timeout: 1),
             ],
             apps:
             [

@@ -108,7 +108,11 @@ async function start() {
     onSignedOut: signIn,
   });
   readPorts();
-  setInterval(readPorts, PORTS_EVERY);
+  // Ports are not on the stream, nor is the logs' overflow: both are read again every 10 s.
+  setInterval(() => {
+    readPorts();
+    refreshSummary();
+  }, PORTS_EVERY);
   startClock(() => metadata.tick());
 }
 

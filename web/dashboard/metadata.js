@@ -56,6 +56,8 @@ export function createMetadata(container) {
         }
         draw(described.key);
       }
+      // In the manifest's order, whatever order the stream's snapshot came in.
+      for (const described of entries) body.append(items.get(described.key).row);
     },
     /** A metadata event: { at, key, display_name, result }. */
     collected(event) {
