@@ -22,15 +22,16 @@ export function follow(url, handlers, { onOpen, onState, onSignedOut }) {
   const connect = () => {
     source = new EventSource(url);
     source.onopen = () => {
+      if (since !== null) {
+        since = null;
+        onState?.({ live: true });
+      }
       onOpen?.();
     };
     for (const [type, handle] of Object.entries(handlers)) {
       source.addEventListener(type, (event) => {
+        // The backoff starts over only once a stream delivered something, not when one merely opened.
         attempt = 0;
-        if (since !== null) {
-          since = null;
-          onState?.({ live: true });
-        }
         let data;
         try {
           data = JSON.parse(event.data);
@@ -70,5 +71,5 @@ export function follow(url, handlers, { onOpen, onState, onSignedOut }) {
   };
 
   connect();
-  return { stop, lost };
+  return { stop };
 }

@@ -43,7 +43,6 @@ internal static class DashboardAssets
         context.Response.ContentType = contentType;
         PageHeaders.Apply(context.Response, PageHeaders.StrictPolicy);
         context.Response.ContentLength = content.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-            await content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await content.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 }
