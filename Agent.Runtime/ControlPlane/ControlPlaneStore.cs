@@ -15,7 +15,7 @@ public sealed class ControlPlaneStore : IDisposable
     private readonly Dictionary<Guid, ControlPlaneAgent> _byToken;
     private readonly byte[][] _userTokens;
 
-    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout, Func<WorkspaceAgentDefinition, IAgentJournal> journals, TimeProvider? clock = null)
+    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout, Func<WorkspaceAgentDefinition, IAgentJournal> journals, TimeProvider? clock = null, IBrowserSessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -27,7 +27,8 @@ public sealed class ControlPlaneStore : IDisposable
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
         _byToken = Agents.ToDictionary(agent => agent.Token);
         _userTokens = workspace.UserTokens.Select(Encoding.UTF8.GetBytes).ToArray();
-        Sessions = new BrowserSessions(clock ?? TimeProvider.System);
+        var userTokens = workspace.UserTokens.Distinct(StringComparer.Ordinal).ToDictionary(BrowserSessions.Digest, StringComparer.Ordinal);
+        Sessions = new BrowserSessions(clock ?? TimeProvider.System, sessions, userTokens.GetValueOrDefault);
     }
 
     /// <summary>The agents, in the order of the workspace file.</summary>

@@ -14,23 +14,31 @@ internal static class SessionTokens
     public const string CookieOrQueryName = "coder_session_token";
 
     /// <summary>The token of <paramref name="request"/>, or <c>null</c>; agent tokens never come from a dashboard session.</summary>
-    public static string? Find(HttpRequest request) => Find(request, sessions: null).Token;
+    public static string? Find(HttpRequest request) => Explicit(request) ?? CoderCookie(request);
 
     /// <summary>
     /// The token of <paramref name="request"/>, and whether a cookie carried it (then the request may come from any
     /// web page the browser shows, and its <c>Origin</c> decides). A dashboard session that is no longer live gives
     /// no token.
     /// </summary>
-    public static (string? Token, bool FromCookie) Find(HttpRequest request, BrowserSessions? sessions)
+    public static async Task<(string? Token, bool FromCookie)> FindAsync(HttpRequest request, BrowserSessions sessions, CancellationToken cancellationToken)
+    {
+        if (Explicit(request) is { } token)
+            return (token, false);
+        if (BrowserSessions.CookieValue(request) is { } session)
+            return (await sessions.FindUserTokenAsync(session, cancellationToken).ConfigureAwait(false), true);
+        return CoderCookie(request) is { } cookie ? (cookie, true) : (null, false);
+    }
+
+    private static string? Explicit(HttpRequest request)
     {
         var header = request.Headers[SessionTokenHeader.Name].ToString();
         if (!string.IsNullOrEmpty(header))
-            return (header, false);
+            return header;
         var query = request.Query[CookieOrQueryName].ToString();
-        if (!string.IsNullOrEmpty(query))
-            return (query, false);
-        if (sessions is not null && BrowserSessions.CookieValue(request) is { } session)
-            return (sessions.FindUserToken(session), true);
-        return request.Cookies.TryGetValue(CookieOrQueryName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, true) : (null, false);
+        return string.IsNullOrEmpty(query) ? null : query;
     }
+
+    private static string? CoderCookie(HttpRequest request)
+        => request.Cookies.TryGetValue(CookieOrQueryName, out var cookie) && !string.IsNullOrEmpty(cookie) ? cookie : null;
 }

@@ -70,25 +70,46 @@ internal sealed class SignInEndpoints
             return;
         }
 
-        _store.Sessions.Revoke(BrowserSessions.CookieValue(request));
-        var id = _store.Sessions.Create(token);
+        string id;
+        try
+        {
+            await _store.Sessions.RevokeAsync(BrowserSessions.CookieValue(request), context.RequestAborted);
+            id = await _store.Sessions.CreateAsync(token, context.RequestAborted);
+        }
+        catch (IOException ex)
+        {
+            _logger.SignInNotKept(ex.Message);
+            await SignInPage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, next, "The control plane cannot keep the sign-in now (its database is unreachable); try again.");
+            return;
+        }
+
         context.Response.Cookies.Append(BrowserSessions.CookieName, id, Cookie(request, BrowserSessions.Lifetime));
         _logger.SignedIn(ClientAddress.Of(context), _store.Sessions.Count);
         Redirect(context, next);
     }
 
-    private Task LogoutAsync(HttpContext context)
+    private async Task LogoutAsync(HttpContext context)
     {
         if (!UserAccess.IsSafeFromOtherPages(context))
         {
             _logger.SignOutRefused(ClientAddress.Of(context));
-            return ApiResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused.", "Sign out from a page of this server.");
+            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused.", "Sign out from a page of this server.");
+            return;
         }
 
-        _store.Sessions.Revoke(BrowserSessions.CookieValue(context.Request));
+        try
+        {
+            await _store.Sessions.RevokeAsync(BrowserSessions.CookieValue(context.Request), context.RequestAborted);
+        }
+        catch (IOException ex)
+        {
+            _logger.SignInNotKept(ex.Message);
+            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "Sign-out not recorded.", "The control plane's database is unreachable; the session still counts on other replicas. Try again.");
+            return;
+        }
+
         context.Response.Cookies.Delete(BrowserSessions.CookieName, Cookie(context.Request, maxAge: null));
         _logger.SignedOut(ClientAddress.Of(context));
         Redirect(context, "/login");
-        return Task.CompletedTask;
     }
 }

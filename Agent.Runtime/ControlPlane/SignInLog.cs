@@ -29,6 +29,9 @@ internal static partial class SignInLog
     [LoggerMessage(EventId = 6654, Level = LogLevel.Warning, Message = "Dashboard: refused a sign-out from {Remote}: not from a page of this server's origin")]
     public static partial void SignOutRefused(this ILogger logger, string remote);
 
+    [LoggerMessage(EventId = 6655, Level = LogLevel.Error, Message = "Dashboard: a sign-in or sign-out could not be kept in the database: {Reason}")]
+    public static partial void SignInNotKept(this ILogger logger, string reason);
+
     [LoggerMessage(EventId = 6652, Level = LogLevel.Warning, Message = "Dashboard: refused a sign-in from {Remote}: not a user token of the workspace file ({Suppressed} more refused since the last line)")]
     private static partial void SignInRefused(this ILogger logger, string remote, int suppressed);
 

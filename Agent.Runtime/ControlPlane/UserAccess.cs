@@ -17,7 +17,7 @@ internal static class UserAccess
     /// </summary>
     public static async Task<bool> IsUserAsync(HttpContext context, ControlPlaneStore store)
     {
-        var (token, fromCookie) = SessionTokens.Find(context.Request, store.Sessions);
+        var (token, fromCookie) = await SessionTokens.FindAsync(context.Request, store.Sessions, context.RequestAborted);
         if (token is not null && store.IsUserToken(token))
         {
             if (!fromCookie || IsSafeFromOtherPages(context))

@@ -54,12 +54,14 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <param name="journals">Each agent's journal; the server closes them when it stops.</param>
     /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
     /// <param name="directory">Where the relays of this control plane's replicas are (default: this process only).</param>
+    /// <param name="sessions">Where the dashboard's sign-ins are kept beyond this process (default: nowhere).</param>
     public static ControlPlaneServer Create(
         WorkspaceDefinition workspace,
         ControlPlaneOptions options,
         ILoggerFactory loggerFactory,
         Func<WorkspaceAgentDefinition, IAgentJournal> journals,
-        IRelayDirectory? directory = null)
+        IRelayDirectory? directory = null,
+        IBrowserSessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(options);
@@ -96,7 +98,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals, options.Clock);
+        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals, options.Clock, sessions);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         directory ??= LocalRelayDirectory.Instance;
