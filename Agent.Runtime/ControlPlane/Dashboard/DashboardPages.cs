@@ -46,24 +46,31 @@ internal sealed class DashboardPages
             : NotFoundAsync(context);
     }
 
-    private Task ServeAgentAsync(HttpContext context)
+    private async Task ServeAgentAsync(HttpContext context)
     {
-        if (!SignedIn(context))
-            return Task.CompletedTask;
+        if (!await SignedInAsync(context))
+            return;
         var name = context.Request.RouteValues["name"] as string ?? string.Empty;
         if (_store.FindByName(name) is not null)
-            return DashboardAssets.WriteAsync(context, "dashboard/agent.html", Html);
+        {
+            await DashboardAssets.WriteAsync(context, "dashboard/agent.html", Html);
+            return;
+        }
+
         _logger.AgentPageNotFound(name);
-        return NotFoundAsync(context);
+        await NotFoundAsync(context);
     }
 
-    private Task ServePageAsync(HttpContext context, string resource)
-        => SignedIn(context) ? DashboardAssets.WriteAsync(context, resource, Html) : Task.CompletedTask;
+    private async Task ServePageAsync(HttpContext context, string resource)
+    {
+        if (await SignedInAsync(context))
+            await DashboardAssets.WriteAsync(context, resource, Html);
+    }
 
     /// <summary>Whether the browser is signed in; when not, answers 303 to the sign-in page, which comes back here.</summary>
-    private bool SignedIn(HttpContext context)
+    private async Task<bool> SignedInAsync(HttpContext context)
     {
-        if (_store.Sessions.FindUserToken(BrowserSessions.CookieValue(context.Request)) is { } token && _store.IsUserToken(token))
+        if (await _store.Sessions.IsSignedInAsync(context.Request, context.RequestAborted))
             return true;
         var here = context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
         _logger.PageNeedsSignIn(context.Request.Path.ToString());
