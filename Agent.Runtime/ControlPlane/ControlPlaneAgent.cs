@@ -140,7 +140,11 @@ public sealed class ControlPlaneAgent : IDisposable
         lock (_gate)
         {
             var now = _scheduler.Now;
-            return Manifest.Metadata.Select(item => new MetadataEntry(item.Key, item.DisplayName, _reports.ResultOf(item.Key, now))).ToList();
+            return Manifest.Metadata.Select(item => new MetadataEntry(item.Key, item.DisplayName, _reports.ResultOf(item.Key, now))
+            {
+                Interval = item.Interval,
+                Timeout = item.Timeout,
+            }).ToList();
         }
     }
 

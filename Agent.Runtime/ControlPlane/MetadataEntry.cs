@@ -10,4 +10,13 @@ namespace Agent.Runtime.ControlPlane;
 public sealed record MetadataEntry(
     [property: JsonPropertyName("key")] string Key,
     [property: JsonPropertyName("display_name")] string DisplayName,
-    [property: JsonPropertyName("result")] MetadataResult? Result);
+    [property: JsonPropertyName("result")] MetadataResult? Result)
+{
+    /// <summary>Seconds between collections, as the manifest asks (the dashboard marks a value stale from it).</summary>
+    [JsonPropertyName("interval")]
+    public long Interval { get; init; }
+
+    /// <summary>Seconds a collection may take, as the manifest says (0: the interval).</summary>
+    [JsonPropertyName("timeout")]
+    public long Timeout { get; init; }
+}

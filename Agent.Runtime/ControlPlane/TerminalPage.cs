@@ -1,3 +1,4 @@
+using Agent.Runtime.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -5,8 +6,9 @@ using Microsoft.AspNetCore.Routing;
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
-/// The web terminal at <c>/terminal?agent=main&amp;token=…</c>: xterm.js and its fit addon, bundled into the
-/// binary at build time (no CDN), and a small script that opens <c>/pty</c> on the same origin.
+/// The web terminal at <c>/terminal?agent=main&amp;token=…</c> (or <c>/terminal?agent=main&amp;slot=2</c> with the
+/// dashboard's sign-in): xterm.js and its fit addon, bundled into the binary at build time (no CDN), and a small
+/// script that opens <c>/pty</c> on the same origin. Served with the pages' headers (<see cref="PageHeaders"/>).
 /// </summary>
 internal static class TerminalPage
 {
@@ -14,6 +16,7 @@ internal static class TerminalPage
     [
         ("/terminal", "terminal/index.html", "text/html; charset=utf-8"),
         ("/terminal/terminal.js", "terminal/terminal.js", "text/javascript; charset=utf-8"),
+        ("/terminal/terminal.css", "terminal/terminal.css", "text/css; charset=utf-8"),
         ("/terminal/xterm.js", "terminal/xterm.js", "text/javascript; charset=utf-8"),
         ("/terminal/xterm.css", "terminal/xterm.css", "text/css; charset=utf-8"),
         ("/terminal/addon-fit.js", "terminal/addon-fit.js", "text/javascript; charset=utf-8"),
@@ -29,8 +32,7 @@ internal static class TerminalPage
                     ?? throw new InvalidOperationException($"the web terminal's {resource} is not embedded in the build");
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 context.Response.ContentType = contentType;
-                context.Response.Headers.CacheControl = "no-cache";
-                context.Response.Headers.XContentTypeOptions = "nosniff";
+                PageHeaders.Apply(context.Response, PageHeaders.TerminalPolicy);
                 await content.CopyToAsync(context.Response.Body, context.RequestAborted);
             });
         }

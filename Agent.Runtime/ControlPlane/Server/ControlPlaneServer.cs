@@ -1,6 +1,7 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Dashboard;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
@@ -120,6 +121,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         new ListeningPortsEndpoint(store, relays).Map(app);
         new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
+        new DashboardPages(store, loggerFactory.CreateLogger<DashboardPages>()).Map(app);
         return new ControlPlaneServer(app, store, relays, logger);
     }
 

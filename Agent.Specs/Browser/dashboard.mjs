@@ -1,0 +1,214 @@
+// The dashboard as a person uses it, in headless Chromium (Debian's, driven by playwright-core): sign in with the URL
+// `agent dev` printed, watch the agent turn ready on /, open its page, read its logs, watch metadata change, run a
+// command in each of two terminals, take screenshots at 360 and 1,920 px (light and dark), and finally stop the server
+// (SIGTERM to its process) and see the page say it is stale.
+// Usage: node dashboard.mjs <login url> <agent> <server pid> <report.json> <screenshot directory>
+// Writes each step's outcome ({ ok, detail }) to the report; exits 0 when the report was written.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [loginUrl, agent, serverPid, reportPath, screenshots] = process.argv.slice(2);
+const origin = new URL(loginUrl).origin;
+const report = {};
+const WAIT = 30000;
+
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    report[name] = { ok: true, ...(await body()) };
+  } catch (error) {
+    report[name] = { ok: false, error: String(error && error.stack || error) };
+  }
+  report[name].ms = Date.now() - started;
+  console.error(`${name}: ${JSON.stringify(report[name])}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+mkdirSync(screenshots, { recursive: true });
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+const pageErrors = [];
+page.on('pageerror', (error) => pageErrors.push(error.message));
+
+// The text on an xterm.js screen, line by line, in the frame of a terminal tab.
+const screen = (frame) => frame.evaluate(() => {
+  const buffer = window.agentTerminal.term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+  return lines;
+});
+
+async function runInTerminal(tab, command, expected) {
+  await page.click(tab);
+  const panel = await page.getAttribute(tab, 'aria-controls');
+  const handle = await page.waitForSelector(`#${panel} iframe`, { timeout: WAIT });
+  const frame = await handle.contentFrame();
+  await frame.waitForFunction(() => window.agentTerminal && window.agentTerminal.socket.readyState === 1, null, { timeout: WAIT });
+  await frame.click('.xterm');
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + WAIT;
+  let lines = [];
+  while (Date.now() < deadline) {
+    lines = await screen(frame);
+    if (lines.some((line) => line.trim() === expected)) break;
+    await page.waitForTimeout(100);
+  }
+  const id = await frame.evaluate(() => window.agentTerminal.id);
+  const url = frame.url();
+  return { seen: lines.some((line) => line.trim() === expected), lines, id, url };
+}
+
+try {
+  await step('signIn', async () => {
+    await page.goto(loginUrl);
+    await page.waitForSelector(`tr[data-agent="${agent}"]`, { timeout: WAIT });
+    const cookies = await context.cookies(origin);
+    return { url: page.url(), cookie: cookies.find((cookie) => cookie.name === 'agent_session') || null };
+  });
+
+  await step('listTurnsReady', async () => {
+    // Whether the all-agents stream is served (the list is live only with it).
+    const stream = await page.evaluate(async () => {
+      const abort = new AbortController();
+      const response = await fetch('/api/v2/workspace/events', { signal: abort.signal });
+      abort.abort();
+      return response.status;
+    });
+    const state = () => page.getAttribute(`tr[data-agent="${agent}"] [data-field="lifecycle"]`, 'data-state');
+    const first = await state();
+    let reloads = 0;
+    const deadline = Date.now() + WAIT;
+    while ((await state()) !== 'ready' && Date.now() < deadline) {
+      if (stream !== 200) {
+        await page.reload();
+        await page.waitForSelector(`tr[data-agent="${agent}"]`, { timeout: WAIT });
+        reloads++;
+      }
+      await page.waitForTimeout(100);
+    }
+    return { stream, first, last: await state(), reloads };
+  });
+
+  await step('agentPageLogLine', async () => {
+    await page.click(`tr[data-agent="${agent}"] a`);
+    await page.waitForURL(`${origin}/agents/${agent}`, { timeout: WAIT });
+    const url = page.url();
+    await page.evaluate(() => { window.specMarker = 'not reloaded'; });
+    await page.click('#tab-logs');
+    await page.waitForSelector('#log-startup li:has-text("dashboard startup line")', { timeout: WAIT });
+    return { url, lines: await page.locator('#log-startup li span').allTextContents() };
+  });
+
+  await step('keyboardTabs', async () => {
+    await page.focus('#tab-logs');
+    await page.keyboard.press('ArrowLeft');
+    const focused = await page.evaluate(() => document.activeElement.id);
+    const selected = await page.getAttribute('#tab-overview', 'aria-selected');
+    const overviewShown = await page.isVisible('#panel-overview');
+    return { focused, selected, overviewShown };
+  });
+
+  await step('metadataChangesLive', async () => {
+    const cell = `tr[data-key="clock"] [data-field="value"]`;
+    await page.waitForSelector(cell, { timeout: WAIT });
+    const before = await page.textContent(cell);
+    await page.waitForFunction(([selector, value]) => document.querySelector(selector)?.textContent !== value, [cell, before], { timeout: WAIT });
+    const after = await page.textContent(cell);
+    return { before, after, marker: await page.evaluate(() => window.specMarker ?? null) };
+  });
+
+  await step('hostileTextShownAsText', async () => {
+    await page.waitForSelector('tr[data-key="hostile"] [data-field="value"]', { timeout: WAIT });
+    const metadata = await page.textContent('tr[data-key="hostile"] [data-field="value"]');
+    const logs = await page.locator('#log-startup li span').allTextContents();
+    return {
+      metadata,
+      log: logs.find((line) => line.includes('onerror')) ?? null,
+      images: await page.evaluate(() => document.querySelectorAll('main img').length),
+      ran: await page.evaluate(() => window.hostileRan ?? null),
+    };
+  });
+
+  await step('metadataError', async () => {
+    const cell = await page.waitForSelector('tr[data-key="failing"] [data-field="error"]', { timeout: WAIT });
+    return { text: await cell.textContent(), className: await cell.getAttribute('class') };
+  });
+
+  await step('appLink', async () => {
+    const link = await page.waitForSelector('li[data-app="web"] a', { timeout: WAIT });
+    return { href: await link.getAttribute('href') };
+  });
+
+  await step('terminals', async () => {
+    const first = await runInTerminal('#tab-terminal', 'echo dashboard-first-$((6*7))', 'dashboard-first-42');
+    const second = await runInTerminal('#tab-terminal-2', 'echo dashboard-second-$((6*7))', 'dashboard-second-42');
+    const again = await runInTerminal('#tab-terminal', 'echo dashboard-again-$((6*7))', 'dashboard-again-42');
+    await page.click('#tab-terminal-2');
+    const secondFrame = await (await page.$('#panel-terminal-2 iframe')).contentFrame();
+    const secondLines = await screen(secondFrame);
+    await page.screenshot({ path: join(screenshots, 'dashboard-terminal-1920-light.png') });
+    return {
+      first: { seen: first.seen, id: first.id, url: first.url },
+      second: { seen: second.seen, id: second.id, url: second.url },
+      again: { seen: again.seen, id: again.id },
+      secondShowsFirst: secondLines.some((line) => line.trim() === 'dashboard-first-42'),
+    };
+  });
+
+  await step('screenshots', async () => {
+    const state = await context.storageState();
+    const taken = [];
+    for (const [width, scheme] of [[1920, 'light'], [360, 'light'], [1920, 'dark'], [360, 'dark']]) {
+      const shot = await browser.newContext({ storageState: state, viewport: { width, height: width === 360 ? 740 : 1080 }, colorScheme: scheme });
+      const view = await shot.newPage();
+      for (const [name, path] of [['list', '/'], ['agent', `/agents/${agent}`]]) {
+        await view.goto(origin + path);
+        await view.waitForSelector('[data-field="lifecycle"][data-state="ready"]', { timeout: WAIT });
+        if (name === 'agent') {
+          await view.waitForSelector('tr[data-key="clock"] [data-field="value"]', { timeout: WAIT });
+          await view.waitForSelector('#ports li:not(.loading)', { timeout: WAIT });
+        }
+        const file = join(screenshots, `dashboard-${name}-${width}-${scheme}.png`);
+        await view.screenshot({ path: file, fullPage: true });
+        const overflow = await view.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        taken.push({ file, overflow });
+      }
+      await shot.close();
+    }
+    return { taken };
+  });
+
+  await step('signOut', async () => {
+    await page.click('#sign-out');
+    await page.waitForURL((url) => url.pathname === '/login', { timeout: WAIT });
+    const cookie = (await context.cookies(origin)).find((candidate) => candidate.name === 'agent_session') || null;
+    const response = await page.goto(`${origin}/agents/${agent}`);
+    const landed = new URL(page.url());
+    // Signed in again for the last step.
+    await page.goto(loginUrl);
+    await page.waitForSelector(`tr[data-agent="${agent}"]`, { timeout: WAIT });
+    return { cookie, status: response.status(), landed: landed.pathname + landed.search };
+  });
+
+  await step('staleWhenServerStops', async () => {
+    await page.goto(`${origin}/agents/${agent}`);
+    await page.waitForSelector('[data-field="lifecycle"][data-state="ready"]', { timeout: WAIT });
+    process.kill(Number(serverPid), 'SIGTERM');
+    await page.waitForSelector('#stale:not([hidden])', { timeout: WAIT });
+    const text = await page.textContent('#stale');
+    // With no stream the values age on the page's clock: the one collected every second turns stale.
+    await page.waitForSelector('tr[data-key="clock"].is-stale-value .stale-mark:not([hidden])', { timeout: WAIT });
+    await page.screenshot({ path: join(screenshots, 'dashboard-stale-1920-light.png') });
+    return { text, clockStale: true };
+  });
+} finally {
+  report.pageErrors = pageErrors;
+  writeFileSync(reportPath, JSON.stringify(report, null, 2));
+  await browser.close();
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Agent.Specs.Integration;
+
+/// <summary>
+/// One <c>agent dev</c> as README documents it and one run of <c>Agent.Specs/Browser/dashboard.mjs</c> in headless
+/// Chromium against it: the browser signs in with the <c>Dashboard:</c> URL the banner printed and goes through the
+/// dashboard step by step (the agent's startup script takes a few seconds, so <c>/</c> sees it turn ready); each spec
+/// of <see cref="BrowserDashboardSpecs"/> reads its step from the report. The last step stops the server. Screenshots
+/// go to <c>Agent.Specs/bin/screenshots/</c>.
+/// </summary>
+public sealed partial class DashboardFixture : IAsyncLifetime
+{
+    public const string HostileText = "<img src=x onerror=\"window.hostileRan=1\">";
+
+    private readonly IntegrationHarness _harness = new();
+
+    public static string Screenshots => Path.Join(AgentBinary.RepositoryRoot, "Agent.Specs", "bin", "screenshots");
+
+    public int Port => _harness.Port;
+
+    /// <summary>The steps of the browser's run by name, each with <c>ok</c> and what it saw.</summary>
+    public JsonObject Report { get; private set; } = [];
+
+    /// <summary>What the browser and <c>agent dev</c> printed, for failure messages.</summary>
+    public string Output { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _harness.WriteWorkspace(Manifests.With(
+            startupScript: $"echo dashboard startup line; sleep 4; echo '{HostileText}'; echo startup done",
+            metadata:
+            [
+                Manifests.Metadata("clock", "date +%s%N", interval: 1, timeout: 1),
+                Manifests.Metadata("hostile", $"echo '{HostileText}'", interval: 5, timeout: 1),
+                Manifests.Metadata("failing", "echo partial; exit 3", interval: 5, timeout: 1),
+            ],
+            apps:
+            [
+                new JsonObject
+                {
+                    ["id"] = "5b8a2f0e-6f9c-4c1e-9d43-2a7e0f3b9c11",
+                    ["slug"] = "web",
+                    ["display_name"] = "Web",
+                    ["url"] = "http://localhost:8000",
+                },
+            ]));
+        var dev = await _harness.StartDevAsync();
+        await dev.WaitForOutputAsync("Dashboard:");
+        var login = DashboardLine().Match(dev.Output).Groups["url"].Value;
+
+        var browser = Path.Join(AgentBinary.RepositoryRoot, "Agent.Specs", "Browser");
+        if (!Directory.Exists(Path.Join(browser, "node_modules", "playwright-core")))
+            await RunAsync("npm", browser, "ci", "--no-audit", "--no-fund");
+        var report = _harness.Combine("dashboard-report.json");
+        var node = await RunAsync("node", browser, "dashboard.mjs", login, IntegrationHarness.AgentName, dev.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), report, Screenshots);
+        Output = $"--- browser ---\n{node}\n--- agent dev ---\n{dev.Output}";
+        Report = JsonNode.Parse(await File.ReadAllTextAsync(report))!.AsObject();
+    }
+
+    /// <summary>The step's result, after asserting that it ran to its end.</summary>
+    public JsonObject Step(string name)
+    {
+        var step = Report[name]?.AsObject();
+        Assert.True(step is not null, $"the browser never reached step {name}\n{Output}");
+        Assert.True(step["ok"]!.GetValue<bool>(), $"step {name} failed: {step["error"]}\n{Output}");
+        return step;
+    }
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [GeneratedRegex(@"Dashboard:\s+(?<url>http://\S+)")]
+    private static partial Regex DashboardLine();
+
+    private static async Task<string> RunAsync(string program, string directory, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = directory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in arguments)
+            info.ArgumentList.Add(argument);
+        using var process = RunningProcess.Start(info, program);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(150));
+        Assert.True(exitCode == 0, $"{program} {string.Join(' ', arguments)} exited {exitCode}:\n{process.Output}");
+        return process.Output;
+    }
+}
