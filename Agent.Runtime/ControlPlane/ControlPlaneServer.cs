@@ -1,5 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane.PortProxy;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
@@ -104,6 +105,12 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         // What a web page may reach: no rebound host names on loopback, no cross-origin sockets or streams, JSON bodies only.
         if (listen.IsLoopback)
             app.Use(next => new LoopbackHostFilter(next, loggerFactory.CreateLogger<LoopbackHostFilter>()).InvokeAsync);
+
+        // A workspace port's own origin ({port}--{agent}.localhost) is the proxy's alone: nothing below sees it.
+        ControlPlaneServer? server = null;
+        var proxy = new PortProxyService(store, relays, NoDashboardSessions.Instance, () => server!.Address, TimeProvider.System, loggerFactory.CreateLogger<PortProxyService>(), stopping);
+        app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
+        proxy.Use(app);
         app.Use(next => new SameOriginFilter(next, loggerFactory.CreateLogger<SameOriginFilter>()).InvokeAsync);
         app.Use(next => new JsonBodyFilter(next, loggerFactory.CreateLogger<JsonBodyFilter>()).InvokeAsync);
 
@@ -116,7 +123,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         new ListeningPortsEndpoint(store, relays).Map(app);
         new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
-        return new ControlPlaneServer(app, store, relays, logger);
+        proxy.Map(app);
+        server = new ControlPlaneServer(app, store, relays, logger);
+        return server;
     }
 
     /// <summary>Binds the address and starts serving.</summary>

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Agent.Runtime.ControlPlane.PortProxy;
+
+/// <summary>The proxy's own answers: a short plain-text page (never the dashboard's), or a <c>303</c>.</summary>
+internal static class ProxyAnswers
+{
+    public static Task TextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return context.Response.WriteAsync(text + "\n", context.RequestAborted);
+    }
+
+    public static void SeeOther(HttpContext context, string location)
+    {
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Location = location;
+    }
+
+    /// <summary>A path of this origin: starts with one <c>/</c>, never <c>//</c> or <c>/\</c> (which browsers read as another host).</summary>
+    public static string LocalPath(string redirect)
+        => redirect.Length > 0 && redirect[0] == '/' && (redirect.Length == 1 || (redirect[1] != '/' && redirect[1] != '\\')) && !redirect.Any(char.IsControl)
+            ? redirect
+            : "/";
+}
