@@ -66,7 +66,7 @@ internal static class ProxyHeaders
     /// <summary>The query string without a <c>coder_session_token</c> parameter, the rest byte for byte as sent.</summary>
     public static string Query(QueryString query)
     {
-        if (!query.HasValue || !query.Value!.Contains(SessionTokens.CookieOrQueryName, StringComparison.OrdinalIgnoreCase))
+        if (!query.HasValue || query.Value!.Length < 2)
             return query.Value ?? string.Empty;
         var kept = query.Value[1..].Split('&').Where(pair => !IsToken(pair)).ToArray();
         return kept.Length == 0 ? string.Empty : "?" + string.Join('&', kept);
