@@ -19,6 +19,7 @@ internal static class ProxyAnswers
         context.Response.StatusCode = StatusCodes.Status303SeeOther;
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Location = location;
+        context.Response.Headers["Referrer-Policy"] = "no-referrer"; // a sign-in code in the URL never travels on
     }
 
     /// <summary>A path of this origin: starts with one <c>/</c>, never <c>//</c> or <c>/\</c> (which browsers read as another host).</summary>
