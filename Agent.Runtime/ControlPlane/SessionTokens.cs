@@ -3,19 +3,34 @@ using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.ControlPlane;
 
-/// <summary>Finds the session token of a request where Coder looks: cookie, then query, then header.</summary>
+/// <summary>
+/// Finds the token of a request. An explicit one wins: the <c>Coder-Session-Token</c> header, then the
+/// <c>coder_session_token</c> query parameter; then the cookies, which a browser adds by itself: the dashboard's
+/// session (<see cref="BrowserSessions.CookieName"/>, resolved to the user token it was made from), then Coder's
+/// <c>coder_session_token</c> cookie.
+/// </summary>
 internal static class SessionTokens
 {
     public const string CookieOrQueryName = "coder_session_token";
 
-    public static string? Find(HttpRequest request)
+    /// <summary>The token of <paramref name="request"/>, or <c>null</c>; agent tokens never come from a dashboard session.</summary>
+    public static string? Find(HttpRequest request) => Find(request, sessions: null).Token;
+
+    /// <summary>
+    /// The token of <paramref name="request"/>, and whether a cookie carried it (then the request may come from any
+    /// web page the browser shows, and its <c>Origin</c> decides). A dashboard session that is no longer live gives
+    /// no token.
+    /// </summary>
+    public static (string? Token, bool FromCookie) Find(HttpRequest request, BrowserSessions? sessions)
     {
-        if (request.Cookies.TryGetValue(CookieOrQueryName, out var cookie) && !string.IsNullOrEmpty(cookie))
-            return cookie;
+        var header = request.Headers[SessionTokenHeader.Name].ToString();
+        if (!string.IsNullOrEmpty(header))
+            return (header, false);
         var query = request.Query[CookieOrQueryName].ToString();
         if (!string.IsNullOrEmpty(query))
-            return query;
-        var header = request.Headers[SessionTokenHeader.Name].ToString();
-        return string.IsNullOrEmpty(header) ? null : header;
+            return (query, false);
+        if (sessions is not null && BrowserSessions.CookieValue(request) is { } session)
+            return (sessions.FindUserToken(session), true);
+        return request.Cookies.TryGetValue(CookieOrQueryName, out var cookie) && !string.IsNullOrEmpty(cookie) ? (cookie, true) : (null, false);
     }
 }

@@ -1,4 +1,5 @@
 using Agent.Runtime.ControlPlane.Replicas;
+using Agent.Runtime.ControlPlane.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane.Persistence;

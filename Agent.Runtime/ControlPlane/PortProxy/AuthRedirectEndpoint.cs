@@ -56,7 +56,7 @@ internal sealed class AuthRedirectEndpoint
         }
 
         var session = _grants.Sessions.SessionOf(context.Request);
-        if (session is null || !_grants.Sessions.IsActive(session))
+        if (session is null)
         {
             ProxyAnswers.SeeOther(context, "/login?next=" + Uri.EscapeDataString($"{Path}?to={Uri.EscapeDataString(to)}"));
             return;

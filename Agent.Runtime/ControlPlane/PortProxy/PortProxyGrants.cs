@@ -15,14 +15,14 @@ internal sealed class PortProxyGrants
 
     public static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
 
-    public PortProxyGrants(IDashboardSessions sessions, TimeProvider time)
+    public PortProxyGrants(DashboardSessions sessions, TimeProvider time)
     {
         Sessions = sessions;
         Codes = new ProxyGrants(MaxCodes, CodeLifetime, time);
         Credentials = new ProxyGrants(MaxCredentials, CredentialLifetime, time);
     }
 
-    public IDashboardSessions Sessions { get; }
+    public DashboardSessions Sessions { get; }
 
     public ProxyGrants Codes { get; }
 

@@ -130,6 +130,6 @@ internal sealed class PortProxyMiddleware
             MaxAge = PortProxyGrants.CredentialLifetime,
         });
         _logger.ProxySignedIn(host.Name, PortProxyGrants.CredentialLifetime.TotalMinutes);
-        ProxyAnswers.SeeOther(context, ProxyAnswers.LocalPath(context.Request.Query["redirect"].ToString()));
+        ProxyAnswers.SeeOther(context, SignInEndpoints.LocalPath(context.Request.Query["redirect"].ToString()));
     }
 }

@@ -17,11 +17,11 @@ public sealed class PortProxyService : IDisposable
     private readonly ILogger _logger;
 
     /// <summary>A proxy to the agents of <paramref name="store"/> through <paramref name="relays"/>; <paramref name="dashboard"/> is the server's announced address once it listens.</summary>
-    public PortProxyService(ControlPlaneStore store, RelayHub relays, IDashboardSessions sessions, Func<Uri> dashboard, TimeProvider time, ILogger logger, CancellationToken stopping)
+    public PortProxyService(ControlPlaneStore store, RelayHub relays, Func<Uri> dashboard, TimeProvider time, ILogger logger, CancellationToken stopping)
     {
         _store = store;
         _route = new PortProxyRoute(store);
-        _grants = new PortProxyGrants(sessions, time);
+        _grants = new PortProxyGrants(new DashboardSessions(store), time);
         _forwarder = new PortProxyForwarder(relays, logger, stopping);
         _dashboard = dashboard;
         _logger = logger;

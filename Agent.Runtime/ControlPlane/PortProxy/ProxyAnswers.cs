@@ -21,10 +21,4 @@ internal static class ProxyAnswers
         context.Response.Headers.Location = location;
         context.Response.Headers["Referrer-Policy"] = "no-referrer"; // a sign-in code in the URL never travels on
     }
-
-    /// <summary>A path of this origin: starts with one <c>/</c>, never <c>//</c> or <c>/\</c> (which browsers read as another host).</summary>
-    public static string LocalPath(string redirect)
-        => redirect.Length > 0 && redirect[0] == '/' && (redirect.Length == 1 || (redirect[1] != '/' && redirect[1] != '\\')) && !redirect.Any(char.IsControl)
-            ? redirect
-            : "/";
 }

@@ -1,5 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.PortProxy;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
@@ -12,7 +13,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.ControlPlane;
+namespace Agent.Runtime.ControlPlane.Server;
 
 /// <summary>
 /// The embedded control plane on Kestrel: serves the manifests of a workspace file to agents, keeps what they
@@ -95,7 +96,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals);
+        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals, options.Clock);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         directory ??= LocalRelayDirectory.Instance;
@@ -108,7 +109,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
 
         // A workspace port's own origin ({port}--{agent}.localhost) is the proxy's alone: nothing below sees it.
         ControlPlaneServer? server = null;
-        var proxy = new PortProxyService(store, relays, NoDashboardSessions.Instance, () => server!.Address, TimeProvider.System, loggerFactory.CreateLogger<PortProxyService>(), stopping);
+        var proxy = new PortProxyService(store, relays, () => server!.Address, TimeProvider.System, loggerFactory.CreateLogger<PortProxyService>(), stopping);
         app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
         proxy.Use(app);
         app.Use(next => new SameOriginFilter(next, loggerFactory.CreateLogger<SameOriginFilter>()).InvokeAsync);
@@ -118,6 +119,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
+        new SignInEndpoints(store, loggerFactory.CreateLogger<SignInEndpoints>()).Map(app);
         new TerminalEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         new ListeningPortsEndpoint(store, relays).Map(app);
