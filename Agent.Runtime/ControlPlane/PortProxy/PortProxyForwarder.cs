@@ -123,13 +123,15 @@ internal sealed class PortProxyForwarder : IDisposable
     {
         context.Response.StatusCode = (int)response.StatusCode;
         var connection = response.Headers.Connection;
-        foreach (var (name, values) in response.Headers)
+
+        // As the workspace wrote them (NonValidated): "Server: SimpleHTTP/0.6 Python/3.11" stays one value.
+        foreach (var (name, values) in response.Headers.NonValidated)
         {
             if (ProxyHeaders.PassesBack(name, connection))
                 context.Response.Headers[name] = values.ToArray();
         }
 
-        foreach (var (name, values) in response.Content.Headers)
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
             context.Response.Headers[name] = values.ToArray();
         if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
             context.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
