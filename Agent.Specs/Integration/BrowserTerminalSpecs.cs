@@ -25,7 +25,7 @@ public sealed class BrowserTerminalSpecs
         Assert.Equal(0, exitCode);
     }
 
-    private static async Task<int> RunAsync(string program, string directory, params string[] arguments)
+    internal static async Task<int> RunAsync(string program, string directory, params string[] arguments)
     {
         var info = new ProcessStartInfo(program) { WorkingDirectory = directory, UseShellExecute = false };
         foreach (var argument in arguments)

@@ -2,6 +2,7 @@ using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.Dashboard;
+using Agent.Runtime.ControlPlane.PortProxy;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
@@ -108,6 +109,12 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         // What a web page may reach: no rebound host names on loopback, no cross-origin sockets or streams, JSON bodies only.
         if (listen.IsLoopback)
             app.Use(next => new LoopbackHostFilter(next, loggerFactory.CreateLogger<LoopbackHostFilter>()).InvokeAsync);
+
+        // A workspace port's own origin ({port}--{agent}.localhost) is the proxy's alone: nothing below sees it.
+        ControlPlaneServer? server = null;
+        var proxy = new PortProxyService(store, relays, () => server!.Address, TimeProvider.System, loggerFactory.CreateLogger<PortProxyService>(), stopping);
+        app.Lifetime.ApplicationStopped.Register(proxy.Dispose);
+        proxy.Use(app);
         app.Use(next => new SameOriginFilter(next, loggerFactory.CreateLogger<SameOriginFilter>()).InvokeAsync);
         app.Use(next => new JsonBodyFilter(next, loggerFactory.CreateLogger<JsonBodyFilter>()).InvokeAsync);
 
@@ -122,7 +129,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         new ReplicaStreamEndpoint(store, relays, directory, loggerFactory.CreateLogger<ReplicaStreamEndpoint>(), stopping).Map(app);
         TerminalPage.Map(app);
         new DashboardPages(store, loggerFactory.CreateLogger<DashboardPages>()).Map(app);
-        return new ControlPlaneServer(app, store, relays, logger);
+        proxy.Map(app);
+        server = new ControlPlaneServer(app, store, relays, logger);
+        return server;
     }
 
     /// <summary>Binds the address and starts serving.</summary>

@@ -171,7 +171,7 @@ public sealed class BrowserGuardsSpecs : IAsyncLifetime
 
     [Theory]
     [InlineData("localhost:7080")]
-    [InlineData("8000--main.localhost:7080")]
+    [InlineData("app.localhost:7080")] // PORT--AGENT.localhost names are the port proxy's since issue 13 (PortProxyIntegrationSpecs)
     [InlineData("127.0.0.2")]
     [InlineData("[::1]:7080")]
     public async Task AnyRequest_LoopbackHost_Answers(string host)
