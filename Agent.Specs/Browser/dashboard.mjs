@@ -145,6 +145,15 @@ try {
     return { href: await link.getAttribute('href') };
   });
 
+  // The link opens a tab on the proxy's own origin: through the dashboard's auth-redirect and back, to the app's page.
+  await step('appOpen', async () => {
+    const [opened] = await Promise.all([context.waitForEvent('page', { timeout: WAIT }), page.click('li[data-app="web"] a')]);
+    const text = await (await opened.waitForSelector('#app', { timeout: WAIT })).textContent();
+    const url = opened.url();
+    await opened.close();
+    return { url, text };
+  });
+
   await step('terminals', async () => {
     const first = await runInTerminal('#tab-terminal', 'echo dashboard-first-$((6*7))', 'dashboard-first-42');
     const second = await runInTerminal('#tab-terminal-2', 'echo dashboard-second-$((6*7))', 'dashboard-second-42');

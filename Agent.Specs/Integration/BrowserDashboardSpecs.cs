@@ -93,7 +93,16 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     {
         var step = _dashboard.Step("appLink");
 
-        Assert.Equal($"http://8000--{IntegrationHarness.AgentName}.localhost:{_dashboard.Port}/", Text(step, "href"));
+        Assert.Equal($"http://{_dashboard.AppPort}--{IntegrationHarness.AgentName}.localhost:{_dashboard.Port}/", Text(step, "href"));
+    }
+
+    [Fact]
+    public void AgentPage_AppLinkClicked_OpensTheAppThroughThePortProxy()
+    {
+        var step = _dashboard.Step("appOpen");
+
+        Assert.Equal($"http://{_dashboard.AppPort}--{IntegrationHarness.AgentName}.localhost:{_dashboard.Port}/", Text(step, "url"));
+        Assert.Equal(DashboardFixture.AppPageText, Text(step, "text"));
     }
 
     [Fact]

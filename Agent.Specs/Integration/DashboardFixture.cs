@@ -16,11 +16,18 @@ public sealed partial class DashboardFixture : IAsyncLifetime
 {
     public const string HostileText = "<img src=x onerror=\"window.hostileRan=1\">";
 
+    /// <summary>What the workspace's web app (python's http.server) serves at its root, opened through the port proxy.</summary>
+    public const string AppPageText = "the workspace app, through the port proxy";
+
     private readonly IntegrationHarness _harness = new();
+    private RunningProcess? _app;
 
     public static string Screenshots => Path.Join(AgentBinary.RepositoryRoot, "Agent.Specs", "bin", "screenshots");
 
     public int Port => _harness.Port;
+
+    /// <summary>The loopback port of the workspace's web app.</summary>
+    public int AppPort { get; private set; }
 
     /// <summary>The steps of the browser's run by name, each with <c>ok</c> and what it saw.</summary>
     public JsonObject Report { get; private set; } = [];
@@ -30,6 +37,9 @@ public sealed partial class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var site = Directory.CreateDirectory(_harness.Combine("site")).FullName;
+        await File.WriteAllTextAsync(Path.Join(site, "index.html"), $"<!doctype html><title>app</title><p id=\"app\">{AppPageText}</p>");
+        (_app, AppPort) = await Relay.RelayFixture.StartHttpServerAsync("127.0.0.1", site);
         _harness.WriteWorkspace(Manifests.With(
             startupScript: $"echo dashboard startup line; sleep 4; echo '{HostileText}'; echo startup done",
             metadata:
@@ -45,7 +55,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
                     ["id"] = "5b8a2f0e-6f9c-4c1e-9d43-2a7e0f3b9c11",
                     ["slug"] = "web",
                     ["display_name"] = "Web",
-                    ["url"] = "http://localhost:8000",
+                    ["url"] = $"http://localhost:{AppPort}",
                 },
             ]));
         var dev = await _harness.StartDevAsync();
@@ -70,7 +80,11 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         return step;
     }
 
-    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+    public async Task DisposeAsync()
+    {
+        _app?.Dispose();
+        await _harness.DisposeAsync();
+    }
 
     [GeneratedRegex(@"Dashboard:\s+(?<url>http://\S+)")]
     private static partial Regex DashboardLine();
