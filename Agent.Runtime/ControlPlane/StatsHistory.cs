@@ -35,9 +35,9 @@ internal sealed class StatsHistory
     {
         var current = StatsMinute.Of(now);
         var points = new List<StatsPoint>(Minutes);
-        for (var minute = current - Minutes + 1; minute <= current; minute++)
+        for (var minute = Math.Max(1, current - Minutes + 1); minute <= current; minute++)
         {
-            ref readonly var slot = ref _minutes[((minute % Minutes) + Minutes) % Minutes];
+            ref readonly var slot = ref _minutes[minute % Minutes];
             if (slot.Minute == minute)
                 points.Add(slot.ToPoint());
         }
