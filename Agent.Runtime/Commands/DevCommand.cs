@@ -184,6 +184,7 @@ public static class DevCommand
             Agent          "{agent}" running here; script logs in {logDirectory}
             Tokens         user {token}, agent {agentToken}  ({tokensOrigin})
 
+            Dashboard:       {root}/login?token={token}
             Watch it live:   agent monitor --url {root} --token {token} --agent {agent}
                              (from a checkout: dotnet run --project Agent.Runtime -- monitor --url {root} --token {token})
             Ask the API:     curl -H 'Coder-Session-Token: {token}' {root}/api/v2/workspaceagents/{agent}

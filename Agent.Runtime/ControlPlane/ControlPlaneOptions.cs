@@ -78,6 +78,9 @@ public sealed record ControlPlaneOptions
     /// <summary>The clock and the timers of the disconnection watch and of the database's coalesced writes.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
 
+    /// <summary>The clock of what is not a pipeline (the dashboard's sign-ins expire by it).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The multiplexer of the agents' relays (window, stream limit, keepalive).</summary>
     public YamuxOptions Relay { get; init; } = new();
 
@@ -87,6 +90,7 @@ public sealed record ControlPlaneOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(Address);
         _ = ListenAddress.Parse(Address);
         ArgumentNullException.ThrowIfNull(Scheduler);
+        ArgumentNullException.ThrowIfNull(Clock);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AgentTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatsInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(EventPingInterval, TimeSpan.Zero);

@@ -6,7 +6,7 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The in-memory state of the embedded control plane: one <see cref="ControlPlaneAgent"/> per agent of the
-/// workspace file, found by name (user API) or by token (agent API), and the user tokens. Each agent keeps its
+/// workspace file, found by name (user API) or by token (agent API), the user tokens and the dashboard's sign-ins. Each agent keeps its
 /// reports in the journal <c>journals</c> gives it (the database).
 /// </summary>
 public sealed class ControlPlaneStore : IDisposable
@@ -15,7 +15,7 @@ public sealed class ControlPlaneStore : IDisposable
     private readonly Dictionary<Guid, ControlPlaneAgent> _byToken;
     private readonly byte[][] _userTokens;
 
-    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout, Func<WorkspaceAgentDefinition, IAgentJournal> journals)
+    public ControlPlaneStore(WorkspaceDefinition workspace, IScheduler scheduler, TimeSpan agentTimeout, Func<WorkspaceAgentDefinition, IAgentJournal> journals, TimeProvider? clock = null, IBrowserSessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -27,6 +27,8 @@ public sealed class ControlPlaneStore : IDisposable
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
         _byToken = Agents.ToDictionary(agent => agent.Token);
         _userTokens = workspace.UserTokens.Select(Encoding.UTF8.GetBytes).ToArray();
+        var userTokens = workspace.UserTokens.Distinct(StringComparer.Ordinal).ToDictionary(BrowserSessions.Digest, StringComparer.Ordinal);
+        Sessions = new BrowserSessions(clock ?? TimeProvider.System, sessions, userTokens.GetValueOrDefault);
     }
 
     /// <summary>The agents, in the order of the workspace file.</summary>
@@ -37,6 +39,9 @@ public sealed class ControlPlaneStore : IDisposable
 
     /// <summary>The credentials for git remotes over HTTP(S).</summary>
     public GitAuthProviders GitAuth { get; }
+
+    /// <summary>The dashboard's sign-ins, each made from one of the user tokens.</summary>
+    internal BrowserSessions Sessions { get; }
 
     /// <summary>The agent called <paramref name="name"/>, or <c>null</c>.</summary>
     public ControlPlaneAgent? FindByName(string name) => _byName.GetValueOrDefault(name);

@@ -51,6 +51,29 @@ public sealed partial class BrowserReachIntegrationSpecs
     }
 
     [Fact]
+    public async Task AgentDev_ThePrintedDashboardUrl_SignsInWithACookieThatReadsTheApiAndNothingElse()
+    {
+        await using var harness = new IntegrationHarness();
+        harness.WriteWorkspace(Manifests.With());
+        var dev = await harness.StartDevAsync();
+        await dev.WaitForOutputAsync("Dashboard:");
+        var login = Regex.Match(dev.Output, @"Dashboard:\s+(?<url>\S+)").Groups["url"].Value;
+        var jar = harness.Combine("cookies.txt");
+
+        var signIn = await ApiCurl.GetAsync(login, "-c", jar, "-o", "/dev/null");
+        var summary = await ApiCurl.GetAsync($"{harness.Url}api/v2/workspaceagents/{IntegrationHarness.AgentName}", "-b", jar);
+        var crossSite = await ApiCurl.GetAsync(
+            $"{harness.Url}api/v2/workspaceagents/{IntegrationHarness.AgentName}/pty?reconnect={Guid.NewGuid()}&width=80&height=24",
+            [.. Upgrade, "-b", jar, "--max-time", "3"]);
+
+        Assert.Equal($"{harness.Url}login?token={IntegrationHarness.UserToken}", login);
+        Assert.Equal(303, signIn.Status);
+        Assert.Matches(@"(?m)^#HttpOnly_127\.0\.0\.1\tFALSE\t/\tFALSE\t\d+\tagent_session\t[A-Za-z0-9_-]{43}$", await File.ReadAllTextAsync(jar));
+        Assert.Equal(200, summary.Status);
+        Assert.Equal(403, crossSite.Status);
+    }
+
+    [Fact]
     public async Task AgentServerAndDev_WorkspaceWithTheFormerDemoTokens_RefuseToStartWithExit2()
     {
         await using var harness = new IntegrationHarness();

@@ -59,6 +59,32 @@ public sealed partial class ReplicaFanOutIntegrationSpecs(PostgresServer postgre
         await events.WaitForOutputAsync("which held the relay, stopped");
     }
 
+    [Fact]
+    public async Task SignInOnA_TheCookieServesOnB_SignOutOnB_EndsItOnA()
+    {
+        await using var harness = new IntegrationHarness();
+        harness.WriteWorkspace(Manifests.With());
+        var database = (await postgres.CreateDatabaseAsync()).ToString();
+        using var a = await StartReplicaAsync(harness, database);
+        using var b = await StartReplicaAsync(harness, database);
+        var signIn = await Runtime.Api.ApiCurl.GetAsync(new Uri(a.Address, $"login?token={IntegrationHarness.UserToken}").ToString(), "-i");
+        var cookie = "agent_session=" + Regex.Match(signIn.Body, "(?im)^set-cookie: agent_session=([^;]+);").Groups[1].Value;
+        var summary = $"api/v2/workspaceagents/{IntegrationHarness.AgentName}";
+
+        var onB = await Runtime.Api.ApiCurl.GetAsync(new Uri(b.Address, summary).ToString(), "-b", cookie);
+        var signOut = await Runtime.Api.ApiCurl.GetAsync(
+            new Uri(b.Address, "logout").ToString(), "-X", "POST", "-b", cookie, "-H", $"Origin: {b.Address.GetLeftPart(UriPartial.Authority)}");
+
+        Assert.Equal(303, signIn.Status);
+        Assert.Equal(200, onB.Status);
+        Assert.Equal(303, signOut.Status);
+        await Eventually.WaitAsync(
+            async () => (await Runtime.Api.ApiCurl.GetAsync(new Uri(a.Address, summary).ToString(), "-b", cookie)).Status,
+            status => status == 401,
+            "A to refuse the session B ended, within the recheck time",
+            TimeSpan.FromSeconds(10));
+    }
+
     private static async Task<JsonElement> SummaryAsync(HttpClient user)
     {
         using var response = await user.GetAsync($"api/v2/workspaceagents/{IntegrationHarness.AgentName}");

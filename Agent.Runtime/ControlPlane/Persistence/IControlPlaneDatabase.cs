@@ -17,6 +17,9 @@ public interface IControlPlaneDatabase : IAsyncDisposable
     /// <summary>The replicas sharing this database, and where each agent's relay is.</summary>
     IReplicaStore Replicas { get; }
 
+    /// <summary>The dashboard's sign-ins.</summary>
+    IBrowserSessionStore BrowserSessions { get; }
+
     /// <summary>The channel on which replicas of this database tell each other what their agents report; <c>null</c> on SQLite (one process).</summary>
     IReplicaChannel? Channel { get; }
 

@@ -1,4 +1,5 @@
 using Agent.Runtime.ControlPlane.Replicas;
+using Agent.Runtime.ControlPlane.Server;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
@@ -58,7 +59,8 @@ public sealed class PersistentControlPlane : IAsyncDisposable
                 options,
                 loggerFactory,
                 agent => new DatabaseJournal(database, agent.Name, options.FlushInterval, options.Scheduler, logger),
-                relays);
+                relays,
+                database.BrowserSessions);
             await database.SyncWorkspaceAsync(workspace, cancellationToken);
             foreach (var agent in server.Store.Agents)
             {

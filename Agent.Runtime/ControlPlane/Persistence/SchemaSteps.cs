@@ -26,11 +26,26 @@ internal static class SchemaSteps
         CREATE INDEX agent_relays_by_replica ON agent_relays (replica);
         """;
 
+    /// <summary>
+    /// The dashboard's sign-ins, so every replica knows them and a restart keeps them: the SHA-256 of each session id
+    /// and of the user token it was made from, never either itself.
+    /// </summary>
+    private const string Version3 =
+        """
+        CREATE TABLE browser_sessions (
+            id_digest TEXT PRIMARY KEY,
+            user_token_digest TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL);
+        CREATE INDEX browser_sessions_by_expiry ON browser_sessions (expires_at);
+        """;
+
     /// <summary>Every step, in order; the last one's version is the schema this binary writes.</summary>
     public static IReadOnlyList<SchemaStep> All { get; } =
     [
         new(1, Version1(DatabaseKind.Sqlite), Version1(DatabaseKind.Postgres)),
         new(2, Version2, Version2),
+        new(3, Version3, Version3),
     ];
 
     /// <summary>The newest schema version this binary knows.</summary>

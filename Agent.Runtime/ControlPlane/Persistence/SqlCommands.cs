@@ -73,4 +73,25 @@ internal static class SqlCommands
         var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction on a connection of its own and commits it. A database
+    /// error, or a stored value that cannot be read, becomes a <see cref="ControlPlaneDatabaseException"/> that names
+    /// the database and says <paramref name="failure"/>; nothing of the call was written then.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(IConnectionSource source, string failure, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex) when (ex is DbException or FormatException or UriFormatException or InvalidCastException)
+        {
+            throw new ControlPlaneDatabaseException($"{source.Name}: {failure}: {ex.Message}", ex);
+        }
+    }
 }

@@ -68,10 +68,13 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         _logger = logger;
         _time = time;
         Replicas = new SqlReplicaStore(source, time);
+        BrowserSessions = new SqlBrowserSessionStore(source);
         Channel = (source as PostgresConnectionSource)?.Channel;
     }
 
     public IReplicaStore Replicas { get; }
+
+    public IBrowserSessionStore BrowserSessions { get; }
 
     public IReplicaChannel? Channel { get; }
 
@@ -292,18 +295,13 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     // One transaction on a connection of its own; a database error becomes a ControlPlaneDatabaseException naming the
     // database and the agent (null: the workspace), and nothing of the call was written.
     private async Task WriteAsync(string? agent, Func<DbConnection, DbTransaction, Task> write, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await _source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-            await write(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException ex)
-        {
-            var what = agent is null ? "loading the workspace" : $"agent {agent}";
-            throw new ControlPlaneDatabaseException($"{_source.Name}: {what}: the write failed, nothing of it was stored: {ex.Message}", ex);
-        }
-    }
+        => await SqlCommands.InTransactionAsync(
+            _source,
+            $"{(agent is null ? "loading the workspace" : $"agent {agent}")}: the write failed, nothing of it was stored",
+            async (connection, transaction) =>
+            {
+                await write(connection, transaction).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
 }

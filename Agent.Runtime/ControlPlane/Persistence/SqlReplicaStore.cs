@@ -147,19 +147,6 @@ internal sealed class SqlReplicaStore : IReplicaStore
 
     private string Cutoff(TimeSpan timeout) => StoredText.Timestamp(_time.GetUtcNow() - timeout);
 
-    private async Task<T> RunAsync<T>(string what, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = await _source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await _source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        catch (Exception ex) when (ex is DbException or FormatException or UriFormatException or InvalidCastException)
-        {
-            throw new ControlPlaneDatabaseException($"{_source.Name}: {what} failed: {ex.Message}", ex);
-        }
-    }
+    private Task<T> RunAsync<T>(string what, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+        => SqlCommands.InTransactionAsync(_source, $"{what} failed", work, cancellationToken);
 }

@@ -29,6 +29,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     /// <summary>The replicas, in memory.</summary>
     public IReplicaStore Replicas { get; }
 
+    /// <summary>The dashboard's sign-ins, in memory.</summary>
+    public IBrowserSessionStore BrowserSessions { get; } = new FakeBrowserSessionStore();
+
     /// <summary>None: one process, as on SQLite.</summary>
     public IReplicaChannel? Channel => null;
 

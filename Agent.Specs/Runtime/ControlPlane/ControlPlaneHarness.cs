@@ -1,5 +1,6 @@
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
+using Agent.Runtime.ControlPlane.Server;
 using Agent.Runtime.ControlPlane.Persistence;
 using Agent.Specs.Fakes.ControlPlane;
 using Agent.Runtime.ControlPlaneClient;

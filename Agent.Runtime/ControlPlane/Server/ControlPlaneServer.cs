@@ -1,5 +1,6 @@
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane;
 using Agent.Runtime.Http;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Agent.Runtime.ControlPlane;
+namespace Agent.Runtime.ControlPlane.Server;
 
 /// <summary>
 /// The embedded control plane on Kestrel: serves the manifests of a workspace file to agents, keeps what they
@@ -52,12 +53,14 @@ public sealed class ControlPlaneServer : IAsyncDisposable
     /// <param name="journals">Each agent's journal; the server closes them when it stops.</param>
     /// <exception cref="ArgumentException">An option is out of range or the address is not <c>host:port</c>.</exception>
     /// <param name="directory">Where the relays of this control plane's replicas are (default: this process only).</param>
+    /// <param name="sessions">Where the dashboard's sign-ins are kept beyond this process (default: nowhere).</param>
     public static ControlPlaneServer Create(
         WorkspaceDefinition workspace,
         ControlPlaneOptions options,
         ILoggerFactory loggerFactory,
         Func<WorkspaceAgentDefinition, IAgentJournal> journals,
-        IRelayDirectory? directory = null)
+        IRelayDirectory? directory = null,
+        IBrowserSessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(options);
@@ -94,7 +97,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals);
+        var store = new ControlPlaneStore(workspace, options.Scheduler, options.AgentTimeout, journals, options.Clock, sessions);
         var logger = loggerFactory.CreateLogger<ControlPlaneServer>();
         var stopping = app.Lifetime.ApplicationStopping;
         directory ??= LocalRelayDirectory.Instance;
@@ -111,6 +114,7 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15), KeepAliveTimeout = TimeSpan.FromSeconds(45) });
         new AgentApiEndpoints(store, options, logger, relay).Map(app);
         new UserApiEndpoints(store, options, stopping).Map(app);
+        new SignInEndpoints(store, loggerFactory.CreateLogger<SignInEndpoints>()).Map(app);
         new TerminalEndpoint(store, relays, logger, stopping).Map(app);
         new ConnectEndpoint(store, relays, logger, stopping).Map(app);
         new ListeningPortsEndpoint(store, relays).Map(app);
