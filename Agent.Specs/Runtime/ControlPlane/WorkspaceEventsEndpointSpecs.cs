@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Utilities;
 
@@ -34,6 +36,24 @@ public sealed class WorkspaceEventsEndpointSpecs : IAsyncLifetime
         var answer = await _harness.CurlAsync(Events, "-H", $"Coder-Session-Token: {ControlPlaneHarness.UserToken}", "-H", "Origin: http://evil.example");
 
         Assert.Equal(403, answer.Status);
+    }
+
+    [Theory]
+    [InlineData(true, HttpStatusCode.OK)]
+    [InlineData(false, HttpStatusCode.Forbidden)]
+    public async Task WorkspaceEvents_SignedInByCookie_ServedOnlyToItsOwnOrigin(bool ownOrigin, HttpStatusCode expected)
+    {
+        var login = await _harness.CurlAsync($"login?token={ControlPlaneHarness.UserToken}", "-i");
+        var cookie = Regex.Match(login.Body, "(?im)^set-cookie: (?<cookie>agent_session=[^;\r\n]+)").Groups["cookie"].Value;
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { BaseAddress = _harness.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Get, Events);
+        request.Headers.Add("Cookie", cookie);
+        request.Headers.Add("Origin", ownOrigin ? $"http://{_harness.Address.Authority}" : "http://evil.example");
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.StartsWith("agent_session=", cookie, StringComparison.Ordinal);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
