@@ -113,12 +113,15 @@ internal sealed class AgentReports
         return changed;
     }
 
-    /// <summary>Keeps a stats window; <paramref name="history"/> adds it to the last hour's minutes (not a restored one).</summary>
-    public void TakeStats(Stats stats, bool history = true)
+    /// <summary>
+    /// Keeps a stats window; one a replica took from its agent at server time <paramref name="takenAt"/> also goes into
+    /// that minute of the last hour (a window restored from the database, <c>null</c>, does not).
+    /// </summary>
+    public void TakeStats(Stats stats, DateTimeOffset? takenAt)
     {
         LastStats = stats;
-        if (history)
-            (StatsHistory ??= new StatsHistory()).Add(_scheduler.Now, stats);
+        if (takenAt is { } at)
+            (StatsHistory ??= new StatsHistory()).Add(at, stats);
         _feed.Publish(new StatsReported(_scheduler.Now, stats));
     }
 
@@ -168,6 +171,6 @@ internal sealed class AgentReports
         if (atStart ? appHealth.Count > 0 : healthChanged)
             _feed.Publish(new AppHealthChanged(_scheduler.Now, new Dictionary<Guid, AppHealth>(_health)));
         if (lastStats is not null && (atStart || lastStats != LastStats))
-            TakeStats(lastStats, history: false);
+            TakeStats(lastStats, takenAt: null);
     }
 }

@@ -352,7 +352,7 @@ public sealed class ControlPlaneAgent : IDisposable
                     _reports.TakeAppHealth(health);
                     break;
                 case AgentChangeKind.Stats when change.Stats is { } stats:
-                    _reports.TakeStats(stats);
+                    _reports.TakeStats(stats, change.At);
                     break;
                 case AgentChangeKind.Seen:
                     _ = _connection.Touch(change.At, local: false);
@@ -440,9 +440,10 @@ public sealed class ControlPlaneAgent : IDisposable
             return;
         lock (_gate)
         {
+            var now = _scheduler.Now;
             _journal.Stats(stats);
-            _reports.TakeStats(stats);
-            Announce(AgentChangeKind.Stats, change => change with { Stats = stats });
+            _reports.TakeStats(stats, now);
+            Announce(AgentChangeKind.Stats, change => change with { At = now, Stats = stats });
         }
     }
 

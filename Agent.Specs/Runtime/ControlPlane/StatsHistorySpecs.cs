@@ -111,14 +111,14 @@ public sealed class StatsHistorySpecs : IDisposable
     }
 
     [Fact]
-    public void StatsHistory_APeersStatsChange_FillsThisReplicasHistory()
+    public void StatsHistory_APeersStatsChange_FillsThisReplicasHistoryInTheMinuteThePeerTookIt()
     {
-        _scheduler.AdvanceTo(TimeSpan.FromSeconds(20).Ticks);
-        Main.ApplyRemote(Guid.NewGuid(), new AgentChange("main", AgentChangeKind.Stats, _scheduler.Now) { Stats = Window(rx: 42, ssh: 1) });
+        _scheduler.AdvanceTo(TimeSpan.FromSeconds(62).Ticks);
+        Main.ApplyRemote(Guid.NewGuid(), new AgentChange("main", AgentChangeKind.Stats, Start.AddSeconds(59)) { Stats = Window(rx: 42, ssh: 1) });
 
         var point = Assert.Single(Main.StatsHistory().Points);
 
-        Assert.Equal((42L, 1), (point.RxBytes, point.SessionCountSsh));
+        Assert.Equal((Start, 42L, 1), (point.At, point.RxBytes, point.SessionCountSsh));
     }
 
     [Fact]

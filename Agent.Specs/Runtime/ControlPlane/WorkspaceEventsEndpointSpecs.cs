@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.ControlPlane;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Runtime.ControlPlane;
@@ -75,6 +76,27 @@ public sealed class WorkspaceEventsEndpointSpecs : IAsyncLifetime
         Assert.Equal(("summary", "main", "ready"), Describe(change));
         Assert.True(change.Data.GetProperty("lifecycle_changed_at").GetDateTimeOffset() > At.AddYears(1), "the server's time, not the agent's changed_at");
         Assert.Equal(JsonValueKind.Null, snapshot[1].Data.GetProperty("lifecycle_changed_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task WorkspaceEvents_Idle_PingsAndEndsWhenTheServerStops()
+    {
+        await using var harness = await ControlPlaneHarness.StartAsync(new ControlPlaneOptions { EventPingInterval = TimeSpan.FromMilliseconds(100) });
+        using var deadline = new CancellationTokenSource(ControlPlaneHarness.Deadline);
+        using var http = harness.User();
+        using var response = await http.GetAsync(Events, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        await ReadEventAsync(reader, deadline.Token);
+        await ReadEventAsync(reader, deadline.Token);
+        var next = await reader.ReadLineAsync(deadline.Token);
+        while (next == string.Empty)
+            next = await reader.ReadLineAsync(deadline.Token);
+
+        await harness.Server.StopAsync().WaitAsync(deadline.Token);
+        var rest = await reader.ReadToEndAsync(deadline.Token);
+
+        Assert.Equal(": ping", next);
+        Assert.DoesNotContain("event:", rest, StringComparison.Ordinal);
     }
 
     [Fact]
