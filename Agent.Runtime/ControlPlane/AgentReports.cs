@@ -30,6 +30,18 @@ internal sealed class AgentReports
 
     public StartupRequest? Startup { get; private set; }
 
+    /// <summary>The fingerprints of the startup report's SSH host keys, in their order.</summary>
+    public IReadOnlyList<string> HostKeyFingerprints { get; private set; } = [];
+
+    /// <summary>
+    /// Server time the newest lifecycle report was taken (on this replica or the peer that took it), or <c>null</c>
+    /// before the first; a report restored from the database counts from its own <c>changed_at</c>.
+    /// </summary>
+    public DateTimeOffset? LifecycleChangedAt { get; private set; }
+
+    /// <summary>The last hour of stats, per minute (<c>null</c> until the first stats report).</summary>
+    public StatsHistory? StatsHistory { get; private set; }
+
     public Stats? LastStats { get; private set; }
 
     public AgentLogs Logs { get; } = new();
@@ -54,11 +66,14 @@ internal sealed class AgentReports
     public void TakeStartup(StartupRequest request)
     {
         Startup = request;
+        HostKeyFingerprints = ControlPlane.HostKeyFingerprints.Of(request.SshHostKeys);
         _feed.Publish(new StartupReported(_scheduler.Now, request.Version, request.ExpandedDirectory, request.Subsystem));
     }
 
-    public void TakeLifecycle(LifecycleReport report)
+    /// <summary>Keeps a lifecycle report that a replica took from its agent at server time <paramref name="takenAt"/>.</summary>
+    public void TakeLifecycle(LifecycleReport report, DateTimeOffset takenAt)
     {
+        LifecycleChangedAt = takenAt;
         _lifecycle.Add(report);
         if (_lifecycle.Count > ControlPlaneAgent.MaxLifecycleReports)
             _lifecycle.RemoveAt(0);
@@ -98,9 +113,15 @@ internal sealed class AgentReports
         return changed;
     }
 
-    public void TakeStats(Stats stats)
+    /// <summary>
+    /// Keeps a stats window; one a replica took from its agent at server time <paramref name="takenAt"/> also goes into
+    /// that minute of the last hour (a window restored from the database, <c>null</c>, does not).
+    /// </summary>
+    public void TakeStats(Stats stats, DateTimeOffset? takenAt)
     {
         LastStats = stats;
+        if (takenAt is { } at)
+            (StatsHistory ??= new StatsHistory()).Add(at, stats);
         _feed.Publish(new StatsReported(_scheduler.Now, stats));
     }
 
@@ -125,6 +146,8 @@ internal sealed class AgentReports
         var kept = lifecycle.TakeLast(ControlPlaneAgent.MaxLifecycleReports).ToList();
         _lifecycle.Clear();
         _lifecycle.AddRange(kept);
+        if (kept.Count > 0 && !known.Contains(kept[^1]))
+            LifecycleChangedAt = kept[^1].ChangedAt;
         foreach (var report in kept.Where(report => !known.Contains(report)))
             _feed.Publish(new LifecycleChanged(report.ChangedAt, report.State));
         foreach (var (source, logs) in new[] { (LogSources.Startup, startupLogs), (LogSources.Shutdown, shutdownLogs) })
@@ -148,6 +171,6 @@ internal sealed class AgentReports
         if (atStart ? appHealth.Count > 0 : healthChanged)
             _feed.Publish(new AppHealthChanged(_scheduler.Now, new Dictionary<Guid, AppHealth>(_health)));
         if (lastStats is not null && (atStart || lastStats != LastStats))
-            TakeStats(lastStats);
+            TakeStats(lastStats, takenAt: null);
     }
 }

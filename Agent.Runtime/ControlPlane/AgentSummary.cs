@@ -22,6 +22,10 @@ public sealed record AgentSummary
     [JsonPropertyName("lifecycle_state")]
     public LifecycleState LifecycleState { get; init; } = LifecycleState.Created;
 
+    /// <summary>Server time the current lifecycle state was reported, or <c>null</c> while it is <c>created</c>.</summary>
+    [JsonPropertyName("lifecycle_changed_at")]
+    public DateTimeOffset? LifecycleChangedAt { get; init; }
+
     [JsonPropertyName("version")]
     public string Version { get; init; } = string.Empty;
 
@@ -34,6 +38,10 @@ public sealed record AgentSummary
     /// <summary>The agent's SSH host keys (OpenSSH public-key lines) for known_hosts; empty when it serves no SSH.</summary>
     [JsonPropertyName("ssh_host_keys")]
     public IReadOnlyList<string> SshHostKeys { get; init; } = [];
+
+    /// <summary>The fingerprint of each of <see cref="SshHostKeys"/> (<c>SHA256:...</c>, as <c>ssh-keygen -l</c> prints it), in their order.</summary>
+    [JsonPropertyName("ssh_host_key_fingerprints")]
+    public IReadOnlyList<string> SshHostKeyFingerprints { get; init; } = [];
 
     /// <summary>The manifest's apps with their current health.</summary>
     [JsonPropertyName("apps")]

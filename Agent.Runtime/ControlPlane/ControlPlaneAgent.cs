@@ -108,10 +108,12 @@ public sealed class ControlPlaneAgent : IDisposable
                 Status = _connection.Connected ? ConnectionState.Connected : ConnectionState.Disconnected,
                 Relay = _connection.Relay,
                 LifecycleState = _reports.Lifecycle.Count == 0 ? LifecycleState.Created : _reports.Lifecycle[^1].State,
+                LifecycleChangedAt = _reports.LifecycleChangedAt,
                 Version = _reports.Startup?.Version ?? string.Empty,
                 ExpandedDirectory = _reports.Startup?.ExpandedDirectory ?? string.Empty,
                 Subsystem = _reports.Startup?.Subsystem ?? string.Empty,
                 SshHostKeys = _reports.Startup?.SshHostKeys ?? [],
+                SshHostKeyFingerprints = _reports.HostKeyFingerprints,
                 Apps = Manifest.Apps.Select(app => app with { Health = health.GetValueOrDefault(app.Id, app.Health) }).ToList(),
                 LastStats = _reports.LastStats,
                 LastSeenAt = _connection.LastSeen,
@@ -125,6 +127,13 @@ public sealed class ControlPlaneAgent : IDisposable
     {
         lock (_gate)
             return _reports.Lifecycle.ToList();
+    }
+
+    /// <summary>The stats of the last hour, per minute, oldest first (empty before the first report).</summary>
+    public StatsHistoryResponse StatsHistory()
+    {
+        lock (_gate)
+            return new StatsHistoryResponse(ControlPlane.StatsHistory.BucketSeconds, _reports.StatsHistory?.Points(_scheduler.Now) ?? []);
     }
 
     /// <summary>The log lines of <paramref name="source"/> (<see cref="LogSources"/>), oldest first.</summary>
@@ -195,8 +204,9 @@ public sealed class ControlPlaneAgent : IDisposable
     /// </summary>
     internal async Task ReportLifecycleAsync(LifecycleReport report, CancellationToken cancellationToken)
     {
+        var takenAt = _scheduler.Now;
         if (report.ChangedAt == default)
-            report = report with { ChangedAt = _scheduler.Now };
+            report = report with { ChangedAt = takenAt };
         await _writes.WaitAsync(cancellationToken);
         try
         {
@@ -209,8 +219,8 @@ public sealed class ControlPlaneAgent : IDisposable
             await _journal.RecordLifecycleAsync(report, cancellationToken);
             lock (_gate)
             {
-                _reports.TakeLifecycle(report);
-                Announce(AgentChangeKind.Lifecycle, change => change with { Lifecycle = report });
+                _reports.TakeLifecycle(report, takenAt);
+                Announce(AgentChangeKind.Lifecycle, change => change with { At = takenAt, Lifecycle = report });
             }
         }
         finally
@@ -326,7 +336,7 @@ public sealed class ControlPlaneAgent : IDisposable
                     break;
                 case AgentChangeKind.Lifecycle when change.Lifecycle is { } report:
                     if (!_reports.IsNewestLifecycle(report))
-                        _reports.TakeLifecycle(report);
+                        _reports.TakeLifecycle(report, change.At);
                     break;
                 case AgentChangeKind.Logs when change.Logs is { } logs && change.LogSource is LogSources.Startup or LogSources.Shutdown:
                     if (_reports.Logs.IsRetry(change.LogSource, logs))
@@ -346,7 +356,7 @@ public sealed class ControlPlaneAgent : IDisposable
                     _reports.TakeAppHealth(health);
                     break;
                 case AgentChangeKind.Stats when change.Stats is { } stats:
-                    _reports.TakeStats(stats);
+                    _reports.TakeStats(stats, change.At);
                     break;
                 case AgentChangeKind.Seen:
                     _ = _connection.Touch(change.At, local: false);
@@ -434,9 +444,10 @@ public sealed class ControlPlaneAgent : IDisposable
             return;
         lock (_gate)
         {
+            var now = _scheduler.Now;
             _journal.Stats(stats);
-            _reports.TakeStats(stats);
-            Announce(AgentChangeKind.Stats, change => change with { Stats = stats });
+            _reports.TakeStats(stats, now);
+            Announce(AgentChangeKind.Stats, change => change with { At = now, Stats = stats });
         }
     }
 

@@ -14,4 +14,5 @@ namespace Agent.Runtime.ControlPlane;
 [JsonSerializable(typeof(IReadOnlyList<LifecycleReport>))]
 [JsonSerializable(typeof(IReadOnlyList<StartupLog>))]
 [JsonSerializable(typeof(IReadOnlyList<MetadataEntry>))]
+[JsonSerializable(typeof(StatsHistoryResponse))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

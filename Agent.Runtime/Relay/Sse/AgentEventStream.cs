@@ -25,8 +25,20 @@ internal static class AgentEventStream
     /// complete or more than <paramref name="queueBytes"/> wait beyond the snapshot (also the agent's own HTTP API,
     /// <c>GET /api/v0/events</c>).
     /// </summary>
-    public static async Task WriteAsync(HttpContext context, IObservable<AgentEvent> events, long queueBytes, TimeSpan pingInterval, CancellationToken stopping)
+    public static Task WriteAsync(HttpContext context, IObservable<AgentEvent> events, long queueBytes, TimeSpan pingInterval, CancellationToken stopping)
     {
+        ArgumentNullException.ThrowIfNull(events);
+        return WriteAsync(context, queue => events.Subscribe(queue.Add, _ => queue.Complete(), queue.Complete), queueBytes, pingInterval, stopping);
+    }
+
+    /// <summary>
+    /// As above for any source of formatted events: <paramref name="subscribe"/> feeds the queue (its snapshot before
+    /// it returns) until the result is disposed.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext context, Func<EventStreamQueue, IDisposable> subscribe, long queueBytes, TimeSpan pingInterval, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(subscribe);
         using var queue = new EventStreamQueue(queueBytes);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         using var writing = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, queue.GaveUp);
@@ -37,7 +49,7 @@ internal static class AgentEventStream
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using (var subscription = events.Subscribe(queue.Add, _ => queue.Complete(), queue.Complete))
+        using (var subscription = subscribe(queue))
         {
             queue.SnapshotTaken();
             try

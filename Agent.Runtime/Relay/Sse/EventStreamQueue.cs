@@ -71,8 +71,16 @@ internal sealed class EventStreamQueue : IDisposable
     public void Add(AgentEvent agentEvent)
     {
         ArgumentNullException.ThrowIfNull(agentEvent);
-        var frame = Format(agentEvent);
-        var key = LatestValueKey(agentEvent);
+        Add(Format(agentEvent), LatestValueKey(agentEvent));
+    }
+
+    /// <summary>
+    /// Queues a formatted event; one with a <paramref name="key"/> replaces the one of the same key still waiting, in
+    /// its place. Gives up when the client is too far behind.
+    /// </summary>
+    public void Add(byte[] frame, string? key)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
         var gaveUp = false;
         lock (_gate)
         {
