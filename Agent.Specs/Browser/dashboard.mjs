@@ -2,13 +2,14 @@
 // `agent dev` printed, watch the agent turn ready on /, open its page, read its logs, watch metadata change, run a
 // command in each of two terminals, take screenshots at 360 and 1,920 px (light and dark), and finally stop the server
 // (SIGTERM to its process) and see the page say it is stale.
-// Usage: node dashboard.mjs <login url> <agent> <server pid> <report.json> <screenshot directory>
+// Usage: node dashboard.mjs <login url> <agent> <server pid> <report.json> <screenshot directory> <gate file>
+// The agent's startup script waits for <gate file>: the list is seen starting before it is made, then ready.
 // Writes each step's outcome ({ ok, detail }) to the report; exits 0 when the report was written.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const [loginUrl, agent, serverPid, reportPath, screenshots] = process.argv.slice(2);
+const [loginUrl, agent, serverPid, reportPath, screenshots, gate] = process.argv.slice(2);
 const origin = new URL(loginUrl).origin;
 const report = {};
 const WAIT = 30000;
@@ -73,26 +74,16 @@ try {
   });
 
   await step('listTurnsReady', async () => {
-    // Whether the all-agents stream is served (the list is live only with it).
-    const stream = await page.evaluate(async () => {
-      const abort = new AbortController();
-      const response = await fetch('/api/v2/workspace/events', { signal: abort.signal });
-      abort.abort();
-      return response.status;
-    });
+    // The list is live on the all-agents stream: the agent's startup script goes on only once the page has shown it
+    // starting (the gate file), and the page must show it ready without a reload.
     const state = () => page.getAttribute(`tr[data-agent="${agent}"] [data-field="lifecycle"]`, 'data-state');
+    await page.waitForSelector(`tr[data-agent="${agent}"] [data-field="lifecycle"]`, { timeout: WAIT });
     const first = await state();
-    let reloads = 0;
-    const deadline = Date.now() + WAIT;
-    while ((await state()) !== 'ready' && Date.now() < deadline) {
-      if (stream !== 200) {
-        await page.reload();
-        await page.waitForSelector(`tr[data-agent="${agent}"]`, { timeout: WAIT });
-        reloads++;
-      }
-      await page.waitForTimeout(100);
-    }
-    return { stream, first, last: await state(), reloads };
+    let navigations = 0;
+    page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++; });
+    writeFileSync(gate, '');
+    await page.waitForSelector(`tr[data-agent="${agent}"] [data-field="lifecycle"][data-state="ready"]`, { timeout: WAIT });
+    return { first, last: await state(), navigations };
   });
 
   await step('agentPageLogLine', async () => {

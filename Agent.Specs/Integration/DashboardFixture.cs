@@ -8,7 +8,7 @@ namespace Agent.Specs.Integration;
 /// <summary>
 /// One <c>agent dev</c> as README documents it and one run of <c>Agent.Specs/Browser/dashboard.mjs</c> in headless
 /// Chromium against it: the browser signs in with the <c>Dashboard:</c> URL the banner printed and goes through the
-/// dashboard step by step (the agent's startup script takes a few seconds, so <c>/</c> sees it turn ready); each spec
+/// dashboard step by step (the agent's startup script waits until the browser has seen it starting on <c>/</c>, so the page must show it turn ready live); each spec
 /// of <see cref="BrowserDashboardSpecs"/> reads its step from the report. The last step stops the server. Screenshots
 /// go to <c>Agent.Specs/bin/screenshots/</c>.
 /// </summary>
@@ -26,6 +26,9 @@ public sealed partial class DashboardFixture : IAsyncLifetime
 
     public int Port => _harness.Port;
 
+    /// <summary>The file the browser makes once it has seen the agent starting on <c>/</c>; the startup script waits for it (at most 60 s).</summary>
+    private string Gate => _harness.Combine("startup-gate");
+
     /// <summary>The loopback port of the workspace's web app.</summary>
     public int AppPort { get; private set; }
 
@@ -41,7 +44,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Join(site, "index.html"), $"<!doctype html><title>app</title><p id=\"app\">{AppPageText}</p>");
         (_app, AppPort) = await Relay.RelayFixture.StartHttpServerAsync("127.0.0.1", site);
         _harness.WriteWorkspace(Manifests.With(
-            startupScript: $"echo dashboard startup line; sleep 4; echo '{HostileText}'; echo startup done",
+            startupScript: $"echo dashboard startup line; i=0; while [ ! -e '{Gate}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo '{HostileText}'; echo startup done",
             metadata:
             [
                 Manifests.Metadata("clock", "date +%s%N", interval: 1, timeout: 1),
@@ -66,7 +69,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         if (!Directory.Exists(Path.Join(browser, "node_modules", "playwright-core")))
             await RunAsync("npm", browser, "ci", "--no-audit", "--no-fund");
         var report = _harness.Combine("dashboard-report.json");
-        var node = await RunAsync("node", browser, "dashboard.mjs", login, IntegrationHarness.AgentName, dev.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), report, Screenshots);
+        var node = await RunAsync("node", browser, "dashboard.mjs", login, IntegrationHarness.AgentName, dev.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), report, Screenshots, Gate);
         Output = $"--- browser ---\n{node}\n--- agent dev ---\n{dev.Output}";
         Report = JsonNode.Parse(await File.ReadAllTextAsync(report))!.AsObject();
     }
