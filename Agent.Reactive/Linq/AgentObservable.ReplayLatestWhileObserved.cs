@@ -40,9 +40,11 @@ public static partial class AgentObservable
                 {
                     if (--observers > 0)
                         return;
-                    subject?.Dispose();
-                    subject = null;
+
+                    // The source goes first; the subject is only dropped, never disposed: a value the source is
+                    // delivering on another thread at this moment must not meet a disposed subject.
                     connection.Disposable = Disposable.Empty;
+                    subject = null;
                 }
             });
         });

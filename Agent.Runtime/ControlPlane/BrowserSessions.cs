@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Agent.Runtime.Net;
 using Microsoft.AspNetCore.Http;
 
@@ -29,7 +27,7 @@ internal sealed class BrowserSessions
 
     /// <param name="clock">When sessions end.</param>
     /// <param name="store">The database's sessions, or <c>null</c> to keep them in this process only.</param>
-    /// <param name="userTokenOfDigest">The user token whose <see cref="Digest"/> is given, or <c>null</c> when it is none any more.</param>
+    /// <param name="userTokenOfDigest">The user token whose <see cref="BearerSecrets.Digest"/> is given, or <c>null</c> when it is none any more.</param>
     /// <param name="capacity">How many sessions are kept at most.</param>
     public BrowserSessions(TimeProvider clock, IBrowserSessionStore? store, Func<string, string?> userTokenOfDigest, int capacity = DefaultCapacity)
     {
@@ -68,16 +66,13 @@ internal sealed class BrowserSessions
     public static string? CookieValue(HttpRequest request)
         => request.Cookies.TryGetValue(CookieName, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
-    /// <summary>The lower-case hex SHA-256 of <paramref name="text"/>'s UTF-8 bytes: what is kept of an id or a token.</summary>
-    public static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
     /// <summary>Starts a session for <paramref name="userToken"/> (already checked) and returns its id (256 bits, base64url).</summary>
     /// <exception cref="IOException">The database could not keep it; nothing was started.</exception>
     public async Task<string> CreateAsync(string userToken, CancellationToken cancellationToken)
     {
-        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var id = BearerSecrets.New();
         var now = _clock.GetUtcNow();
-        var record = new BrowserSessionRecord(Digest(id), Digest(userToken), now, now + Lifetime);
+        var record = new BrowserSessionRecord(BearerSecrets.Digest(id), BearerSecrets.Digest(userToken), now, now + Lifetime);
         if (_store is not null)
             await _store.SaveAsync(record, Capacity, cancellationToken).ConfigureAwait(false);
         Remember(record.IdDigest, new Entry(userToken, record.ExpiresAt, now));
@@ -88,11 +83,17 @@ internal sealed class BrowserSessions
     /// The user token behind the live session <paramref name="id"/>, or <c>null</c> (unknown, ended, expired, or made
     /// from a token that is no user token any more). While the database cannot be read, what this process knows holds.
     /// </summary>
-    public async Task<string?> FindUserTokenAsync(string? id, CancellationToken cancellationToken)
+    public Task<string?> FindUserTokenAsync(string? id, CancellationToken cancellationToken)
+        => BearerSecrets.IsWellFormed(id)
+            ? FindUserTokenByDigestAsync(BearerSecrets.Digest(id), cancellationToken)
+            : Task.FromResult<string?>(null); // no sign-in made it: refused before it costs a read of the database
+
+    /// <summary>
+    /// <see cref="FindUserTokenAsync"/> by the session id's <see cref="BearerSecrets.Digest"/>, for what keeps only
+    /// that (the port proxy's credentials).
+    /// </summary>
+    public async Task<string?> FindUserTokenByDigestAsync(string key, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(id))
-            return null;
-        var key = Digest(id);
         var now = _clock.GetUtcNow();
         Entry? known;
         lock (_gate)
@@ -129,7 +130,7 @@ internal sealed class BrowserSessions
     {
         if (string.IsNullOrEmpty(id))
             return;
-        var key = Digest(id);
+        var key = BearerSecrets.Digest(id);
         Forget(key);
         if (_store is not null)
             await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);

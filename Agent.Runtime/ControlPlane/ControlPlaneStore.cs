@@ -27,7 +27,7 @@ public sealed class ControlPlaneStore : IDisposable
         _byName = Agents.ToDictionary(agent => agent.Name, StringComparer.Ordinal);
         _byToken = Agents.ToDictionary(agent => agent.Token);
         _userTokens = workspace.UserTokens.Select(Encoding.UTF8.GetBytes).ToArray();
-        var userTokens = workspace.UserTokens.Distinct(StringComparer.Ordinal).ToDictionary(BrowserSessions.Digest, StringComparer.Ordinal);
+        var userTokens = workspace.UserTokens.Distinct(StringComparer.Ordinal).ToDictionary(BearerSecrets.Digest, StringComparer.Ordinal);
         Sessions = new BrowserSessions(clock ?? TimeProvider.System, sessions, userTokens.GetValueOrDefault);
     }
 

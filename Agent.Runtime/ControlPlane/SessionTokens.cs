@@ -18,15 +18,15 @@ internal static class SessionTokens
 
     /// <summary>
     /// The token of <paramref name="request"/>, and whether a cookie carried it (then the request may come from any
-    /// web page the browser shows, and its <c>Origin</c> decides). A dashboard session that is no longer live gives
-    /// no token.
+    /// web page the browser shows, and its <c>Origin</c> decides). A dashboard session that is no longer live counts
+    /// as no cookie.
     /// </summary>
     public static async Task<(string? Token, bool FromCookie)> FindAsync(HttpRequest request, BrowserSessions sessions, CancellationToken cancellationToken)
     {
         if (Explicit(request) is { } token)
             return (token, false);
-        if (BrowserSessions.CookieValue(request) is { } session)
-            return (await sessions.FindUserTokenAsync(session, cancellationToken).ConfigureAwait(false), true);
+        if (await sessions.FindUserTokenAsync(BrowserSessions.CookieValue(request), cancellationToken).ConfigureAwait(false) is { } signedIn)
+            return (signedIn, true);
         return CoderCookie(request) is { } cookie ? (cookie, true) : (null, false);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Agent.Runtime.ControlPlane;
 
-/// <summary>The sign-in form at <c>/login</c>: one field for a user token, sent back to <c>/login</c> (which then drops it from the URL).</summary>
+/// <summary>The sign-in form at <c>/login</c>: one field for a user token, posted to <c>/login</c> (so it never stands in a URL).</summary>
 internal static class SignInPage
 {
     public static Task WriteAsync(HttpContext context, int status, string next, string? problem)
@@ -27,7 +27,7 @@ internal static class SignInPage
             <h1>Sign in</h1>
             {error}
             <p>Open the <code>Dashboard:</code> URL that <code>agent dev</code> printed, or paste a user token of the workspace file.</p>
-            <form method="get" action="/login">
+            <form method="post" action="/login">
             <input type="hidden" name="next" value="{WebUtility.HtmlEncode(next)}">
             <label for="token">User token</label>
             <input id="token" name="token" type="password" autocomplete="off" required autofocus>

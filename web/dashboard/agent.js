@@ -87,7 +87,12 @@ async function start() {
   wireSignOut();
   wireTabs(agent);
   drawStatus();
-  await readSummary();
+  try {
+    await readSummary();
+  } catch (error) {
+    // The stream's snapshot and its later summary reads fill the page; it reconnects with backoff and says so.
+    console.error(error);
+  }
   follow(`${api}/events`, {
     connection: (event) => { status.connection = event.state; drawStatus(); },
     relay: (event) => { status.relay = event.state; drawStatus(); readPorts(); },

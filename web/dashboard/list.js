@@ -44,10 +44,15 @@ function show(summary) {
 async function start() {
   wireSignOut();
   startClock();
-  const list = await getJson('/api/v2/workspaceagents');
-  learnServerTime(list.response);
-  if (list.body.length === 0) fill(body, el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No agents in this workspace.')));
-  for (const summary of list.body) show(summary);
+  try {
+    const list = await getJson('/api/v2/workspaceagents');
+    learnServerTime(list.response);
+    if (list.body.length === 0) fill(body, el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No agents in this workspace.')));
+    for (const summary of list.body) show(summary);
+  } catch (error) {
+    // The stream's snapshot brings every agent too; it reconnects with backoff and says so while it waits.
+    console.error(error);
+  }
   follow('/api/v2/workspace/events', { summary: show }, { onState: showStreamState, onSignedOut: signIn });
 }
 

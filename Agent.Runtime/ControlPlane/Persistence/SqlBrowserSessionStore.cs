@@ -54,7 +54,8 @@ internal sealed class SqlBrowserSessionStore : IBrowserSessionStore
                 reader => new BrowserSessionRecord(reader.GetString(0), reader.GetString(1), StoredText.ParseTimestamp(reader.GetString(2)), StoredText.ParseTimestamp(reader.GetString(3))),
                 cancellationToken,
                 ("@id", idDigest)).ConfigureAwait(false)).SingleOrDefault(),
-            cancellationToken);
+            cancellationToken,
+            write: false);
 
     public Task DeleteAsync(string idDigest, CancellationToken cancellationToken)
         => SqlCommands.InTransactionAsync(

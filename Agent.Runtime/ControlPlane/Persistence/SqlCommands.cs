@@ -75,16 +75,20 @@ internal static class SqlCommands
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one write transaction on a connection of its own and commits it. A database
+    /// Runs <paramref name="work"/> in one transaction (a write transaction unless <paramref name="write"/> is false) on
+    /// a connection of its own and commits it. A database
     /// error, or a stored value that cannot be read, becomes a <see cref="ControlPlaneDatabaseException"/> that names
     /// the database and says <paramref name="failure"/>; nothing of the call was written then.
     /// </summary>
-    public static async Task<T> InTransactionAsync<T>(IConnectionSource source, string failure, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public static async Task<T> InTransactionAsync<T>(
+        IConnectionSource source, string failure, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken, bool write = true)
     {
         try
         {
             await using var connection = await source.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using var transaction = write
+                ? await source.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false)
+                : await source.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;

@@ -25,4 +25,7 @@ internal static partial class PortProxyLog
 
     [LoggerMessage(EventId = 6666, Level = LogLevel.Debug, Message = "Proxied upgraded connection to port {Port} of agent {Agent} ended: {Reason}")]
     public static partial void ProxyUpgradeEnded(this ILogger logger, string agent, int port, string reason);
+
+    [LoggerMessage(EventId = 6667, Level = LogLevel.Warning, Message = "Proxy origin {Host}: refused a WebSocket or a changing request from {Remote} signed in by the proxy cookie but not from a page of that origin ({Suppressed} more refused since the last line)")]
+    public static partial void ProxyCrossOriginRefused(this ILogger logger, string host, string remote, int suppressed);
 }

@@ -30,6 +30,7 @@ internal sealed class PortProxyMiddleware
     private readonly ProxyAdmission _admission = new(MaxOpenPerAgent);
     private readonly LogThrottle _codeRefusals = new(BrowserGuardLog.Interval);
     private readonly LogThrottle _fullWarnings = new(BrowserGuardLog.Interval);
+    private readonly LogThrottle _crossOriginRefusals = new(BrowserGuardLog.Interval);
 
     public PortProxyMiddleware(RequestDelegate next, ControlPlaneStore store, PortProxyRoute route, PortProxyGrants grants, PortProxyForwarder forwarder, Func<Uri> dashboard, ILogger logger)
     {
@@ -97,7 +98,16 @@ internal sealed class PortProxyMiddleware
         }
 
         if (context.Request.Cookies.TryGetValue(ProxyHeaders.CookieName, out var credential) && credential.Length > 0 && await _grants.OpensAsync(credential, host.Name, context.RequestAborted))
-            return true;
+        {
+            // Every *.localhost page is the same site, so the browser sends this Lax cookie from any of them. CORS keeps
+            // them from reading a response, but not a WebSocket: a cookie opens one only for a page of this origin.
+            if (UserAccess.IsSafeFromOtherPages(context))
+                return true;
+            if (_crossOriginRefusals.TryEnter(out var suppressed))
+                _logger.ProxyCrossOriginRefused(host.Name, ClientAddress.Of(context), suppressed);
+            await ProxyAnswers.TextAsync(context, StatusCodes.Status403Forbidden, "Refused: a WebSocket or a request that changes something, signed in by this origin's cookie, must come from a page of this origin.");
+            return false;
+        }
 
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {

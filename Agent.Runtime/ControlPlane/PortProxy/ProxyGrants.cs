@@ -1,7 +1,7 @@
 namespace Agent.Runtime.ControlPlane.PortProxy;
 
 /// <summary>
-/// Secrets that each open one proxy host for a while, on behalf of one dashboard session: kept by their SHA-256,
+/// Secrets that each open one proxy host for a while, on behalf of one dashboard session (by the digest of its id): kept by their SHA-256,
 /// at most <c>capacity</c> (expired ones are dropped first, then the oldest), each valid until its expiry only for its
 /// host. Thread-safe.
 /// </summary>
@@ -35,13 +35,13 @@ internal sealed class ProxyGrants
     /// <summary>Makes a secret for <paramref name="host"/> on behalf of <paramref name="session"/>.</summary>
     public string Add(string host, string session)
     {
-        var secret = ProxySecrets.New();
+        var secret = BearerSecrets.New();
         var now = _time.GetUtcNow();
         lock (_gate)
         {
             if (_grants.Count >= _capacity)
                 MakeRoom(now);
-            _grants[ProxySecrets.Key(secret)] = new Grant(host, session, now, now + _lifetime);
+            _grants[BearerSecrets.Digest(secret)] = new Grant(host, session, now, now + _lifetime);
         }
 
         return secret;
@@ -68,7 +68,7 @@ internal sealed class ProxyGrants
 
     private string? Look(string secret, string host, bool remove)
     {
-        var key = ProxySecrets.Key(secret);
+        var key = BearerSecrets.Digest(secret);
         var now = _time.GetUtcNow();
         lock (_gate)
         {

@@ -50,6 +50,28 @@ public sealed class PortProxySignInSpecs : IClassFixture<PortProxyFixture>
     }
 
     [Fact]
+    public async Task Credential_WebSocketOrPostFromAnotherPageOfTheSite_403_FromItsOwnOrigin_Forwarded()
+    {
+        var jar = await SignInAsync();
+        var proxy = _fixture.Origin(_fixture.EchoPort);
+        await Curl.RunAsync("-L", "-c", jar.Path, "-b", jar.Path, $"{proxy}/");
+        var cookie = $"Cookie: agent_proxy={jar.Value($"{_fixture.EchoPort}--main.localhost", "agent_proxy")}";
+        string[] upgrade = ["-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="];
+
+        var ownPost = await Curl.RunAsync("-H", cookie, "-H", $"Origin: {proxy}", "--data", "a=1", $"{proxy}/form");
+        var otherAppPost = await Curl.RunAsync("-H", cookie, "-H", $"Origin: {_fixture.Origin(_fixture.WebSocketPort)}", "--data", "a=1", $"{proxy}/form");
+        var noOriginPost = await Curl.RunAsync("-H", cookie, "--data", "a=1", $"{proxy}/form");
+        var otherAppSocket = await Curl.RunAsync([.. upgrade, "-H", cookie, "-H", $"Origin: http://localhost:{_fixture.Harness.Port}", $"{proxy}/socket"]);
+        var otherAppGet = await Curl.RunAsync("-H", cookie, "-H", $"Origin: {_fixture.Origin(_fixture.WebSocketPort)}", $"{proxy}/page");
+
+        Assert.Equal(200, ownPost.Status);
+        Assert.Equal(403, otherAppPost.Status);
+        Assert.Equal(403, noOriginPost.Status);
+        Assert.Equal(403, otherAppSocket.Status);
+        Assert.Equal(200, otherAppGet.Status); // a page of another origin cannot read it (CORS)
+    }
+
+    [Fact]
     public async Task Code_SingleUseAndBoundToItsHost()
     {
         var jar = await SignInAsync();

@@ -115,7 +115,7 @@ public sealed class BrowserSessionsSpecs
         var store = new FakeBrowserSessionStore();
         var id = await new BrowserSessions(_clock, store, UserTokenOf).CreateAsync("token-a", CancellationToken.None);
 
-        var withoutTokenA = new BrowserSessions(_clock, store, digest => digest == BrowserSessions.Digest("token-b") ? "token-b" : null);
+        var withoutTokenA = new BrowserSessions(_clock, store, digest => digest == BearerSecrets.Digest("token-b") ? "token-b" : null);
 
         Assert.Null(await withoutTokenA.FindUserTokenAsync(id, CancellationToken.None));
     }
@@ -134,7 +134,7 @@ public sealed class BrowserSessionsSpecs
         await Assert.ThrowsAsync<IOException>(() => sessions.CreateAsync("token-a", CancellationToken.None));
     }
 
-    private static string? UserTokenOf(string digest) => UserTokens.FirstOrDefault(token => BrowserSessions.Digest(token) == digest);
+    private static string? UserTokenOf(string digest) => UserTokens.FirstOrDefault(token => BearerSecrets.Digest(token) == digest);
 
     private BrowserSessions InMemory() => new(_clock, store: null, UserTokenOf);
 }

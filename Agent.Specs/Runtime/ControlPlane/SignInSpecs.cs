@@ -47,10 +47,12 @@ public sealed partial class SignInSpecs : IAsyncLifetime
     [InlineData("http://evil.example/")]
     [InlineData("/\\evil.example")]
     [InlineData("javascript:alert(1)")]
+    [InlineData("/\u00e9t\u00e9")] // not ASCII: no Location header could carry it
     [InlineData("")]
     public async Task Login_NextNotAPathOfThisServer_GoesToTheRoot(string next)
     {
-        var answer = await _harness.CurlAsync($"login?token={ControlPlaneHarness.UserToken}&next={Uri.EscapeDataString(next)}", "-i");
+        // curl encodes next itself (-G --data-urlencode): the harness's URL would reach curl unescaped.
+        var answer = await _harness.CurlAsync($"login?token={ControlPlaneHarness.UserToken}", "-i", "-G", "--data-urlencode", $"next={next}");
 
         Assert.Equal(303, answer.Status);
         Assert.Matches("(?im)^location: /\r?$", answer.Body);
@@ -69,14 +71,38 @@ public sealed partial class SignInSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Login_NoToken_AFormThatSendsItBackWithNext()
+    public async Task Login_NoToken_AFormThatPostsItWithNext()
     {
         var answer = await _harness.CurlAsync("login?next=%2Fagents%2Fmain", "-i");
 
         Assert.Equal(200, answer.Status);
-        Assert.Contains("<form method=\"get\" action=\"/login\">", answer.Body, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/login\">", answer.Body, StringComparison.Ordinal);
         Assert.Contains("value=\"/agents/main\"", answer.Body, StringComparison.Ordinal);
         Assert.Matches("(?im)^content-security-policy: default-src 'none';.*frame-ancestors 'none'", answer.Body);
+    }
+
+    [Fact]
+    public async Task LoginForm_PostedFromItsOwnPage_303ToNextWithTheCookie()
+    {
+        var answer = await _harness.CurlAsync(
+            "login", "-i", "-H", $"Origin: {OwnOrigin}", "--data-urlencode", $"token={ControlPlaneHarness.UserToken}", "--data-urlencode", "next=/agents/main");
+
+        Assert.Equal(303, answer.Status);
+        Assert.Matches("(?im)^location: /agents/main\r?$", answer.Body);
+        Assert.True(SetCookie().IsMatch(answer.Body), answer.Body);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("http://8000--main.localhost:7080")]
+    public async Task LoginForm_PostedFromAnotherPageOrNone_403AndNoCookie(string? origin)
+    {
+        string[] withOrigin = origin is null ? [] : ["-H", $"Origin: {origin}"];
+
+        var answer = await _harness.CurlAsync("login", ["-i", .. withOrigin, "--data-urlencode", $"token={ControlPlaneHarness.UserToken}"]);
+
+        Assert.Equal(403, answer.Status);
+        Assert.DoesNotMatch("(?im)^set-cookie:", answer.Body);
     }
 
     [Fact]
@@ -195,6 +221,14 @@ public sealed partial class SignInSpecs : IAsyncLifetime
         var answer = await _harness.CurlAsync(Summary, "-b", $"{BrowserSessions.CookieName}={new string('A', 43)}");
 
         Assert.Equal(401, answer.Status);
+    }
+
+    [Fact]
+    public async Task Cookie_AnEndedDashboardSessionBesideCodersCookie_CodersCookieCounts()
+    {
+        var answer = await _harness.CurlAsync(Summary, "-b", $"{BrowserSessions.CookieName}={new string('A', 43)}; coder_session_token={ControlPlaneHarness.UserToken}");
+
+        Assert.Equal(200, answer.Status);
     }
 
     [GeneratedRegex("(?im)^set-cookie: agent_session=(?<id>[^;\r\n]+)(?<attributes>[^\r\n]*)")]

@@ -26,7 +26,7 @@ public abstract class BrowserSessionStoreContract
         await database.BrowserSessions.SaveAsync(session, 10, CancellationToken.None);
 
         Assert.Equal(session, await database.BrowserSessions.FindAsync(session.IdDigest, CancellationToken.None));
-        Assert.Null(await database.BrowserSessions.FindAsync(BrowserSessions.Digest("id-2"), CancellationToken.None));
+        Assert.Null(await database.BrowserSessions.FindAsync(BearerSecrets.Digest("id-2"), CancellationToken.None));
         var rows = string.Join('\n', await SchemaDump.RowsAsync(under, "SELECT id_digest, user_token_digest FROM browser_sessions"));
         Assert.DoesNotContain("id-1", rows, StringComparison.Ordinal);
         Assert.DoesNotContain("user-token", rows, StringComparison.Ordinal);
@@ -61,11 +61,11 @@ public abstract class BrowserSessionStoreContract
         Assert.Null(await database.BrowserSessions.FindAsync(expired.IdDigest, CancellationToken.None));
         Assert.Null(await database.BrowserSessions.FindAsync(older.IdDigest, CancellationToken.None));
         Assert.NotNull(await database.BrowserSessions.FindAsync(newer.IdDigest, CancellationToken.None));
-        Assert.NotNull(await database.BrowserSessions.FindAsync(BrowserSessions.Digest("latest"), CancellationToken.None));
+        Assert.NotNull(await database.BrowserSessions.FindAsync(BearerSecrets.Digest("latest"), CancellationToken.None));
     }
 
     private static BrowserSessionRecord Session(string id, DateTimeOffset created)
-        => new(BrowserSessions.Digest(id), BrowserSessions.Digest("user-token"), created, created + BrowserSessions.Lifetime);
+        => new(BearerSecrets.Digest(id), BearerSecrets.Digest("user-token"), created, created + BrowserSessions.Lifetime);
 
     private static Task<IControlPlaneDatabase> OpenAsync(IDatabaseUnderTest under)
         => ControlPlaneDatabases.OpenAsync(under.Url, NullLoggerFactory.Instance, new ManualTimeProvider(), CancellationToken.None);

@@ -1,3 +1,4 @@
+using Agent.Runtime.ControlPlane;
 using Agent.Runtime.ControlPlane.PortProxy;
 using Agent.Specs.Fakes.SshTransport;
 
@@ -75,6 +76,6 @@ public sealed class ProxyGrantsSpecs
         var grants = new ProxyGrants(8, TimeSpan.FromHours(1), _time);
         grants.Add("h", "s1");
 
-        Assert.Null(grants.Find(ProxySecrets.New(), "h"));
+        Assert.Null(grants.Find(BearerSecrets.New(), "h"));
     }
 }
