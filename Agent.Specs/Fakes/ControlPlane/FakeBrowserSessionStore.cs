@@ -8,6 +8,11 @@ public sealed class FakeBrowserSessionStore : IBrowserSessionStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BrowserSessionRecord> _sessions = new(StringComparer.Ordinal);
 
+    private int _finds;
+
+    /// <summary>How many times a session was looked up.</summary>
+    public int Finds => Volatile.Read(ref _finds);
+
     /// <summary>While set, every call throws <see cref="IOException"/>.</summary>
     public bool Failing { get; set; }
 
@@ -37,6 +42,7 @@ public sealed class FakeBrowserSessionStore : IBrowserSessionStore
 
     public Task<BrowserSessionRecord?> FindAsync(string idDigest, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _finds);
         ThrowIfFailing();
         lock (_gate)
             return Task.FromResult(_sessions.GetValueOrDefault(idDigest));

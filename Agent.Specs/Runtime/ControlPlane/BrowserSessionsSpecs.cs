@@ -134,6 +134,20 @@ public sealed class BrowserSessionsSpecs
         await Assert.ThrowsAsync<IOException>(() => sessions.CreateAsync("token-a", CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public async Task FindUserToken_ACookieNoSignInCanHaveMade_NullWithoutAskingTheDatabase(string id)
+    {
+        var store = new FakeBrowserSessionStore();
+        var sessions = new BrowserSessions(_clock, store, UserTokenOf);
+
+        Assert.Null(await sessions.FindUserTokenAsync(id, CancellationToken.None));
+        Assert.Equal(0, store.Finds);
+    }
+
     private static string? UserTokenOf(string digest) => UserTokens.FirstOrDefault(token => BearerSecrets.Digest(token) == digest);
 
     private BrowserSessions InMemory() => new(_clock, store: null, UserTokenOf);
