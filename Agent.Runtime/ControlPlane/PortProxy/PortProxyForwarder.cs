@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Agent.Runtime.Relay.Splice;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -178,6 +179,10 @@ internal sealed class PortProxyForwarder : IDisposable
                 PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
                 ConnectTimeout = RelayHub.ReplyTimeout + TimeSpan.FromSeconds(5),
                 ActivityHeadersPropagator = null,
+
+                // A workspace's header bytes pass as they came (a raw UTF-8 file name): read as Latin-1 here and
+                // written as Latin-1 by Kestrel (ControlPlaneServer), a byte for each character both ways.
+                ResponseHeaderEncodingSelector = static (_, _) => Encoding.Latin1,
             },
             disposeHandler: true));
 }

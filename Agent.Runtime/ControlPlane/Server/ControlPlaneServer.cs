@@ -1,3 +1,4 @@
+using System.Text;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
@@ -90,6 +91,9 @@ public sealed class ControlPlaneServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // Our own headers are ASCII; the port proxy passes a workspace's header bytes through as Latin-1 characters.
+            kestrel.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxConcurrentUpgradedConnections = options.MaxConnections;

@@ -74,6 +74,15 @@ public sealed class PortProxyIntegrationSpecs : IClassFixture<PortProxyFixture>
     }
 
     [Fact]
+    public async Task Proxy_AResponseHeaderInUtf8_PassedByteForByte()
+    {
+        var answer = await Curl.RunAsync("-H", TokenHeader, $"{_fixture.Origin(_fixture.EchoPort)}/utf8-header");
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal("attachment; filename=\"r\u00e9sum\u00e9.txt\"", answer.Header("Content-Disposition"));
+    }
+
+    [Fact]
     public async Task Proxy_LargeBodies_StreamedBothWays()
     {
         var upload = _fixture.Harness.Combine("upload.bin");

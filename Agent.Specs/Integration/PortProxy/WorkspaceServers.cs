@@ -48,6 +48,13 @@ class Echo(BaseHTTPRequestHandler):
             while n > 0 and self.command != 'HEAD':
                 self.wfile.write(block[:min(n, len(block))]); n -= len(block)
             return
+        if self.path == '/utf8-header':
+            self.send_response(200)
+            # Raw UTF-8 bytes in a header value, as some servers send a file name.
+            self.send_header('Content-Disposition', 'attachment; filename="r\u00e9sum\u00e9.txt"'.encode('utf-8').decode('latin-1'))
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
         if self.path == '/redirect':
             self.send_response(302)
             self.send_header('Location', '/elsewhere')
