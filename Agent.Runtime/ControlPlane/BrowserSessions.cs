@@ -24,6 +24,7 @@ internal sealed class BrowserSessions
     private readonly TimeProvider _clock;
     private readonly IBrowserSessionStore? _store;
     private readonly Func<string, string?> _userTokenOfDigest;
+    private long _revocations;
 
     /// <param name="clock">When sessions end.</param>
     /// <param name="store">The database's sessions, or <c>null</c> to keep them in this process only.</param>
@@ -75,7 +76,7 @@ internal sealed class BrowserSessions
         var record = new BrowserSessionRecord(BearerSecrets.Digest(id), BearerSecrets.Digest(userToken), now, now + Lifetime);
         if (_store is not null)
             await _store.SaveAsync(record, Capacity, cancellationToken).ConfigureAwait(false);
-        Remember(record.IdDigest, new Entry(userToken, record.ExpiresAt, now));
+        Remember(record.IdDigest, new Entry(userToken, record.ExpiresAt, now), revocations: null);
         return id;
     }
 
@@ -103,6 +104,8 @@ internal sealed class BrowserSessions
         if (_store is null)
             return null;
 
+        // A sign-out here while the database is read must not be undone by what the read found.
+        var revocations = Interlocked.Read(ref _revocations);
         BrowserSessionRecord? stored;
         try
         {
@@ -116,7 +119,7 @@ internal sealed class BrowserSessions
         var userToken = stored is null || stored.ExpiresAt <= now ? null : _userTokenOfDigest(stored.UserTokenDigest);
         if (userToken is null)
             return Forget(key);
-        Remember(key, new Entry(userToken, stored!.ExpiresAt, now));
+        Remember(key, new Entry(userToken, stored!.ExpiresAt, now), revocations);
         return userToken;
     }
 
@@ -131,15 +134,20 @@ internal sealed class BrowserSessions
         if (string.IsNullOrEmpty(id))
             return;
         var key = BearerSecrets.Digest(id);
+        Interlocked.Increment(ref _revocations);
         Forget(key);
         if (_store is not null)
             await _store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _revocations);
     }
 
-    private void Remember(string key, Entry entry)
+    // Keeps what was found, unless a sign-out happened since `revocations` was read (then the next lookup reads again).
+    private void Remember(string key, Entry entry, long? revocations)
     {
         lock (_gate)
         {
+            if (revocations is { } before && Interlocked.Read(ref _revocations) != before)
+                return;
             if (!_sessions.ContainsKey(key))
             {
                 foreach (var expired in _sessions.Where(pair => pair.Value.Expires <= entry.CheckedAt).Select(pair => pair.Key).ToList())

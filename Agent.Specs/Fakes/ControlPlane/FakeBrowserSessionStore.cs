@@ -40,12 +40,19 @@ public sealed class FakeBrowserSessionStore : IBrowserSessionStore
         return Task.CompletedTask;
     }
 
-    public Task<BrowserSessionRecord?> FindAsync(string idDigest, CancellationToken cancellationToken)
+    /// <summary>When set, a lookup reads first and then waits for it before it answers (a read that a delete overtakes).</summary>
+    public Func<Task>? FindGate { get; set; }
+
+    public async Task<BrowserSessionRecord?> FindAsync(string idDigest, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _finds);
         ThrowIfFailing();
+        BrowserSessionRecord? found;
         lock (_gate)
-            return Task.FromResult(_sessions.GetValueOrDefault(idDigest));
+            found = _sessions.GetValueOrDefault(idDigest);
+        if (FindGate is { } gate)
+            await gate();
+        return found;
     }
 
     public Task DeleteAsync(string idDigest, CancellationToken cancellationToken)

@@ -134,6 +134,25 @@ public sealed class BrowserSessionsSpecs
         await Assert.ThrowsAsync<IOException>(() => sessions.CreateAsync("token-a", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Revoke_WhileTheDatabaseIsBeingRead_TheReadDoesNotBringTheSessionBack()
+    {
+        var store = new FakeBrowserSessionStore();
+        var sessions = new BrowserSessions(_clock, store, UserTokenOf);
+        var id = await sessions.CreateAsync("token-a", CancellationToken.None);
+        _clock.Advance(BrowserSessions.Recheck);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.FindGate = () => release.Task;
+
+        var reading = sessions.FindUserTokenAsync(id, CancellationToken.None);
+        await sessions.RevokeAsync(id, CancellationToken.None);
+        release.SetResult();
+        await reading;
+        store.FindGate = null;
+
+        Assert.Null(await sessions.FindUserTokenAsync(id, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("short")]
