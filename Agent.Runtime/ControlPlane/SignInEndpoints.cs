@@ -46,14 +46,6 @@ internal sealed class SignInEndpoints
         MaxAge = maxAge,
     };
 
-    private static void Redirect(HttpContext context, string location)
-    {
-        context.Response.StatusCode = StatusCodes.Status303SeeOther;
-        context.Response.Headers.Location = location;
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
-    }
-
     private async Task LoginAsync(HttpContext context)
     {
         var next = LocalPath(context.Request.Query["next"].ToString());
@@ -103,7 +95,7 @@ internal sealed class SignInEndpoints
 
         context.Response.Cookies.Append(BrowserSessions.CookieName, id, Cookie(context.Request, BrowserSessions.Lifetime));
         _logger.SignedIn(ClientAddress.Of(context), _store.Sessions.Count);
-        Redirect(context, next);
+        PageHeaders.SeeOther(context.Response, next);
     }
 
     private async Task LogoutAsync(HttpContext context)
@@ -128,6 +120,6 @@ internal sealed class SignInEndpoints
 
         context.Response.Cookies.Delete(BrowserSessions.CookieName, Cookie(context.Request, maxAge: null));
         _logger.SignedOut(ClientAddress.Of(context));
-        Redirect(context, "/login");
+        PageHeaders.SeeOther(context.Response, "/login");
     }
 }

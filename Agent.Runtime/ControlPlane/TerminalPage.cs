@@ -25,16 +25,6 @@ internal static class TerminalPage
     public static void Map(IEndpointRouteBuilder routes)
     {
         foreach (var (path, resource, contentType) in Files)
-        {
-            routes.MapGet(path, async context =>
-            {
-                await using var content = typeof(TerminalPage).Assembly.GetManifestResourceStream(resource)
-                    ?? throw new InvalidOperationException($"the web terminal's {resource} is not embedded in the build");
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentType = contentType;
-                PageHeaders.Apply(context.Response, PageHeaders.TerminalPolicy);
-                await content.CopyToAsync(context.Response.Body, context.RequestAborted);
-            });
-        }
+            routes.MapGet(path, context => EmbeddedFile.WriteAsync(context, resource, contentType, PageHeaders.TerminalPolicy));
     }
 }

@@ -31,4 +31,16 @@ internal static class PageHeaders
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-cache";
     }
+
+    /// <summary>
+    /// Answers <c>303 See Other</c> to <paramref name="location"/>, never cached and with no referrer: the URL being left
+    /// may carry a token or a sign-in code.
+    /// </summary>
+    public static void SeeOther(HttpResponse response, string location)
+    {
+        response.StatusCode = StatusCodes.Status303SeeOther;
+        response.Headers.Location = location;
+        response.Headers.CacheControl = "no-store";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+    }
 }

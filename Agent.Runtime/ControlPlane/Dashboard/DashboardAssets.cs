@@ -35,14 +35,6 @@ internal static class DashboardAssets
     private const string JavaScript = "text/javascript; charset=utf-8";
 
     /// <summary>Writes the embedded <paramref name="resource"/> with <paramref name="status"/>, the content type and the strict page headers.</summary>
-    public static async Task WriteAsync(HttpContext context, string resource, string contentType, int status = StatusCodes.Status200OK)
-    {
-        await using var content = typeof(DashboardAssets).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"the dashboard's {resource} is not embedded in the build");
-        context.Response.StatusCode = status;
-        context.Response.ContentType = contentType;
-        PageHeaders.Apply(context.Response, PageHeaders.StrictPolicy);
-        context.Response.ContentLength = content.Length;
-        await content.CopyToAsync(context.Response.Body, context.RequestAborted);
-    }
+    public static Task WriteAsync(HttpContext context, string resource, string contentType, int status = StatusCodes.Status200OK)
+        => EmbeddedFile.WriteAsync(context, resource, contentType, PageHeaders.StrictPolicy, status);
 }

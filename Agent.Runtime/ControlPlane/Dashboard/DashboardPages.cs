@@ -1,3 +1,4 @@
+using Agent.Runtime.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -74,9 +75,7 @@ internal sealed class DashboardPages
             return true;
         var here = context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
         _logger.PageNeedsSignIn(context.Request.Path.ToString());
-        context.Response.StatusCode = StatusCodes.Status303SeeOther;
-        context.Response.Headers.Location = "/login?next=" + Uri.EscapeDataString(here);
-        context.Response.Headers.CacheControl = "no-store";
+        PageHeaders.SeeOther(context.Response, "/login?next=" + Uri.EscapeDataString(here));
         return false;
     }
 }

@@ -58,12 +58,12 @@ internal sealed class AuthRedirectEndpoint
         var session = await _grants.Sessions.SessionOfAsync(context.Request, context.RequestAborted);
         if (session is null)
         {
-            ProxyAnswers.SeeOther(context, "/login?next=" + Uri.EscapeDataString($"{Path}?to={Uri.EscapeDataString(to)}"));
+            PageHeaders.SeeOther(context.Response, "/login?next=" + Uri.EscapeDataString($"{Path}?to={Uri.EscapeDataString(to)}"));
             return;
         }
 
         var code = _grants.Codes.Add(host.Name, session);
         var callback = $"http://{host.Name}:{port.ToString(CultureInfo.InvariantCulture)}{PortProxyMiddleware.CallbackPath}?code={Uri.EscapeDataString(code)}&redirect={Uri.EscapeDataString(target.PathAndQuery)}";
-        ProxyAnswers.SeeOther(context, callback);
+        PageHeaders.SeeOther(context.Response, callback);
     }
 }

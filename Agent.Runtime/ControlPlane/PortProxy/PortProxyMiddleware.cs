@@ -116,7 +116,7 @@ internal sealed class PortProxyMiddleware
         }
 
         var here = $"http://{context.Request.Host}{context.Request.PathBase.ToUriComponent()}{context.Request.Path.ToUriComponent()}{context.Request.QueryString.ToUriComponent()}";
-        ProxyAnswers.SeeOther(context, AuthRedirectEndpoint.Location(_dashboard(), here));
+        PageHeaders.SeeOther(context.Response, AuthRedirectEndpoint.Location(_dashboard(), here));
         return false;
     }
 
@@ -140,6 +140,6 @@ internal sealed class PortProxyMiddleware
             MaxAge = PortProxyGrants.CredentialLifetime,
         });
         _logger.ProxySignedIn(host.Name, PortProxyGrants.CredentialLifetime.TotalMinutes);
-        ProxyAnswers.SeeOther(context, SignInEndpoints.LocalPath(context.Request.Query["redirect"].ToString()));
+        PageHeaders.SeeOther(context.Response, SignInEndpoints.LocalPath(context.Request.Query["redirect"].ToString()));
     }
 }
