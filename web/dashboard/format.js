@@ -22,9 +22,6 @@ export function duration(milliseconds) {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-/** How long ago a server time was: "12s ago". */
-export const ago = (at) => `${duration(serverNow() - Date.parse(at))} ago`;
-
 /** A time of day in the browser's zone, with seconds. */
 export const clock = (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
