@@ -21,4 +21,7 @@ public sealed record AgentOptions
 
     /// <summary>File name of the shutdown script's log in the log directory.</summary>
     public string ShutdownLogFile { get; init; } = "agent-shutdown-script.log";
+
+    /// <summary>The time zone of the scripts' cron schedules (the machine's unless a spec pins one).</summary>
+    public TimeZoneInfo ScriptTimeZone { get; init; } = TimeZoneInfo.Local;
 }

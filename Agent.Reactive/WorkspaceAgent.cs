@@ -45,6 +45,9 @@ public sealed class WorkspaceAgent : IDisposable
     private readonly CompositeDisposable _remainUntilEnd = [];
     private readonly CompositeDisposable _terminalEvents = [];
     private readonly Lock _gate = new();
+    private readonly ScriptLogSender _logSender;
+    private readonly ScriptRunner _scripts;
+    private readonly AsyncSubject<Unit> _stopSchedules = new();
     private IObservable<LifecycleReport> _acknowledged = Observable.Never<LifecycleReport>();
     private Task? _shutdown;
     private bool _started;
@@ -58,7 +61,20 @@ public sealed class WorkspaceAgent : IDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<WorkspaceAgent>();
         _lifecycle = new LifecycleMachine(scheduler, loggerFactory.CreateLogger<LifecycleMachine>());
+        var scriptLogger = Logger("Agent.Scripts");
+        _logSender = new ScriptLogSender(effects.ControlPlane, scriptLogger);
+        _scripts = new ScriptRunner(
+            effects.Launcher,
+            _logSender,
+            Command,
+            new ScriptLogFiles(environment.LogDirectory, options.StartupLogFile, options.ShutdownLogFile),
+            options.ScriptTimeZone,
+            scheduler,
+            scriptLogger);
     }
+
+    /// <summary>Open unless <c>start_blocks_login</c> scripts run: SSH and terminal sessions wait for it.</summary>
+    public LoginGate LoginGate { get; } = new();
 
     /// <summary>Everything the agent does, snapshot first for a late subscriber.</summary>
     public IObservable<AgentEvent> Events => _feed;
@@ -130,11 +146,17 @@ public sealed class WorkspaceAgent : IDisposable
         _remainUntilEnd.Add(acknowledged.Connect());
 
         _remainUntilEnd.Add(connections.Subscribe(_connection.OnNext, e => Failed("connection loop", e)));
-        _remainUntilEnd.Add(connections.Take(1)
-            .SelectMany(first => RunStartup(first.Manifest))
-            .Subscribe(
-                _logger.StartupFinished,
-                e => Failed("startup script", e)));
+        _remainUntilEnd.Add(connections.Subscribe(_ => _logSender.NewConnection()));
+
+        // The schedules start once the start scripts ended (as Coder's StartCron) and stop starting runs at shutdown.
+        var startup = connections.Take(1)
+            .SelectMany(first => RunStartup(first.Manifest).Select(state => (first.Manifest, State: state)))
+            .Publish();
+        _remainUntilEnd.Add(startup.Subscribe(started => _logger.StartupFinished(started.State), e => Failed("startup script", e)));
+        _remainUntilEnd.Add(startup
+            .SelectMany(started => _scripts.RunSchedules(started.Manifest, _stopSchedules))
+            .Subscribe(_feed.Publish, e => Failed("scheduled scripts", e)));
+        _remainUntilEnd.Add(startup.Connect());
 
         _stopOnGraceful.Add(manifests
             .Select(m => AppHealthReporting.Run(m.Apps, _effects.Probe, _effects.ControlPlane, _scheduler, Logger("Agent.Apps")))
@@ -168,6 +190,8 @@ public sealed class WorkspaceAgent : IDisposable
         _remainUntilEnd.Dispose();
         _terminalEvents.Dispose();
         _lifecycle.Dispose();
+        LoginGate.Dispose();
+        _stopSchedules.Dispose();
         _connection.Dispose();
         _feed.Dispose();
     }
@@ -178,12 +202,15 @@ public sealed class WorkspaceAgent : IDisposable
     {
         _lifecycle.TrySet(LifecycleState.ShuttingDown);
         _stopOnGraceful.Dispose();
+        _stopSchedules.OnNext(Unit.Default);
+        _stopSchedules.OnCompleted();
 
-        // RunScript sets the final state itself (also for an empty script); without a manifest there is none to run.
+        // RunStop sets the final state itself (also without scripts); without a manifest there is none to run.
         var manifest = _connection.Value?.Manifest;
         var script = manifest is null
             ? Observable.Return(_lifecycle.TrySet(LifecycleState.Off)).Select(_ => Unit.Default)
-            : RunScript(manifest, ScriptKind.Shutdown, manifest.ShutdownScript, manifest.ShutdownScriptTimeout, _options.ShutdownLogFile)
+            : _scripts.RunStop(manifest, _lifecycle.TrySet)
+                .Products(_feed.Publish)
                 .LastOrDefaultAsync()
                 .Select(_ => Unit.Default);
         return script.SelectMany(_ => FinalAcknowledgement());
@@ -215,23 +242,8 @@ public sealed class WorkspaceAgent : IDisposable
                     return Observable.Return(Unit.Default);
                 })
             : Observable.Return(Unit.Default);
-        return gitAuth.SelectMany(_ => RunScript(manifest, ScriptKind.Startup, manifest.StartupScript, manifest.StartupScriptTimeout, _options.StartupLogFile));
+        return gitAuth.SelectMany(_ => _scripts.RunStart(manifest, LoginGate, _lifecycle.TrySet).Products(_feed.Publish));
     });
-
-    // The startup or shutdown script, its output logged to logFile in the log directory, shipped to the control plane
-    // and told to the feed.
-    private IObservable<LifecycleState> RunScript(Manifest manifest, ScriptKind kind, string script, TimeSpan timeout, string logFile)
-        => LifecycleScript.Run(
-            kind,
-            script,
-            timeout,
-            Command(manifest, script, Path.Join(_environment.LogDirectory, logFile)),
-            _effects.Launcher,
-            _effects.ControlPlane,
-            _lifecycle.TrySet,
-            _scheduler,
-            Logger("Agent.Scripts"))
-            .Products(_feed.Publish);
 
     private CommandSpec Command(Manifest manifest, string script, string? outputFile) => new(
         script,

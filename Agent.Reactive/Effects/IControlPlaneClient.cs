@@ -25,4 +25,10 @@ public interface IControlPlaneClient
     Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken);
 
     Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>PATCH me/logs</c>: lines of one of the manifest's log sources. An old control plane answers 404; the
+    /// caller then falls back to <see cref="PatchStartupLogsAsync"/>.
+    /// </summary>
+    Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken);
 }

@@ -47,4 +47,11 @@ public sealed record Manifest
 
     [JsonPropertyName("metadata")]
     public IReadOnlyList<MetadataDescription> Metadata { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
+
+    // Scripts (issue 14, part 1): Coder's later fields. Absent in an old manifest: only the two scripts above run.
+    [JsonPropertyName("scripts")]
+    public IReadOnlyList<WorkspaceAgentScript> Scripts { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
+
+    [JsonPropertyName("log_sources")]
+    public IReadOnlyList<WorkspaceAgentLogSource> LogSources { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
 }

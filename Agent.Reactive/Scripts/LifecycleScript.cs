@@ -18,7 +18,7 @@ public static class LifecycleScript
     /// Runs <paramref name="script"/> and sets the states that follow <c>starting</c> / <c>shutting_down</c>
     /// through <paramref name="setState"/>: the timeout state when <paramref name="timeout"/> (if positive)
     /// passes first, the script still running; then, once its output was sent or dropped by
-    /// <see cref="ScriptLogs.Stream"/>, <c>ready</c> / <c>off</c> on exit code 0, otherwise (other code, start
+    /// <see cref="ScriptLogs"/>, <c>ready</c> / <c>off</c> on exit code 0, otherwise (other code, start
     /// failure) <c>start_error</c> / <c>shutdown_error</c>. An empty script runs nothing and succeeds at once.
     /// Tells each output line as a <see cref="LogLine"/> event when it arrives, then produces the final state and
     /// completes; unsubscribing kills the script and sets nothing more.
@@ -51,95 +51,12 @@ public static class LifecycleScript
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
-        var startup = kind switch
-        {
-            ScriptKind.Startup => true,
-            ScriptKind.Shutdown => false,
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown script kind"),
-        };
-        var source = startup ? LogSources.Startup : LogSources.Shutdown;
-        var succeeded = startup ? LifecycleState.Ready : LifecycleState.Off;
-        var failed = startup ? LifecycleState.StartError : LifecycleState.ShutdownError;
-        var timedOut = startup ? LifecycleState.StartTimeout : LifecycleState.ShutdownTimeout;
-
-        if (string.IsNullOrWhiteSpace(script))
-        {
-            return Observable.Defer(() =>
-            {
-                setState(succeeded);
-                return Observable.Return(PipelineOutputs.Product(succeeded));
-            });
-        }
-
-        return Observable.Create<PipelineOutput<LifecycleState>>(observer =>
-        {
-            var gate = new object();
-            var ended = false;
-            var final = failed;
-            var lines = new Subject<string>();
-            var output = System.Reactive.Observer.Synchronize(lines);
-
-            var logs = ScriptLogs.Stream(lines, source, client, scheduler, logger).Subscribe(
-                output =>
-                {
-                    if (output is PipelineOutput<Unit>.Event told)
-                        observer.OnNext(PipelineOutputs.Event<LifecycleState>(told.Value));
-                },
-                observer.OnError,
-                () =>
-                {
-                    LifecycleState state;
-                    lock (gate)
-                        state = final;
-                    setState(state);
-                    observer.OnNext(PipelineOutputs.Product(state));
-                    observer.OnCompleted();
-                });
-
-            var timer = timeout > TimeSpan.Zero
-                ? scheduler.Schedule(timeout, () =>
-                {
-                    // Under the gate, so the timeout state can never be set after the script was seen to end.
-                    lock (gate)
-                    {
-                        if (ended)
-                            return;
-                        logger.ScriptTimedOut(source, timeout);
-                        setState(timedOut);
-                    }
-                })
-                : Disposable.Empty;
-
-            void End(LifecycleState state)
-            {
-                lock (gate)
-                {
-                    ended = true;
-                    final = state;
-                }
-
-                timer.Dispose();
-                output.OnCompleted();
-            }
-
-            logger.ScriptRunning(source);
-            var run = AgentObservable.FromTask(cancellation => launcher.RunAsync(command, output, cancellation), scheduler).Subscribe(
-                exitCode =>
-                {
-                    if (exitCode == 0)
-                        logger.ScriptFinished(source);
-                    else
-                        logger.ScriptFailed(source, exitCode);
-                    End(exitCode == 0 ? succeeded : failed);
-                },
-                error =>
-                {
-                    logger.ScriptNotRun(error, source);
-                    output.OnNext($"[agent] the {source} script could not run: {error.Message}");
-                    End(failed);
-                });
-
-            return new CompositeDisposable(run, timer, logs);
-        });
+        if (kind is not (ScriptKind.Startup or ScriptKind.Shutdown))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown script kind");
+        var target = ScriptLogTarget.Old(kind == ScriptKind.Startup ? LogSources.Startup : LogSources.Shutdown);
+        IObservable<PipelineOutput<ScriptProgress>>[] runs = string.IsNullOrWhiteSpace(script)
+            ? []
+            : [ScriptRun.Run(target, timeout, stopAtTimeout: false, command, launcher, new ScriptLogSender(client, logger), scheduler, logger)];
+        return LifecycleScripts.Run(kind, runs, setState);
     }
 }

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Reactive.Scripts;
 
 /// <summary>
-/// What waits behind the PATCH in flight of <see cref="ScriptLogs.Stream"/>: closed batches of lines, in order, at
+/// What waits behind the PATCH in flight of <see cref="ScriptLogs"/>: closed batches of lines, in order, at
 /// most <see cref="ScriptLogs.MaxPendingLines"/> of them (the oldest go first), taken <see cref="ScriptLogs.MaxBatchLines"/>
 /// at a time behind the notice of dropped lines; once the script's output ended, the notice alone is tried once.
 /// Thread-safe: the operator takes and adds under its lock, the sends report their outcome from any thread.
 /// </summary>
-internal sealed class ScriptLogQueue(string source, IScheduler scheduler, ILogger logger) : IWaitingRequests<IList<StartupLog>, ScriptLogBatch>
+internal sealed class ScriptLogQueue(string source, string legacySource, IScheduler scheduler, ILogger logger) : IWaitingRequests<IList<StartupLog>, ScriptLogBatch>
 {
     private readonly Lock _gate = new();
     private readonly PendingScriptLogs _pending = new(ScriptLogs.MaxPendingLines);
@@ -45,11 +45,11 @@ internal sealed class ScriptLogQueue(string source, IScheduler scheduler, ILogge
     {
         lock (_gate)
         {
-            request = _pending.Take(ScriptLogs.MaxBatchLines, scheduler.Now, source);
+            request = _pending.Take(ScriptLogs.MaxBatchLines, scheduler.Now, legacySource);
             if (request is null && sourceCompleted && !_noticeAloneTried)
             {
                 _noticeAloneTried = true;
-                request = _pending.TakeNoticeAlone(scheduler.Now, source);
+                request = _pending.TakeNoticeAlone(scheduler.Now, legacySource);
             }
 
             return request is not null;

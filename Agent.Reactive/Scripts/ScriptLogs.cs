@@ -46,25 +46,48 @@ public static class ScriptLogs
         IScheduler scheduler,
         ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(logger);
+        return Stream(lines, ScriptLogTarget.Old(source), new ScriptLogSender(client, logger), scheduler, logger);
+    }
+
+    /// <summary>
+    /// As <see cref="Stream(IObservable{string}, string, IControlPlaneClient, IScheduler, ILogger)"/>, to the log
+    /// source <paramref name="target"/> through <paramref name="sender"/> (<c>PATCH me/logs</c>, or
+    /// <c>me/startup-logs</c> for the old scripts and old control planes); each line is told with the source's name and id.
+    /// </summary>
+    /// <param name="lines">The script's output lines; completes when the script's output ends.</param>
+    /// <param name="target">The log source.</param>
+    /// <param name="sender">Sends a batch (one per agent: it remembers a control plane without <c>me/logs</c>).</param>
+    /// <param name="scheduler">Clock of the log timestamps, the quiet timer and the retry delays.</param>
+    /// <param name="logger">Where refused and retried batches are logged.</param>
+    public static IObservable<PipelineOutput<Unit>> Stream(
+        IObservable<string> lines,
+        ScriptLogTarget target,
+        ScriptLogSender sender,
+        IScheduler scheduler,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(logger);
 
         return Observable.Defer(() =>
         {
-            var queue = new ScriptLogQueue(source, scheduler, logger);
+            var queue = new ScriptLogQueue(target.Name, target.LegacySource, scheduler, logger);
 
             // One subscription to the lines feeds both the events and the batches; each line is told before it is batched.
             return lines
-                .Select(line => new LogLine(scheduler.Now, source, line))
+                .Select(line => new LogLine(scheduler.Now, target.Name, line, SourceId: target.ToldId))
                 .Publish(told => told
                     .Select(PipelineOutputs.Event<Unit>)
                     .Merge(told
                         .Select(line => new StartupLog(line.At, line.Output))
                         .BufferUntilQuietOrCount(QuietPeriod, MaxBatchLines, scheduler)
-                        .OneInFlight(queue, (batch, _) => Send(batch, queue, source, client, scheduler, logger))
+                        .OneInFlight(queue, (batch, _) => Send(batch, queue, target, sender, scheduler, logger))
                         .Select(PipelineOutputs.Product)));
         });
     }
@@ -74,13 +97,13 @@ public static class ScriptLogs
 
     // Every error but the log limit is retried, so the only error that ends a send is a 413, which drops the batch.
     private static IObservable<Unit> Send(
-        ScriptLogBatch batch, ScriptLogQueue queue, string source, IControlPlaneClient client, IScheduler scheduler, ILogger logger)
+        ScriptLogBatch batch, ScriptLogQueue queue, ScriptLogTarget target, ScriptLogSender sender, IScheduler scheduler, ILogger logger)
         => AgentObservable
-            .FromTask(cancellation => client.PatchStartupLogsAsync(batch.Request, cancellation), scheduler)
+            .FromTask(cancellation => sender.SendAsync(target, batch.Request.Logs, cancellation), scheduler)
             .RetryWithBackoff(
                 RetryPolicy,
                 scheduler,
-                onRetry: (error, delay) => logger.LogsRetrying(error, source, delay),
+                onRetry: (error, delay) => logger.LogsRetrying(error, target.Name, delay),
                 shouldRetry: error => !IsLogLimit(error))
             .Do(_ => queue.Accepted(batch))
             .Catch((Exception _) =>

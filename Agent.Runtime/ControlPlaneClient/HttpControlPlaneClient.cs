@@ -84,6 +84,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "report-stats", Json(stats, AgentJsonContext.Default.Stats), AgentJsonContext.Default.StatsResponse, cancellationToken);
 
+    public Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Patch, "logs", Json(request, AgentJsonContext.Default.LogsRequest), cancellationToken);
+
     /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
     public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Get, "gitsshkey", null, AgentJsonContext.Default.GitSshKey, cancellationToken, MaxGitAnswerBytes);

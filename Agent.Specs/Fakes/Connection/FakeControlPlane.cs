@@ -116,6 +116,20 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         return Answer(new StatsResponse(TimeSpan.FromSeconds(30)));
     }
 
+    /// <summary>Every <c>PATCH me/logs</c> (an old control plane when <see cref="LogsEndpointMissing"/>: each answered 404).</summary>
+    public List<LogsRequest> SourceLogs { get; } = [];
+
+    /// <summary>When set, <c>PATCH me/logs</c> answers 404, as a control plane older than log sources does.</summary>
+    public bool LogsEndpointMissing { get; set; }
+
+    public Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken)
+    {
+        if (LogsEndpointMissing)
+            return Task.FromException(new ControlPlaneException(System.Net.HttpStatusCode.NotFound, "Route not found."));
+        SourceLogs.Add(request);
+        return Answer();
+    }
+
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>
     public void ReleaseLifecycle(Exception? failure = null)
     {

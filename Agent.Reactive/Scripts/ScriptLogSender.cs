@@ -1,0 +1,42 @@
+using System.Net;
+using Agent.Reactive.Effects;
+using Agent.Reactive.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Reactive.Scripts;
+
+/// <summary>
+/// Sends a batch of script lines to its log source: <c>PATCH me/logs</c>, or <c>PATCH me/startup-logs</c> for the old
+/// scripts' sources. A control plane that answers 404 to <c>me/logs</c> is older than log sources: that is logged
+/// once, and every batch goes to <c>me/startup-logs</c> (each line behind its source's name) until
+/// <see cref="NewConnection"/>. Thread-safe.
+/// </summary>
+public sealed class ScriptLogSender(IControlPlaneClient client, ILogger logger)
+{
+    private int _logsEndpointMissing;
+
+    /// <summary>A new connection may be a newer control plane: try <c>me/logs</c> again.</summary>
+    public void NewConnection() => Volatile.Write(ref _logsEndpointMissing, 0);
+
+    public async Task SendAsync(ScriptLogTarget target, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(logs);
+        if (!target.Legacy && Volatile.Read(ref _logsEndpointMissing) == 0)
+        {
+            try
+            {
+                await client.PatchLogsAsync(new LogsRequest(target.Id, logs), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ControlPlaneException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                if (Interlocked.Exchange(ref _logsEndpointMissing, 1) == 0)
+                    logger.LogsEndpointMissing();
+            }
+        }
+
+        var lines = target.Legacy ? logs : [.. logs.Select(log => log with { Output = $"[{target.Name}] {log.Output}" })];
+        await client.PatchStartupLogsAsync(new StartupLogsRequest(lines, target.LegacySource), cancellationToken).ConfigureAwait(false);
+    }
+}
