@@ -18,25 +18,36 @@ public sealed class ScriptLogSender(IControlPlaneClient client, ILogger logger)
     /// <summary>A new connection may be a newer control plane: try <c>me/logs</c> again.</summary>
     public void NewConnection() => Volatile.Write(ref _logsEndpointMissing, 0);
 
-    public async Task SendAsync(ScriptLogTarget target, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="logs"/> of <paramref name="target"/>. The old sources' batches (and every batch after a
+    /// 404) are the client's own task, so their answers arrive exactly when the client's do.
+    /// </summary>
+    public Task SendAsync(ScriptLogTarget target, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(logs);
-        if (!target.Legacy && Volatile.Read(ref _logsEndpointMissing) == 0)
-        {
-            try
-            {
-                await client.PatchLogsAsync(new LogsRequest(target.Id, logs), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ControlPlaneException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                if (Interlocked.Exchange(ref _logsEndpointMissing, 1) == 0)
-                    logger.LogsEndpointMissing();
-            }
-        }
+        return target.Legacy || Volatile.Read(ref _logsEndpointMissing) != 0
+            ? SendOldAsync(target, logs, cancellationToken)
+            : SendNewAsync(target, logs, cancellationToken);
+    }
 
+    private async Task SendNewAsync(ScriptLogTarget target, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.PatchLogsAsync(new LogsRequest(target.Id, logs), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ControlPlaneException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            if (Interlocked.Exchange(ref _logsEndpointMissing, 1) == 0)
+                logger.LogsEndpointMissing();
+            await SendOldAsync(target, logs, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task SendOldAsync(ScriptLogTarget target, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
+    {
         var lines = target.Legacy ? logs : [.. logs.Select(log => log with { Output = $"[{target.Name}] {log.Output}" })];
-        await client.PatchStartupLogsAsync(new StartupLogsRequest(lines, target.LegacySource), cancellationToken).ConfigureAwait(false);
+        return client.PatchStartupLogsAsync(new StartupLogsRequest(lines, target.LegacySource), cancellationToken);
     }
 }
