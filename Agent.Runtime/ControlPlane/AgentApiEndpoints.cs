@@ -16,7 +16,6 @@ namespace Agent.Runtime.ControlPlane;
 internal sealed partial class AgentApiEndpoints
 {
     private const int MaxVersionLength = 256;
-    private static readonly HashSet<string> LogLevels = new(StringComparer.Ordinal) { string.Empty, "trace", "debug", "info", "warn", "error" };
 
     private readonly ControlPlaneStore _store;
     private readonly ControlPlaneOptions _options;
@@ -39,6 +38,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapPost("/startup", Authenticated(PostStartupAsync));
         me.MapPost("/report-lifecycle", Authenticated(PostLifecycleAsync));
         me.MapMethods("/startup-logs", [HttpMethods.Patch], Authenticated(PatchLogsAsync));
+        me.MapMethods("/logs", [HttpMethods.Patch], Authenticated(PatchSourceLogsAsync));
         me.MapPost("/metadata/{key}", Authenticated(PostMetadataAsync));
         me.MapPost("/app-health", Authenticated(PostAppHealthAsync));
         me.MapPost("/report-stats", Authenticated(PostStatsAsync));
@@ -118,53 +118,6 @@ internal sealed partial class AgentApiEndpoints
             agent.Touch();
             await handler(context, agent);
         };
-
-    private async Task PatchLogsAsync(HttpContext context, ControlPlaneAgent agent)
-    {
-        var request = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.StartupLogsRequest);
-        if (request is null)
-            return;
-        if (request.Logs is null || request.Logs.Count == 0)
-        {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "No logs provided.");
-            return;
-        }
-
-        var source = string.IsNullOrEmpty(request.LogSource) ? LogSources.Startup : request.LogSource;
-        if (source is not (LogSources.Startup or LogSources.Shutdown))
-        {
-            await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid log source provided.", $"log_source must be \"{LogSources.Startup}\" or \"{LogSources.Shutdown}\"");
-            return;
-        }
-
-        var logs = new List<StartupLog>(request.Logs.Count);
-        foreach (var log in request.Logs)
-        {
-            if (log is null || !LogLevels.Contains(log.Level ?? string.Empty))
-            {
-                await ApiResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "Invalid log level provided.", "level must be one of trace, debug, info, warn, error or empty");
-                return;
-            }
-
-            logs.Add(log with { Output = log.Output ?? string.Empty, Level = log.Level ?? string.Empty });
-        }
-
-        var taken = false;
-        if (!await KeptAsync(context, agent, $"{source} logs", async cancellation => taken = await agent.AppendLogsAsync(source, logs, cancellation)))
-            return;
-        if (!taken)
-        {
-            _logger.LogsRefused(agent.Name, source, ControlPlaneAgent.MaxLogBytes);
-            await ApiResponses.WriteErrorAsync(
-                context,
-                StatusCodes.Status413PayloadTooLarge,
-                "Startup logs limit exceeded",
-                $"the logs of an agent are limited to {ControlPlaneAgent.MaxLogBytes} bytes and {ControlPlaneAgent.MaxLogLines} lines");
-            return;
-        }
-
-        await ApiResponses.WriteNullAsync(context);
-    }
 
     /// <summary>Runs a durable report; <c>false</c> after answering 503 when the database could not keep it.</summary>
     private async Task<bool> KeptAsync(HttpContext context, ControlPlaneAgent agent, string what, Func<CancellationToken, Task> report)

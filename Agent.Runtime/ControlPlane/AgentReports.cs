@@ -84,7 +84,7 @@ internal sealed class AgentReports
     {
         Logs.Take(source, logs);
         foreach (var log in logs)
-            _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
+            _feed.Publish(Told(source, log));
     }
 
     /// <summary>Keeps the result of a key the manifest lists (others are dropped).</summary>
@@ -134,6 +134,7 @@ internal sealed class AgentReports
         IReadOnlyList<LifecycleReport> lifecycle,
         IReadOnlyList<StartupLog> startupLogs,
         IReadOnlyList<StartupLog> shutdownLogs,
+        IReadOnlyDictionary<string, IReadOnlyList<StartupLog>> sourceLogs,
         bool logsOverflowed,
         IReadOnlyDictionary<string, MetadataResult> metadata,
         IReadOnlyDictionary<Guid, AppHealth> appHealth,
@@ -150,10 +151,10 @@ internal sealed class AgentReports
             LifecycleChangedAt = kept[^1].ChangedAt;
         foreach (var report in kept.Where(report => !known.Contains(report)))
             _feed.Publish(new LifecycleChanged(report.ChangedAt, report.State));
-        foreach (var (source, logs) in new[] { (LogSources.Startup, startupLogs), (LogSources.Shutdown, shutdownLogs) })
+        foreach (var (source, logs) in sourceLogs.Prepend(new(LogSources.Shutdown, shutdownLogs)).Prepend(new(LogSources.Startup, startupLogs)))
         {
             foreach (var log in Logs.Replace(source, logs).TakeLast(AgentEventFeed.LogTailLines))
-                _feed.Publish(new LogLine(log.CreatedAt, source, log.Output, log.Level));
+                _feed.Publish(Told(source, log));
         }
 
         Logs.Overflowed |= logsOverflowed;
@@ -173,4 +174,10 @@ internal sealed class AgentReports
         if (lastStats is not null && (atStart || lastStats != LastStats))
             TakeStats(lastStats, takenAt: null);
     }
+
+    // A line as the agent told it: the old sources by name, the manifest's by display name and id.
+    private LogLine Told(string source, StartupLog log)
+        => Guid.TryParse(source, out var id)
+            ? new LogLine(log.CreatedAt, Manifest.LogSources.FirstOrDefault(s => s.Id == id)?.DisplayName is { Length: > 0 } name ? name : source, log.Output, log.Level, source)
+            : new LogLine(log.CreatedAt, source, log.Output, log.Level);
 }

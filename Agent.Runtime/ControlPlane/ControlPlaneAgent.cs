@@ -143,6 +143,13 @@ public sealed class ControlPlaneAgent : IDisposable
             return _reports.Logs.Of(source).ToList();
     }
 
+    /// <summary>How many lines each log source holds (<see cref="LogSources.KeyOf"/>).</summary>
+    public IReadOnlyDictionary<string, int> LogCounts()
+    {
+        lock (_gate)
+            return _reports.Logs.Counts();
+    }
+
     /// <summary>Every metadata item of the manifest with its last result; <c>age</c> is computed now.</summary>
     public IReadOnlyList<MetadataEntry> Metadata()
     {
@@ -303,13 +310,14 @@ public sealed class ControlPlaneAgent : IDisposable
         IReadOnlyDictionary<string, MetadataResult> metadata,
         IReadOnlyDictionary<Guid, AppHealth> appHealth,
         Stats? lastStats,
-        DateTimeOffset? lastSeenAt)
+        DateTimeOffset? lastSeenAt,
+        IReadOnlyDictionary<string, IReadOnlyList<StartupLog>>? sourceLogs = null)
     {
         lock (_gate)
         {
             if (running && _connection.CallsHere)
                 return false;
-            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, logsOverflowed, metadata, appHealth, lastStats, atStart: !running);
+            _reports.Replace(startup, lifecycle, startupLogs, shutdownLogs, sourceLogs ?? new Dictionary<string, IReadOnlyList<StartupLog>>(), logsOverflowed, metadata, appHealth, lastStats, atStart: !running);
             if (lastSeenAt is not { } seen)
                 return true;
             if (!running)
@@ -338,7 +346,7 @@ public sealed class ControlPlaneAgent : IDisposable
                     if (!_reports.IsNewestLifecycle(report))
                         _reports.TakeLifecycle(report, change.At);
                     break;
-                case AgentChangeKind.Logs when change.Logs is { } logs && change.LogSource is LogSources.Startup or LogSources.Shutdown:
+                case AgentChangeKind.Logs when change.Logs is { } logs && change.LogSource is { } source && LogSourceKeys.IsKey(source):
                     if (_reports.Logs.IsRetry(change.LogSource, logs))
                         break;
                     if (_reports.Logs.Fits(AgentLogs.ByteCount(logs), logs.Count))

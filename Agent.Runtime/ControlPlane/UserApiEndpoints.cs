@@ -35,6 +35,8 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/lifecycle", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Lifecycle(), ControlPlaneJsonContext.Default.IReadOnlyListLifecycleReport)));
         agent.MapGet("/startup-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Startup), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
         agent.MapGet("/shutdown-logs", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Logs(LogSources.Shutdown), ControlPlaneJsonContext.Default.IReadOnlyListStartupLog)));
+        agent.MapGet("/log-sources", Authorized(LogEndpoints.GetSourcesAsync));
+        agent.MapGet("/logs", Authorized(LogEndpoints.GetLogsAsync));
         agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
         agent.MapGet("/stats", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.StatsHistory(), ControlPlaneJsonContext.Default.StatsHistoryResponse)));
         agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found.Events, _options.EventQueueBytes, _options.EventPingInterval, _stopping)))

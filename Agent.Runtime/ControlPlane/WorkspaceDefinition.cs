@@ -213,6 +213,7 @@ public sealed partial record WorkspaceDefinition
         var manifest = agent.Manifest ?? throw new WorkspaceDefinitionException($"{where}: manifest is missing");
         if (manifest.StartupScriptTimeout < TimeSpan.Zero || manifest.ShutdownScriptTimeout < TimeSpan.Zero)
             throw new WorkspaceDefinitionException($"{where}: script timeouts must not be negative");
+        ManifestScriptsValidation.Validate(manifest, where);
         var apps = manifest.Apps ?? [];
         var metadata = manifest.Metadata ?? [];
 

@@ -30,6 +30,9 @@ internal static class AgentStateReader
         var budget = new LogBudget();
         var startupLogs = await ReadLogsAsync(connection, transaction, agent, LogSources.Startup, budget, cancellationToken).ConfigureAwait(false);
         var shutdownLogs = await ReadLogsAsync(connection, transaction, agent, LogSources.Shutdown, budget, cancellationToken).ConfigureAwait(false);
+        var sourceLogs = new Dictionary<string, IReadOnlyList<StartupLog>>(StringComparer.Ordinal);
+        foreach (var source in await ReadLogSourcesAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false))
+            sourceLogs[source] = await ReadLogsAsync(connection, transaction, agent, source, budget, cancellationToken).ConfigureAwait(false);
         var metadata = await ReadMetadataAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false);
         var health = await ReadAppHealthAsync(connection, transaction, agent, cancellationToken).ConfigureAwait(false);
         await using var status = SqlCommands.Create(connection, transaction, "SELECT logs_overflowed, last_seen_at, last_stats FROM agent_status WHERE agent = @agent", ("@agent", agent));
@@ -44,7 +47,25 @@ internal static class AgentStateReader
             metadata,
             health,
             found && !reader.IsDBNull(2) ? JsonSerializer.Deserialize(reader.GetString(2), AgentJsonContext.Default.Stats) : null,
-            found && !reader.IsDBNull(1) ? StoredText.ParseTimestamp(reader.GetString(1)) : null);
+            found && !reader.IsDBNull(1) ? StoredText.ParseTimestamp(reader.GetString(1)) : null)
+        {
+            SourceLogs = sourceLogs,
+        };
+    }
+
+    // The manifest's log sources the agent sent lines of (the old startup and shutdown sources are read by name).
+    private static async Task<List<string>> ReadLogSourcesAsync(DbConnection connection, DbTransaction transaction, string agent, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(
+            connection,
+            transaction,
+            "SELECT DISTINCT source FROM agent_logs WHERE agent = @agent AND source <> 'startup' AND source <> 'shutdown' ORDER BY source",
+            ("@agent", agent));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var sources = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            sources.Add(reader.GetString(0));
+        return sources;
     }
 
     private static async Task<StartupRequest?> ReadStartupAsync(DbConnection connection, DbTransaction transaction, string agent, CancellationToken cancellationToken)

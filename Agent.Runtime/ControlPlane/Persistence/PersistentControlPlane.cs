@@ -140,7 +140,8 @@ public sealed class PersistentControlPlane : IAsyncDisposable
             state.Metadata,
             state.AppHealth,
             state.LastStats,
-            state.LastSeenAt);
+            state.LastSeenAt,
+            state.SourceLogs);
 
     // A peer's changes may have been missed: the agent as the database has it, and which peer holds its relay.
     private async Task<bool> ReloadAsync(ControlPlaneAgent agent, CancellationToken cancellationToken)

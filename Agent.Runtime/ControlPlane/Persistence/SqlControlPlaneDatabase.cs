@@ -151,8 +151,8 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     {
         ArgumentException.ThrowIfNullOrEmpty(agent);
         ArgumentNullException.ThrowIfNull(logs);
-        if (source is not (LogSources.Startup or LogSources.Shutdown))
-            throw new ArgumentException($"unknown log source \"{source}\" ({LogSources.Startup} or {LogSources.Shutdown})", nameof(source));
+        if (!LogSourceKeys.IsKey(source))
+            throw new ArgumentException($"unknown log source \"{source}\" ({LogSources.Startup}, {LogSources.Shutdown} or a log source id)", nameof(source));
         if (logs.Count == 0)
             return Task.CompletedTask;
         return WriteAsync(

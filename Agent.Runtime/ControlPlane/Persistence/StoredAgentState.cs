@@ -34,4 +34,7 @@ public sealed record StoredAgentState(
         new Dictionary<Guid, AppHealth>(),
         null,
         null);
+
+    /// <summary>The lines of the manifest's log sources, oldest first, by log source id (<see cref="LogSources.KeyOf"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<StartupLog>> SourceLogs { get; init; } = new Dictionary<string, IReadOnlyList<StartupLog>>(StringComparer.Ordinal);
 }

@@ -80,9 +80,12 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
         => WriteAsync(nameof(AppendLifecycleAsync), agent, state => state with { Lifecycle = [.. state.Lifecycle.Append(report).TakeLast(ControlPlaneAgent.MaxLifecycleReports)] });
 
     public Task AppendLogsAsync(string agent, string source, IReadOnlyList<StartupLog> logs, CancellationToken cancellationToken)
-        => WriteAsync(nameof(AppendLogsAsync), agent, state => source == LogSources.Shutdown
-            ? state with { ShutdownLogs = [.. state.ShutdownLogs, .. logs] }
-            : state with { StartupLogs = [.. state.StartupLogs, .. logs] });
+        => WriteAsync(nameof(AppendLogsAsync), agent, state => source switch
+        {
+            LogSources.Shutdown => state with { ShutdownLogs = [.. state.ShutdownLogs, .. logs] },
+            LogSources.Startup => state with { StartupLogs = [.. state.StartupLogs, .. logs] },
+            _ => state with { SourceLogs = new Dictionary<string, IReadOnlyList<StartupLog>>(state.SourceLogs, StringComparer.Ordinal) { [source] = [.. state.SourceLogs.GetValueOrDefault(source) ?? [], .. logs] } },
+        });
 
     public Task MarkLogsOverflowedAsync(string agent, CancellationToken cancellationToken)
         => WriteAsync(nameof(MarkLogsOverflowedAsync), agent, state => state with { LogsOverflowed = true });
