@@ -45,7 +45,7 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
     {
         ArgumentNullException.ThrowIfNull(agent);
         return SshServerFactory.Create(
-            serverSettings,
+            serverSettings with { LoginGate = agent.LoginGate },
             hostKeys,
             () => new SshSessionEnvironmentSnapshot(
                 agent.CurrentConnection?.Manifest ?? new Manifest(),

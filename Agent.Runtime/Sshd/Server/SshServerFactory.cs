@@ -51,6 +51,7 @@ public static class SshServerFactory
                 [SftpSubsystem.Name] = SftpSubsystem.Create(() => environment().Environment.HomeDirectory, sftpLogger),
             },
             SessionRequests = SshForwarding.SessionRequests(forwarding),
+            LoginGate = settings.LoginGate,
             Logger = loggerFactory.CreateLogger("Agent.Ssh.Session"),
         };
         var connection = new SshConnectionOptions

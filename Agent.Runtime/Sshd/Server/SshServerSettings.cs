@@ -20,4 +20,8 @@ public sealed record SshServerSettings(
     TimeSpan? MaxConnectionLifetime = null,
     (string Client, string Connection)? AddresslessClient = null,
     string? TrustedUserCaKeysFile = null,
-    bool PermitUserEnvironment = false);
+    bool PermitUserEnvironment = false)
+{
+    /// <summary>Sessions wait while it is closed (the agent's <c>start_blocks_login</c> scripts run); null: never.</summary>
+    public Agent.Reactive.Scripts.LoginGate? LoginGate { get; init; }
+}

@@ -42,6 +42,7 @@ internal sealed class SshSession : ISshChannelHandler
     private readonly List<KeyValuePair<string, string>> _extraEnvironment = [];
     private readonly CancellationTokenSource _ended = new();
     private readonly SessionRunner _runner;
+    private readonly SessionLoginWait _loginWait;
     private readonly Lock _gate = new();
     private PtyRequest? _pty;
     private ushort _columns = DefaultColumns;
@@ -56,6 +57,7 @@ internal sealed class SshSession : ISshChannelHandler
         _options = options;
         _logger = logger;
         _runner = new SessionRunner(channel, logger, _ended.Token);
+        _loginWait = new SessionLoginWait(options.LoginGate, channel, logger, _ended.Token);
     }
 
     /// <summary>The task running the process or subsystem, once started.</summary>
@@ -71,13 +73,13 @@ internal sealed class SshSession : ISshChannelHandler
                 return ValueTask.FromResult(SetVariable(request.Data));
             case "shell":
                 SessionRequestPayloads.EnsureEnd(request.Data, "shell");
-                return ValueTask.FromResult(StartForced(request, "shell", null) ?? Start(request, string.Empty));
+                return _loginWait.StartAsync(request, OutputKind(), () => StartForced(request, "shell", null) ?? Start(request, string.Empty));
             case "exec":
                 var command = SessionRequestPayloads.ReadSingleString(request.Data, "exec");
-                return ValueTask.FromResult(StartForced(request, "exec", command) ?? Start(request, command));
+                return _loginWait.StartAsync(request, OutputKind(), () => StartForced(request, "exec", command) ?? Start(request, command));
             case "subsystem":
                 var subsystem = SessionRequestPayloads.ReadSingleString(request.Data, "subsystem");
-                return ValueTask.FromResult(StartForced(request, $"subsystem {subsystem}", subsystem) ?? StartSubsystem(request, subsystem));
+                return _loginWait.StartAsync(request, SessionOutput.Subsystem, () => StartForced(request, $"subsystem {subsystem}", subsystem) ?? StartSubsystem(request, subsystem));
             case "window-change":
                 return ValueTask.FromResult(ChangeWindow(request.Data));
             case "signal":
@@ -105,6 +107,13 @@ internal sealed class SshSession : ISshChannelHandler
             piped.Dispose();
         if (terminal is not null && !terminal.Exited.IsCompleted)
             terminal.Dispose();
+    }
+
+    // What a shell or command would write into: a terminal once pty-req was accepted.
+    private SessionOutput OutputKind()
+    {
+        lock (_gate)
+            return _pty is null ? SessionOutput.Command : SessionOutput.Terminal;
     }
 
     // A forced command (command= or a certificate's force-command) in place of what was asked; null when there is none.

@@ -37,5 +37,8 @@ public sealed record SshSessionOptions
     public IReadOnlyDictionary<string, SshSessionRequestHandler> SessionRequests { get; init; }
         = new Dictionary<string, SshSessionRequestHandler>(StringComparer.Ordinal);
 
+    /// <summary>Sessions wait while it is closed (<c>start_blocks_login</c> scripts run); null: never.</summary>
+    public Agent.Reactive.Scripts.LoginGate? LoginGate { get; init; }
+
     public required ILogger Logger { get; init; }
 }
