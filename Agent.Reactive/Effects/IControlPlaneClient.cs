@@ -25,4 +25,10 @@ public interface IControlPlaneClient
     Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken);
 
     Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>POST me/resources-monitoring</c>: the watched resources' usage and state (issue 14, the agent survives its
+    /// workspace). An older control plane answers 404.
+    /// </summary>
+    Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken);
 }

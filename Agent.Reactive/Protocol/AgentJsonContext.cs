@@ -21,4 +21,5 @@ namespace Agent.Reactive.Protocol;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(GitSshKey))]
 [JsonSerializable(typeof(GitAuthResponse))]
+[JsonSerializable(typeof(ResourcesReport))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -47,4 +47,8 @@ public sealed record Manifest
 
     [JsonPropertyName("metadata")]
     public IReadOnlyList<MetadataDescription> Metadata { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
+
+    /// <summary>The resource monitor's settings (issue 14, part 2); <c>null</c> (an older manifest) watches nothing.</summary>
+    [JsonPropertyName("resources_monitoring")]
+    public ResourcesMonitoring? ResourcesMonitoring { get; init; }
 }

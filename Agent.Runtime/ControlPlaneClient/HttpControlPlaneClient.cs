@@ -84,6 +84,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "report-stats", Json(stats, AgentJsonContext.Default.Stats), AgentJsonContext.Default.StatsResponse, cancellationToken);
 
+    public Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "resources-monitoring", Json(report, AgentJsonContext.Default.ResourcesReport), cancellationToken);
+
     /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
     public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Get, "gitsshkey", null, AgentJsonContext.Default.GitSshKey, cancellationToken, MaxGitAnswerBytes);
