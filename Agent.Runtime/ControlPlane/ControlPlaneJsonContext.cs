@@ -15,4 +15,5 @@ namespace Agent.Runtime.ControlPlane;
 [JsonSerializable(typeof(IReadOnlyList<StartupLog>))]
 [JsonSerializable(typeof(IReadOnlyList<MetadataEntry>))]
 [JsonSerializable(typeof(StatsHistoryResponse))]
+[JsonSerializable(typeof(ResourcesResponse))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;
