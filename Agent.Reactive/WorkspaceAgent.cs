@@ -13,6 +13,7 @@ using Agent.Reactive.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Relay;
+using Agent.Reactive.Resources;
 using Agent.Reactive.Scripts;
 using Agent.Reactive.Shell;
 using Agent.Reactive.Statistics;
@@ -166,6 +167,12 @@ public sealed class WorkspaceAgent : IDisposable
             .Run(manifests, (m, script) => Command(m, script, null), _effects.Launcher, _effects.ControlPlane, _scheduler, Logger("Agent.Metadata"), _options.MetadataBaseInterval)
             .Subscribe(_feed.Publish, e => Failed("metadata", e)));
         _stopOnGraceful.Add(manifests.Subscribe(m => _feed.RetainMetadata(m.Metadata.Select(item => item.Key).ToHashSet(StringComparer.Ordinal))));
+        if (_effects.Resources is { } sampler)
+        {
+            _stopOnGraceful.Add(ResourcesReporting.Run(manifests, sampler, _effects.ControlPlane, _scheduler, Logger("Agent.Resources"))
+                .Subscribe(_feed.Publish, e => Failed("resources", e)));
+        }
+
         _stopOnGraceful.Add(connections.Take(1)
             .SelectMany(_ => StatsReporting.Run(Counters, _effects.ControlPlane, _scheduler, Logger("Agent.Stats")))
             .Subscribe(_feed.Publish, e => Failed("stats", e)));

@@ -31,4 +31,10 @@ public interface IControlPlaneClient
     /// caller then falls back to <see cref="PatchStartupLogsAsync"/>.
     /// </summary>
     Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <c>POST me/resources-monitoring</c>: the watched resources' usage and state (issue 14, the agent survives its
+    /// workspace). An older control plane answers 404.
+    /// </summary>
+    Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken);
 }

@@ -34,6 +34,7 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
     private StartupReported? _startup;
     private AppHealthChanged? _appHealth;
     private StatsReported? _stats;
+    private ResourcesChanged? _resources;
     private bool _disposed;
 
     public AgentEventFeed() => _delivery = new DeliveryQueue(_gate);
@@ -140,6 +141,7 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
         events.AddRange(_metadata.Values.OrderBy(m => m.Key, StringComparer.Ordinal));
         if (_appHealth is not null) events.Add(_appHealth);
         if (_stats is not null) events.Add(_stats);
+        if (_resources is not null) events.Add(_resources);
         events.AddRange(_logs.Values.SelectMany(lines => lines).OrderBy(line => line.At));
         return events;
     }
@@ -170,6 +172,9 @@ public sealed class AgentEventFeed : IObservable<AgentEvent>, IDisposable
                 break;
             case StatsReported stats:
                 _stats = stats;
+                break;
+            case ResourcesChanged resources:
+                _resources = resources;
                 break;
             case LogLine line:
                 if (!_logs.TryGetValue(line.Source, out var tail))

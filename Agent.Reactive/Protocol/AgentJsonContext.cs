@@ -22,4 +22,5 @@ namespace Agent.Reactive.Protocol;
 [JsonSerializable(typeof(GitSshKey))]
 [JsonSerializable(typeof(GitAuthResponse))]
 [JsonSerializable(typeof(LogsRequest))]
+[JsonSerializable(typeof(ResourcesReport))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -54,4 +54,8 @@ public sealed record Manifest
 
     [JsonPropertyName("log_sources")]
     public IReadOnlyList<WorkspaceAgentLogSource> LogSources { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
+
+    /// <summary>The resource monitor's settings (issue 14, part 2); <c>null</c> (an older manifest) watches nothing.</summary>
+    [JsonPropertyName("resources_monitoring")]
+    public ResourcesMonitoring? ResourcesMonitoring { get; init; }
 }

@@ -126,6 +126,7 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(services);
         var logger = loggerFactory.CreateLogger("Agent.Runtime.Run");
+        ProcessPriorityStartup.Apply(loggerFactory);
         using var signals = new ShutdownSignals();
         using var agent = AgentHost.Create(controlPlanes, token, logDirectory, options, loggerFactory, services.Ssh.PublicKeys, services.DataDirectory);
         logger.AgentStarting(AgentHost.Version, string.Join(',', controlPlanes.All), logDirectory);

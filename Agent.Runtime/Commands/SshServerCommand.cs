@@ -46,6 +46,7 @@ public static class SshServerCommand
             }
 
             using var loggerFactory = AgentLogging.Create(LogFormat.Human, result.GetValue(logLevel), logFile: null);
+            ProcessPriorityStartup.Apply(loggerFactory);
             var environment = AgentHost.Environment(Path.GetTempPath());
             using var keys = hostKeys.Load(result, Path.Join(RunCommand.DefaultDataDirectory(), "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out var keyError);
             if (keys is null)

@@ -58,4 +58,8 @@ public sealed record AgentSummary
     /// <summary>Set once a log batch was refused because the agent's logs reached the size limit.</summary>
     [JsonPropertyName("startup_logs_overflowed")]
     public bool StartupLogsOverflowed { get; init; }
+
+    /// <summary>The watched resources' current usage and state (<c>ok</c>/<c>warning</c>); empty when the agent watches none.</summary>
+    [JsonPropertyName("resources")]
+    public IReadOnlyList<ResourceStatus> Resources { get; init; } = [];
 }

@@ -37,6 +37,7 @@ public sealed class ControlPlaneAgent : IDisposable
     private readonly IAgentJournal _journal;
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly AgentReports _reports;
+    private readonly AgentResources _resources = new();
 
     internal ControlPlaneAgent(WorkspaceAgentDefinition definition, IScheduler scheduler, TimeSpan agentTimeout, IAgentJournal journal)
     {
@@ -118,6 +119,7 @@ public sealed class ControlPlaneAgent : IDisposable
                 LastStats = _reports.LastStats,
                 LastSeenAt = _connection.LastSeen,
                 StartupLogsOverflowed = _reports.Logs.Overflowed,
+                Resources = _resources.Current,
             };
         }
     }
@@ -162,6 +164,13 @@ public sealed class ControlPlaneAgent : IDisposable
                 Timeout = item.Timeout,
             }).ToList();
         }
+    }
+
+    /// <summary>The watched resources now and their recent state changes.</summary>
+    public ResourcesResponse Resources()
+    {
+        lock (_gate)
+            return new ResourcesResponse(_resources.Current, _resources.Changes);
     }
 
     public void Dispose()
@@ -456,6 +465,17 @@ public sealed class ControlPlaneAgent : IDisposable
             _journal.Stats(stats);
             _reports.TakeStats(stats, now);
             Announce(AgentChangeKind.Stats, change => change with { At = now, Stats = stats });
+        }
+    }
+
+    /// <summary>Takes a resources report; the first one and each state change go to <see cref="Events"/>.</summary>
+    internal void ReportResources(ResourcesReport report)
+    {
+        lock (_gate)
+        {
+            var now = _scheduler.Now;
+            if (_resources.Take(report.Resources, now))
+                _feed.Publish(new ResourcesChanged(now, _resources.Current));
         }
     }
 

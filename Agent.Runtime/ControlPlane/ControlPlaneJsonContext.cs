@@ -16,4 +16,5 @@ namespace Agent.Runtime.ControlPlane;
 [JsonSerializable(typeof(IReadOnlyList<MetadataEntry>))]
 [JsonSerializable(typeof(StatsHistoryResponse))]
 [JsonSerializable(typeof(IReadOnlyList<LogSourceEntry>))]
+[JsonSerializable(typeof(ResourcesResponse))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext;

@@ -5,7 +5,7 @@ namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
 /// The pipeline of the all-agents stream's changes: every agent's events, only the kinds that change its summary
-/// (connection, relay, startup, lifecycle, app health), mapped to the agent's summary now, sent when it differs from
+/// (connection, relay, startup, lifecycle, app health, resources), mapped to the agent's summary now, sent when it differs from
 /// the one sent before (the first one compared with is the snapshot's). One subscription per agent for the whole
 /// server, however many clients (<see cref="WorkspaceSummaries"/> shares it).
 /// </summary>
@@ -23,5 +23,5 @@ internal static class SummaryChanges
 
     /// <summary>Whether <paramref name="agentEvent"/> is of a kind that changes <see cref="AgentSummary"/>'s live fields.</summary>
     public static bool ChangesSummary(AgentEvent agentEvent)
-        => agentEvent is ConnectionChanged or RelayChanged or StartupReported or LifecycleChanged or AppHealthChanged;
+        => agentEvent is ConnectionChanged or RelayChanged or StartupReported or LifecycleChanged or AppHealthChanged or ResourcesChanged;
 }

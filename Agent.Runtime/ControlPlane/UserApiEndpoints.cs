@@ -39,6 +39,7 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/logs", Authorized(LogEndpoints.GetLogsAsync));
         agent.MapGet("/metadata", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.Metadata(), ControlPlaneJsonContext.Default.IReadOnlyListMetadataEntry)));
         agent.MapGet("/stats", Authorized((context, found) => ApiResponses.WriteJsonAsync(context, found.StatsHistory(), ControlPlaneJsonContext.Default.StatsHistoryResponse)));
+        agent.MapGet("/resources", Authorized(ResourcesEndpoints.GetAsync));
         agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found.Events, _options.EventQueueBytes, _options.EventPingInterval, _stopping)))
             .WithMetadata(EventStreamEndpoint.Instance);
     }

@@ -87,6 +87,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     public Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Patch, "logs", Json(request, AgentJsonContext.Default.LogsRequest), cancellationToken);
 
+    public Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "resources-monitoring", Json(report, AgentJsonContext.Default.ResourcesReport), cancellationToken);
+
     /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
     public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Get, "gitsshkey", null, AgentJsonContext.Default.GitSshKey, cancellationToken, MaxGitAnswerBytes);

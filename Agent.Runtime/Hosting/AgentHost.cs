@@ -6,6 +6,7 @@ using Agent.Reactive.Effects;
 using Agent.Runtime.ControlPlaneClient;
 using Agent.Runtime.Hosting.Effects;
 using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Os.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Hosting;
@@ -54,7 +55,8 @@ public static class AgentHost
             new ShellProcessLauncher(loggerFactory.CreateLogger<ShellProcessLauncher>()),
             new HttpProbe(),
             new WorkspaceFiles(environment.HomeDirectory, environment.GetVariable, loggerFactory.CreateLogger<WorkspaceFiles>()),
-            controlPlanes);
+            controlPlanes,
+            new ResourceSampler());
         return new WorkspaceAgent(ports, environment, options, DefaultScheduler.Instance, loggerFactory);
     }
 

@@ -45,6 +45,13 @@ public static class AgentLauncher
         }
     }
 
+    /// <summary>The argv prefix that runs this agent again without a shell: its executable, or the dotnet host and the dll.</summary>
+    public static IReadOnlyList<string> Command()
+    {
+        var process = Environment.ProcessPath ?? "agent";
+        return IsDotnetHost(process) ? [process, Path.Join(AppContext.BaseDirectory, typeof(AgentLauncher).Assembly.GetName().Name + ".dll")] : [process];
+    }
+
     private static bool IsDotnetHost(string path)
         => Path.GetFileName(path) is "dotnet" or "dotnet.exe";
 

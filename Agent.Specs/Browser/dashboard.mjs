@@ -131,6 +131,18 @@ try {
     return { text: await cell.textContent(), className: await cell.getAttribute('class') };
   });
 
+  // The volume watched at 0 % turns warning: the agent page's resources panel shows it, and the list at / badges the agent.
+  await step('resourcesWarning', async () => {
+    const state = await page.waitForSelector('#resources [data-resource] [data-field="state"][data-state="warning"]', { timeout: WAIT });
+    const resource = await page.getAttribute('#resources [data-resource]', 'data-resource');
+    const list = await context.newPage();
+    await list.goto(`${origin}/`);
+    const listBadge = await list.waitForSelector(`tr[data-agent="${agent}"] [data-field="resources"][data-state="warning"]`, { timeout: WAIT });
+    const badgeText = await listBadge.textContent();
+    await list.close();
+    return { resource, state: await state.textContent(), badge: badgeText };
+  });
+
   await step('appLink', async () => {
     const link = await page.waitForSelector('li[data-app="web"] a', { timeout: WAIT });
     return { href: await link.getAttribute('href') };

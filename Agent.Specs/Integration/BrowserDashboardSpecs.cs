@@ -56,6 +56,16 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     }
 
     [Fact]
+    public void AgentPage_VolumeOverItsThreshold_ResourcesPanelAndListBadgeShowWarning()
+    {
+        var step = _dashboard.Step("resourcesWarning");
+
+        Assert.EndsWith("home", Text(step, "resource"), StringComparison.Ordinal);
+        Assert.Equal("warning", Text(step, "state"));
+        Assert.Equal("warning", Text(step, "badge"));
+    }
+
+    [Fact]
     public void AgentPage_MetadataCollectedAgain_ValueChangesWithoutReload()
     {
         var step = _dashboard.Step("metadataChangesLive");

@@ -43,7 +43,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         var site = Directory.CreateDirectory(_harness.Combine("site")).FullName;
         await File.WriteAllTextAsync(Path.Join(site, "index.html"), $"<!doctype html><title>app</title><p id=\"app\">{AppPageText}</p>");
         (_app, AppPort) = await Relay.RelayFixture.StartHttpServerAsync("127.0.0.1", site);
-        _harness.WriteWorkspace(Manifests.With(
+        var manifest = Manifests.With(
             startupScript: $"echo dashboard startup line; i=0; while [ ! -e '{Gate}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo '{HostileText}'; echo startup done",
             metadata:
             [
@@ -60,7 +60,15 @@ public sealed partial class DashboardFixture : IAsyncLifetime
                     ["display_name"] = "Web",
                     ["url"] = $"http://localhost:{AppPort}",
                 },
-            ]));
+            ]);
+
+        // A real volume over a threshold of 0 %: it warns after three one-second samples (the resources panel and badge).
+        manifest["resources_monitoring"] = new JsonObject
+        {
+            ["volumes"] = new JsonArray(new JsonObject { ["path"] = _harness.Home, ["enabled"] = true, ["threshold"] = 0 }),
+            ["collection_interval_seconds"] = 1,
+        };
+        _harness.WriteWorkspace(manifest);
         var dev = await _harness.StartDevAsync();
         await dev.WaitForOutputAsync("Dashboard:");
         var login = DashboardLine().Match(dev.Output).Groups["url"].Value;

@@ -9,6 +9,7 @@ import { wireTabs } from './tabs.js';
 import { createLogs } from './logs.js';
 import { createMetadata } from './metadata.js';
 import { createStats } from './stats.js';
+import { createResources } from './resources.js';
 import { createLifecycle } from './lifecycle.js';
 import { drawApps, drawHostKeys, drawPorts } from './apps.js';
 
@@ -21,6 +22,7 @@ let summary = null;
 const logs = createLogs(agent);
 const metadata = createMetadata(document.getElementById('metadata'));
 const stats = createStats(document.getElementById('stats'), agent);
+const resources = createResources(document.getElementById('resources'));
 const lifecycle = createLifecycle(document.getElementById('lifecycle'), document.getElementById('startup-time'));
 
 function drawStatus() {
@@ -41,6 +43,7 @@ async function readSummary() {
   drawApps(document.getElementById('apps'), agent, summary.apps);
   drawHostKeys(document.getElementById('host-keys'), summary.ssh_host_keys, summary.ssh_host_key_fingerprints);
   logs.overflowed(summary.startup_logs_overflowed);
+  resources.reported(summary);
   drawStatus();
 }
 
@@ -102,6 +105,7 @@ async function start() {
     metadata: (event) => metadata.collected(event),
     app_health: (event) => appHealth(event.healths),
     stats: (event) => stats.reported(event),
+    resources: (event) => resources.reported(event),
   }, {
     onOpen: () => {
       lifecycle.reset();

@@ -19,6 +19,8 @@ const TONES = {
   start_error: 'bad',
   shutdown_timeout: 'bad',
   shutdown_error: 'bad',
+  ok: 'good',
+  warning: 'bad',
 };
 
 /** A badge for a state word ("ready", "connected", "unhealthy", …). */

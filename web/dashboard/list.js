@@ -2,6 +2,7 @@
 // then one each time an agent's summary changes). A row is redrawn only when its agent changed.
 import { el, fill } from './dom.js';
 import { appCounts, badge } from './badges.js';
+import { resourcesBadge } from './resources.js';
 import { learnServerTime } from './format.js';
 import { follow } from './stream.js';
 import { getJson, relative, showStreamState, signIn, startClock, wireSignOut } from './chrome.js';
@@ -11,8 +12,10 @@ const body = document.getElementById('agents');
 
 function row(summary) {
   const { healthy, unhealthy } = appCounts(summary.apps);
+  const warning = resourcesBadge(summary.resources);
   return el('tr', { 'data-agent': summary.name },
-    el('th', { scope: 'row', 'data-label': 'Agent' }, el('a', { href: `/agents/${encodeURIComponent(summary.name)}` }, summary.name)),
+    el('th', { scope: 'row', 'data-label': 'Agent' }, el('a', { href: `/agents/${encodeURIComponent(summary.name)}` }, summary.name),
+      warning ? [' ', warning] : null),
     el('td', { 'data-label': 'Connection' }, badge(summary.status, { 'data-field': 'status' })),
     el('td', { 'data-label': 'Relay' }, badge(summary.relay, { 'data-field': 'relay' })),
     el('td', { 'data-label': 'Lifecycle' },

@@ -9,7 +9,7 @@ namespace Agent.Runtime.Commands.Monitor;
 
 /// <summary>
 /// Draws a <see cref="DashboardState"/> with Spectre.Console: a header (streams, version, directory),
-/// then lifecycle, metadata, apps, stats and logs. Values from the agent are shown as plain text, never
+/// then lifecycle, metadata, apps, stats, the watched resources (<see cref="ResourcesPanel"/>) and logs. Values from the agent are shown as plain text, never
 /// read as markup, and their control characters are replaced (<see cref="TerminalText"/>), so the workspace
 /// cannot send escape sequences to the viewer's terminal. Ages and the time in the current state are counted up to the given <c>now</c>.
 /// </summary>
@@ -23,12 +23,11 @@ public static class DashboardRenderer
     public static IRenderable Render(DashboardState state, string agentName, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new Rows(
-            Header(state, agentName, now),
-            new Columns(Lifecycle(state, now), Apps(state)) { Expand = false },
-            Metadata(state, now),
-            StatsPanel(state, now),
-            Logs(state));
+        List<IRenderable> rows = [Header(state, agentName, now), new Columns(Lifecycle(state, now), Apps(state)) { Expand = false }, Metadata(state, now), StatsPanel(state, now)];
+        if (state.Resources is { } resources)
+            rows.Add(ResourcesPanel.Render(resources, now));
+        rows.Add(Logs(state));
+        return new Rows(rows);
     }
 
     private static Panel Header(DashboardState state, string agentName, DateTimeOffset now)

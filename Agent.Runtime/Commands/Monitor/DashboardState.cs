@@ -50,6 +50,9 @@ public sealed record DashboardState
     /// <summary>The last stats window.</summary>
     public StatsReported? Stats { get; init; }
 
+    /// <summary>The watched resources' usage and state, as last reported (null when the agent watches none).</summary>
+    public ResourcesChanged? Resources { get; init; }
+
     /// <summary>The last lines of each log, by source, oldest first.</summary>
     public ImmutableSortedDictionary<string, ImmutableList<LogLine>> Logs { get; init; } =
         ImmutableSortedDictionary.Create<string, ImmutableList<LogLine>>(StringComparer.Ordinal);
@@ -93,6 +96,7 @@ public sealed record DashboardState
             MetadataCollected metadata => this with { Metadata = Metadata.SetItem(metadata.Key, metadata) },
             AppHealthChanged apps => this with { Apps = apps.Healths.ToImmutableSortedDictionary() },
             StatsReported stats => this with { Stats = stats },
+            ResourcesChanged resources => this with { Resources = resources },
             LogLine line => WithLogLine(line),
             _ => this,
         };

@@ -27,6 +27,7 @@ internal static class DashboardAssets
         ["list.js"] = JavaScript,
         ["logs.js"] = JavaScript,
         ["metadata.js"] = JavaScript,
+        ["resources.js"] = JavaScript,
         ["stats.js"] = JavaScript,
         ["stream.js"] = JavaScript,
         ["tabs.js"] = JavaScript,

@@ -8,7 +8,7 @@ internal static class ChildProcessSetup
 {
     /// <summary>
     /// The agent's own settings, which no child inherits: the URLs, tokens and token files of <c>agent run</c> and the
-    /// client commands, and the agent's other <c>AGENT_*</c> options. Of the agent's settings a child sees only Coder's
+    /// client commands, the agent's other <c>AGENT_*</c> options, and process priority management's <c>CODER_PROC_*</c> (as Coder's wrapper drops them). Of the agent's settings a child sees only Coder's
     /// contract: <c>CODER_AGENT_URL</c> and <c>CODER_AGENT_TOKEN</c>, which the session environment sets from what the
     /// agent uses (the git helpers need both). The overrides (session environment, manifest variables) may still set any name.
     /// </summary>
@@ -20,7 +20,10 @@ internal static class ChildProcessSetup
         "AGENT_USER_TOKEN",
         "AGENT_LOG_DIR",
         "AGENT_POLL_INTERVAL",
-        "CODER_AGENT_TOKEN_FILE");
+        "CODER_AGENT_TOKEN_FILE",
+        "CODER_PROC_PRIO_MGMT",
+        "CODER_PROC_OOM_SCORE",
+        "CODER_PROC_NICE_SCORE");
 
     /// <summary>
     /// The agent's own environment without <see cref="WithheldVariables"/>, overlaid by <paramref name="overrides"/>

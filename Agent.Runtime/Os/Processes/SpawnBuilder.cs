@@ -10,7 +10,9 @@ namespace Agent.Runtime.Os.Processes;
 /// the launcher sets up, its working directory, and every descriptor above 2 closed (whatever the agent holds or
 /// inherited without <c>O_CLOEXEC</c>: sockets, log files, pipes, a PTY master). Optionally in a new process group
 /// (pgid = pid, so the whole group can be signalled) or a new session (the first terminal it opens becomes its
-/// controlling terminal). <see cref="Start"/> hands the child to <see cref="ChildReaper"/>, so none is left unreaped.
+/// controlling terminal). With process priority management on (<see cref="PriorityWrapper"/>) the child is the agent's
+/// <c>agent-exec</c>, which sets its <c>oom_score_adj</c> and nice value and execs the program in place.
+/// <see cref="Start"/> hands the child to <see cref="ChildReaper"/>, so none is left unreaped.
 /// </summary>
 internal sealed unsafe class SpawnBuilder
 {
@@ -99,7 +101,15 @@ internal sealed unsafe class SpawnBuilder
 
     private int Spawn()
     {
-        using var argv = new Utf8StringArray(_arguments);
+        var (programPath, arguments, searchPath) = (_program, _arguments, _searchPath);
+        if (PriorityWrapper.Current is { } priority)
+        {
+            (programPath, var wrapped) = PriorityWrapper.Wrap(priority, _program, _arguments, _searchPath);
+            arguments = wrapped;
+            searchPath = false;
+        }
+
+        using var argv = new Utf8StringArray(arguments);
         using var envp = new Utf8StringArray(_environment);
         using var spawn = SpawnBuffers.Create();
         var strings = new List<nint>();
@@ -130,11 +140,11 @@ internal sealed unsafe class SpawnBuilder
             Check(LibC.FileActionsAddCloseFrom(spawn.FileActions, 3), "posix_spawn_file_actions_addclosefrom_np");
 
             int pid;
-            var program = Allocate(strings, _program);
-            var error = _searchPath
+            var program = Allocate(strings, programPath);
+            var error = searchPath
                 ? LibC.PosixSpawnSearchPath(&pid, program, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer)
                 : LibC.PosixSpawn(&pid, program, spawn.FileActions, spawn.Attributes, argv.Pointer, envp.Pointer);
-            Check(error, (_searchPath ? "posix_spawnp " : "posix_spawn ") + _program);
+            Check(error, (searchPath ? "posix_spawnp " : "posix_spawn ") + _program);
             return pid;
         }
         finally

@@ -51,6 +51,11 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
 
     public List<Stats> Stats { get; } = [];
 
+    public List<ResourcesReport> Resources { get; } = [];
+
+    /// <summary>When set, every resources report fails with it (e.g. a 404 from an older control plane).</summary>
+    public Exception? ResourcesAnswer { get; set; }
+
     /// <summary>How many hanging calls were cancelled.</summary>
     public int Cancellations { get; private set; }
 
@@ -128,6 +133,12 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
             return Task.FromException(new ControlPlaneException(System.Net.HttpStatusCode.NotFound, "Route not found."));
         SourceLogs.Add(request);
         return Answer();
+    }
+
+    public Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken)
+    {
+        Resources.Add(report);
+        return ResourcesAnswer is { } answer ? Task.FromException(answer) : Answer();
     }
 
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>

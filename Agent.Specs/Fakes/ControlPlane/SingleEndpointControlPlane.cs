@@ -34,6 +34,7 @@ public abstract class SingleEndpointControlPlane(IScheduler scheduler, string pu
     public virtual Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken) => throw Unused();
 
     public virtual Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken) => throw Unused();
+    public virtual Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken) => throw Unused();
 
     private NotSupportedException Unused() => new(purpose);
 }
