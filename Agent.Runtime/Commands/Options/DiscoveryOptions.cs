@@ -42,7 +42,7 @@ public sealed class DiscoveryOptions
         ArgumentNullException.ThrowIfNull(environment);
         error = null;
         var enabled = result.GetValue(Enabled);
-        if (result.GetResult(Enabled) is null && environment(Variable) is { } value)
+        if (result.GetResult(Enabled) is null or { Implicit: true } && environment(Variable) is { } value)
         {
             switch (value.Trim().ToUpperInvariant())
             {
