@@ -31,17 +31,14 @@ public static class LanSearch
             var listeners = new List<Task>();
             foreach (var address in LocalAddresses())
             {
-                var ssdp = Open(address, 2);
-                sockets.Add(ssdp);
-                var search = SsdpFormat.Search(AgentAnnouncement.DeviceType, Math.Clamp((int)timeout.TotalSeconds - 1, 1, SsdpAdvertiser.MaxMx));
-                await ssdp.SendToAsync(search, SsdpFormat.Group, cancellationToken);
-                await ssdp.SendToAsync(search, SsdpFormat.Group, cancellationToken);
-                listeners.Add(ReceiveAsync(ssdp, SsdpMessage.MaxBytes, (datagram, source) => OnSsdp(datagram, source, locations), deadline.Token));
-                var mdns = Open(address, 255);
-                sockets.Add(mdns);
-                var query = DnsMessage.Query((ushort)Random.Shared.Next(1, ushort.MaxValue), new DnsQuestion(AgentAnnouncement.ServiceType, DnsType.Ptr)).ToBytes();
-                await mdns.SendToAsync(query, MdnsAdvertiser.Group, cancellationToken);
-                listeners.Add(ReceiveAsync(mdns, DnsMessage.MaxBytes, (packet, source) => OnMdns(packet, source, locations, fingerprints), deadline.Token));
+                try
+                {
+                    listeners.AddRange(await SendAsync(address, timeout, sockets, locations, fingerprints, deadline.Token, cancellationToken));
+                }
+                catch (SocketException)
+                {
+                    // An interface that cannot send multicast (no route, down since it was listed) is skipped; the others search.
+                }
             }
 
             await Task.WhenAll(listeners);
@@ -74,6 +71,24 @@ public static class LanSearch
             .Where(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
             .Distinct()
             .ToList();
+
+    private static async Task<List<Task>> SendAsync(
+        IPAddress address, TimeSpan timeout, List<Socket> sockets, Dictionary<Uri, string> locations, Dictionary<Uri, HashSet<string>> fingerprints, CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var listeners = new List<Task>();
+        var ssdp = Open(address, 2);
+        sockets.Add(ssdp);
+        var search = SsdpFormat.Search(AgentAnnouncement.DeviceType, Math.Clamp((int)timeout.TotalSeconds - 1, 1, SsdpAdvertiser.MaxMx));
+        await ssdp.SendToAsync(search, SsdpFormat.Group, cancellationToken);
+        await ssdp.SendToAsync(search, SsdpFormat.Group, cancellationToken);
+        listeners.Add(ReceiveAsync(ssdp, SsdpMessage.MaxBytes, (datagram, source) => OnSsdp(datagram, source, locations), deadline));
+        var mdns = Open(address, 255);
+        sockets.Add(mdns);
+        var query = DnsMessage.Query((ushort)Random.Shared.Next(1, ushort.MaxValue), new DnsQuestion(AgentAnnouncement.ServiceType, DnsType.Ptr)).ToBytes();
+        await mdns.SendToAsync(query, MdnsAdvertiser.Group, cancellationToken);
+        listeners.Add(ReceiveAsync(mdns, DnsMessage.MaxBytes, (packet, source) => OnMdns(packet, source, locations, fingerprints), deadline));
+        return listeners;
+    }
 
     private static Socket Open(IPAddress address, int ttl)
     {

@@ -22,6 +22,14 @@ public sealed class AgentDescriptionSpecs
     }
 
     [Fact]
+    public void Parse_NameWithMarkup_RoundTrips()
+    {
+        var announcement = DiscoverySamples.Announcement("a <b> & \"c\"");
+
+        Assert.Equal("a <b> & \"c\"", AgentDescription.Parse(AgentDescription.Write(announcement), out _)!.Name);
+    }
+
+    [Fact]
     public void IsConsistent_KeySwappedUnderAFingerprint_IsFalse()
     {
         var ecdsa = HostKeyRecord.FromPublicKeyLine(DiscoverySamples.EcdsaLine)!;
@@ -31,9 +39,9 @@ public sealed class AgentDescriptionSpecs
     }
 
     [Theory]
-    [InlineData("<!DOCTYPE r [<!ENTITY x \"y\">]><root/>", "not XML")]
+    [InlineData("<!DOCTYPE r [<!ENTITY x \"y\">]><root><device><deviceType>&x;</deviceType></device></root>", "a document type or entity declaration")]
     [InlineData("<root xmlns=\"urn:schemas-upnp-org:device-1-0\"><device><deviceType>urn:schemas-upnp-org:device:MediaRenderer:1</deviceType></device></root>", "not an agent's")]
-    [InlineData("not xml at all", "not XML")]
+    [InlineData("not xml at all", "not an agent's")]
     public void Parse_NotAnAgentsDescription_IsRefused(string xml, string reason)
     {
         Assert.Null(AgentDescription.Parse(xml, out var problem));
