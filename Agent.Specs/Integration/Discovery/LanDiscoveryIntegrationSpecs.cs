@@ -30,13 +30,15 @@ public sealed class LanDiscoveryIntegrationSpecs : IAsyncLifetime
         var agent = await StartAgentAsync();
 
         // All message types: the answers to its M-SEARCH prove it listens; then the agent stops and says byebye.
-        using var gssdp = _lan.StartInClient("gssdp-discover", "stdbuf", ["-oL", "gssdp-discover", "-i", _lan.ClientInterface, "-t", "urn:agent-workspace:device:WorkspaceAgent:1", "-m", "all", "-n", "30"]);
+        using var gssdp = _lan.StartInClient("gssdp-discover", "stdbuf", ["-oL", "gssdp-discover", "-i", _lan.ClientInterface, "-t", "urn:agent-workspace:device:WorkspaceAgent:1", "-m", "all", "-n", "120"]);
         await gssdp.WaitForOutputAsync("resource available");
         await gssdp.WaitForOutputAsync($"Location: http://{_lan.AgentAddress}:");
         Assert.Contains("USN:      uuid:", gssdp.Output, StringComparison.Ordinal);
 
+        // gssdp-discover also calls everything unavailable when it exits: it runs far longer than this wait.
         agent.Signal("TERM");
-        await gssdp.WaitForOutputAsync("resource unavailable");
+        await gssdp.WaitForOutputAsync("resource unavailable", TimeSpan.FromSeconds(20));
+        Assert.False(gssdp.HasExited);
         Assert.Equal(0, await agent.WaitForExitAsync());
         Assert.Contains("SSDP byebye and mDNS goodbye sent for main", agent.Output, StringComparison.Ordinal);
     }
