@@ -25,6 +25,7 @@ public static class AgentCommandLine
             PortForwardCommand.Create(),
             ConfigSshCommand.Create(),
             GitSshCommand.Create(),
+            DiscoverCommand.Create(),
             SpeedtestCommand.Create(async (url, token, agent, port, cancellationToken) => await RelayDialer.ConnectAsync(url, token, agent, port, cancellationToken)),
         };
 

@@ -35,6 +35,7 @@ public static class RunCommand
         var logging = new LoggingOptions();
         var ssh = new SshCliOptions();
         var api = new ApiCliOptions();
+        var discovery = new DiscoveryOptions();
         var command = new Command("run", "Run the workspace agent: connect to the control plane, run the scripts, report, serve SSH.")
         {
             url, token, tokenFile, dataDirectory, pollInterval,
@@ -42,6 +43,7 @@ public static class RunCommand
         logging.AddTo(command);
         ssh.AddTo(command);
         api.AddTo(command);
+        discovery.AddTo(command);
         command.SetAction(async (result, _) =>
         {
             // A bad URL in the option or a variable is the same fault: exit 2 naming the element and where it came from.
@@ -103,8 +105,15 @@ public static class RunCommand
                 return 2;
             }
 
+            var announced = discovery.Parse(result, result.GetValue(ssh.Addresses) ?? [], Environment.GetEnvironmentVariable, out var discoveryError);
+            if (discoveryError is not null)
+            {
+                await Console.Error.WriteLineAsync($"agent run: {discoveryError}");
+                return 2;
+            }
+
             AgentHost.AddExecutableDirectoryToPath();
-            var services = new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress };
+            var services = new AgentServicesOptions { Ssh = sshSetup, DataDirectory = data, ApiAddress = apiAddress, Discovery = announced };
             return await RunAgentAsync(controlPlane, agentToken, logDirectory, options, services, loggerFactory);
         });
         return command;

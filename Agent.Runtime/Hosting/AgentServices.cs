@@ -4,6 +4,7 @@ using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Runtime.Api;
 using Agent.Runtime.ControlPlaneClient;
+using Agent.Runtime.Discovery;
 using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Relay.Endpoint;
 using Agent.Runtime.Relay.Splice;
@@ -40,6 +41,8 @@ public sealed class AgentServices : IDisposable
         try
         {
             services.Push(options.Ssh.Start(agent, loggerFactory));
+            if (options.Discovery is { } discovery)
+                services.Push(DiscoveryService.Start(discovery, options.Ssh.Bound, options.Ssh.PublicKeys, AgentHost.Version, loggerFactory));
             var ssh = options.Ssh.CreateRelayServer(agent, loggerFactory);
             services.Push(Disposable.Create(() => ssh.DisposeAsync().AsTask().GetAwaiter().GetResult()));
             var terminals = agent.CreateTerminals(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()), options.Terminal);

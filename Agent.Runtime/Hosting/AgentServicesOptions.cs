@@ -1,6 +1,7 @@
 using System.Net;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Terminal;
+using Agent.Runtime.Discovery;
 using Agent.Runtime.Relay.Yamux;
 
 namespace Agent.Runtime.Hosting;
@@ -16,6 +17,9 @@ public sealed record AgentServicesOptions
 
     /// <summary>A loopback address to serve the HTTP API on too (<c>--api-address</c>), or <c>null</c>.</summary>
     public IPEndPoint? ApiAddress { get; init; }
+
+    /// <summary>What <c>--discovery</c> announces on the LAN, or <c>null</c> (off).</summary>
+    public DiscoverySettings? Discovery { get; init; }
 
     /// <summary>The reconnecting terminals (backlog, inactivity timeout).</summary>
     public TerminalOptions Terminal { get; init; } = TerminalOptions.Default;

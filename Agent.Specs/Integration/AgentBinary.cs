@@ -15,6 +15,7 @@ public static class AgentBinary
     [
         "AGENT_URL", "AGENT_TOKEN", "AGENT_TOKEN_FILE", "AGENT_USER_TOKEN", "AGENT_LOG_DIR", "AGENT_POLL_INTERVAL", "AGENT_DATABASE_URL",
         "CODER_AGENT_URL", "CODER_AGENT_TOKEN", "CODER_AGENT_TOKEN_FILE", "CODER_AGENT_LOG_DIR", "CODER_AGENT_SSH_MAX_TIMEOUT",
+        "CODER_AGENT_DISCOVERY", "CODER_AGENT_DISCOVERY_NAME",
     ];
 
     private static readonly Lazy<string> Dll = new(Locate);
