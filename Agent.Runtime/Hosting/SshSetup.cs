@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Reactive.Protocol;
@@ -25,7 +26,22 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
         if (addresses.Count == 0)
             return Disposable.Empty;
         var server = Create(agent, settings, loggerFactory);
-        Bound = addresses.Select(server.Listen).ToList();
+        var bound = new List<IPEndPoint>();
+        foreach (var address in addresses)
+        {
+            try
+            {
+                bound.Add(server.Listen(address));
+            }
+            catch (SocketException e)
+            {
+                // An address in use or not on this machine is the user's to fix: say which, and close what was bound.
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw new IOException($"cannot listen for SSH on {address}: {e.Message}", e);
+            }
+        }
+
+        Bound = bound;
         var logger = loggerFactory.CreateLogger("Agent.Ssh");
         foreach (var endpoint in Bound)
             logger.SshListening(endpoint);

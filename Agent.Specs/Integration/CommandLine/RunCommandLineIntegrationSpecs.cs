@@ -109,4 +109,21 @@ public sealed class RunCommandLineIntegrationSpecs
 
         Assert.Equal(["starting", "ready"], await harness.WaitForLifecycleAsync("ready"));
     }
+
+    [Fact]
+    public async Task Run_SshAddressInUse_ExitsOneNamingTheAddress()
+    {
+        await using var harness = await RunEnvironmentIntegrationSpecs.StartServerAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var address = $"127.0.0.1:{((System.Net.IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var agent = harness.StartAgentWithEnvironment(
+            new Dictionary<string, string>(),
+            ["--url", harness.Url.ToString(), "--token", harness.AgentToken, "--ssh-address", address, .. RunEnvironmentIntegrationSpecs.Quick(harness)]);
+
+        Assert.Equal(1, await agent.WaitForExitAsync());
+        Assert.Contains($"cannot listen for SSH on {address}", agent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", agent.Output, StringComparison.Ordinal);
+    }
 }
