@@ -47,7 +47,7 @@ public sealed class AgentServices : IDisposable
             services.Push(Disposable.Create(() => ssh.DisposeAsync().AsTask().GetAwaiter().GetResult()));
             var terminals = agent.CreateTerminals(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()), options.Terminal);
             services.Push(terminals);
-            var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>());
+            var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>(), agent.LoginGate);
             var api = AgentApiServer.Create(
                 AgentApiSources.From(agent, Scheduler.Default),
                 new AgentApiOptions { UnixSocketPath = Path.Join(options.DataDirectory, "api", "api.sock"), TcpEndpoint = options.ApiAddress },

@@ -19,9 +19,11 @@ public sealed class TerminalServer
     private readonly TerminalSessions _sessions;
     private readonly TerminalServerOptions _options;
     private readonly ILogger _logger;
+    private readonly Agent.Reactive.Scripts.LoginGate? _loginGate;
 
-    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger)
+    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger, Agent.Reactive.Scripts.LoginGate? loginGate = null)
     {
+        _loginGate = loginGate;
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -61,7 +63,12 @@ public sealed class TerminalServer
             TerminalConnection client;
             try
             {
+                await TerminalLoginWait.WaitAsync(_loginGate, connection, cancellationToken).ConfigureAwait(false);
                 client = _sessions.Attach(new TerminalAttachRequest(init.Id, init.Command, init.Width, init.Height));
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                return; // the client left (or the agent stops) while the terminal waited for the startup scripts
             }
             catch (Exception e) when (e is TerminalCapacityException or ObjectDisposedException)
             {
