@@ -1,3 +1,4 @@
+using Agent.Reactive.Audit;
 using Agent.Reactive.Protocol;
 
 namespace Agent.Reactive.Effects;
@@ -25,4 +26,7 @@ public interface IControlPlaneClient
     Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken);
 
     Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken);
+
+    /// <summary>Connection reports (<c>POST me/connections</c>); an old control plane answers 404.</summary>
+    Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken);
 }

@@ -19,4 +19,5 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(TerminalAttached), "terminal_attached")]
 [JsonDerivedType(typeof(TerminalDetached), "terminal_detached")]
 [JsonDerivedType(typeof(TerminalClosed), "terminal_closed")]
+[JsonDerivedType(typeof(ConnectionReported), "connection_report")]
 public abstract record AgentEvent(DateTimeOffset At);

@@ -45,6 +45,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapGet("/relay", Authenticated(_relay.ServeAsync));
         me.MapGet("/gitsshkey", Authenticated(GetGitSshKeyAsync));
         me.MapGet("/gitauth", Authenticated(GetGitAuthAsync));
+        new ConnectionsEndpoints(_store, _logger).Map(routes, me, Authenticated);
     }
 
     [GeneratedRegex(

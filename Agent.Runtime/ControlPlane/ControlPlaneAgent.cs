@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Agent.Reactive.Audit;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 
@@ -79,6 +80,14 @@ public sealed class ControlPlaneAgent : IDisposable
             _feed.Publish(agentEvent);
             Announce(AgentChangeKind.Terminal, change => change with { Terminal = agentEvent });
         }
+    }
+
+    /// <summary>Tells connection reports the journal kept on <see cref="Events"/>.</summary>
+    public void ReportConnections(IReadOnlyList<ConnectionReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+            _feed.Publish(new ConnectionReported(report.Timestamp, report));
     }
 
     /// <summary>Counts a connected relay of this agent until the result is disposed; changes go to <see cref="Events"/>.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
@@ -83,6 +84,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
 
     public Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "report-stats", Json(stats, AgentJsonContext.Default.Stats), AgentJsonContext.Default.StatsResponse, cancellationToken);
+
+    public Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "connections", Json(request, AuditJsonContext.Default.ConnectionReportsRequest), cancellationToken);
 
     /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
     public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)

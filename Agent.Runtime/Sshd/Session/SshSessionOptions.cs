@@ -1,6 +1,8 @@
+using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Sshd.Audit;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Sshd.Session;
@@ -38,4 +40,10 @@ public sealed record SshSessionOptions
         = new Dictionary<string, SshSessionRequestHandler>(StringComparer.Ordinal);
 
     public required ILogger Logger { get; init; }
+
+    /// <summary>Where sessions are reported when they open and end; <c>null</c> reports nothing.</summary>
+    public IConnectionAudit? Audit { get; init; }
+
+    /// <summary>What is refused (<c>--block-file-transfer</c>).</summary>
+    public SshBlocks Blocks { get; init; } = SshBlocks.None;
 }

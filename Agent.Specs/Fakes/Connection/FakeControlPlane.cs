@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Utilities;
@@ -50,6 +51,9 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     public List<AppHealthRequest> AppHealth { get; } = [];
 
     public List<Stats> Stats { get; } = [];
+
+    /// <summary>Every accepted connection-report batch.</summary>
+    public List<ConnectionReportsRequest> Connections { get; } = [];
 
     /// <summary>How many hanging calls were cancelled.</summary>
     public int Cancellations { get; private set; }
@@ -114,6 +118,12 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     {
         Stats.Add(stats);
         return Answer(new StatsResponse(TimeSpan.FromSeconds(30)));
+    }
+
+    public Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken)
+    {
+        Connections.Add(request);
+        return Answer();
     }
 
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>

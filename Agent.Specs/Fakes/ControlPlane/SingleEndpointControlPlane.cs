@@ -1,4 +1,5 @@
 using System.Reactive.Concurrency;
+using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 
@@ -32,6 +33,8 @@ public abstract class SingleEndpointControlPlane(IScheduler scheduler, string pu
     public virtual Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken) => throw Unused();
 
     public virtual Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken) => throw Unused();
 
     private NotSupportedException Unused() => new(purpose);
 }
