@@ -55,7 +55,7 @@ public sealed class BlockOptions
     // The flag when given on the command line, else its variable.
     private static bool Flag(ParseResult result, Option<bool> option, string variable, ref string? error)
     {
-        if (result.GetResult(option) is not null)
+        if (result.GetResult(option) is { Implicit: false })
             return result.GetValue(option);
         if (EnvironmentDefaults.FirstSet(variable) is not { } set)
             return false;

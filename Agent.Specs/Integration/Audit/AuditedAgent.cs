@@ -50,6 +50,16 @@ public sealed class AuditedAgent : IAsyncDisposable
         await Agent.WaitForOutputAsync($"SSH server listening on 127.0.0.1:{Port}");
     }
 
+    /// <summary><c>agent server</c>, then <c>agent run --url --token --ssh-address --authorized-keys</c> with <paramref name="environment"/>.</summary>
+    public async Task StartRunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        await PrepareAsync();
+        await _harness.StartServerAsync();
+        _harness.StartAgentWithEnvironment(
+            environment, "--url", _harness.Url.ToString(), "--token", _harness.AgentToken, "--ssh-address", $"127.0.0.1:{Port}", "--authorized-keys", AuthorizedKeys);
+        await Agent.WaitForOutputAsync($"SSH server listening on 127.0.0.1:{Port}");
+    }
+
     public Task<ProcessRunner.Result> SshAsync(string command, params string[] options)
         => ProcessRunner.RunAsync("ssh", [.. SshOptions, .. options, "127.0.0.1", command], [], TimeSpan.FromSeconds(60));
 
