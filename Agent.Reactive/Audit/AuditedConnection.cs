@@ -1,3 +1,5 @@
+using Agent.Reactive.Protocol;
+
 namespace Agent.Reactive.Audit;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 
+using Agent.Reactive.Protocol;
+
 namespace Agent.Reactive.Audit;
 
 /// <summary>

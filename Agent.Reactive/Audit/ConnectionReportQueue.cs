@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Agent.Reactive.Linq;
+using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive.Audit;

@@ -4,6 +4,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Linq;
+using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive.Audit;

@@ -1,4 +1,5 @@
 using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -2,7 +2,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
-using Agent.Reactive.Audit;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 

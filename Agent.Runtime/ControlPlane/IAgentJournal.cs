@@ -1,4 +1,3 @@
-using Agent.Reactive.Audit;
 using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane;

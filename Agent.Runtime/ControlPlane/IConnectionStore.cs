@@ -1,4 +1,4 @@
-using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane;
 

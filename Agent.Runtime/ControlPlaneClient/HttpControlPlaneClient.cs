@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;

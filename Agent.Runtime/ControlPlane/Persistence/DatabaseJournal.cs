@@ -1,7 +1,6 @@
 using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
-using Agent.Reactive.Audit;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 

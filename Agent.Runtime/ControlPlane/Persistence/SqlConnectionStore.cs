@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Os.Pty;

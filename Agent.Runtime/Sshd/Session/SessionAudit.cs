@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Ssh.Channels;
 using Agent.Runtime.Ssh.Wire;

@@ -1,5 +1,6 @@
 using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Sshd.Audit;

@@ -1,5 +1,6 @@
 using System.Text;
 using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.Ssh.Wire;
 
 namespace Agent.Runtime.Sshd.Sftp;

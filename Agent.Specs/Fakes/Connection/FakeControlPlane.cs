@@ -1,5 +1,4 @@
 using System.Reactive.Concurrency;
-using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Specs.Utilities;

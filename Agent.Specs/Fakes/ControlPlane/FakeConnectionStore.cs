@@ -1,4 +1,4 @@
-using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 
 namespace Agent.Specs.Fakes.ControlPlane;

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>
 /// One connection opening or closing (Coder's <c>ReportConnection</c>, with who, what and file operations added). The
@@ -15,7 +15,7 @@ namespace Agent.Reactive.Audit;
 /// <param name="StatusCode">The exit status (a disconnect); 0 otherwise. Coder's field.</param>
 /// <param name="Signal">The signal that ended the process, without <c>SIG</c>; <c>null</c> when none did.</param>
 /// <param name="Reason">Why it ended when no process status tells it (the client left, a block); <c>null</c> otherwise.</param>
-/// <param name="FileOperations">The file operations of an SFTP or scp session (a disconnect), at most <see cref="FileOperationLog.DefaultCapacity"/>.</param>
+/// <param name="FileOperations">The file operations of an SFTP or scp session (a disconnect), at most 512 (Coder's cap).</param>
 /// <param name="FileOperationsDropped">How many file operations were past that cap and not kept.</param>
 public sealed record ConnectionReport(
     Guid Id,

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>The <see cref="ConnectionReport.Action"/> values (Coder's <c>Connection.Action</c>).</summary>
 public static class ConnectionActions

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>Source-generated JSON of the connection reports (snake_case, like the rest of the agent API).</summary>
 [JsonSourceGenerationOptions(

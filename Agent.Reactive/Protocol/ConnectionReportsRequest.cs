@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>
 /// <c>POST me/connections</c>: reports in the order they happened. <see cref="Dropped"/> says how many reports the agent

@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>One file operation of an SFTP or scp session.</summary>
 /// <param name="At">When it was asked for.</param>

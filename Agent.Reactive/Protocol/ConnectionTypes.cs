@@ -1,4 +1,4 @@
-namespace Agent.Reactive.Audit;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>The <see cref="ConnectionReport.Type"/> values: Coder's <c>Connection.Type</c> names, and ours for the rest.</summary>
 public static class ConnectionTypes
