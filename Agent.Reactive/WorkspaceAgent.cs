@@ -5,6 +5,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Agent.Reactive.Apps;
+using Agent.Reactive.Audit;
 using Agent.Reactive.Connection;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Lifecycle;
@@ -45,6 +46,7 @@ public sealed class WorkspaceAgent : IDisposable
     private readonly CompositeDisposable _stopOnGraceful = [];
     private readonly CompositeDisposable _remainUntilEnd = [];
     private readonly CompositeDisposable _terminalEvents = [];
+    private readonly IDisposable _auditEvents;
     private readonly Lock _gate = new();
     private readonly ScriptLogSender _logSender;
     private readonly ScriptRunner _scripts;
@@ -72,10 +74,15 @@ public sealed class WorkspaceAgent : IDisposable
             options.ScriptTimeZone,
             scheduler,
             scriptLogger);
+        Audit = new ConnectionAudit(scheduler);
+        _auditEvents = Audit.Reports.Subscribe(report => _feed.Publish(new ConnectionReported(report.Timestamp, report)));
     }
 
     /// <summary>Open unless <c>start_blocks_login</c> scripts run: SSH and terminal sessions wait for it.</summary>
     public LoginGate LoginGate { get; } = new();
+
+    /// <summary>Where the agent's servers report their connections: to <see cref="Events"/> and, once connected, to the control plane.</summary>
+    public ConnectionAudit Audit { get; }
 
     /// <summary>Everything the agent does, snapshot first for a late subscriber.</summary>
     public IObservable<AgentEvent> Events => _feed;
@@ -177,6 +184,10 @@ public sealed class WorkspaceAgent : IDisposable
             .SelectMany(_ => StatsReporting.Run(Counters, _effects.ControlPlane, _scheduler, Logger("Agent.Stats")))
             .Subscribe(_feed.Publish, e => Failed("stats", e)));
 
+        _remainUntilEnd.Add(connections.Take(1)
+            .SelectMany(_ => ConnectionReporting.Run(Audit.Reports, connections.Skip(1).Select(_ => Unit.Default), _effects.ControlPlane, ConnectionReportingLimits.Default, _scheduler, Logger("Agent.Audit")))
+            .Subscribe(_ => { }, e => Failed("connection reports", e)));
+
         _remainUntilEnd.Add(connections.Connect());
     }
 
@@ -196,6 +207,8 @@ public sealed class WorkspaceAgent : IDisposable
         _stopOnGraceful.Dispose();
         _remainUntilEnd.Dispose();
         _terminalEvents.Dispose();
+        _auditEvents.Dispose();
+        Audit.Dispose();
         _lifecycle.Dispose();
         LoginGate.Dispose();
         _stopSchedules.Dispose();

@@ -37,4 +37,7 @@ public interface IControlPlaneClient
     /// workspace). An older control plane answers 404.
     /// </summary>
     Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken);
+
+    /// <summary>Connection reports (<c>POST me/connections</c>); an old control plane answers 404.</summary>
+    Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken);
 }

@@ -20,4 +20,5 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(TerminalDetached), "terminal_detached")]
 [JsonDerivedType(typeof(TerminalClosed), "terminal_closed")]
 [JsonDerivedType(typeof(ResourcesChanged), "resources")]
+[JsonDerivedType(typeof(ConnectionReported), "connection_report")]
 public abstract record AgentEvent(DateTimeOffset At);

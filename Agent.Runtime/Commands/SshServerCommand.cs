@@ -30,6 +30,8 @@ public static class SshServerCommand
             inetd, authorizedKeys, trustedUserCaKeys, permitUserEnvironment, logLevel,
         };
         hostKeys.AddTo(command);
+        var blocks = new BlockOptions();
+        blocks.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (!result.GetValue(inetd))
@@ -39,6 +41,7 @@ public static class SshServerCommand
             }
 
             var authorities = SshCliOptions.TrustedUserCaKeysPath(result.GetValue(trustedUserCaKeys), out var error);
+            var blocked = error is null ? blocks.Read(result, out error) : null;
             if (error is not null)
             {
                 await Console.Error.WriteLineAsync($"agent ssh-server: {error}");
@@ -60,7 +63,8 @@ public static class SshServerCommand
                 result.GetValue(authorizedKeys) ?? Path.Join(environment.HomeDirectory, ".ssh", "authorized_keys"),
                 AddresslessClient: InetdPeer.UnknownAddresses,
                 TrustedUserCaKeysFile: authorities,
-                PermitUserEnvironment: result.GetValue(permitUserEnvironment));
+                PermitUserEnvironment: result.GetValue(permitUserEnvironment),
+                Blocks: blocked);
             await using var server = SshServerFactory.Create(
                 settings,
                 keys,

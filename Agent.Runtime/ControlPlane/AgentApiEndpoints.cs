@@ -46,6 +46,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapGet("/gitsshkey", Authenticated(GetGitSshKeyAsync));
         me.MapGet("/gitauth", Authenticated(GetGitAuthAsync));
         me.MapPost("/resources-monitoring", Authenticated(ResourcesEndpoints.PostAsync));
+        new ConnectionsEndpoints(_store, _logger).Map(routes, me, Authenticated);
     }
 
     [GeneratedRegex(

@@ -82,6 +82,14 @@ public sealed class ControlPlaneAgent : IDisposable
         }
     }
 
+    /// <summary>Tells connection reports the journal kept on <see cref="Events"/>.</summary>
+    public void ReportConnections(IReadOnlyList<ConnectionReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+            _feed.Publish(new ConnectionReported(report.Timestamp, report));
+    }
+
     /// <summary>Counts a connected relay of this agent until the result is disposed; changes go to <see cref="Events"/>.</summary>
     public IDisposable RelayAttached(IScheduler scheduler)
     {

@@ -34,4 +34,10 @@ public interface IAgentJournal : IAsyncDisposable
 
     /// <summary>When the agent last called; written with the next flush.</summary>
     void Seen(DateTimeOffset at);
+
+    /// <summary>Keeps a batch of connection reports, all or none.</summary>
+    Task RecordConnectionsAsync(IReadOnlyList<ConnectionReport> reports, CancellationToken cancellationToken);
+
+    /// <summary>The newest <paramref name="limit"/> connections, newest first; a failure throws <see cref="AgentJournalException"/>.</summary>
+    Task<IReadOnlyList<ConnectionRecord>> ConnectionsAsync(int limit, CancellationToken cancellationToken);
 }

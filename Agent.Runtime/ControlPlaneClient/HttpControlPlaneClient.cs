@@ -90,6 +90,9 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
     public Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Post, "resources-monitoring", Json(report, AgentJsonContext.Default.ResourcesReport), cancellationToken);
 
+    public Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "connections", Json(request, AuditJsonContext.Default.ConnectionReportsRequest), cancellationToken);
+
     /// <summary>The workspace owner's key for git over SSH (<c>GET me/gitsshkey</c>).</summary>
     public Task<GitSshKey> GetGitSshKeyAsync(CancellationToken cancellationToken)
         => SendAsync(HttpMethod.Get, "gitsshkey", null, AgentJsonContext.Default.GitSshKey, cancellationToken, MaxGitAnswerBytes);

@@ -68,6 +68,7 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
                 agent.Environment,
                 agent.CurrentConnection?.SessionToken ?? string.Empty),
             agent.Counters,
-            loggerFactory);
+            loggerFactory,
+            agent.Audit);
     }
 }

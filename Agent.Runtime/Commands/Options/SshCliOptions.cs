@@ -33,6 +33,8 @@ public sealed class SshCliOptions
 
     public HostKeyOptions HostKeys { get; } = new();
 
+    public BlockOptions Blocks { get; } = new();
+
     /// <summary><c>--trusted-user-ca-keys FILE</c> (sshd's <c>TrustedUserCAKeys</c>), shared with <c>agent ssh-server</c>.</summary>
     public static Option<string?> TrustedUserCaKeysOption() => new("--trusted-user-ca-keys")
     {
@@ -65,6 +67,7 @@ public sealed class SshCliOptions
         command.Options.Add(PermitUserEnvironment);
         command.Options.Add(MaxTimeout);
         HostKeys.AddTo(command);
+        Blocks.AddTo(command);
     }
 
     /// <summary>
@@ -102,11 +105,12 @@ public sealed class SshCliOptions
         }
 
         var authorities = TrustedUserCaKeysPath(result.GetValue(TrustedUserCaKeys), out error);
+        var blocks = error is null ? Blocks.Read(result, out error) : null;
         if (error is not null)
             return null;
         var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         var authorizedKeys = result.GetValue(AuthorizedKeys) ?? Path.Join(home, ".ssh", "authorized_keys");
         var hostKeys = HostKeys.Load(result, Path.Join(dataDirectory, "ssh"), loggerFactory.CreateLogger("Agent.Ssh"), out error);
-        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime, TrustedUserCaKeysFile: authorities, PermitUserEnvironment: result.GetValue(PermitUserEnvironment)));
+        return hostKeys is null ? null : new SshSetup(hostKeys, endpoints, new SshServerSettings(SshAuthenticationMode.PublicKey, authorizedKeys, lifetime, TrustedUserCaKeysFile: authorities, PermitUserEnvironment: result.GetValue(PermitUserEnvironment), Blocks: blocks));
     }
 }

@@ -76,6 +76,21 @@ public sealed class DatabaseJournal : IAgentJournal
         _changes.OnNext(Unit.Default);
     }
 
+    public Task RecordConnectionsAsync(IReadOnlyList<ConnectionReport> reports, CancellationToken cancellationToken)
+        => WriteAsync("connection reports", cancellation => _database.Connections.AppendAsync(_agent, reports, cancellation), cancellationToken);
+
+    public async Task<IReadOnlyList<ConnectionRecord>> ConnectionsAsync(int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _database.Connections.ReadAsync(_agent, limit, cancellationToken);
+        }
+        catch (ControlPlaneDatabaseException ex)
+        {
+            throw new AgentJournalException($"the database could not read the connections: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Stops the timer and writes what is pending (after a flush in flight); once.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -46,10 +46,51 @@ internal static class SchemaSteps
         new(1, Version1(DatabaseKind.Sqlite), Version1(DatabaseKind.Postgres)),
         new(2, Version2, Version2),
         new(3, Version3, Version3),
+        new(4, Version4(DatabaseKind.Sqlite), Version4(DatabaseKind.Postgres)),
     ];
 
     /// <summary>The newest schema version this binary knows.</summary>
     public static int Latest => All[^1].Version;
+
+    /// <summary>
+    /// Connection reports (audit): one row per connection (its connect and disconnect merged, keyed by the agent's id for
+    /// it), the file operations of SFTP and scp sessions beside it; at most <see cref="IConnectionStore.MaxConnectionsPerAgent"/> per agent.
+    /// </summary>
+    private static string Version4(DatabaseKind kind)
+    {
+        var id = kind == DatabaseKind.Sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+        return $"""
+            CREATE TABLE agent_connections (
+                id {id},
+                agent TEXT NOT NULL,
+                connection_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                ip TEXT NOT NULL,
+                user_name TEXT NOT NULL,
+                who TEXT NOT NULL,
+                what TEXT NOT NULL,
+                connected_at TEXT NULL,
+                disconnected_at TEXT NULL,
+                status_code INTEGER NULL,
+                signal TEXT NULL,
+                reason TEXT NULL,
+                file_operations_dropped INTEGER NOT NULL DEFAULT 0);
+            CREATE UNIQUE INDEX agent_connections_by_id ON agent_connections (agent, connection_id);
+            CREATE INDEX agent_connections_by_agent ON agent_connections (agent, id);
+            CREATE TABLE agent_file_operations (
+                id {id},
+                agent TEXT NOT NULL,
+                connection_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                path TEXT NOT NULL,
+                target TEXT NULL,
+                bytes_read BIGINT NOT NULL,
+                bytes_written BIGINT NOT NULL,
+                failed INTEGER NOT NULL);
+            CREATE INDEX agent_file_operations_by_connection ON agent_file_operations (agent, connection_id, id);
+            """;
+    }
 
     private static string Version1(DatabaseKind kind)
     {

@@ -69,12 +69,15 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         _time = time;
         Replicas = new SqlReplicaStore(source, time);
         BrowserSessions = new SqlBrowserSessionStore(source);
+        Connections = new SqlConnectionStore(source);
         Channel = (source as PostgresConnectionSource)?.Channel;
     }
 
     public IReplicaStore Replicas { get; }
 
     public IBrowserSessionStore BrowserSessions { get; }
+
+    public IConnectionStore Connections { get; }
 
     public IReplicaChannel? Channel { get; }
 

@@ -1,3 +1,4 @@
+using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
 using Agent.Runtime.Ssh.Wire;
 using Microsoft.Extensions.Logging;
@@ -178,7 +179,7 @@ internal sealed class SshUserAuthenticator
             return await FailAsync(request, counts: true, $"bad signature ({key.Algorithm})", cancellationToken);
 
         _logger.KeyAccepted(request.User, _transport.RemoteEndPoint, key.Algorithm);
-        return await SucceedAsync(request, restrictions, cancellationToken);
+        return await SucceedAsync(request, restrictions, cancellationToken) with { KeyFingerprint = KeyFingerprint.Sha256(key.Blob.Span) };
     }
 
     // The transport learns first, so a listener frees the connection's unauthenticated slot before the client can

@@ -62,6 +62,7 @@ public sealed class SshChannelMultiplexer
         _limits = limits;
         Id = Interlocked.Increment(ref _lastId);
         UserName = login.User;
+        KeyFingerprint = login.KeyFingerprint;
         Restrictions = login.Restrictions;
         _channelTypes = channelTypes;
         _globalRequests = new GlobalRequestDispatcher(globalRequests, logger);
@@ -74,6 +75,9 @@ public sealed class SshChannelMultiplexer
 
     /// <summary>The user name the client authenticated with (the agent runs everything as its own user).</summary>
     public string UserName { get; }
+
+    /// <summary>The SHA-256 fingerprint of the key the user logged in with; <c>null</c> when the relay vouched for the user.</summary>
+    public string? KeyFingerprint { get; }
 
     /// <summary>What this login may do (authorized_keys options, certificate); session and forwarding handlers obey it.</summary>
     public LoginRestrictions Restrictions { get; }

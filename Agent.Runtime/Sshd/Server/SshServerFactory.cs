@@ -1,3 +1,5 @@
+using Agent.Reactive.Audit;
+using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Os.Pty;
@@ -5,6 +7,7 @@ using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Connection;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Ssh.Transport;
+using Agent.Runtime.Sshd.Audit;
 using Agent.Runtime.Sshd.Forwarding;
 using Agent.Runtime.Sshd.Session;
 using Agent.Runtime.Sshd.Sftp;
@@ -15,13 +18,17 @@ namespace Agent.Runtime.Sshd.Server;
 /// <summary>Assembles an <see cref="SshServer"/> from its settings: host keys, authentication, sessions, SFTP.</summary>
 public static class SshServerFactory
 {
-    /// <summary>Creates the server with <paramref name="hostKeys"/> (see <see cref="HostKeyStore.LoadOrCreateIn"/>).</summary>
+    /// <summary>
+    /// Creates the server with <paramref name="hostKeys"/> (see <see cref="HostKeyStore.LoadOrCreateIn"/>); sessions and
+    /// forwards are reported to <paramref name="audit"/> when given.
+    /// </summary>
     public static SshServer Create(
         SshServerSettings settings,
         HostKeyStore hostKeys,
         Func<SshSessionEnvironmentSnapshot> environment,
         AgentCounters? counters,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IConnectionAudit? audit = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hostKeys);
@@ -34,6 +41,7 @@ public static class SshServerFactory
             logger,
             settings.PermitUserEnvironment);
         var sftpLogger = loggerFactory.CreateLogger("Agent.Ssh.Sftp");
+        var blocks = settings.Blocks ?? SshBlocks.None;
         var forwarding = new SshForwardingOptions
         {
             HomeDirectory = () => environment().Environment.HomeDirectory,
@@ -53,6 +61,8 @@ public static class SshServerFactory
             SessionRequests = SshForwarding.SessionRequests(forwarding),
             LoginGate = settings.LoginGate,
             Logger = loggerFactory.CreateLogger("Agent.Ssh.Session"),
+            Audit = audit,
+            Blocks = blocks,
         };
         var connection = new SshConnectionOptions
         {
@@ -64,8 +74,8 @@ public static class SshServerFactory
             VerifySignature = (key, algorithm, data, signature) => SshCertificate.VerifyUserAuth(key.Span, algorithm, data.Span, signature.Span),
             Counters = counters,
             MaxConnectionLifetime = settings.MaxConnectionLifetime,
-            ChannelTypes = SshSessionChannelType.With(SshForwarding.ChannelTypes(forwarding), sessions),
-            GlobalRequests = SshForwarding.GlobalRequests(forwarding),
+            ChannelTypes = SshSessionChannelType.With(ForwardingAudit.Channels(SshForwarding.ChannelTypes(forwarding), audit, blocks, forwarding.Logger), sessions),
+            GlobalRequests = ForwardingAudit.GlobalRequests(SshForwarding.GlobalRequests(forwarding), audit, blocks, forwarding.Logger),
             LoggerFactory = loggerFactory,
         };
         var transport = new SshServerOptions { HostKeys = hostKeys.Keys };

@@ -1,4 +1,5 @@
 using Agent.Runtime.Ssh.Auth;
+using Agent.Runtime.Sshd.Audit;
 
 namespace Agent.Runtime.Sshd.Server;
 
@@ -14,13 +15,15 @@ namespace Agent.Runtime.Sshd.Server;
 /// <c>TrustedUserCAKeys</c>; read at every attempt); <c>null</c> for none.
 /// </param>
 /// <param name="PermitUserEnvironment">Whether authorized_keys <c>environment=</c> options are applied (sshd's <c>PermitUserEnvironment</c>).</param>
+/// <param name="Blocks">What is refused (<c>--block-file-transfer</c>, <c>--block-port-forwarding</c>); <c>null</c> for nothing.</param>
 public sealed record SshServerSettings(
     SshAuthenticationMode Authentication,
     string AuthorizedKeysFile,
     TimeSpan? MaxConnectionLifetime = null,
     (string Client, string Connection)? AddresslessClient = null,
     string? TrustedUserCaKeysFile = null,
-    bool PermitUserEnvironment = false)
+    bool PermitUserEnvironment = false,
+    SshBlocks? Blocks = null)
 {
     /// <summary>Sessions wait while it is closed (the agent's <c>start_blocks_login</c> scripts run); null: never.</summary>
     public Agent.Reactive.Scripts.LoginGate? LoginGate { get; init; }

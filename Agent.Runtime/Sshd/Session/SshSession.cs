@@ -253,9 +253,17 @@ internal sealed class SshSession : ISshChannelHandler
             _started = true;
         }
 
+        var audited = SessionAudit.Begin(_options, _channel, _clientEnvironment, "subsystem", name);
+        if (SessionAudit.Blocks(_options, name, null))
+        {
+            Running = SessionAudit.RefuseAsync(_channel, audited, $"subsystem {name}", _logger, request.Answered, _ended.Token);
+            return true;
+        }
+
         var counted = _options.Counters?.SessionStarted(SessionLaunch.KindOf(_clientEnvironment));
         _logger.SubsystemStarted(name, _channel.Connection.UserName, _channel.Connection.RemoteEndPoint);
-        Running = _runner.RunSubsystemAsync(handler, request.Answered, counted);
+        Running = _runner.RunSubsystemAsync(SessionAudit.Reporting(handler, audited), request.Answered, counted);
+        SessionAudit.Track(audited, Running, null, _ended.Token);
         return true;
     }
 
@@ -268,6 +276,13 @@ internal sealed class SshSession : ISshChannelHandler
                 return false;
             _started = true;
             pty = _pty;
+        }
+
+        var audited = SessionAudit.Begin(_options, _channel, _clientEnvironment, command.Length == 0 ? "shell" : "exec", command.Length == 0 ? null : command);
+        if (SessionAudit.Blocks(_options, null, command))
+        {
+            Running = SessionAudit.RefuseAsync(_channel, audited, $"exec {command}", _logger, request.Answered, _ended.Token);
+            return true;
         }
 
         var snapshot = _options.EnvironmentSource();
@@ -283,6 +298,7 @@ internal sealed class SshSession : ISshChannelHandler
                 lock (_gate)
                     _terminal = terminal;
                 Running = _runner.RunTerminalAsync(terminal, motd, request.Answered, counted);
+                SessionAudit.Track(audited, Running, terminal.Exited, _ended.Token);
             }
             else
             {
@@ -290,11 +306,13 @@ internal sealed class SshSession : ISshChannelHandler
                 lock (_gate)
                     _piped = piped;
                 Running = _runner.RunPipedAsync(piped, request.Answered, counted);
+                SessionAudit.Track(audited, Running, piped.Exited, _ended.Token);
             }
         }
         catch (Exception e)
         {
             counted?.Dispose();
+            audited?.Close(reason: $"could not start: {e.Message}");
             _logger.SessionStartFailed(e, command.Length == 0 ? "shell" : "command");
             return false;
         }

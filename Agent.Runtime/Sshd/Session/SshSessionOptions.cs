@@ -1,6 +1,9 @@
+using Agent.Reactive.Audit;
 using Agent.Reactive.Effects;
+using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
+using Agent.Runtime.Sshd.Audit;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.Sshd.Session;
@@ -41,4 +44,10 @@ public sealed record SshSessionOptions
     public Agent.Reactive.Scripts.LoginGate? LoginGate { get; init; }
 
     public required ILogger Logger { get; init; }
+
+    /// <summary>Where sessions are reported when they open and end; <c>null</c> reports nothing.</summary>
+    public IConnectionAudit? Audit { get; init; }
+
+    /// <summary>What is refused (<c>--block-file-transfer</c>).</summary>
+    public SshBlocks Blocks { get; init; } = SshBlocks.None;
 }

@@ -31,6 +31,7 @@ public static class SftpServer
 
         var home = Home(options.HomeDirectory);
         using var session = new SftpSession(options, home, logger);
+        using var recorder = options.FileOperations is { } operations ? new SftpOperationRecorder(operations, TimeProvider.System) : null;
         var buffer = new byte[options.MaxPacketLength + 4 + (64 * 1024)];
         var replies = new SftpPacketWriter(Math.Max(64 * 1024, options.MaxReadLength + 1024));
         int start = 0, end = 0;
@@ -50,7 +51,9 @@ public static class SftpServer
                     break;
                 try
                 {
+                    var replied = replies.Length;
                     session.Handle(buffer.AsSpan(start + 4, (int)length), replies);
+                    recorder?.Observe(buffer.AsSpan(start + 4, (int)length), replies.Written.Span[replied..]);
                 }
                 catch (SshProtocolException e)
                 {

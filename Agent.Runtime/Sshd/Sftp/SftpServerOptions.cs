@@ -39,6 +39,9 @@ public sealed record SftpServerOptions
     /// <summary>Refuse everything that changes the file system (PERMISSION_DENIED), like <c>sftp-server -R</c>.</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>Where the session's file operations are recorded (the SSH session's connection report); <c>null</c> records none.</summary>
+    public Agent.Reactive.Audit.FileOperationLog? FileOperations { get; init; }
+
     /// <summary>What <c>limits@openssh.com</c> announces: the handles a session may hold at most.</summary>
     internal int HandleLimit => HandleBudget is { } budget ? Math.Min(MaxOpenHandles, budget.Capacity) : MaxOpenHandles;
 }

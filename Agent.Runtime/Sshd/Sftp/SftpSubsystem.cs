@@ -16,7 +16,7 @@ public static class SftpSubsystem
         return (channel, input, output, cancellationToken) =>
         {
             var budget = SftpHandleBudget.Of(channel.Connection, handlesPerConnection);
-            var options = new SftpServerOptions { HomeDirectory = homeDirectory(), HandleBudget = budget, ConnectionId = channel.Connection.Id };
+            var options = new SftpServerOptions { HomeDirectory = homeDirectory(), HandleBudget = budget, ConnectionId = channel.Connection.Id, FileOperations = SessionAudit.FilesOf(channel) };
             return SftpServer.ServeAsync(input, output, options, logger, cancellationToken);
         };
     }

@@ -56,6 +56,9 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     /// <summary>When set, every resources report fails with it (e.g. a 404 from an older control plane).</summary>
     public Exception? ResourcesAnswer { get; set; }
 
+    /// <summary>Every accepted connection-report batch.</summary>
+    public List<ConnectionReportsRequest> Connections { get; } = [];
+
     /// <summary>How many hanging calls were cancelled.</summary>
     public int Cancellations { get; private set; }
 
@@ -139,6 +142,12 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
     {
         Resources.Add(report);
         return ResourcesAnswer is { } answer ? Task.FromException(answer) : Answer();
+    }
+
+    public Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken)
+    {
+        Connections.Add(request);
+        return Answer();
     }
 
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>

@@ -32,6 +32,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     /// <summary>The dashboard's sign-ins, in memory.</summary>
     public IBrowserSessionStore BrowserSessions { get; } = new FakeBrowserSessionStore();
 
+    /// <summary>The connection reports, in memory.</summary>
+    public IConnectionStore Connections { get; } = new FakeConnectionStore();
+
     /// <summary>None: one process, as on SQLite.</summary>
     public IReplicaChannel? Channel => null;
 

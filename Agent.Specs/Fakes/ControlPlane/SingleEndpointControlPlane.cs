@@ -35,6 +35,7 @@ public abstract class SingleEndpointControlPlane(IScheduler scheduler, string pu
 
     public virtual Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken) => throw Unused();
     public virtual Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken) => throw Unused();
+    public virtual Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken) => throw Unused();
 
     private NotSupportedException Unused() => new(purpose);
 }
