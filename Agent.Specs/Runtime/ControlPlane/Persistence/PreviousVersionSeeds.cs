@@ -35,6 +35,12 @@ internal static class PreviousVersionSeeds
             INSERT INTO agent_relays (agent, replica, attached_at) VALUES ('main', '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f', '{{StoredText.Timestamp(Changed)}}');
             """,
             CheckAgent),
+        3 => (
+            For(2).Sql + $$"""
+
+            INSERT INTO browser_sessions (id_digest, user_token_digest, created_at, expires_at) VALUES ('ghi', 'jkl', '{{StoredText.Timestamp(Changed)}}', '{{StoredText.Timestamp(Changed.AddHours(12))}}');
+            """,
+            CheckAgent),
         _ => throw new InvalidOperationException($"no seed for schema version {version}: add one with the step after it"),
     };
 
