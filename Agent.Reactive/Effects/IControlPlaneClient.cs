@@ -1,4 +1,5 @@
 using Agent.Reactive.Protocol;
+using Agent.Reactive.Recording;
 
 namespace Agent.Reactive.Effects;
 
@@ -25,4 +26,15 @@ public interface IControlPlaneClient
     Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken);
 
     Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken);
+
+    // Session recording (issue 14): POST me/recordings, then its chunks, then its end.
+
+    /// <summary>Begins a session recording (<c>POST me/recordings</c>); an old control plane answers 404.</summary>
+    Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Appends lines to recording <paramref name="id"/> (<c>POST me/recordings/{id}/chunks</c>); 413 once it is full.</summary>
+    Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken);
+
+    /// <summary>Ends recording <paramref name="id"/> (<c>POST me/recordings/{id}/end</c>).</summary>
+    Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken);
 }

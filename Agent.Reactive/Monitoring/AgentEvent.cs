@@ -19,4 +19,6 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(TerminalAttached), "terminal_attached")]
 [JsonDerivedType(typeof(TerminalDetached), "terminal_detached")]
 [JsonDerivedType(typeof(TerminalClosed), "terminal_closed")]
+[JsonDerivedType(typeof(RecordingStarted), "recording_started")]
+[JsonDerivedType(typeof(RecordingEnded), "recording_ended")]
 public abstract record AgentEvent(DateTimeOffset At);

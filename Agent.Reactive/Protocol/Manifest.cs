@@ -47,4 +47,9 @@ public sealed record Manifest
 
     [JsonPropertyName("metadata")]
     public IReadOnlyList<MetadataDescription> Metadata { get; init => field = value is null ? [] : [.. value.Where(item => item is not null)]; } = [];
+
+    // Session recording (issue 14): "off" (the default, and what a manifest without it means), "on" or "required";
+    // read by Recording.RecordingModes.Parse.
+    [JsonPropertyName("session_recording")]
+    public string SessionRecording { get; init => field = value ?? string.Empty; } = string.Empty;
 }

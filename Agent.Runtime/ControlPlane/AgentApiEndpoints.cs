@@ -45,6 +45,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapGet("/relay", Authenticated(_relay.ServeAsync));
         me.MapGet("/gitsshkey", Authenticated(GetGitSshKeyAsync));
         me.MapGet("/gitauth", Authenticated(GetGitAuthAsync));
+        new RecordingsEndpoints(_options.Recordings, _logger).MapAgent(me, Authenticated);
     }
 
     [GeneratedRegex(

@@ -2,6 +2,7 @@ using System.Net;
 using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Sshd.Server;
@@ -52,6 +53,7 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
                 agent.Environment,
                 agent.CurrentConnection?.SessionToken ?? string.Empty),
             agent.Counters,
-            loggerFactory);
+            loggerFactory,
+            agent.RecordSessions(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())));
     }
 }

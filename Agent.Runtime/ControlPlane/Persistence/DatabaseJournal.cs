@@ -40,6 +40,8 @@ public sealed class DatabaseJournal : IAgentJournal
         _flushes = CoalescedWrites.Flushes(_changes, () => _pending.HasAny, interval, scheduler, FlushAsync).Subscribe();
     }
 
+    public IRecordingStore Recordings => _database.Recordings;
+
     public Task RecordStartupAsync(StartupRequest request, CancellationToken cancellationToken)
         => WriteAsync("startup report", cancellation => _database.SaveStartupAsync(_agent, request, cancellation), cancellationToken);
 

@@ -20,6 +20,9 @@ public interface IControlPlaneDatabase : IAsyncDisposable
     /// <summary>The dashboard's sign-ins.</summary>
     IBrowserSessionStore BrowserSessions { get; }
 
+    /// <summary>The agents' session recordings (schema v6).</summary>
+    IRecordingStore Recordings { get; }
+
     /// <summary>The channel on which replicas of this database tell each other what their agents report; <c>null</c> on SQLite (one process).</summary>
     IReplicaChannel? Channel { get; }
 

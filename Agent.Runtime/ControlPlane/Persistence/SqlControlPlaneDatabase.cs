@@ -69,6 +69,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         _time = time;
         Replicas = new SqlReplicaStore(source, time);
         BrowserSessions = new SqlBrowserSessionStore(source);
+        Recordings = new SqlRecordingStore(source, time);
         Channel = (source as PostgresConnectionSource)?.Channel;
     }
 
@@ -77,6 +78,8 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     public IBrowserSessionStore BrowserSessions { get; }
 
     public IReplicaChannel? Channel { get; }
+
+    public IRecordingStore Recordings { get; }
 
     public Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken)
     {

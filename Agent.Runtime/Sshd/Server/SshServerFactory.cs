@@ -1,3 +1,4 @@
+using Agent.Reactive.Effects;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
 using Agent.Runtime.Os.Pty;
@@ -21,7 +22,8 @@ public static class SshServerFactory
         HostKeyStore hostKeys,
         Func<SshSessionEnvironmentSnapshot> environment,
         AgentCounters? counters,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IPtyLauncher? ptyLauncher = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hostKeys);
@@ -41,7 +43,7 @@ public static class SshServerFactory
         };
         var sessions = new SshSessionOptions
         {
-            PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
+            PtyLauncher = ptyLauncher ?? new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
             ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
             EnvironmentSource = environment,
             Counters = counters,

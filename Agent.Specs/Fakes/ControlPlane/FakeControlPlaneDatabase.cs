@@ -32,6 +32,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     /// <summary>The dashboard's sign-ins, in memory.</summary>
     public IBrowserSessionStore BrowserSessions { get; } = new FakeBrowserSessionStore();
 
+    /// <summary>Session recordings are specified on SQLite: this fake keeps none (every call throws).</summary>
+    public IRecordingStore Recordings { get; } = new UnusedRecordingStore();
+
     /// <summary>None: one process, as on SQLite.</summary>
     public IReplicaChannel? Channel => null;
 

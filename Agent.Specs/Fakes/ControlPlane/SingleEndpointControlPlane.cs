@@ -1,6 +1,7 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
+using Agent.Reactive.Recording;
 
 namespace Agent.Specs.Fakes.ControlPlane;
 
@@ -32,6 +33,12 @@ public abstract class SingleEndpointControlPlane(IScheduler scheduler, string pu
     public virtual Task PostAppHealthAsync(AppHealthRequest request, CancellationToken cancellationToken) => throw Unused();
 
     public virtual Task<StatsResponse> PostStatsAsync(Stats stats, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken) => throw Unused();
 
     private NotSupportedException Unused() => new(purpose);
 }
