@@ -88,7 +88,7 @@ public sealed class SessionRecording
             .SelectMany(id => _ready
                 .StartWith(Unit.Default)
                 .BufferUntilQuietOrCount(limits.Quiet, BatchCount, scheduler)
-                .OneInFlight(new LatestWaits<IList<Unit>>(), (_, _) => AgentObservable.FromTask(cancellation => ShipAsync(id, cancellation), scheduler))
+                .OneInFlight(new LatestWaits<IList<Unit>>(), (_, _) => ShipAll(id))
                 .IgnoreElements()
                 .Concat(Observable.Defer(() => End(id, null))))
             .Subscribe(_ => { }, OnShippingFailed);
@@ -183,31 +183,25 @@ public sealed class SessionRecording
         }
     }
 
-    // Everything queued, in chunks of whole lines.
-    private async Task ShipAsync(string id, CancellationToken cancellationToken)
+    // Everything queued, in chunks of whole lines, one after the other; each answer is seen on the scheduler.
+    private IObservable<Unit> ShipAll(string id) => Observable.Defer(() =>
     {
-        while (TakeChunk() is { } chunk)
+        if (TakeChunk() is not { } chunk)
+            return Observable.Empty<Unit>();
+        return AgentObservable.FromTask(cancellation => _client.AppendRecordingAsync(id, new RecordingChunkRequest(chunk.Text), cancellation), _scheduler)
+            .Do(_ => Shipped(chunk.Bytes, sent: true), _ => Shipped(chunk.Bytes, sent: false))
+            .Concat(ShipAll(id));
+    });
+
+    private void Shipped(long bytes, bool sent)
+    {
+        lock (_gate)
         {
-            try
-            {
-                await _client.AppendRecordingAsync(id, new RecordingChunkRequest(chunk.Text), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ControlPlaneException)
-            {
-                lock (_gate)
-                {
-                    _pendingBytes = Math.Max(0, _pendingBytes - chunk.Bytes);
-                    _droppedBytes += chunk.Bytes;
-                }
-
-                throw;
-            }
-
-            lock (_gate)
-            {
-                _pendingBytes = Math.Max(0, _pendingBytes - chunk.Bytes);
-                _sentBytes += chunk.Bytes;
-            }
+            _pendingBytes = Math.Max(0, _pendingBytes - bytes);
+            if (sent)
+                _sentBytes += bytes;
+            else
+                _droppedBytes += bytes;
         }
     }
 
