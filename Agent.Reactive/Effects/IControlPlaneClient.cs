@@ -1,5 +1,4 @@
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Recording;
 
 namespace Agent.Reactive.Effects;
 

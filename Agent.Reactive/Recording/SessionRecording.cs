@@ -7,6 +7,7 @@ using System.Text;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
+using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Reactive.Recording;

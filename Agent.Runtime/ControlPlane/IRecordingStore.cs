@@ -1,4 +1,4 @@
-using Agent.Reactive.Recording;
+using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane;
 

@@ -1,5 +1,4 @@
-using Agent.Reactive.Recording;
-using Agent.Runtime.ControlPlane.Persistence;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -143,7 +142,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
         {
             await work();
         }
-        catch (ControlPlaneDatabaseException ex)
+        catch (AgentJournalException ex)
         {
             logger.RecordingNotKept(agent.Name, what, ex.Message);
             if (!context.Response.HasStarted)

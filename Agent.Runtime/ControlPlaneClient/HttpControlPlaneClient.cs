@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Recording;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Runtime.ControlPlaneClient;

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text;
-using Agent.Reactive.Recording;
+using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
 

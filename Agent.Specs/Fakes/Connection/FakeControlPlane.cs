@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Recording;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Fakes.Connection;

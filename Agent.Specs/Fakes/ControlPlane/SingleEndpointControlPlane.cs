@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
 using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
-using Agent.Reactive.Recording;
 
 namespace Agent.Specs.Fakes.ControlPlane;
 

@@ -1,4 +1,4 @@
-using Agent.Reactive.Recording;
+using Agent.Reactive.Protocol;
 using Agent.Runtime.ControlPlane;
 
 namespace Agent.Specs.Fakes.ControlPlane;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Reactive.Concurrency;
 using System.Text;
 using Agent.Reactive.Effects;
-using Agent.Reactive.Recording;
+using Agent.Reactive.Protocol;
 using Agent.Specs.Fakes.ControlPlane;
 
 namespace Agent.Specs.Fakes.Recording;

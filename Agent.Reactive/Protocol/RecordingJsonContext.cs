@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Agent.Reactive.Recording;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>Source-generated JSON for the recording endpoints' bodies (both the agent's and the control plane's side).</summary>
 [JsonSourceGenerationOptions(

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Agent.Reactive.Recording;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>The body of <c>POST me/recordings/{id}/end</c>: the session ended.</summary>
 /// <param name="EndedAt">When.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Agent.Reactive.Recording;
+namespace Agent.Reactive.Protocol;
 
 /// <summary>The body of <c>POST me/recordings</c>: a PTY session's recording begins.</summary>
 /// <param name="Kind">What is recorded: <c>ssh</c> (an SSH session with a PTY) or <c>terminal</c> (the web terminal).</param>
