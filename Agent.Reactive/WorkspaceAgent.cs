@@ -13,6 +13,7 @@ using Agent.Reactive.Linq;
 using Agent.Reactive.Metadata;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
+using Agent.Reactive.Recording;
 using Agent.Reactive.Relay;
 using Agent.Reactive.Resources;
 using Agent.Reactive.Scripts;
@@ -54,6 +55,7 @@ public sealed class WorkspaceAgent : IDisposable
     private IObservable<LifecycleReport> _acknowledged = Observable.Never<LifecycleReport>();
     private Task? _shutdown;
     private bool _started;
+    private SessionRecorder? _recorder;
 
     public WorkspaceAgent(AgentEffects effects, AgentEnvironment environment, AgentOptions options, IScheduler scheduler, ILoggerFactory loggerFactory)
     {
@@ -118,6 +120,25 @@ public sealed class WorkspaceAgent : IDisposable
             Logger("Agent.Terminal"));
         _terminalEvents.Add(terminals.Events.Subscribe(_feed.Publish));
         return terminals;
+    }
+
+    /// <summary>
+    /// <paramref name="launcher"/> with session recording (the manifest's <c>session_recording</c>): recordings go to the
+    /// control plane, their start and end to <see cref="Events"/>. One recorder serves every launcher of this agent.
+    /// </summary>
+    public IPtyLauncher RecordSessions(IPtyLauncher launcher)
+    {
+        lock (_gate)
+        {
+            _recorder ??= new SessionRecorder(
+                _effects.ControlPlane,
+                () => (RecordingModes.Parse(_connection.Value?.Manifest.SessionRecording), _connection.Value?.ConnectedAt),
+                RecordingLimits.Default,
+                _scheduler,
+                Logger("Agent.Recording"),
+                _feed.Publish);
+            return new RecordingPtyLauncher(launcher, _recorder, _scheduler);
+        }
     }
 
     /// <summary>

@@ -40,4 +40,14 @@ public interface IControlPlaneClient
 
     /// <summary>Connection reports (<c>POST me/connections</c>); an old control plane answers 404.</summary>
     Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken);
+
+    // Session recording (issue 14): POST me/recordings, then its chunks, then its end.
+    /// <summary>Begins a session recording (<c>POST me/recordings</c>); an old control plane answers 404.</summary>
+    Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Appends lines to recording <paramref name="id"/> (<c>POST me/recordings/{id}/chunks</c>); 413 once it is full.</summary>
+    Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken);
+
+    /// <summary>Ends recording <paramref name="id"/> (<c>POST me/recordings/{id}/end</c>).</summary>
+    Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken);
 }

@@ -11,6 +11,7 @@ namespace Agent.Reactive.Effects;
 /// which is known only once the terminal is open.
 /// </param>
 /// <param name="Modes">Terminal modes applied (in order) before the process starts, e.g. a client's <c>pty-req</c>; <c>null</c> keeps the system's defaults.</param>
+/// <param name="Origin">What kind of session it is and who runs it (for its recording); <c>null</c> when unknown.</param>
 public sealed record PtySpec(
     string Command,
     string? WorkingDirectory,
@@ -18,4 +19,5 @@ public sealed record PtySpec(
     ushort Columns,
     ushort Rows,
     string? TerminalNameVariable = null,
-    IReadOnlyList<TerminalMode>? Modes = null);
+    IReadOnlyList<TerminalMode>? Modes = null,
+    PtyOrigin? Origin = null);

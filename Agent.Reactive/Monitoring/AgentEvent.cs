@@ -21,4 +21,6 @@ namespace Agent.Reactive.Monitoring;
 [JsonDerivedType(typeof(TerminalClosed), "terminal_closed")]
 [JsonDerivedType(typeof(ResourcesChanged), "resources")]
 [JsonDerivedType(typeof(ConnectionReported), "connection_report")]
+[JsonDerivedType(typeof(RecordingStarted), "recording_started")]
+[JsonDerivedType(typeof(RecordingEnded), "recording_ended")]
 public abstract record AgentEvent(DateTimeOffset At);

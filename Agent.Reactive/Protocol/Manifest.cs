@@ -58,4 +58,9 @@ public sealed record Manifest
     /// <summary>The resource monitor's settings (issue 14, part 2); <c>null</c> (an older manifest) watches nothing.</summary>
     [JsonPropertyName("resources_monitoring")]
     public ResourcesMonitoring? ResourcesMonitoring { get; init; }
+
+    // Session recording (issue 14): "off" (the default, and what a manifest without it means), "on" or "required";
+    // read by Recording.RecordingModes.Parse.
+    [JsonPropertyName("session_recording")]
+    public string SessionRecording { get; init => field = value ?? string.Empty; } = string.Empty;
 }

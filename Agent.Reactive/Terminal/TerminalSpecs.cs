@@ -38,7 +38,8 @@ public static class TerminalSpecs
                 string.IsNullOrEmpty(manifest.Directory) ? null : manifest.Directory,
                 variables,
                 request.Columns == 0 ? DefaultColumns : request.Columns,
-                request.Rows == 0 ? DefaultRows : request.Rows);
+                request.Rows == 0 ? DefaultRows : request.Rows,
+                Origin: new PtyOrigin("terminal", $"web terminal {request.Id}"));
         };
     }
 }

@@ -47,6 +47,7 @@ internal sealed partial class AgentApiEndpoints
         me.MapGet("/gitauth", Authenticated(GetGitAuthAsync));
         me.MapPost("/resources-monitoring", Authenticated(ResourcesEndpoints.PostAsync));
         new ConnectionsEndpoints(_store, _logger).Map(routes, me, Authenticated);
+        new RecordingsEndpoints(_options.Recordings, _logger).MapAgent(me, Authenticated);
     }
 
     [GeneratedRegex(

@@ -70,10 +70,10 @@ public sealed class ControlPlaneAgent : IDisposable
 
     internal Guid Token { get; }
 
-    /// <summary>Passes on what only the agent sees (its terminals' opening, attaching, detaching and closing).</summary>
+    /// <summary>Passes on what only the agent sees (its terminals' opening, attaching, detaching and closing; its session recordings' start and end).</summary>
     public void ReportAgentEvent(AgentEvent agentEvent)
     {
-        if (agentEvent is not (TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed))
+        if (agentEvent is not (TerminalOpened or TerminalAttached or TerminalDetached or TerminalClosed or RecordingStarted or RecordingEnded))
             return;
         lock (_gate)
         {

@@ -60,6 +60,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Connections in all that have not carried an authenticated request yet; the budgets of agent and user tokens are apart.</summary>
     public int MaxUnauthenticatedConnections { get; init; } = 512;
 
+    /// <summary>How many session recordings the database keeps per agent, and how large each may be (issue 14).</summary>
+    public RecordingCaps Recordings { get; init; } = RecordingCaps.Default;
+
     /// <summary>
     /// How long metadata, app health, stats and the last-seen time wait before they are written to the database
     /// (newest per key); <c>/events</c> shows them at once.

@@ -11,6 +11,9 @@ namespace Agent.Runtime.ControlPlane;
 /// </summary>
 public interface IAgentJournal : IAsyncDisposable
 {
+    /// <summary>Where the agent's session recordings are kept (calls name the agent).</summary>
+    IRecordingStore Recordings { get; }
+
     /// <summary>Keeps the agent's startup report in place of the previous one.</summary>
     Task RecordStartupAsync(StartupRequest request, CancellationToken cancellationToken);
 

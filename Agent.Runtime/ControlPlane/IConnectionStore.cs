@@ -3,7 +3,7 @@ using Agent.Reactive.Protocol;
 namespace Agent.Runtime.ControlPlane;
 
 /// <summary>
-/// The agents' connection reports in the control plane's database (schema v5: <c>agent_connections</c> and
+/// The agents' connection reports in the control plane's database (schema v4: <c>agent_connections</c> and
 /// <c>agent_file_operations</c>), at most <see cref="MaxConnectionsPerAgent"/> connections per agent (the oldest go).
 /// </summary>
 public interface IConnectionStore

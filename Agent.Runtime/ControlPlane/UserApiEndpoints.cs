@@ -42,6 +42,7 @@ internal sealed class UserApiEndpoints
         agent.MapGet("/resources", Authorized(ResourcesEndpoints.GetAsync));
         agent.MapGet("/events", Authorized((context, found) => AgentEventStream.WriteAsync(context, found.Events, _options.EventQueueBytes, _options.EventPingInterval, _stopping)))
             .WithMetadata(EventStreamEndpoint.Instance);
+        new RecordingsEndpoints(_options.Recordings, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).MapUser(agent, Authorized); // a failed read is the user's 503
     }
 
     // Every agent of the workspace file, sorted by name (agent config-ssh writes one Host entry each).

@@ -104,6 +104,22 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
         return SendAsync(HttpMethod.Get, "gitauth?url=" + Uri.EscapeDataString(gitUrl), null, AgentJsonContext.Default.GitAuthResponse, cancellationToken, MaxGitAnswerBytes);
     }
 
+    // Session recording (issue 14).
+    public Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken)
+        => SendAsync(HttpMethod.Post, "recordings", Json(request, RecordingJsonContext.Default.RecordingStartRequest), RecordingJsonContext.Default.RecordingStartResponse, cancellationToken);
+
+    public Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/chunks", Json(chunk, RecordingJsonContext.Default.RecordingChunkRequest), cancellationToken);
+    }
+
+    public Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/end", Json(request, RecordingJsonContext.Default.RecordingEndRequest), cancellationToken);
+    }
+
     private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));

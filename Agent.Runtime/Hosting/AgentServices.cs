@@ -45,7 +45,7 @@ public sealed class AgentServices : IDisposable
                 services.Push(DiscoveryService.Start(discovery, options.Ssh.Bound, options.Ssh.PublicKeys, AgentHost.Version, loggerFactory));
             var ssh = options.Ssh.CreateRelayServer(agent, loggerFactory);
             services.Push(Disposable.Create(() => ssh.DisposeAsync().AsTask().GetAwaiter().GetResult()));
-            var terminals = agent.CreateTerminals(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()), options.Terminal);
+            var terminals = agent.CreateTerminals(agent.RecordSessions(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())), options.Terminal);
             services.Push(terminals);
             var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>(), agent.LoginGate);
             var api = AgentApiServer.Create(

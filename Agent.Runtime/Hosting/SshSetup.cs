@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Reactive.Disposables;
 using Agent.Reactive;
 using Agent.Reactive.Protocol;
+using Agent.Runtime.Os.Pty;
 using Agent.Runtime.Ssh.Auth;
 using Agent.Runtime.Ssh.Keys;
 using Agent.Runtime.Sshd.Server;
@@ -69,6 +70,7 @@ public sealed class SshSetup(HostKeyStore hostKeys, IReadOnlyList<IPEndPoint> ad
                 agent.CurrentConnection?.SessionToken ?? string.Empty),
             agent.Counters,
             loggerFactory,
-            agent.Audit);
+            agent.Audit,
+            agent.RecordSessions(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())));
     }
 }

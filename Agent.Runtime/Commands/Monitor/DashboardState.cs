@@ -19,6 +19,9 @@ public sealed record DashboardState
     /// <summary>Log lines kept per source.</summary>
     public const int LogTailLines = 20;
 
+    /// <summary>Recording starts and ends kept.</summary>
+    public const int RecordingLines = 10;
+
     /// <summary>Lifecycle steps kept (the oldest go first); the forward-only order makes nine the usual most.</summary>
     public const int MaxLifecycleSteps = 32;
 
@@ -56,6 +59,9 @@ public sealed record DashboardState
     /// <summary>The last lines of each log, by source, oldest first.</summary>
     public ImmutableSortedDictionary<string, ImmutableList<LogLine>> Logs { get; init; } =
         ImmutableSortedDictionary.Create<string, ImmutableList<LogLine>>(StringComparer.Ordinal);
+
+    /// <summary>The last session recordings' starts and ends, oldest first (<see cref="RecordingLines"/> at most).</summary>
+    public ImmutableList<AgentEvent> Recordings { get; init; } = [];
 
     /// <summary>When the newest event was stamped by the agent side.</summary>
     public DateTimeOffset? LastEventAt { get; init; }
@@ -98,6 +104,7 @@ public sealed record DashboardState
             StatsReported stats => this with { Stats = stats },
             ResourcesChanged resources => this with { Resources = resources },
             LogLine line => WithLogLine(line),
+            RecordingStarted or RecordingEnded => this with { Recordings = (Recordings.Count < RecordingLines ? Recordings : Recordings.RemoveAt(0)).Add(agentEvent) },
             _ => this,
         };
         return next with { LastEventAt = LastEventAt is { } last && last > agentEvent.At ? last : agentEvent.At };

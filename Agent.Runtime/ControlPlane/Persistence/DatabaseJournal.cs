@@ -37,8 +37,11 @@ public sealed class DatabaseJournal : IAgentJournal
         _agent = agent;
         _interval = interval;
         _logger = logger;
+        Recordings = new JournaledRecordingStore(database.Recordings);
         _flushes = CoalescedWrites.Flushes(_changes, () => _pending.HasAny, interval, scheduler, FlushAsync).Subscribe();
     }
+
+    public IRecordingStore Recordings { get; }
 
     public Task RecordStartupAsync(StartupRequest request, CancellationToken cancellationToken)
         => WriteAsync("startup report", cancellation => _database.SaveStartupAsync(_agent, request, cancellation), cancellationToken);

@@ -23,6 +23,9 @@ public interface IControlPlaneDatabase : IAsyncDisposable
     /// <summary>The agents' connection reports (audit).</summary>
     IConnectionStore Connections { get; }
 
+    /// <summary>The agents' session recordings (schema v5).</summary>
+    IRecordingStore Recordings { get; }
+
     /// <summary>The channel on which replicas of this database tell each other what their agents report; <c>null</c> on SQLite (one process).</summary>
     IReplicaChannel? Channel { get; }
 

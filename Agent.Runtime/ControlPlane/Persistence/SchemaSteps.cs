@@ -40,6 +40,33 @@ internal static class SchemaSteps
         CREATE INDEX browser_sessions_by_expiry ON browser_sessions (expires_at);
         """;
 
+    /// <summary>
+    /// Session recordings (issue 14): one row per recording (who, when, its size, how many chunks), its asciicast v2
+    /// text in chunks in order; ordered for dropping the oldest by when the control plane took it.
+    /// </summary>
+    private const string Version5 =
+        """
+        CREATE TABLE agent_recordings (
+            id TEXT PRIMARY KEY,
+            agent TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            who TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            ended_at TEXT NULL,
+            size BIGINT NOT NULL,
+            chunks BIGINT NOT NULL,
+            dropped_bytes BIGINT NOT NULL);
+        CREATE INDEX agent_recordings_by_agent ON agent_recordings (agent, created_at);
+        CREATE TABLE agent_recording_chunks (
+            recording TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (recording, seq));
+        """;
+
     /// <summary>Every step, in order; the last one's version is the schema this binary writes.</summary>
     public static IReadOnlyList<SchemaStep> All { get; } =
     [
@@ -47,6 +74,7 @@ internal static class SchemaSteps
         new(2, Version2, Version2),
         new(3, Version3, Version3),
         new(4, Version4(DatabaseKind.Sqlite), Version4(DatabaseKind.Postgres)),
+        new(5, Version5, Version5),
     ];
 
     /// <summary>The newest schema version this binary knows.</summary>

@@ -4,7 +4,7 @@ using Agent.Reactive.Protocol;
 
 namespace Agent.Runtime.ControlPlane.Persistence;
 
-/// <summary><see cref="IConnectionStore"/> in the SQL both databases run (schema v5): one row per connection, its file operations beside it.</summary>
+/// <summary><see cref="IConnectionStore"/> in the SQL both databases run (schema v4): one row per connection, its file operations beside it.</summary>
 internal sealed class SqlConnectionStore(IConnectionSource source) : IConnectionStore
 {
     private const string Connect =

@@ -70,6 +70,7 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
         Replicas = new SqlReplicaStore(source, time);
         BrowserSessions = new SqlBrowserSessionStore(source);
         Connections = new SqlConnectionStore(source);
+        Recordings = new SqlRecordingStore(source, time);
         Channel = (source as PostgresConnectionSource)?.Channel;
     }
 
@@ -80,6 +81,8 @@ internal sealed class SqlControlPlaneDatabase : IControlPlaneDatabase
     public IConnectionStore Connections { get; }
 
     public IReplicaChannel? Channel { get; }
+
+    public IRecordingStore Recordings { get; }
 
     public Task SyncWorkspaceAsync(WorkspaceDefinition workspace, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Agent.Reactive.Audit;
+using Agent.Reactive.Effects;
 using Agent.Reactive.Protocol;
 using Agent.Reactive.Statistics;
 using Agent.Runtime.Os.Processes;
@@ -28,7 +29,8 @@ public static class SshServerFactory
         Func<SshSessionEnvironmentSnapshot> environment,
         AgentCounters? counters,
         ILoggerFactory loggerFactory,
-        IConnectionAudit? audit = null)
+        IConnectionAudit? audit = null,
+        IPtyLauncher? ptyLauncher = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hostKeys);
@@ -49,7 +51,7 @@ public static class SshServerFactory
         };
         var sessions = new SshSessionOptions
         {
-            PtyLauncher = new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
+            PtyLauncher = ptyLauncher ?? new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>()),
             ProcessLauncher = new PipedProcessLauncher(loggerFactory.CreateLogger<PipedProcessLauncher>()),
             EnvironmentSource = environment,
             Counters = counters,

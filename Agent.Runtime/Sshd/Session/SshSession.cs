@@ -294,7 +294,7 @@ internal sealed class SshSession : ISshChannelHandler
             if (pty is not null)
             {
                 var motd = command.Length == 0 ? SessionLaunch.ReadMotd(_options.MotdFile, snapshot, _logger) : null;
-                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY", Modes: pty.Modes));
+                var terminal = _options.PtyLauncher.Start(new PtySpec(command, directory, environment, _columns, _rows, TerminalNameVariable: "SSH_TTY", Modes: pty.Modes, Origin: new PtyOrigin("ssh", $"{_channel.Connection.UserName} from {_channel.Connection.RemoteEndPoint?.ToString() ?? "the relay"}")));
                 lock (_gate)
                     _terminal = terminal;
                 Running = _runner.RunTerminalAsync(terminal, motd, request.Answered, counted);

@@ -150,6 +150,16 @@ public sealed class FakeControlPlane(IScheduler scheduler) : IControlPlaneClient
         return Answer();
     }
 
+    // Session recording: this fake is a control plane of before it, which answers 404.
+    public Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken)
+        => Task.FromException<RecordingStartResponse>(new ControlPlaneException(System.Net.HttpStatusCode.NotFound, "Route not found"));
+
+    public Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken)
+        => Task.FromException(new ControlPlaneException(System.Net.HttpStatusCode.NotFound, "Route not found"));
+
+    public Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken)
+        => Task.FromException(new ControlPlaneException(System.Net.HttpStatusCode.NotFound, "Route not found"));
+
     /// <summary>Answers the oldest held lifecycle post: accepted, or failed with <paramref name="failure"/>.</summary>
     public void ReleaseLifecycle(Exception? failure = null)
     {

@@ -35,6 +35,9 @@ public sealed class FakeControlPlaneDatabase : IControlPlaneDatabase
     /// <summary>The connection reports, in memory.</summary>
     public IConnectionStore Connections { get; } = new FakeConnectionStore();
 
+    /// <summary>Session recordings are specified on SQLite: this fake keeps none (every call throws).</summary>
+    public IRecordingStore Recordings { get; } = new UnusedRecordingStore();
+
     /// <summary>None: one process, as on SQLite.</summary>
     public IReplicaChannel? Channel => null;
 

@@ -36,6 +36,11 @@ public abstract class SingleEndpointControlPlane(IScheduler scheduler, string pu
     public virtual Task PatchLogsAsync(LogsRequest request, CancellationToken cancellationToken) => throw Unused();
     public virtual Task PostResourcesMonitoringAsync(ResourcesReport report, CancellationToken cancellationToken) => throw Unused();
     public virtual Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken) => throw Unused();
+    public virtual Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken) => throw Unused();
+
+    public virtual Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken) => throw Unused();
 
     private NotSupportedException Unused() => new(purpose);
 }

@@ -41,6 +41,13 @@ internal static class PreviousVersionSeeds
             INSERT INTO browser_sessions (id_digest, user_token_digest, created_at, expires_at) VALUES ('ghi', 'jkl', '{{StoredText.Timestamp(Changed)}}', '{{StoredText.Timestamp(Changed.AddHours(12))}}');
             """,
             CheckAgent),
+        4 => (
+            For(3).Sql + $$"""
+
+            INSERT INTO agent_connections (agent, connection_id, type, ip, user_name, who, what, connected_at, disconnected_at, status_code) VALUES ('main', 'c1', 'ssh', '127.0.0.1', 'coder', 'SHA256:abc', 'shell', '{{StoredText.Timestamp(Changed)}}', '{{StoredText.Timestamp(Changed)}}', 0);
+            INSERT INTO agent_file_operations (agent, connection_id, at, operation, path, bytes_read, bytes_written, failed) VALUES ('main', 'c1', '{{StoredText.Timestamp(Changed)}}', 'open-read', '/etc/hostname', 9, 0, 0);
+            """,
+            CheckAgent),
         _ => throw new InvalidOperationException($"no seed for schema version {version}: add one with the step after it"),
     };
 
