@@ -41,7 +41,6 @@ public interface IControlPlaneClient
     /// <summary>Connection reports (<c>POST me/connections</c>); an old control plane answers 404.</summary>
     Task PostConnectionsAsync(ConnectionReportsRequest request, CancellationToken cancellationToken);
 
-    // Session recording (issue 14): POST me/recordings, then its chunks, then its end.
     /// <summary>Begins a session recording (<c>POST me/recordings</c>); an old control plane answers 404.</summary>
     Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken);
 
