@@ -8,7 +8,7 @@ namespace Agent.Specs.Integration;
 /// <summary>
 /// One <c>agent dev</c> as README documents it and one run of <c>Agent.Specs/Browser/dashboard.mjs</c> in headless
 /// Chromium against it: the browser signs in with the <c>Dashboard:</c> URL the banner printed and goes through the
-/// dashboard step by step (the agent's startup script waits until the browser has seen it starting on <c>/</c>, so the page must show it turn ready live); each spec
+/// dashboard step by step (its sessions are recorded, <c>session_recording: "on"</c>; the agent's startup script waits until the browser has seen it starting on <c>/</c>, so the page must show it turn ready live); each spec
 /// of <see cref="BrowserDashboardSpecs"/> reads its step from the report. The last step stops the server. Screenshots
 /// go to <c>Agent.Specs/bin/screenshots/</c>.
 /// </summary>
@@ -43,7 +43,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         var site = Directory.CreateDirectory(_harness.Combine("site")).FullName;
         await File.WriteAllTextAsync(Path.Join(site, "index.html"), $"<!doctype html><title>app</title><p id=\"app\">{AppPageText}</p>");
         (_app, AppPort) = await Relay.RelayFixture.StartHttpServerAsync("127.0.0.1", site);
-        _harness.WriteWorkspace(Manifests.With(
+        var manifest = Manifests.With(
             startupScript: $"echo dashboard startup line; i=0; while [ ! -e '{Gate}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo '{HostileText}'; echo startup done",
             metadata:
             [
@@ -60,7 +60,9 @@ public sealed partial class DashboardFixture : IAsyncLifetime
                     ["display_name"] = "Web",
                     ["url"] = $"http://localhost:{AppPort}",
                 },
-            ]));
+            ]);
+        manifest["session_recording"] = "on";
+        _harness.WriteWorkspace(manifest);
         var dev = await _harness.StartDevAsync();
         await dev.WaitForOutputAsync("Dashboard:");
         var login = DashboardLine().Match(dev.Output).Groups["url"].Value;

@@ -11,6 +11,7 @@ import { createMetadata } from './metadata.js';
 import { createStats } from './stats.js';
 import { createLifecycle } from './lifecycle.js';
 import { drawApps, drawHostKeys, drawPorts } from './apps.js';
+import { createRecordings } from './recordings.js';
 
 const PORTS_EVERY = 10000;
 const agent = decodeURIComponent(location.pathname.slice('/agents/'.length));
@@ -22,6 +23,7 @@ const logs = createLogs(agent);
 const metadata = createMetadata(document.getElementById('metadata'));
 const stats = createStats(document.getElementById('stats'), agent);
 const lifecycle = createLifecycle(document.getElementById('lifecycle'), document.getElementById('startup-time'));
+createRecordings(agent);
 
 function drawStatus() {
   const current = lifecycle.current;

@@ -27,6 +27,8 @@ internal static class DashboardAssets
         ["list.js"] = JavaScript,
         ["logs.js"] = JavaScript,
         ["metadata.js"] = JavaScript,
+        ["player.js"] = JavaScript,
+        ["recordings.js"] = JavaScript,
         ["stats.js"] = JavaScript,
         ["stream.js"] = JavaScript,
         ["tabs.js"] = JavaScript,
