@@ -66,7 +66,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
         {
             var id = await agent.Journal.Recordings.StartAsync(agent.Name, request, caps, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
-            await ApiResponses.WriteJsonAsync(context, new RecordingStartResponse(id), RecordingJsonContext.Default.RecordingStartResponse);
+            await context.Response.WriteAsJsonAsync(new RecordingStartResponse(id), RecordingJsonContext.Default.RecordingStartResponse, contentType: null, context.RequestAborted);
         });
     }
 

@@ -1,6 +1,6 @@
 // The dashboard as a person uses it, in headless Chromium (Debian's, driven by playwright-core): sign in with the URL
 // `agent dev` printed, watch the agent turn ready on /, open its page, read its logs, watch metadata change, run a
-// command in each of two terminals, take screenshots at 360 and 1,920 px (light and dark), and finally stop the server
+// command in each of two terminals, replay the first one's recording, take screenshots at 360 and 1,920 px (light and dark), and finally stop the server
 // (SIGTERM to its process) and see the page say it is stale.
 // Usage: node dashboard.mjs <login url> <agent> <server pid> <report.json> <screenshot directory> <gate file>
 // The agent's startup script waits for <gate file>: the list is seen starting before it is made, then ready.
@@ -171,6 +171,22 @@ try {
       again: { seen: again.seen, id: again.id },
       secondShowsFirst: secondLines.some((line) => line.trim() === 'dashboard-first-42'),
     };
+  });
+
+  // The two terminals above were recorded (session_recording "on"): the oldest recording is the first terminal's.
+  await step('recordings', async () => {
+    await page.click('#tab-recordings');
+    const rows = '#recordings tr[data-recording]';
+    await page.waitForFunction((selector) => document.querySelectorAll(selector).length >= 2, rows, { timeout: WAIT });
+    const kinds = await page.locator(`${rows} [data-field="kind"]`).allTextContents();
+    const download = await page.getAttribute(`${rows}:last-child a[download]`, 'href');
+    await page.selectOption('#player-speed', '4');
+    await page.click(`${rows}:last-child [data-action="play"]`);
+    await page.waitForFunction(() => (document.getElementById('player-screen')?.textContent ?? '').split('\n').some((line) => line.trim() === 'dashboard-first-42'), null, { timeout: WAIT });
+    const lines = (await page.textContent('#player-screen')).split('\n');
+    const position = await page.textContent('#player-position');
+    await page.screenshot({ path: join(screenshots, 'dashboard-recordings-1920-light.png') });
+    return { kinds, download, seen: lines.some((line) => line.trim() === 'dashboard-first-42'), position };
   });
 
   await step('screenshots', async () => {

@@ -5,7 +5,7 @@ namespace Agent.Specs.Integration;
 /// <summary>
 /// A person at the dashboard in headless Chromium (<see cref="DashboardFixture"/>: one <c>agent dev</c>, one browser run,
 /// each spec one step of it): sign-in with the printed URL, the list turning ready live, the agent page's logs,
-/// metadata, app link, keyboard tabs and two terminals, workspace text that looks like HTML, both widths and schemes,
+/// metadata, app link, keyboard tabs and two terminals, their recordings replayed, workspace text that looks like HTML, both widths and schemes,
 /// and the stale banner once the server stops.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -127,6 +127,17 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
         Assert.False(step["secondShowsFirst"]!.GetValue<bool>(), "the second terminal shows the first one's output");
         Assert.DoesNotContain("token", Text(first, "url"), StringComparison.Ordinal);
         Assert.EndsWith("&slot=2", Text(second, "url"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RecordingsTab_TerminalsRecorded_ListsThemAndPlaysTheFirstOnesOutput()
+    {
+        var step = _dashboard.Step("recordings");
+
+        Assert.Equal(["terminal", "terminal"], step["kinds"]!.AsArray().Select(kind => kind!.GetValue<string>()).Take(2));
+        Assert.StartsWith($"/api/v2/workspaceagents/{IntegrationHarness.AgentName}/recordings/", Text(step, "download"), StringComparison.Ordinal);
+        Assert.True(step["seen"]!.GetValue<bool>(), "the player never showed dashboard-first-42");
+        Assert.Matches(@"^\d+\.\ds / \d+\.\ds$", Text(step, "position"));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Agent.Specs.Integration;
 /// <summary>
 /// One <c>agent dev</c> as README documents it and one run of <c>Agent.Specs/Browser/dashboard.mjs</c> in headless
 /// Chromium against it: the browser signs in with the <c>Dashboard:</c> URL the banner printed and goes through the
-/// dashboard step by step (the agent's startup script waits until the browser has seen it starting on <c>/</c>, so the page must show it turn ready live); each spec
+/// dashboard step by step (its sessions are recorded, <c>session_recording: "on"</c>; the agent's startup script waits until the browser has seen it starting on <c>/</c>, so the page must show it turn ready live); each spec
 /// of <see cref="BrowserDashboardSpecs"/> reads its step from the report. The last step stops the server. Screenshots
 /// go to <c>Agent.Specs/bin/screenshots/</c>.
 /// </summary>
@@ -68,6 +68,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
             ["volumes"] = new JsonArray(new JsonObject { ["path"] = _harness.Home, ["enabled"] = true, ["threshold"] = 0 }),
             ["collection_interval_seconds"] = 1,
         };
+        manifest["session_recording"] = "on";
         _harness.WriteWorkspace(manifest);
         var dev = await _harness.StartDevAsync();
         await dev.WaitForOutputAsync("Dashboard:");

@@ -97,6 +97,20 @@ public sealed class DashboardPagesIntegrationSpecs : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("recordings.js")]
+    [InlineData("player.js")]
+    public async Task RecordingsFiles_Requested_JavaScriptWithThePagesStrictHeaders(string name)
+    {
+        using var response = await _browser.GetAsync($"dashboard/{name}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self';", string.Join(';', response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+    }
+
     private Task<HttpResponseMessage> SignedInGetAsync(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -12,6 +12,7 @@ import { createStats } from './stats.js';
 import { createResources } from './resources.js';
 import { createLifecycle } from './lifecycle.js';
 import { drawApps, drawHostKeys, drawPorts } from './apps.js';
+import { createRecordings } from './recordings.js';
 
 const PORTS_EVERY = 10000;
 const agent = decodeURIComponent(location.pathname.slice('/agents/'.length));
@@ -24,6 +25,7 @@ const metadata = createMetadata(document.getElementById('metadata'));
 const stats = createStats(document.getElementById('stats'), agent);
 const resources = createResources(document.getElementById('resources'));
 const lifecycle = createLifecycle(document.getElementById('lifecycle'), document.getElementById('startup-time'));
+createRecordings(agent);
 
 function drawStatus() {
   const current = lifecycle.current;

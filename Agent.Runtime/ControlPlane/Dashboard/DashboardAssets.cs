@@ -28,6 +28,8 @@ internal static class DashboardAssets
         ["logs.js"] = JavaScript,
         ["metadata.js"] = JavaScript,
         ["resources.js"] = JavaScript,
+        ["player.js"] = JavaScript,
+        ["recordings.js"] = JavaScript,
         ["stats.js"] = JavaScript,
         ["stream.js"] = JavaScript,
         ["tabs.js"] = JavaScript,

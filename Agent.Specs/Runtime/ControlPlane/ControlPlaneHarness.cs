@@ -75,7 +75,7 @@ internal sealed class ControlPlaneHarness : IAsyncDisposable
         ],
     };
 
-    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null, WorkspaceDefinition? workspace = null, FakeControlPlaneDatabase? database = null)
+    public static async Task<ControlPlaneHarness> StartAsync(ControlPlaneOptions? options = null, WorkspaceDefinition? workspace = null, IControlPlaneDatabase? database = null)
     {
         var logs = new CapturingLoggerProvider();
         var loggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
