@@ -19,6 +19,9 @@ public sealed partial class DashboardFixture : IAsyncLifetime
     /// <summary>What the workspace's web app (python's http.server) serves at its root, opened through the port proxy.</summary>
     public const string AppPageText = "the workspace app, through the port proxy";
 
+    /// <summary>The log source of the workspace's one manifest script (besides the old startup script's).</summary>
+    private const string SecondSource = "5ec0d000-0000-4000-8000-000000000002";
+
     private readonly IntegrationHarness _harness = new();
     private RunningProcess? _app;
 
@@ -43,7 +46,7 @@ public sealed partial class DashboardFixture : IAsyncLifetime
         var site = Directory.CreateDirectory(_harness.Combine("site")).FullName;
         await File.WriteAllTextAsync(Path.Join(site, "index.html"), $"<!doctype html><title>app</title><p id=\"app\">{AppPageText}</p>");
         (_app, AppPort) = await Relay.RelayFixture.StartHttpServerAsync("127.0.0.1", site);
-        _harness.WriteWorkspace(Manifests.With(
+        var manifest = Manifests.With(
             startupScript: $"echo dashboard startup line; i=0; while [ ! -e '{Gate}' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; echo '{HostileText}'; echo startup done",
             metadata:
             [
@@ -60,7 +63,10 @@ public sealed partial class DashboardFixture : IAsyncLifetime
                     ["display_name"] = "Web",
                     ["url"] = $"http://localhost:{AppPort}",
                 },
-            ]));
+            ]);
+        manifest["scripts"] = new JsonArray(new JsonObject { ["log_source_id"] = SecondSource, ["script"] = "echo dashboard second source line", ["run_on_start"] = true });
+        manifest["log_sources"] = new JsonArray(new JsonObject { ["id"] = SecondSource, ["display_name"] = "Second Source", ["icon"] = string.Empty });
+        _harness.WriteWorkspace(manifest);
         var dev = await _harness.StartDevAsync();
         await dev.WaitForOutputAsync("Dashboard:");
         var login = DashboardLine().Match(dev.Output).Groups["url"].Value;
