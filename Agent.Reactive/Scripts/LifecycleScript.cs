@@ -1,10 +1,5 @@
-using System.Reactive;
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
-using System.Reactive.Linq;
-using System.Reactive.Subjects;
 using Agent.Reactive.Effects;
-using Agent.Reactive.Linq;
 using Agent.Reactive.Monitoring;
 using Agent.Reactive.Protocol;
 using Microsoft.Extensions.Logging;

@@ -126,6 +126,29 @@ try {
     };
   });
 
+  // A second log source (a manifest script's): "All" labels each line with its source; picking it shows its line only.
+  await step('logSourcePicker', async () => {
+    await page.click('#tab-logs');
+    try {
+      const line = '.log li:has-text("dashboard second source line")';
+      await page.waitForSelector(line, { timeout: WAIT });
+      const labelInAll = await page.locator(`${line} .log-source`).textContent();
+      const labelShownInAll = await page.isVisible(`${line} .log-source`);
+      await page.waitForFunction(() => [...document.querySelectorAll('#log-source option')].some((o) => o.textContent === 'Second Source (1)'), null, { timeout: WAIT });
+      const options = await page.locator('#log-source option').allTextContents();
+      const value = await page.$eval('#log-source', (select) => [...select.options].find((o) => o.textContent.startsWith('Second Source')).value);
+      await page.selectOption('#log-source', value);
+      const picked = await page.locator('.log li:visible span').allTextContents();
+      const labelShownWhenPicked = await page.isVisible(`${line} .log-source`);
+      await page.selectOption('#log-source', '');
+      const allAgain = await page.locator('.log li:visible span').allTextContents();
+      return { labelInAll, labelShownInAll, options, picked, labelShownWhenPicked, allAgain };
+    } finally {
+      // The next steps read the overview.
+      await page.click('#tab-overview');
+    }
+  });
+
   await step('metadataError', async () => {
     const cell = await page.waitForSelector('tr[data-key="failing"] [data-field="error"]', { timeout: WAIT });
     return { text: await cell.textContent(), className: await cell.getAttribute('class') };

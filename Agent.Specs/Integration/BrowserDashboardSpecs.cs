@@ -86,6 +86,22 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
     }
 
     [Fact]
+    public void LogsTab_SecondSourcePicked_ShowsOnlyItsLineAndAllLabelsEachLineWithItsSource()
+    {
+        var step = _dashboard.Step("logSourcePicker");
+        string[] Lines(string name) => [.. step[name]!.AsArray().Select(line => line!.GetValue<string>())];
+
+        Assert.Equal("Second Source", Text(step, "labelInAll"));
+        Assert.True(step["labelShownInAll"]!.GetValue<bool>());
+        Assert.Equal("All", Lines("options")[0]);
+        Assert.Contains("Second Source (1)", Lines("options"));
+        Assert.Equal(["dashboard second source line"], Lines("picked"));
+        Assert.False(step["labelShownWhenPicked"]!.GetValue<bool>());
+        Assert.Contains("dashboard startup line", Lines("allAgain"));
+        Assert.Contains("dashboard second source line", Lines("allAgain"));
+    }
+
+    [Fact]
     public void AgentPage_MetadataScriptFails_ErrorMarked()
     {
         var step = _dashboard.Step("metadataError");

@@ -19,6 +19,9 @@ public sealed partial class DashboardFixture : IAsyncLifetime
     /// <summary>What the workspace's web app (python's http.server) serves at its root, opened through the port proxy.</summary>
     public const string AppPageText = "the workspace app, through the port proxy";
 
+    /// <summary>The log source of the workspace's one manifest script (besides the old startup script's).</summary>
+    private const string SecondSource = "5ec0d000-0000-4000-8000-000000000002";
+
     private readonly IntegrationHarness _harness = new();
     private RunningProcess? _app;
 
@@ -69,6 +72,8 @@ public sealed partial class DashboardFixture : IAsyncLifetime
             ["collection_interval_seconds"] = 1,
         };
         manifest["session_recording"] = "on";
+        manifest["scripts"] = new JsonArray(new JsonObject { ["log_source_id"] = SecondSource, ["script"] = "echo dashboard second source line", ["run_on_start"] = true });
+        manifest["log_sources"] = new JsonArray(new JsonObject { ["id"] = SecondSource, ["display_name"] = "Second Source", ["icon"] = string.Empty });
         _harness.WriteWorkspace(manifest);
         var dev = await _harness.StartDevAsync();
         await dev.WaitForOutputAsync("Dashboard:");

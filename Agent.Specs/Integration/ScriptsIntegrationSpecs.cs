@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agent.Reactive.Scripts;
 using Agent.Specs.Utilities;
 
 namespace Agent.Specs.Integration;
@@ -37,15 +38,14 @@ public sealed class ScriptsIntegrationSpecs : IAsyncLifetime
             Script(Alpha, $"echo from-alpha; for i in $(seq 1200); do [ -e '{gate}' ] && break; sleep 0.05; done; echo alpha-done", TimeSpan.FromMinutes(1)),
             Script(Beta, "echo from-beta", TimeSpan.Zero, blocks: false));
 
-        var session = Ssh("echo session-output");
+        // The command says whether the gate file was there when it ran: only a session held until then says "after".
+        var session = Ssh($"[ -e '{gate}' ] && echo session-after || echo session-before");
         await _harness.Agent!.WaitForOutputAsync("waits for the startup scripts that block logins");
-        await Task.Delay(300); // the session must still be held: nothing may have come back yet
-        Assert.False(session.IsCompleted);
 
         await File.WriteAllTextAsync(gate, string.Empty);
         var result = await session;
 
-        Assert.Equal("session-output\n", result.Text);
+        Assert.Equal("session-after\n", result.Text);
         Assert.Equal(["starting", "ready"], await _harness.WaitForLifecycleAsync("ready"));
         await Eventually.WaitAsync(async () => (await CurlAsync($"logs?source={Alpha}")).Contains("alpha-done", StringComparison.Ordinal), done => done, "the alpha source's lines");
         var alpha = Outputs(await CurlAsync($"logs?source={Alpha}"));
@@ -58,6 +58,33 @@ public sealed class ScriptsIntegrationSpecs : IAsyncLifetime
         Assert.Contains(("Beta", 1), sources);
         Assert.Equal("from-beta\n", await File.ReadAllTextAsync(Path.Join(_harness.LogDirectory, $"coder-script-{Beta}.log")));
         Assert.Contains("400", await CurlAsync("logs?source=c3000000-0000-4000-8000-000000000003", "-w", "%{http_code}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dev_BlockingScript_WebTerminalThroughTheControlPlaneStartsItsCommandOnlyAfterTheGateFile()
+    {
+        var gate = _harness.Combine("gate");
+        await StartAsync(Script(Alpha, $"for i in $(seq 1200); do [ -e '{gate}' ] && break; sleep 0.05; done", TimeSpan.FromMinutes(1)));
+        await _harness.Agent!.WaitForOutputAsync("startup scripts block logins until they finish");
+
+        // The command says whether the gate file was there when it started; $((6*7)) keeps it from matching itself.
+        var command = $"if [ -e '{gate}' ]; then echo term-after-$((6*7)); else echo term-before-$((6*7)); fi; sleep 30";
+        await using var terminal = await TerminalClient.ConnectAsync(_harness.Url, Guid.NewGuid().ToString(), command);
+        var held = await Eventually.WaitAsync(
+            () => Task.FromResult<string?>(terminal.Text),
+            text => text!.Contains(LoginGate.WaitingLine, StringComparison.Ordinal) || text.Contains("-42", StringComparison.Ordinal),
+            "the terminal's waiting line (or the command's output)");
+        Assert.Contains(LoginGate.WaitingLine, held, StringComparison.Ordinal);
+        Assert.DoesNotContain("-42", held, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(gate, string.Empty);
+        var ran = await Eventually.WaitAsync(
+            () => Task.FromResult<string?>(terminal.Text),
+            text => text!.Contains("-42", StringComparison.Ordinal),
+            "the command's output after the gate file");
+
+        Assert.Contains("term-after-42", ran, StringComparison.Ordinal);
+        Assert.DoesNotContain("term-before-42", ran, StringComparison.Ordinal);
     }
 
     [Fact]
