@@ -28,6 +28,7 @@ public static class DashboardRenderer
             new Columns(Lifecycle(state, now), Apps(state)) { Expand = false },
             Metadata(state, now),
             StatsPanel(state, now),
+            ConnectionLines.Panel(state.Connections),
             Logs(state));
     }
 

@@ -54,6 +54,9 @@ public sealed record DashboardState
     public ImmutableSortedDictionary<string, ImmutableList<LogLine>> Logs { get; init; } =
         ImmutableSortedDictionary.Create<string, ImmutableList<LogLine>>(StringComparer.Ordinal);
 
+    /// <summary>The last connection reports, oldest first (<see cref="ConnectionLines"/>).</summary>
+    public ImmutableList<ConnectionReport> Connections { get; init; } = [];
+
     /// <summary>When the newest event was stamped by the agent side.</summary>
     public DateTimeOffset? LastEventAt { get; init; }
 
@@ -94,6 +97,7 @@ public sealed record DashboardState
             AppHealthChanged apps => this with { Apps = apps.Healths.ToImmutableSortedDictionary() },
             StatsReported stats => this with { Stats = stats },
             LogLine line => WithLogLine(line),
+            ConnectionReported reported => this with { Connections = ConnectionLines.Add(Connections, reported.Report) },
             _ => this,
         };
         return next with { LastEventAt = LastEventAt is { } last && last > agentEvent.At ? last : agentEvent.At };
