@@ -33,6 +33,9 @@ public sealed class TerminalConnection : IDisposable
     /// <summary>Whether the output ended because this client fell too far behind.</summary>
     public bool Overflowed => _overflowed;
 
+    /// <summary>Completes with the terminal process's exit status when it has ended.</summary>
+    public Task<Effects.PtyExit> ProcessExited => _session.Exited;
+
     /// <summary>Bytes waiting in the backlog.</summary>
     public long Backlog => Interlocked.Read(ref _queued);
 

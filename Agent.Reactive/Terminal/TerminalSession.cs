@@ -47,6 +47,9 @@ internal sealed class TerminalSession
 
     public int ProcessId => _process.ProcessId;
 
+    /// <summary>Completes with the process's exit status when it has ended.</summary>
+    public Task<PtyExit> Exited => _process.Exited;
+
     /// <summary>Starts the inactivity timer and reading the output.</summary>
     public void Start()
     {

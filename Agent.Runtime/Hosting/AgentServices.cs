@@ -47,7 +47,7 @@ public sealed class AgentServices : IDisposable
             services.Push(Disposable.Create(() => ssh.DisposeAsync().AsTask().GetAwaiter().GetResult()));
             var terminals = agent.CreateTerminals(agent.RecordSessions(new PtyLauncher(loggerFactory.CreateLogger<PtyLauncher>())), options.Terminal);
             services.Push(terminals);
-            var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>(), agent.LoginGate);
+            var terminalServer = new TerminalServer(terminals, TerminalServerOptions.Default, loggerFactory.CreateLogger<TerminalServer>(), agent.Audit, agent.LoginGate);
             var api = AgentApiServer.Create(
                 AgentApiSources.From(agent, Scheduler.Default),
                 new AgentApiOptions { UnixSocketPath = Path.Join(options.DataDirectory, "api", "api.sock"), TcpEndpoint = options.ApiAddress },
@@ -62,8 +62,8 @@ public sealed class AgentServices : IDisposable
             {
                 Ssh = (stream, cancellationToken) => ssh.ServeAsync(stream, null, null, cancellationToken),
                 ReconnectingPty = terminalServer.ServeAsync,
-                Speedtest = speedtest.ServeAsync,
-                HttpApi = (stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken),
+                Speedtest = RelayAudit.Reported(speedtest.ServeAsync, agent.Audit, RelayAudit.Speedtest),
+                HttpApi = RelayAudit.Reported((stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken), agent.Audit, RelayAudit.HttpApi),
             };
             var connector = new RelayConnector(controlPlanes, token, relayed, agent.Counters, options.Multiplexer, loggerFactory);
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Agent.Reactive.Audit;
+using Agent.Reactive.Scripts;
 using Agent.Reactive.Terminal;
 using Microsoft.Extensions.Logging;
 
@@ -19,11 +21,17 @@ public sealed class TerminalServer
     private readonly TerminalSessions _sessions;
     private readonly TerminalServerOptions _options;
     private readonly ILogger _logger;
-    private readonly Agent.Reactive.Scripts.LoginGate? _loginGate;
+    private readonly LoginGate? _loginGate;
+    private readonly IConnectionAudit? _audit;
 
-    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger, Agent.Reactive.Scripts.LoginGate? loginGate = null)
+    /// <summary>A server of <paramref name="sessions"/> within <paramref name="options"/>, logging to <paramref name="logger"/>.</summary>
+    /// <param name="sessions">The terminals.</param>
+    /// <param name="options">The protocol's bounds.</param>
+    /// <param name="logger">Where refusals and ends are logged.</param>
+    /// <param name="audit">Where each attachment is reported (open, and close with the exit status or "detached"); none when <c>null</c>.</param>
+    /// <param name="loginGate">While it is closed (<c>start_blocks_login</c> scripts run) a new terminal waits; none when <c>null</c>.</param>
+    public TerminalServer(TerminalSessions sessions, TerminalServerOptions options, ILogger logger, IConnectionAudit? audit = null, LoginGate? loginGate = null)
     {
-        _loginGate = loginGate;
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -31,6 +39,8 @@ public sealed class TerminalServer
         _sessions = sessions;
         _options = options;
         _logger = logger;
+        _audit = audit;
+        _loginGate = loginGate;
     }
 
     /// <summary>The init frame for <paramref name="init"/>: length prefix and JSON.</summary>
@@ -83,6 +93,8 @@ public sealed class TerminalServer
                 return;
             }
 
+            var audited = TerminalAudit.Open(_audit, init);
+            var processEnded = false;
             using (client)
             {
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -91,6 +103,8 @@ public sealed class TerminalServer
                 var first = await Task.WhenAny(output, input).ConfigureAwait(false);
                 if (first == output)
                 {
+                    processEnded = !client.Overflowed;
+
                     // Tell the client first (the close follows the final output), then stop reading from it.
                     if (client.Overflowed)
                         _logger.TerminalClientTooSlow(init.Id);
@@ -104,6 +118,7 @@ public sealed class TerminalServer
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Quietly(output).ConfigureAwait(false);
                 await Quietly(input).ConfigureAwait(false);
+                await TerminalAudit.CloseAsync(audited, client, processEnded, _options.CloseGrace).ConfigureAwait(false);
             }
         }
     }

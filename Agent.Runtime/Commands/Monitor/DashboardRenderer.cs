@@ -26,6 +26,7 @@ public static class DashboardRenderer
         List<IRenderable> rows = [Header(state, agentName, now), new Columns(Lifecycle(state, now), Apps(state)) { Expand = false }, Metadata(state, now), StatsPanel(state, now)];
         if (state.Resources is { } resources)
             rows.Add(ResourcesPanel.Render(resources, now));
+        rows.Add(ConnectionLines.Panel(state.Connections));
         rows.Add(RecordingsPanel.Render(state));
         rows.Add(Logs(state));
         return new Rows(rows);

@@ -63,6 +63,9 @@ public sealed record DashboardState
     /// <summary>The last session recordings' starts and ends, oldest first (<see cref="RecordingLines"/> at most).</summary>
     public ImmutableList<AgentEvent> Recordings { get; init; } = [];
 
+    /// <summary>The last connection reports, oldest first (<see cref="ConnectionLines"/>).</summary>
+    public ImmutableList<ConnectionReport> Connections { get; init; } = [];
+
     /// <summary>When the newest event was stamped by the agent side.</summary>
     public DateTimeOffset? LastEventAt { get; init; }
 
@@ -105,6 +108,7 @@ public sealed record DashboardState
             ResourcesChanged resources => this with { Resources = resources },
             LogLine line => WithLogLine(line),
             RecordingStarted or RecordingEnded => this with { Recordings = (Recordings.Count < RecordingLines ? Recordings : Recordings.RemoveAt(0)).Add(agentEvent) },
+            ConnectionReported reported => this with { Connections = ConnectionLines.Add(Connections, reported.Report) },
             _ => this,
         };
         return next with { LastEventAt = LastEventAt is { } last && last > agentEvent.At ? last : agentEvent.At };

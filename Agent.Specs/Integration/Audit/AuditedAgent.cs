@@ -24,6 +24,9 @@ public sealed class AuditedAgent : IAsyncDisposable
 
     public RunningProcess Agent => _harness.Agent!;
 
+    /// <summary>The control plane's address.</summary>
+    public Uri Url => _harness.Url;
+
     /// <summary>The client key's <c>SHA256:...</c> fingerprint.</summary>
     public string Fingerprint { get; private set; } = string.Empty;
 
@@ -78,6 +81,13 @@ public sealed class AuditedAgent : IAsyncDisposable
     /// <summary>Runs <c>rsync -e "ssh ..."</c> with <paramref name="arguments"/>.</summary>
     public Task<ProcessRunner.Result> RsyncAsync(params string[] arguments)
         => ProcessRunner.RunAsync("rsync", ["-e", "ssh " + string.Join(' ', SshOptions), .. arguments], [], TimeSpan.FromSeconds(60));
+
+    /// <summary>Runs <c>agent speedtest --agent main ... --url --token</c> as README shows it (through the relay).</summary>
+    public Task<ProcessRunner.Result> SpeedtestAsync(params string[] flags)
+        => AgentBinary.RunAsync(
+            ["speedtest", "--agent", IntegrationHarness.AgentName, .. flags, "--url", _harness.Url.ToString(), "--token", IntegrationHarness.UserToken],
+            new Dictionary<string, string> { ["HOME"] = _harness.Home },
+            timeout: TimeSpan.FromSeconds(60));
 
     /// <summary>The control plane's connections of the agent, newest first.</summary>
     public async Task<JsonElement[]> ConnectionsAsync() => [.. (await _harness.GetAsync("/connections")).EnumerateArray()];

@@ -143,6 +143,37 @@ public sealed class DashboardRendererSpecs
             index < 0 ? null : $"control character U+{(int)text[index]:X4} at {index}: ...{text[Math.Max(0, index - 40)..Math.Min(text.Length, index + 40)]}...");
     }
 
+    [Fact]
+    public void Render_ConnectionReports_ShowsOpenAndCloseLines()
+    {
+        var id = Guid.NewGuid();
+        var opened = new ConnectionReport(id, ConnectionActions.Connect, ConnectionTypes.ReconnectingPty, T0, string.Empty, string.Empty, "token", "bash -l");
+        var ssh = new ConnectionReport(Guid.NewGuid(), ConnectionActions.Disconnect, ConnectionTypes.Ssh, T0.AddSeconds(2), "127.0.0.1:5555", "coder", "SHA256:abc", "exec \u001b[31mls", Signal: "TERM");
+        var state = DashboardState.Empty
+            .Apply(new ConnectionReported(T0, opened))
+            .Apply(new ConnectionReported(T0.AddSeconds(1), opened with { Action = ConnectionActions.Disconnect, Timestamp = T0.AddSeconds(1), StatusCode = 4 }))
+            .Apply(new ConnectionReported(T0.AddSeconds(2), ssh));
+
+        var text = RenderText(state, T0.AddSeconds(3));
+
+        Assert.Contains("open  reconnecting_pty token from relay: bash -l", text, StringComparison.Ordinal);
+        Assert.Contains("close reconnecting_pty token from relay: bash -l — exit 4", text, StringComparison.Ordinal);
+        Assert.Contains("coder (SHA256:abc) from 127.0.0.1:5555", text, StringComparison.Ordinal);
+        Assert.Contains("signal TERM", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_ManyConnectionReports_KeepsTheLast10()
+    {
+        var state = Enumerable.Range(0, 25).Aggregate(
+            DashboardState.Empty,
+            (s, i) => s.Apply(new ConnectionReported(T0, new ConnectionReport(Guid.NewGuid(), ConnectionActions.Connect, ConnectionTypes.Ssh, T0, string.Empty, string.Empty, "token", $"what-{i}"))));
+
+        Assert.Equal(ConnectionLines.Kept, state.Connections.Count);
+        Assert.Equal("what-24", state.Connections[^1].What);
+    }
+
     private static string RenderText(DashboardState state, DateTimeOffset now)
     {
         var output = new StringWriter();
