@@ -10,6 +10,7 @@ import { createLogs } from './logs.js';
 import { createMetadata } from './metadata.js';
 import { createStats } from './stats.js';
 import { createLifecycle } from './lifecycle.js';
+import { createConnections } from './connections.js';
 import { drawApps, drawHostKeys, drawPorts } from './apps.js';
 
 const PORTS_EVERY = 10000;
@@ -22,6 +23,7 @@ const logs = createLogs(agent);
 const metadata = createMetadata(document.getElementById('metadata'));
 const stats = createStats(document.getElementById('stats'), agent);
 const lifecycle = createLifecycle(document.getElementById('lifecycle'), document.getElementById('startup-time'));
+const connections = createConnections(document.getElementById('connections'), document.getElementById('panel-connections'), agent);
 
 function drawStatus() {
   const current = lifecycle.current;
@@ -85,7 +87,7 @@ async function start() {
   document.title = `${agent} — agent`;
   document.getElementById('agent-name').textContent = agent;
   wireSignOut();
-  wireTabs(agent);
+  wireTabs(agent, (tab) => { if (tab === 'tab-connections') connections.shown(); });
   drawStatus();
   try {
     await readSummary();
@@ -102,12 +104,14 @@ async function start() {
     metadata: (event) => metadata.collected(event),
     app_health: (event) => appHealth(event.healths),
     stats: (event) => stats.reported(event),
+    connection_report: () => connections.reported(),
   }, {
     onOpen: () => {
       lifecycle.reset();
       logs.reset();
       stats.reset();
       readMetadata();
+      connections.reported();
     },
     onState: showStreamState,
     onSignedOut: signIn,
