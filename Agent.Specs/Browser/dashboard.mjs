@@ -196,6 +196,17 @@ try {
     };
   });
 
+  // The terminals just opened are web-terminal (reconnecting_pty) connections: the Connections tab lists them.
+  await step('connectionsTab', async () => {
+    await page.click('#tab-connections');
+    await page.waitForSelector('#connections tr[data-type="reconnecting_pty"]', { timeout: WAIT });
+    const rows = await page.$$eval('#connections table.connections > tbody > tr', (found) => found.map((row) => ({
+      type: row.querySelector('[data-field="type"]').textContent,
+      ended: row.querySelector('[data-field="ended"]').textContent,
+    })));
+    return { rows, shown: await page.isVisible('#panel-connections') };
+  });
+
   // The two terminals above were recorded (session_recording "on"): the oldest recording is the first terminal's.
   await step('recordings', async () => {
     await page.click('#tab-recordings');

@@ -5,7 +5,7 @@ namespace Agent.Specs.Integration;
 /// <summary>
 /// A person at the dashboard in headless Chromium (<see cref="DashboardFixture"/>: one <c>agent dev</c>, one browser run,
 /// each spec one step of it): sign-in with the printed URL, the list turning ready live, the agent page's logs,
-/// metadata, app link, keyboard tabs and two terminals, their recordings replayed, workspace text that looks like HTML, both widths and schemes,
+/// metadata, app link, keyboard tabs, two terminals, the connections they made and their recordings replayed, workspace text that looks like HTML, both widths and schemes,
 /// and the stale banner once the server stops.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -143,6 +143,17 @@ public sealed class BrowserDashboardSpecs : IClassFixture<DashboardFixture>
         Assert.False(step["secondShowsFirst"]!.GetValue<bool>(), "the second terminal shows the first one's output");
         Assert.DoesNotContain("token", Text(first, "url"), StringComparison.Ordinal);
         Assert.EndsWith("&slot=2", Text(second, "url"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConnectionsTab_AfterTheTerminalsOpened_ListsAWebTerminalConnection()
+    {
+        var step = _dashboard.Step("connectionsTab");
+        var rows = step["rows"]!.AsArray().Select(row => row!.AsObject()).ToList();
+
+        Assert.True(step["shown"]!.GetValue<bool>(), "the Connections panel is not shown");
+        Assert.Contains(rows, row => Text(row, "type") == "reconnecting_pty");
+        Assert.All(rows, row => Assert.False(string.IsNullOrEmpty(Text(row, "ended")), "a row shows neither its end nor \"open\""));
     }
 
     [Fact]

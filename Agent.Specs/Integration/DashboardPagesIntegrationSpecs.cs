@@ -66,6 +66,7 @@ public sealed class DashboardPagesIntegrationSpecs : IAsyncLifetime
     [InlineData("/agents/main", HttpStatusCode.OK)]
     [InlineData("/agents/nobody", HttpStatusCode.NotFound)]
     [InlineData("/dashboard/agent.js", HttpStatusCode.OK)]
+    [InlineData("/dashboard/connections.js", HttpStatusCode.OK)]
     [InlineData("/dashboard/nothing.js", HttpStatusCode.NotFound)]
     [InlineData("/terminal?agent=main", HttpStatusCode.OK)]
     public async Task Page_SignedIn_OwnOriginOnlyNoSniffingNoReferrer(string path, HttpStatusCode status)

@@ -11,6 +11,7 @@ import { createMetadata } from './metadata.js';
 import { createStats } from './stats.js';
 import { createResources } from './resources.js';
 import { createLifecycle } from './lifecycle.js';
+import { createConnections } from './connections.js';
 import { drawApps, drawHostKeys, drawPorts } from './apps.js';
 import { createRecordings } from './recordings.js';
 
@@ -26,6 +27,7 @@ const stats = createStats(document.getElementById('stats'), agent);
 const resources = createResources(document.getElementById('resources'));
 const lifecycle = createLifecycle(document.getElementById('lifecycle'), document.getElementById('startup-time'));
 createRecordings(agent);
+const connections = createConnections(document.getElementById('connections'), document.getElementById('panel-connections'), agent);
 
 function drawStatus() {
   const current = lifecycle.current;
@@ -90,7 +92,7 @@ async function start() {
   document.title = `${agent} — agent`;
   document.getElementById('agent-name').textContent = agent;
   wireSignOut();
-  wireTabs(agent);
+  wireTabs(agent, (tab) => { if (tab === 'tab-connections') connections.shown(); });
   drawStatus();
   try {
     await readSummary();
@@ -108,12 +110,14 @@ async function start() {
     app_health: (event) => appHealth(event.healths),
     stats: (event) => stats.reported(event),
     resources: (event) => resources.reported(event),
+    connection_report: () => connections.reported(),
   }, {
     onOpen: () => {
       lifecycle.reset();
       logs.reset();
       stats.reset();
       readMetadata();
+      connections.reported();
     },
     onState: showStreamState,
     onSignedOut: signIn,

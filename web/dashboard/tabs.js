@@ -9,7 +9,8 @@ function terminal(panel, agent, slot) {
   panel.append(el('iframe', { src: `/terminal?${query}`, title: `Terminal ${slot} of ${agent}` }));
 }
 
-export function wireTabs(agent) {
+/** onShow(tabId) runs each time a tab is shown. */
+export function wireTabs(agent, onShow) {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   const panelOf = (tab) => document.getElementById(tab.getAttribute('aria-controls'));
 
@@ -21,6 +22,7 @@ export function wireTabs(agent) {
       panelOf(tab).hidden = !selected;
     }
     if (chosen.dataset.slot) terminal(panelOf(chosen), agent, chosen.dataset.slot);
+    onShow?.(chosen.id);
     if (focus) chosen.focus();
     history.replaceState(null, '', `#${chosen.id.slice('tab-'.length)}`);
   };

@@ -20,6 +20,7 @@ internal static class DashboardAssets
         ["badges.js"] = JavaScript,
         ["chart.js"] = JavaScript,
         ["chrome.js"] = JavaScript,
+        ["connections.js"] = JavaScript,
         ["dom.js"] = JavaScript,
         ["format.js"] = JavaScript,
         ["lifecycle.js"] = JavaScript,
