@@ -70,9 +70,10 @@ public sealed partial class TerminalIntegrationSpecs
         string pid;
         await using (var client = await TerminalClient.ConnectAsync(harness.Url, id, "bash --norc --noprofile"))
         {
-            await client.SendAsync("echo pid=$$\r");
-            await client.WaitForTextAsync("pid=");
-            pid = PidPattern().Match(client.Text.Replace("echo pid=$$", string.Empty, StringComparison.Ordinal)).Groups[1].Value;
+            // Wait for the shell's answer ("end42"), not the terminal's echo of the command, which also says "pid=".
+            await client.SendAsync("echo pid=$$ end$((6*7))\r");
+            await client.WaitForTextAsync("end42");
+            pid = PidPattern().Match(client.Text).Groups[1].Value;
         }
 
         await Eventually.WaitAsync(() => !Directory.Exists($"/proc/{pid}"), $"the shell {pid} to be ended after the timeout", TimeSpan.FromSeconds(20));
