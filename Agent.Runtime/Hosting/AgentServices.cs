@@ -63,7 +63,7 @@ public sealed class AgentServices : IDisposable
                 Ssh = (stream, cancellationToken) => ssh.ServeAsync(stream, null, null, cancellationToken),
                 ReconnectingPty = terminalServer.ServeAsync,
                 Speedtest = RelayAudit.Reported(speedtest.ServeAsync, agent.Audit, RelayAudit.Speedtest),
-                HttpApi = RelayAudit.Reported((stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken), agent.Audit, RelayAudit.HttpApi),
+                HttpApi = (stream, cancellationToken) => ServeApiAsync(api.UnixSocketPath, stream, cancellationToken),
             };
             var connector = new RelayConnector(controlPlanes, token, relayed, agent.Counters, options.Multiplexer, loggerFactory);
 
