@@ -78,6 +78,7 @@ public sealed class LanDiscoveryIntegrationSpecs : IAsyncLifetime
         await StartAgentAsync();
         var knownHosts = _harness.Combine("client", "known_hosts");
 
+        await WaitUntilDiscoverableAsync();
         var listed = await RunDiscoverAsync("discover", "--timeout", "2s", "--json");
         var written = await RunDiscoverAsync("discover", "--timeout", "2s", "--known-hosts-file", knownHosts);
         var again = await RunDiscoverAsync("discover", "--timeout", "2s", "--known-hosts-file", knownHosts);
@@ -105,6 +106,7 @@ public sealed class LanDiscoveryIntegrationSpecs : IAsyncLifetime
     public async Task AgentDiscover_KnownHostsOption_WritesTheHomesKnownHosts()
     {
         await StartAgentAsync();
+        await WaitUntilDiscoverableAsync();
         var home = _harness.Combine("client-home");
         Directory.CreateDirectory(home);
 
@@ -128,6 +130,14 @@ public sealed class LanDiscoveryIntegrationSpecs : IAsyncLifetime
         await agent.WaitForOutputAsync("Announcing agent main");
         return agent;
     }
+
+    // The first search may start before the agent's multicast memberships are in place (seen on a loaded machine):
+    // search until one finds the agent, within the deadline.
+    private Task WaitUntilDiscoverableAsync() => Eventually.WaitAsync(
+        async () => (ProcessRunner.Result?)await ProcessRunner.RunAsync(LanNamespaces.Enter(AgentBinary.StartInfo(["discover", "--timeout", "2s"]), _lan.ClientNamespace), timeout: TimeSpan.FromSeconds(30)),
+        result => result?.ExitCode == 0,
+        "agent discover to find the agent",
+        TimeSpan.FromSeconds(40));
 
     private Task<ProcessRunner.Result> RunDiscoverAsync(params string[] arguments)
         => RunDiscoverAsync(new Dictionary<string, string>(), arguments);
