@@ -23,4 +23,8 @@ namespace Agent.Reactive.Protocol;
 [JsonSerializable(typeof(GitAuthResponse))]
 [JsonSerializable(typeof(LogsRequest))]
 [JsonSerializable(typeof(ResourcesReport))]
+[JsonSerializable(typeof(RecordingStartRequest))]
+[JsonSerializable(typeof(RecordingStartResponse))]
+[JsonSerializable(typeof(RecordingChunkRequest))]
+[JsonSerializable(typeof(RecordingEndRequest))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

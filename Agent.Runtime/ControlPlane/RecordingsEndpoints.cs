@@ -38,7 +38,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
 
     private async Task StartAsync(HttpContext context, ControlPlaneAgent agent)
     {
-        var request = await ApiResponses.ReadJsonAsync(context, RecordingJsonContext.Default.RecordingStartRequest);
+        var request = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.RecordingStartRequest);
         if (request is null)
             return;
         if (request.Kind is not ("ssh" or "terminal"))
@@ -66,7 +66,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
         {
             var id = await agent.Journal.Recordings.StartAsync(agent.Name, request, caps, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status201Created;
-            await context.Response.WriteAsJsonAsync(new RecordingStartResponse(id), RecordingJsonContext.Default.RecordingStartResponse, contentType: null, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(new RecordingStartResponse(id), AgentJsonContext.Default.RecordingStartResponse, contentType: null, context.RequestAborted);
         });
     }
 
@@ -74,7 +74,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = caps.MaxChunkBytes;
-        var chunk = await ApiResponses.ReadJsonAsync(context, RecordingJsonContext.Default.RecordingChunkRequest);
+        var chunk = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.RecordingChunkRequest);
         if (chunk is null)
             return;
         var id = Id(context);
@@ -101,7 +101,7 @@ internal sealed class RecordingsEndpoints(RecordingCaps caps, ILogger logger)
 
     private async Task EndAsync(HttpContext context, ControlPlaneAgent agent)
     {
-        var end = await ApiResponses.ReadJsonAsync(context, RecordingJsonContext.Default.RecordingEndRequest);
+        var end = await ApiResponses.ReadJsonAsync(context, AgentJsonContext.Default.RecordingEndRequest);
         if (end is null)
             return;
         await StoreAsync(context, agent, "end", async () =>

@@ -106,18 +106,18 @@ public sealed class HttpControlPlaneClient : IControlPlaneClient
 
     // Session recording (issue 14).
     public Task<RecordingStartResponse> StartRecordingAsync(RecordingStartRequest request, CancellationToken cancellationToken)
-        => SendAsync(HttpMethod.Post, "recordings", Json(request, RecordingJsonContext.Default.RecordingStartRequest), RecordingJsonContext.Default.RecordingStartResponse, cancellationToken);
+        => SendAsync(HttpMethod.Post, "recordings", Json(request, AgentJsonContext.Default.RecordingStartRequest), AgentJsonContext.Default.RecordingStartResponse, cancellationToken);
 
     public Task AppendRecordingAsync(string id, RecordingChunkRequest chunk, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/chunks", Json(chunk, RecordingJsonContext.Default.RecordingChunkRequest), cancellationToken);
+        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/chunks", Json(chunk, AgentJsonContext.Default.RecordingChunkRequest), cancellationToken);
     }
 
     public Task EndRecordingAsync(string id, RecordingEndRequest request, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/end", Json(request, RecordingJsonContext.Default.RecordingEndRequest), cancellationToken);
+        return SendAsync(HttpMethod.Post, $"recordings/{Uri.EscapeDataString(id)}/end", Json(request, AgentJsonContext.Default.RecordingEndRequest), cancellationToken);
     }
 
     private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
